@@ -1,0 +1,2 @@
+/** The {@code rms} command line. */
+package ca.metered.realtime.cli;

@@ -1,0 +1,2 @@
+/** The rms server. */
+package ca.metered.realtime.server;
