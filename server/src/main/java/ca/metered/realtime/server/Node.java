@@ -1,0 +1,239 @@
+package ca.metered.realtime.server;
+
+import ca.metered.realtime.protocol.CloseCode;
+import ca.metered.realtime.server.auth.Authenticator;
+import ca.metered.realtime.server.auth.Grant;
+import ca.metered.realtime.server.auth.SecretKeyAuthenticator;
+import ca.metered.realtime.server.auth.TokenMinter;
+import ca.metered.realtime.server.cluster.Backplane;
+import ca.metered.realtime.server.cluster.Broker;
+import ca.metered.realtime.server.cluster.DirectMessage;
+import ca.metered.realtime.server.cluster.InMemoryCluster;
+import ca.metered.realtime.server.cluster.Publication;
+import ca.metered.realtime.server.config.AppConfig;
+import ca.metered.realtime.server.config.ServerConfig;
+import ca.metered.realtime.server.config.ServerSettings;
+import ca.metered.realtime.server.hub.AppHub;
+import ca.metered.realtime.server.hub.Hub;
+import ca.metered.realtime.server.session.Session;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One server process's protocol core, independent of the network: configuration, auth, the
+ * hub, the backplane seams, the live sessions and the shared timers (one wheel for token
+ * expiry, one sweep for keepalive, instead of timers per connection).
+ *
+ * <p>Thread-safe.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+    /** The server closes ~250 ms before {@code exp} (protocol.md 6.3). */
+    static final long EXPIRY_LEAD_MS = 250;
+
+    private final ServerConfig config;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
+    private final String nodeId;
+    private final Hub hub;
+    private final Backplane backplane;
+    private final Authenticator authenticator;
+    private final SecretKeyAuthenticator secretKeys;
+    private final TokenMinter tokenMinter;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final ConcurrentHashMap<Session, Timeout> sessions = new ConcurrentHashMap<>();
+    private final HashedWheelTimer expiryWheel;
+    private final ScheduledExecutorService sweeper;
+
+    /** A standalone node with the in-memory backplane. */
+    public static Node standalone(ServerConfig config) {
+        return new Node(config, Clock.systemUTC(), System::nanoTime, null);
+    }
+
+    /**
+     * @param cluster the in-memory cluster to join, or {@code null} for a private one
+     */
+    public Node(ServerConfig config, Clock clock, LongSupplier nanoTime, InMemoryCluster cluster) {
+        this.config = config;
+        this.clock = clock;
+        this.nanoTime = nanoTime;
+        this.nodeId = UUID.randomUUID().toString();
+        this.hub = new Hub(config.apps().stream().map(AppConfig::id).toList());
+        InMemoryCluster c = cluster != null ? cluster : new InMemoryCluster(clock);
+        this.backplane = c.join(nodeId, hub);
+        this.authenticator = new Authenticator(config, clock);
+        this.secretKeys = new SecretKeyAuthenticator(config);
+        this.tokenMinter = new TokenMinter(clock);
+        this.expiryWheel = new HashedWheelTimer(daemon("rms-expiry"), 50, TimeUnit.MILLISECONDS);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("rms-keepalive"));
+        backplane.broker().start(new Inbound());
+        long tick = Math.max(50, Math.min(1000, settings().pingTimeout().toMillis() / 4));
+        sweeper.scheduleAtFixedRate(this::sweep, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public ServerSettings settings() {
+        return config.server();
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public long nanoTime() {
+        return nanoTime.getAsLong();
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public Backplane backplane() {
+        return backplane;
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public SecretKeyAuthenticator secretKeys() {
+        return secretKeys;
+    }
+
+    public TokenMinter tokenMinter() {
+        return tokenMinter;
+    }
+
+    public long nextConnectionId() {
+        return connectionIds.incrementAndGet();
+    }
+
+    /**
+     * Admits a new authenticated connection against the app's concurrent limit.
+     *
+     * @return whether it may open; on {@code false} the caller closes with 4010
+     */
+    public boolean admit(Grant grant) {
+        return backplane.usage().tryOpenConnection(grant.app().id(), grant.app().limits().maxConcurrentConnections());
+    }
+
+    /** Tracks an opened session and arms its token-expiry close. */
+    public void sessionOpened(Session session) {
+        Timeout expiry = null;
+        Long exp = session.grant().expiresAtEpochSeconds();
+        if (exp != null) {
+            long delayMs = exp * 1000 - EXPIRY_LEAD_MS - clock.millis();
+            expiry = expiryWheel.newTimeout(t -> session.close(CloseCode.TOKEN_EXPIRED.code(), "token expired"),
+                    Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+        }
+        sessions.put(session, expiry == null ? NO_TIMEOUT : expiry);
+    }
+
+    /** Called by a session once, when its connection is gone. */
+    public void connectionClosed(Session session) {
+        Timeout expiry = sessions.remove(session);
+        if (expiry != null) {
+            expiry.cancel();
+            backplane.usage().closeConnection(session.grant().app().id());
+        }
+    }
+
+    public List<Session> sessions() {
+        return new ArrayList<>(sessions.keySet());
+    }
+
+    private void sweep() {
+        try {
+            long now = nanoTime();
+            long interval = settings().pingInterval().toNanos();
+            long grace = settings().pingTimeout().toNanos();
+            for (Session s : sessions.keySet()) {
+                s.keepaliveTick(now, interval, grace);
+            }
+        } catch (RuntimeException e) {
+            log.error("keepalive sweep failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        expiryWheel.stop();
+        backplane.broker().close();
+    }
+
+    /** Other nodes' traffic, delivered to this node's local subscribers. */
+    private final class Inbound implements Broker.Inbound {
+        @Override
+        public void onPublication(Publication p) {
+            AppHub app = hub.app(p.appId());
+            if (app != null) {
+                long exclude = nodeId.equals(p.originNode()) ? p.originConnectionId() : -1;
+                app.publishLocal(p.channel(), p.from(), p.data(), p.fromMetadata(), exclude);
+            }
+        }
+
+        @Override
+        public void onDirect(DirectMessage d) {
+            AppHub app = hub.app(d.appId());
+            if (app != null) {
+                app.directLocal(d.to(), d.from(), d.data(), d.fromMetadata());
+            }
+        }
+    }
+
+    /** Placeholder value for sessions without a token expiry (ConcurrentHashMap has no nulls). */
+    private static final Timeout NO_TIMEOUT = new Timeout() {
+        @Override
+        public io.netty.util.Timer timer() {
+            return null;
+        }
+
+        @Override
+        public io.netty.util.TimerTask task() {
+            return null;
+        }
+
+        @Override
+        public boolean isExpired() {
+            return false;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        @Override
+        public boolean cancel() {
+            return false;
+        }
+    };
+}

@@ -1,0 +1,405 @@
+package ca.metered.realtime.server.session;
+
+import ca.metered.realtime.protocol.Action;
+import ca.metered.realtime.protocol.ChannelNames;
+import ca.metered.realtime.protocol.ChannelPattern;
+import ca.metered.realtime.protocol.CloseCode;
+import ca.metered.realtime.protocol.ErrorCode;
+import ca.metered.realtime.protocol.frame.ClientFrame;
+import ca.metered.realtime.protocol.frame.DecodeResult;
+import ca.metered.realtime.protocol.frame.FrameCodec;
+import ca.metered.realtime.protocol.frame.RawJson;
+import ca.metered.realtime.protocol.frame.ServerFrame;
+import ca.metered.realtime.server.Node;
+import ca.metered.realtime.server.auth.Grant;
+import ca.metered.realtime.server.cluster.DirectMessage;
+import ca.metered.realtime.server.cluster.Publication;
+import ca.metered.realtime.server.config.Limits;
+import ca.metered.realtime.server.hub.AppHub;
+import ca.metered.realtime.server.hub.Subscriber;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection's protocol state (protocol.md 2–5): decodes each command, applies
+ * limits and permissions, calls the hub and answers {@code ack}/{@code error}.
+ *
+ * <p>Confined to its channel's event loop, except {@link #deliver}, {@link #close} and
+ * {@link #keepaliveTick}, which any thread may call. Outbound bytes are bounded: a connection
+ * whose queued bytes exceed the cap is closed with 1008 {@code slow consumer} rather than
+ * letting the heap grow (protocol.md 4).
+ */
+public final class Session implements Subscriber {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+    private final Node node;
+    private final Channel channel;
+    private final Grant grant;
+    private final AppHub app;
+    private final Limits limits;
+    private final long connectionId;
+    private final RawJson peerMetadata;
+    private final TokenBucket bucket;
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final long outboundCap;
+
+    /** Concrete channel → includeSenderMetadata. Event loop only. */
+    private final Map<String, Boolean> channels = new HashMap<>();
+    /** Wildcard subscriptions by glob text. Event loop only. */
+    private final Map<String, ChannelPattern> globs = new HashMap<>();
+
+    private volatile boolean closing;
+    private boolean released;
+    private volatile long lastSeenNanos;
+    private volatile long pingSentNanos;
+
+    public Session(Node node, Channel channel, Grant grant, long connectionId) {
+        this.node = node;
+        this.channel = channel;
+        this.grant = grant;
+        this.app = node.hub().app(grant.app().id());
+        this.limits = grant.app().limits();
+        this.connectionId = connectionId;
+        this.peerMetadata = grant.peerMetadataJson() == null ? null : RawJson.of(grant.peerMetadataJson());
+        long now = node.nanoTime();
+        this.bucket = new TokenBucket(limits.messageRate(), limits.messageBurst(), now);
+        this.outboundCap = node.settings().outboundBufferBytes();
+        this.lastSeenNanos = now;
+        this.pingSentNanos = now;
+    }
+
+    /** Sends {@code welcome}, then registers the connection so nothing can precede it. Event loop only. */
+    public void open() {
+        RawJson metadata = grant.metadataJson() == null ? null : RawJson.of(grant.metadataJson());
+        write(FrameCodec.encode(new ServerFrame.Welcome(grant.peerId(), node.clock().instant().getEpochSecond(),
+                grant.expiresAtEpochSeconds(), limits.maxMessageSize(), metadata)));
+        app.addConnection(this);
+    }
+
+    /** Marks a connection that was not admitted (4010): it never opens and ignores frames. */
+    public void refuse() {
+        closing = true;
+    }
+
+    public Grant grant() {
+        return grant;
+    }
+
+    @Override
+    public long connectionId() {
+        return connectionId;
+    }
+
+    @Override
+    public String peerId() {
+        return grant.peerId();
+    }
+
+    @Override
+    public RawJson peerMetadata() {
+        return peerMetadata;
+    }
+
+    @Override
+    public boolean presenceEnabled() {
+        return grant.can(Action.PRESENCE);
+    }
+
+    /** Any inbound traffic (a frame, a pong) proves the connection alive. Event loop only. */
+    public void touched() {
+        lastSeenNanos = node.nanoTime();
+    }
+
+    /** Handles one inbound text message. Event loop only. */
+    public void onText(String text) {
+        touched();
+        if (closing) {
+            return;
+        }
+        // Every client frame counts against the rate, malformed ones included (protocol.md 4 [ours]).
+        if (!bucket.tryTake(node.nanoTime())) {
+            close(CloseCode.OVER_MESSAGE_RATE.code(), "message rate exceeded");
+            return;
+        }
+        DecodeResult decoded = FrameCodec.decodeClient(text);
+        if (decoded instanceof DecodeResult.Invalid inv) {
+            write(FrameCodec.encode(inv.toFrame()));
+            return;
+        }
+        ClientFrame frame = ((DecodeResult.Ok) decoded).frame();
+        try {
+            dispatch(frame);
+        } catch (RuntimeException e) {
+            log.error("internal error handling {} from peer {}", frame.kind(), peerId(), e);
+            error(ErrorCode.INTERNAL_ERROR, "internal error", frame.requestId());
+        }
+    }
+
+    /** A binary frame: the protocol is text only (protocol.md 2). Event loop only. */
+    public void onBinary() {
+        touched();
+        if (!closing && !bucket.tryTake(node.nanoTime())) {
+            close(CloseCode.OVER_MESSAGE_RATE.code(), "message rate exceeded");
+            return;
+        }
+        error(ErrorCode.MALFORMED_MESSAGE, "binary frames are not supported; send JSON text frames", null);
+    }
+
+    private void dispatch(ClientFrame frame) {
+        boolean handled = switch (frame.kind()) {
+            case SUBSCRIBE -> subscribe((ClientFrame.Subscribe) frame);
+            case UNSUBSCRIBE -> unsubscribe((ClientFrame.Unsubscribe) frame);
+            case PUBLISH -> publish((ClientFrame.Publish) frame);
+            case SEND -> send((ClientFrame.Send) frame);
+            case PING -> {
+                write(FrameCodec.encode(new ServerFrame.Pong()));
+                yield true;
+            }
+        };
+        assert handled;
+    }
+
+    private boolean subscribe(ClientFrame.Subscribe f) {
+        String rid = f.requestId();
+        if (ChannelNames.isReserved(f.channel())) {
+            return error(ErrorCode.CHANNEL_RESERVED, "channel prefix is reserved", rid);
+        }
+        if (!grant.can(Action.SUBSCRIBE)) {
+            return error(ErrorCode.ACTION_NOT_PERMITTED, "credential lacks the subscribe action", rid);
+        }
+        boolean wildcard = ChannelNames.isWildcard(f.channel());
+        ChannelPattern glob = null;
+        if (wildcard) {
+            try {
+                glob = ChannelPattern.compile(f.channel());
+            } catch (IllegalArgumentException e) {
+                return error(ErrorCode.INVALID_CHANNEL, e.getMessage(), rid);
+            }
+            if (!grant.channels().allowsGlob(glob)) {
+                return error(ErrorCode.CHANNEL_NOT_AUTHORIZED, "channel pattern outside the credential's channels", rid);
+            }
+        } else if (!grant.channels().allows(f.channel())) {
+            return error(ErrorCode.CHANNEL_NOT_AUTHORIZED, "channel outside the credential's channels", rid);
+        }
+        boolean already = wildcard ? globs.containsKey(f.channel()) : channels.containsKey(f.channel());
+        if (!already && channels.size() + globs.size() >= limits.maxChannelsPerConnection()) {
+            return error(ErrorCode.CHANNEL_LIMIT_EXCEEDED,
+                    "at most " + limits.maxChannelsPerConnection() + " subscriptions per connection", rid);
+        }
+        Consumer<List<ServerFrame.PresenceEntry>> ackThenSnapshot = snapshot -> {
+            if (rid != null) {
+                write(FrameCodec.encode(new ServerFrame.Ack(rid)));
+            }
+            write(FrameCodec.encode(new ServerFrame.Presence(f.channel(), snapshot, List.of())));
+        };
+        if (wildcard) {
+            globs.put(f.channel(), glob);
+            app.subscribeGlob(this, glob, f.includeSenderMetadata());
+            ackThenSnapshot.accept(List.of());
+        } else {
+            channels.put(f.channel(), f.includeSenderMetadata());
+            app.subscribe(this, f.channel(), f.includeSenderMetadata(), ackThenSnapshot);
+        }
+        return true;
+    }
+
+    private boolean unsubscribe(ClientFrame.Unsubscribe f) {
+        ChannelPattern glob = globs.remove(f.channel());
+        if (glob != null) {
+            app.unsubscribeGlob(this, glob);
+        } else if (channels.remove(f.channel()) != null) {
+            app.unsubscribe(this, f.channel());
+        }
+        ack(f.requestId());
+        return true;
+    }
+
+    private boolean publish(ClientFrame.Publish f) {
+        String rid = f.requestId();
+        if (ChannelNames.isReserved(f.channel())) {
+            return error(ErrorCode.CHANNEL_RESERVED, "channel prefix is reserved", rid);
+        }
+        if (ChannelNames.isWildcard(f.channel())) {
+            return error(ErrorCode.INVALID_CHANNEL, "cannot publish to a wildcard channel", rid);
+        }
+        if (!grant.can(Action.PUBLISH)) {
+            return error(ErrorCode.ACTION_NOT_PERMITTED, "credential lacks the publish action", rid);
+        }
+        if (!grant.channels().allows(f.channel())) {
+            return error(ErrorCode.CHANNEL_NOT_AUTHORIZED, "channel outside the credential's channels", rid);
+        }
+        if (!node.backplane().usage().countMessage(app.appId(), limits.maxMessagesPerPeriod())) {
+            return error(ErrorCode.OVER_MESSAGE_QUOTA, "the app's message quota for this period is used up", rid);
+        }
+        app.publishLocal(f.channel(), peerId(), f.data(), peerMetadata, connectionId);
+        Publication p = new Publication(node.nodeId(), connectionId, app.appId(), f.channel(), peerId(),
+                f.data(), peerMetadata);
+        ackWhenTaken(node.backplane().broker().publish(p), rid);
+        return true;
+    }
+
+    private boolean send(ClientFrame.Send f) {
+        String rid = f.requestId();
+        if (!grant.can(Action.SEND)) {
+            return error(ErrorCode.ACTION_NOT_PERMITTED, "credential lacks the send action", rid);
+        }
+        if (!node.backplane().usage().countMessage(app.appId(), limits.maxMessagesPerPeriod())) {
+            return error(ErrorCode.OVER_MESSAGE_QUOTA, "the app's message quota for this period is used up", rid);
+        }
+        int local = app.directLocal(f.to(), peerId(), f.data(), peerMetadata);
+        DirectMessage d = new DirectMessage(node.nodeId(), app.appId(), f.to(), peerId(), f.data(), peerMetadata);
+        if (local > 0) {
+            ackWhenTaken(node.backplane().broker().direct(d), rid);
+            return true;
+        }
+        node.backplane().presence().isOnline(app.appId(), f.to()).whenComplete((online, err) -> onLoop(() -> {
+            if (err != null) {
+                error(ErrorCode.BACKEND_ERROR, "could not look the peer up; retry later", rid);
+            } else if (!online) {
+                error(ErrorCode.PEER_NOT_FOUND, "peer is not online", rid);
+            } else {
+                ackWhenTaken(node.backplane().broker().direct(d), rid);
+            }
+        }));
+        return true;
+    }
+
+    private void ackWhenTaken(CompletionStage<Void> taken, String rid) {
+        taken.whenComplete((ok, err) -> onLoop(() -> {
+            if (err != null) {
+                log.warn("backplane refused a message from peer {}: {}", peerId(), err.toString());
+                error(ErrorCode.BACKEND_ERROR, "message could not be routed to other nodes; retry later", rid);
+            } else {
+                ack(rid);
+            }
+        }));
+    }
+
+    private void onLoop(Runnable r) {
+        if (channel.eventLoop().inEventLoop()) {
+            r.run();
+        } else {
+            channel.eventLoop().execute(r);
+        }
+    }
+
+    private void ack(String rid) {
+        if (rid != null) {
+            write(FrameCodec.encode(new ServerFrame.Ack(rid)));
+        }
+    }
+
+    private boolean error(ErrorCode code, String message, String rid) {
+        write(FrameCodec.encode(new ServerFrame.Error(code.wireName(), message, rid)));
+        return true;
+    }
+
+    @Override
+    public void deliver(byte[] frame) {
+        write(frame);
+    }
+
+    private void write(byte[] frame) {
+        if (closing) {
+            return;
+        }
+        int len = frame.length;
+        if (queuedBytes.addAndGet(len) > outboundCap) {
+            queuedBytes.addAndGet(-len);
+            close(CloseCode.POLICY_VIOLATION.code(), "slow consumer");
+            return;
+        }
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))
+                .addListener(f -> queuedBytes.addAndGet(-len));
+    }
+
+    /** Bytes queued for this connection and not yet written to the socket. */
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        onLoop(() -> closeNow(code, reason));
+    }
+
+    private void closeNow(int code, String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        // A peer that reads nothing never lets the close frame out; do not wait on it forever.
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, 2, TimeUnit.SECONDS);
+    }
+
+    /** Sends {@code going_away}; the caller closes with 1001 afterwards (protocol.md 8). */
+    public void goingAway(long retryAfterMs) {
+        write(FrameCodec.encode(new ServerFrame.GoingAway(retryAfterMs)));
+    }
+
+    public boolean isClosing() {
+        return closing;
+    }
+
+    /**
+     * Called about once a second by the node's keepalive sweep, from its own thread: sends a
+     * WebSocket ping every interval and closes (1001 {@code ping timeout}) a connection that has
+     * sent nothing within the grace after a ping (protocol.md 8).
+     */
+    public void keepaliveTick(long nowNanos, long intervalNanos, long graceNanos) {
+        if (closing) {
+            return;
+        }
+        long sent = pingSentNanos;
+        if (lastSeenNanos - sent < 0 && nowNanos - sent >= graceNanos && sent != 0) {
+            close(CloseCode.GOING_AWAY.code(), "ping timeout");
+        } else if (nowNanos - sent >= intervalNanos) {
+            pingSentNanos = nowNanos;
+            channel.writeAndFlush(new PingWebSocketFrame());
+        }
+    }
+
+    /** Releases everything the connection holds; runs once, when the channel becomes inactive. */
+    public void onClosed() {
+        if (released) {
+            return;
+        }
+        released = true;
+        closing = true;
+        for (String ch : new ArrayList<>(channels.keySet())) {
+            app.unsubscribe(this, ch);
+        }
+        channels.clear();
+        for (ChannelPattern glob : globs.values()) {
+            app.unsubscribeGlob(this, glob);
+        }
+        globs.clear();
+        app.removeConnection(this);
+        node.connectionClosed(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + connectionId + " peer=" + peerId() + " app=" + app.appId() + "]";
+    }
+}

@@ -1,0 +1,26 @@
+package ca.metered.realtime.server.transport;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * Aggregates HTTP requests and refuses bodies over the REST cap (protocol.md 5: 32 KB) with
+ * HTTP 413 in the shared JSON error shape, instead of Netty's empty 413.
+ *
+ * <p>Per connection.
+ */
+final class BodyLimit extends HttpObjectAggregator {
+    static final int MAX_BODY = 32 * 1024;
+
+    BodyLimit() {
+        super(MAX_BODY);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
+        ctx.writeAndFlush(HttpResponses.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "invalid_request",
+                "request body exceeds " + MAX_BODY + " bytes")).addListener(ChannelFutureListener.CLOSE);
+    }
+}

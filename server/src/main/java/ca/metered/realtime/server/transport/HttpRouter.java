@@ -1,0 +1,114 @@
+package ca.metered.realtime.server.transport;
+
+import ca.metered.realtime.server.rest.RestApi;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes each HTTP request on the shared port: the WebSocket upgrade at {@code /v1}, health
+ * probes, and the REST control plane under {@code /v1/}.
+ *
+ * <p>Per connection (removed once the connection upgrades); runs on its event loop.
+ */
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    private final WebSocketUpgrade upgrade;
+    private final RestApi rest;
+    private final BooleanSupplier ready;
+
+    HttpRouter(WebSocketUpgrade upgrade, RestApi rest, BooleanSupplier ready) {
+        this.upgrade = upgrade;
+        this.rest = rest;
+        this.ready = ready;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            respond(ctx, req, HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "invalid_request", "malformed HTTP request"));
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).rawPath();
+        if ("/v1".equals(path) || "/v1/".equals(path)) {
+            if (isUpgrade(req)) {
+                if (!ready.getAsBoolean()) {
+                    respond(ctx, req, HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "internal_error",
+                            "server is shutting down"));
+                    return;
+                }
+                upgrade.handle(ctx, req);
+            } else {
+                respond(ctx, req, HttpResponses.error(HttpResponseStatus.UPGRADE_REQUIRED, "invalid_request",
+                        "GET /v1 is the WebSocket endpoint; send a WebSocket upgrade"));
+            }
+            return;
+        }
+        if ("/healthz".equals(path)) {
+            respond(ctx, req, HttpResponses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
+            return;
+        }
+        if ("/readyz".equals(path)) {
+            boolean ok = ready.getAsBoolean();
+            respond(ctx, req, HttpResponses.json(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    Map.of("status", ok ? "ready" : "draining")));
+            return;
+        }
+        if (path.startsWith("/v1/")) {
+            req.retain();
+            rest.handle(req, path).whenComplete((res, err) -> {
+                try {
+                    FullHttpResponse out = res;
+                    if (err != null) {
+                        log.error("REST {} {} failed", req.method(), path, err);
+                        out = HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "internal_error",
+                                "internal error");
+                    }
+                    respond(ctx, req, out);
+                } finally {
+                    req.release();
+                }
+            });
+            return;
+        }
+        respond(ctx, req, HttpResponses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint"));
+    }
+
+    private static boolean isUpgrade(FullHttpRequest req) {
+        return req.method().equals(HttpMethod.GET)
+                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    /** Writes a response, honouring keep-alive. Safe from any thread. */
+    static void respond(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req) && res.status().code() < 500;
+        HttpUtil.setKeepAlive(res, keepAlive);
+        var f = ctx.writeAndFlush(res);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof IOException)) {
+            log.warn("HTTP handler error", cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,78 @@
+package ca.metered.realtime.server.transport;
+
+import ca.metered.realtime.protocol.CloseCode;
+import ca.metered.realtime.server.session.Session;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds one connection's WebSocket frames to its {@link Session}; answers control frames.
+ * Fragmented messages arrive already aggregated (and size-capped) by the handler before it.
+ *
+ * <p>Per connection; runs on the connection's event loop.
+ */
+final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
+
+    private final Session session;
+
+    WebSocketFrameHandler(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame text) {
+            session.onText(text.text());
+        } else if (frame instanceof BinaryWebSocketFrame) {
+            session.onBinary();
+        } else if (frame instanceof PingWebSocketFrame) {
+            session.touched();
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        } else if (frame instanceof PongWebSocketFrame) {
+            session.touched();
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            session.touched();
+            // Echo the client's close (RFC 6455 5.5.1) unless we already sent ours.
+            if (!session.isClosing()) {
+                int status = close.statusCode() < 0 ? CloseCode.NORMAL.code() : close.statusCode();
+                ctx.writeAndFlush(new CloseWebSocketFrame(status, "")).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        session.onClosed();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            session.close(CloseCode.MESSAGE_TOO_BIG.code(), "message too big");
+        } else if (cause instanceof CorruptedWebSocketFrameException) {
+            // The decoder has already sent the close frame with the right status.
+            log.debug("protocol violation on {}: {}", session, cause.getMessage());
+        } else if (cause instanceof IOException) {
+            ctx.close(); // connection reset and friends: nothing to tell the peer
+        } else {
+            log.warn("unexpected error on {}", session, cause);
+            session.close(CloseCode.POLICY_VIOLATION.code(), "internal error");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package ca.metered.realtime.server.transport;
+
+import ca.metered.realtime.protocol.CloseCode;
+import ca.metered.realtime.server.Node;
+import ca.metered.realtime.server.auth.AuthOutcome;
+import ca.metered.realtime.server.session.Session;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code GET /v1} upgrade, in the order of protocol.md 1: per-address connect rate (HTTP
+ * 429, no WebSocket), origin (HTTP 401 {@code origin_not_allowed}), then the upgrade, then
+ * auth and plan failures as a 4xxx close before any {@code welcome}.
+ *
+ * <p>Stateless apart from the node; thread-safe.
+ */
+final class WebSocketUpgrade {
+    /** Room for the envelope around a payload the SDK checked against maxMessageSize (protocol.md 4). */
+    static final int ENVELOPE_HEADROOM = 1024;
+
+    private final Node node;
+    private final ConnectRateLimiter rateLimiter;
+    private final ClientAddress clientAddress;
+    private final boolean tls;
+
+    WebSocketUpgrade(Node node, ConnectRateLimiter rateLimiter, ClientAddress clientAddress, boolean tls) {
+        this.node = node;
+        this.rateLimiter = rateLimiter;
+        this.clientAddress = clientAddress;
+        this.tls = tls;
+    }
+
+    void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+        Channel channel = ctx.channel();
+        String rateKey = clientAddress.rateKey((InetSocketAddress) channel.remoteAddress(),
+                req.headers().get("X-Forwarded-For"));
+        if (rateKey != null && !rateLimiter.tryAcquire(rateKey)) {
+            HttpRouter.respond(ctx, req, HttpResponses.error(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited",
+                    "too many connection attempts from this address; retry later"));
+            return;
+        }
+        Map<String, List<String>> params = new QueryStringDecoder(req.uri()).parameters();
+        String key = single(params.get("key"));
+        String token = single(params.get("token"));
+        AuthOutcome outcome = node.authenticator().authenticate(key, token, req.headers().get(HttpHeaderNames.ORIGIN));
+        if (outcome instanceof AuthOutcome.OriginRejected) {
+            HttpRouter.respond(ctx, req, HttpResponses.error(HttpResponseStatus.UNAUTHORIZED, "origin_not_allowed",
+                    "the Origin is not in the key's allowedOrigins"));
+            return;
+        }
+        int maxMessageSize = outcome instanceof AuthOutcome.Granted g
+                ? g.grant().app().limits().maxMessageSize() : 65536;
+        WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxMessageSize + ENVELOPE_HEADROOM)
+                .allowExtensions(false)
+                .build();
+        String scheme = tls ? "wss" : "ws";
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + "/v1", null, decoderConfig)
+                .newHandshaker(req);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
+            return;
+        }
+        ChannelPipeline pipeline = ctx.pipeline();
+        Session session = null;
+        if (outcome instanceof AuthOutcome.Granted g) {
+            session = new Session(node, channel, g.grant(), node.nextConnectionId());
+            pipeline.addLast(new Utf8FrameValidator());
+            pipeline.addLast(new WebSocketFrameAggregator(maxMessageSize + ENVELOPE_HEADROOM));
+            pipeline.addLast(new WebSocketFrameHandler(session));
+        }
+        pipeline.remove(ctx.handler());
+        Session opened = session;
+        handshaker.handshake(channel, req).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+                return;
+            }
+            if (outcome instanceof AuthOutcome.Rejected r) {
+                closeBeforeWelcome(channel, r.closeCode(), r.reason());
+            } else if (!node.admit(opened.grant())) {
+                opened.refuse();
+                closeBeforeWelcome(channel, CloseCode.OVER_CONCURRENT_LIMIT.code(), "concurrent connection limit reached");
+                // onClosed() runs when the channel goes inactive; nothing was registered yet.
+            } else {
+                node.sessionOpened(opened);
+                opened.open();
+            }
+        });
+    }
+
+    private static void closeBeforeWelcome(Channel channel, int code, String reason) {
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static String single(List<String> values) {
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}
