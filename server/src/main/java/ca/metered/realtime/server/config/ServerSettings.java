@@ -1,0 +1,67 @@
+package ca.metered.realtime.server.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Listener and connection-handling settings (YAML section {@code server}).
+ *
+ * <p>Immutable; thread-safe.
+ *
+ * @param host address to bind; default {@code 127.0.0.1}
+ * @param port port to bind, 0 for an ephemeral port; default 8080
+ * @param tls certificate and key when the server terminates TLS itself
+ * @param trustedProxies IPs or CIDR blocks whose {@code X-Forwarded-For} is believed
+ *     (protocol.md 5); default the loopback addresses
+ * @param connectRatePerIp connection attempts allowed per source IP per window; default 60
+ * @param connectRateWindow window of {@code connectRatePerIp}; default 60 s
+ * @param pingInterval WebSocket ping period (protocol.md 8); default 30 s
+ * @param pingTimeout grace after a ping before closing 1001; default 10 s
+ * @param shutdownGrace how long shutdown waits for close frames to flush; default 5 s
+ * @param outboundBufferBytes per-connection outbound cap; over it the connection is closed
+ *     1008 {@code slow consumer}; default 1 MiB
+ * @param eventLoopThreads Netty worker threads, 0 for Netty's default
+ */
+public record ServerSettings(
+        String host,
+        int port,
+        Optional<TlsSettings> tls,
+        List<String> trustedProxies,
+        int connectRatePerIp,
+        Duration connectRateWindow,
+        Duration pingInterval,
+        Duration pingTimeout,
+        Duration shutdownGrace,
+        int outboundBufferBytes,
+        int eventLoopThreads) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final List<String> DEFAULT_TRUSTED_PROXIES = List.of("127.0.0.1", "::1");
+    public static final int DEFAULT_CONNECT_RATE_PER_IP = 60;
+    public static final Duration DEFAULT_CONNECT_RATE_WINDOW = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    public static final int DEFAULT_OUTBOUND_BUFFER_BYTES = 1 << 20;
+
+    public ServerSettings {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(tls, "tls");
+        trustedProxies = List.copyOf(trustedProxies);
+        Objects.requireNonNull(connectRateWindow, "connectRateWindow");
+        Objects.requireNonNull(pingInterval, "pingInterval");
+        Objects.requireNonNull(pingTimeout, "pingTimeout");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    }
+
+    /** Every setting at its default. Handy for tests and embedding. */
+    public static ServerSettings defaults() {
+        return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, Optional.empty(),
+                DEFAULT_TRUSTED_PROXIES, DEFAULT_CONNECT_RATE_PER_IP, DEFAULT_CONNECT_RATE_WINDOW,
+                DEFAULT_PING_INTERVAL, DEFAULT_PING_TIMEOUT, DEFAULT_SHUTDOWN_GRACE,
+                DEFAULT_OUTBOUND_BUFFER_BYTES, 0);
+    }
+}
