@@ -17,7 +17,10 @@ import io.netty.handler.codec.http.HttpVersion;
  * <p>Stateless; thread-safe.
  */
 public final class HttpResponses {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Exact decimals: a REST-published {"price": 1.10} reaches subscribers as 1.10, not 1.1.
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
     private HttpResponses() {
     }

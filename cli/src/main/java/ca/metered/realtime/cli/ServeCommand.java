@@ -1,0 +1,105 @@
+package ca.metered.realtime.cli;
+
+import ca.metered.realtime.server.Node;
+import ca.metered.realtime.server.config.AppConfig;
+import ca.metered.realtime.server.config.ConfigException;
+import ca.metered.realtime.server.config.ConfigLoader;
+import ca.metered.realtime.server.config.DevConfig;
+import ca.metered.realtime.server.config.PublishableKeyConfig;
+import ca.metered.realtime.server.config.SecretKeyConfig;
+import ca.metered.realtime.server.config.ServerConfig;
+import ca.metered.realtime.server.config.ServerSettings;
+import ca.metered.realtime.server.transport.RmsServer;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code rms serve}: runs the server until SIGTERM/SIGINT, then shuts down gracefully
+ * ({@code going_away}, 1001, exit 0). Without {@code --config} it runs the zero-setup dev app
+ * whose keys are kept in {@code $RMS_HOME/dev.yaml} (default {@code ~/.rms/dev.yaml}).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "config file (YAML); omit for the dev app")
+    Path config;
+
+    @Option(names = "--port", paramLabel = "N", description = "override server.port (0 = any free port)")
+    Integer port;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        boolean dev = config == null;
+        Path devFile = devConfigPath();
+        ServerConfig cfg;
+        try {
+            cfg = dev ? DevConfig.loadOrCreate(devFile) : ConfigLoader.load(config, System.getenv());
+        } catch (ConfigException e) {
+            throw new CliException(e.getMessage(), 2);
+        }
+        if (port != null) {
+            if (port < 0 || port > 65535) {
+                throw new CliException("--port must be between 0 and 65535", 2);
+            }
+            cfg = withPort(cfg, port);
+        }
+        RmsServer server;
+        try {
+            server = new RmsServer(Node.standalone(cfg)).start();
+        } catch (RmsServer.ServerStartException e) {
+            throw new CliException(e.getMessage(), 1);
+        }
+        PrintStream out = System.out;
+        out.println("rms listening on " + server.url() + " (WebSocket " + server.url() + "/v1, REST "
+                + server.url().replaceFirst("^ws", "http") + "/v1)");
+        if (dev) {
+            printDevBanner(out, cfg.apps().get(0), server.url(), devFile);
+        }
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stop = () -> {
+            server.stop();
+            stopped.countDown();
+        };
+        Signal.handle(new Signal("TERM"), s -> new Thread(stop, "rms-shutdown").start());
+        Signal.handle(new Signal("INT"), s -> new Thread(stop, "rms-shutdown").start());
+        stopped.await();
+        return 0;
+    }
+
+    static Path devConfigPath() {
+        String home = System.getenv("RMS_HOME");
+        Path base = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".rms");
+        return base.resolve("dev.yaml");
+    }
+
+    private static ServerConfig withPort(ServerConfig cfg, int port) {
+        ServerSettings s = cfg.server();
+        return new ServerConfig(new ServerSettings(s.host(), port, s.tls(), s.trustedProxies(), s.connectRatePerIp(),
+                s.connectRateWindow(), s.pingInterval(), s.pingTimeout(), s.shutdownGrace(), s.outboundBufferBytes(),
+                s.eventLoopThreads()), cfg.apps());
+    }
+
+    private static void printDevBanner(PrintStream out, AppConfig app, String url, Path file) {
+        PublishableKeyConfig pk = app.publishableKeys().get(0);
+        SecretKeyConfig sk = app.secretKeys().get(0);
+        String http = url.replaceFirst("^ws", "http");
+        out.println();
+        out.println("Dev app '" + app.id() + "' (keys kept in " + file + "):");
+        out.println("  publishable key : " + pk.key());
+        out.println("  secret key id   : " + sk.id());
+        out.println("  secret          : " + sk.secret());
+        out.println();
+        out.println("Try it (JS SDK):");
+        out.println("  const client = new SignallingClient({ apiKey: \"" + pk.key() + "\", url: \"" + url + "\" });");
+        out.println("  await client.connect(); await client.subscribe(\"room-1\");");
+        out.println("Mint a token (REST):");
+        out.println("  curl -s -X POST " + http + "/v1/tokens -H 'Authorization: Bearer " + sk.id() + ":"
+                + sk.secret() + "' -H 'Content-Type: application/json' -d '{\"peerId\":\"alice\"}'");
+    }
+}

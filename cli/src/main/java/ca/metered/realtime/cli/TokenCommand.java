@@ -1,0 +1,107 @@
+package ca.metered.realtime.cli;
+
+import ca.metered.realtime.server.auth.MintedToken;
+import ca.metered.realtime.server.auth.TokenMinter;
+import ca.metered.realtime.server.auth.TokenRequest;
+import ca.metered.realtime.server.auth.TokenRequestException;
+import ca.metered.realtime.server.config.AppConfig;
+import ca.metered.realtime.server.config.ConfigException;
+import ca.metered.realtime.server.config.ConfigLoader;
+import ca.metered.realtime.server.config.SecretKeyConfig;
+import ca.metered.realtime.server.config.ServerConfig;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code rms token}: mints an HS256 JWT with a configured secret key — the same code path as
+ * {@code POST /v1/tokens}.
+ */
+@Command(name = "token", mixinStandardHelpOptions = true,
+        description = "Mint a JWT for a peer with one of the config's secret keys; prints the token.")
+final class TokenCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "server config (YAML)")
+    Path config;
+
+    @Option(names = "--key-id", required = true, paramLabel = "SK_ID", description = "secret key id (sk_id_…) to sign with")
+    String keyId;
+
+    @Option(names = "--sub", required = true, paramLabel = "PEER_ID", description = "peerId (the sub claim)")
+    String sub;
+
+    @Option(names = "--channels", split = ",", paramLabel = "GLOB",
+            description = "channel patterns (comma-separated or repeated); default: the key's")
+    List<String> channels;
+
+    @Option(names = "--permissions", split = ",", paramLabel = "ACTION",
+            description = "subscribe,publish,presence,send; default: the key's")
+    List<String> permissions;
+
+    @Option(names = "--ttl", defaultValue = "1h", paramLabel = "DURATION",
+            description = "lifetime, e.g. 90s, 15m, 1h (max 24h); default ${DEFAULT-VALUE}")
+    String ttl;
+
+    @Option(names = "--peer-metadata", paramLabel = "JSON", description = "peerMetadata claim (JSON object)")
+    String peerMetadata;
+
+    @Option(names = "--metadata", paramLabel = "JSON", description = "metadata claim (JSON object), e.g. iceServers")
+    String metadata;
+
+    @Override
+    public Integer call() {
+        ServerConfig cfg;
+        try {
+            cfg = ConfigLoader.load(config, System.getenv());
+        } catch (ConfigException e) {
+            throw new CliException(e.getMessage(), 2);
+        }
+        SecretKeyConfig key = findKey(cfg, keyId);
+        TokenRequest request = new TokenRequest(sub, channels, permissions, Durations.parse(ttl).toSeconds(),
+                json("--metadata", metadata), json("--peer-metadata", peerMetadata));
+        try {
+            MintedToken token = new TokenMinter(Clock.systemUTC()).mint(key, request);
+            System.out.println(token.token());
+            return 0;
+        } catch (TokenRequestException e) {
+            throw new CliException(e.code() + ": " + e.getMessage(), 2);
+        }
+    }
+
+    private static SecretKeyConfig findKey(ServerConfig cfg, String id) {
+        List<String> known = new ArrayList<>();
+        for (AppConfig app : cfg.apps()) {
+            for (SecretKeyConfig k : app.secretKeys()) {
+                if (k.id().equals(id)) {
+                    return k;
+                }
+                known.add(k.id());
+            }
+        }
+        throw new CliException("no secret key '" + id + "' in the config (known: "
+                + (known.isEmpty() ? "none" : String.join(", ", known)) + ")", 2);
+    }
+
+    private static JsonNode json(String option, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            JsonNode n = JSON.readTree(text);
+            if (n == null || !n.isObject()) {
+                throw new CliException(option + " must be a JSON object", 2);
+            }
+            return n;
+        } catch (JsonProcessingException e) {
+            throw new CliException(option + " is not valid JSON: " + e.getOriginalMessage(), 2);
+        }
+    }
+}

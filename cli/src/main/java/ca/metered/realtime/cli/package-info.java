@@ -1,2 +1,0 @@
-/** The {@code rms} command line. */
-package ca.metered.realtime.cli;

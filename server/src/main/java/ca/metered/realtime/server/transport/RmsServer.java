@@ -1,0 +1,192 @@
+package ca.metered.realtime.server.transport;
+
+import ca.metered.realtime.protocol.CloseCode;
+import ca.metered.realtime.server.Node;
+import ca.metered.realtime.server.config.ServerSettings;
+import ca.metered.realtime.server.config.TlsSettings;
+import ca.metered.realtime.server.rest.RestApi;
+import ca.metered.realtime.server.session.Session;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The network side of one node: a Netty server that serves the WebSocket endpoint, the REST
+ * control plane and health probes on one port, and shuts down gracefully (protocol.md 8).
+ *
+ * <p>Thread-safe. {@link #start} once, {@link #stop} once.
+ */
+public final class RmsServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RmsServer.class);
+
+    private final Node node;
+    private final ServerSettings settings;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerChannel> channelType;
+    private volatile boolean ready;
+    private volatile boolean stopped;
+    private Channel serverChannel;
+    private String url;
+
+    public RmsServer(Node node) {
+        this.node = node;
+        this.settings = node.settings();
+        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.boss = new MultiThreadIoEventLoopGroup(1, io);
+        this.workers = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(), io);
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws ServerStartException with a one-line reason (port in use, bad TLS files, …)
+     */
+    public RmsServer start() {
+        SslContext ssl = settings.tls().map(RmsServer::sslContext).orElse(null);
+        ClientAddress clientAddress = new ClientAddress(settings.trustedProxies());
+        ConnectRateLimiter limiter = new ConnectRateLimiter(settings.connectRatePerIp(),
+                settings.connectRateWindow().toNanos(), node::nanoTime);
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(node, limiter, clientAddress, ssl != null);
+        RestApi rest = new RestApi(node);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast(new HttpServerCodec(), new BodyLimit(),
+                                new HttpRouter(upgrade, rest, () -> ready));
+                    }
+                });
+        try {
+            serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
+        } catch (Exception e) {
+            shutdownGroups();
+            if (e instanceof BindException || e.getCause() instanceof BindException) {
+                throw new ServerStartException("cannot listen on " + settings.host() + ":" + settings.port()
+                        + ": address already in use");
+            }
+            throw new ServerStartException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
+                    + e.getMessage());
+        }
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        url = (ssl != null ? "wss://" : "ws://") + host + ":" + bound.getPort();
+        ready = true;
+        return this;
+    }
+
+    private static SslContext sslContext(TlsSettings tls) {
+        try {
+            return SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile()).build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new ServerStartException("cannot load TLS certificate/key (" + tls.certFile() + ", "
+                    + tls.keyFile() + "): " + e.getMessage());
+        }
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Base URL clients pass to the SDKs, e.g. {@code ws://127.0.0.1:8080}. */
+    public String url() {
+        return url;
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    /**
+     * Graceful shutdown (protocol.md 8): stop accepting, send {@code going_away} with a spread
+     * {@code retryAfterMs} to every connection, close each with 1001, wait up to the configured
+     * grace for the closes to flush, then release everything.
+     */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        ready = false;
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+        }
+        List<Session> sessions = node.sessions();
+        for (Session s : sessions) {
+            // Spread reconnects over 1–5 s so clients do not come back in one wave.
+            long retryAfter = 1000 + ThreadLocalRandom.current().nextLong(4000);
+            s.goingAway(retryAfter);
+            s.close(CloseCode.GOING_AWAY.code(), "server shutting down");
+        }
+        awaitDrained(settings.shutdownGrace());
+        shutdownGroups();
+        node.close();
+        log.info("stopped ({} connections closed)", sessions.size());
+    }
+
+    private void awaitDrained(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!node.sessions().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20); // polling a shutdown condition, not synchronising a test
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void shutdownGroups() {
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Why the server could not start, in one line meant for a person. */
+    public static final class ServerStartException extends RuntimeException {
+        public ServerStartException(String message) {
+            super(message);
+        }
+    }
+}
