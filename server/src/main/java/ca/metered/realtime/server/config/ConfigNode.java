@@ -81,7 +81,9 @@ final class ConfigNode {
         // Numbers and booleans are scalars too in YAML; only accept real strings so that
         // e.g. an unquoted `port`-like value in a string field is caught.
         if (!node.isTextual()) {
-            throw error("must be a string");
+            throw error(node.isValueNode()
+                    ? "must be a string (quote it: YAML reads on/off/yes/no/true/false and numbers as other types)"
+                    : "must be a string");
         }
         return node.textValue();
     }

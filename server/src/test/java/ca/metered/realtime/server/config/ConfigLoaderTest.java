@@ -190,6 +190,7 @@ class ConfigLoaderTest {
         assertThat(errorOf("apps: []\n")).isEqualTo("apps: at least one app is required");
         assertThat(errorOf("apps:\n  - enabled: true\n")).isEqualTo("apps[0].id: required");
         assertThat(errorOf("apps:\n  - id: 'bad id'\n")).startsWith("apps[0].id: must match");
+        assertThat(errorOf("apps:\n  - id: off\n")).startsWith("apps[0].id: must be a string (quote it");
         assertThat(errorOf("apps:\n  - id: a\n  - id: a\n"))
                 .isEqualTo("apps[1].id: duplicate app id 'a' (already used at apps[0].id)");
     }

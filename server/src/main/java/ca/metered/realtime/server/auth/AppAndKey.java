@@ -1,0 +1,19 @@
+package ca.metered.realtime.server.auth;
+
+import ca.metered.realtime.server.config.AppConfig;
+import ca.metered.realtime.server.config.SecretKeyConfig;
+import java.util.Objects;
+
+/**
+ * The app and secret key a REST request authenticated as. The key's {@code channels} and
+ * {@code actions} bound what the request may do (protocol.md 6.2).
+ *
+ * <p>Immutable; thread-safe.
+ */
+public record AppAndKey(AppConfig app, SecretKeyConfig key) {
+
+    public AppAndKey {
+        Objects.requireNonNull(app, "app");
+        Objects.requireNonNull(key, "key");
+    }
+}

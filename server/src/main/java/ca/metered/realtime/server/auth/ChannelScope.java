@@ -1,0 +1,80 @@
+package ca.metered.realtime.server.auth;
+
+import ca.metered.realtime.protocol.ChannelPattern;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The channels a connection may use: the intersection of one or more pattern lists
+ * (protocol.md 6.3). For a JWT that is the token's {@code channels} ∩ the secret key's
+ * {@code channels}; for a publishable key just the key's. A name is allowed when it matches
+ * some pattern of <em>every</em> list; an empty list therefore allows nothing.
+ *
+ * <p>Immutable; thread-safe.
+ */
+public final class ChannelScope {
+    private final List<List<ChannelPattern>> lists;
+
+    private ChannelScope(List<List<ChannelPattern>> lists) {
+        this.lists = lists;
+    }
+
+    /** A scope of exactly these patterns. */
+    public static ChannelScope of(List<ChannelPattern> patterns) {
+        return new ChannelScope(List.of(List.copyOf(patterns)));
+    }
+
+    /** This scope narrowed by {@code more}: a name must also match one of {@code more}. */
+    public ChannelScope intersect(List<ChannelPattern> more) {
+        List<List<ChannelPattern>> next = new ArrayList<>(lists);
+        next.add(List.copyOf(more));
+        return new ChannelScope(List.copyOf(next));
+    }
+
+    /** Whether the concrete channel name {@code concreteChannel} is inside the scope. */
+    public boolean allows(String concreteChannel) {
+        Objects.requireNonNull(concreteChannel, "concreteChannel");
+        for (List<ChannelPattern> list : lists) {
+            if (list.stream().noneMatch(p -> p.matches(concreteChannel))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether every channel a wildcard subscription could match is inside the scope
+     * (protocol.md 2.4): the glob must be {@linkplain ChannelPattern#covers covered} by some
+     * pattern of every list. Conservative in the same way as {@code covers}.
+     */
+    public boolean allowsGlob(ChannelPattern subscriptionGlob) {
+        Objects.requireNonNull(subscriptionGlob, "subscriptionGlob");
+        for (List<ChannelPattern> list : lists) {
+            if (list.stream().noneMatch(p -> p.covers(subscriptionGlob))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The pattern lists being intersected, outermost (the key's) first. */
+    public List<List<ChannelPattern>> patternLists() {
+        return lists;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChannelScope s && s.lists.equals(lists);
+    }
+
+    @Override
+    public int hashCode() {
+        return lists.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelScope" + lists;
+    }
+}

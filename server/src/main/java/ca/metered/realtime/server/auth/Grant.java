@@ -1,0 +1,47 @@
+package ca.metered.realtime.server.auth;
+
+import ca.metered.realtime.protocol.Action;
+import ca.metered.realtime.server.config.AppConfig;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What an authenticated connection is: its app, peer id, and what it may do. The claim JSON
+ * is kept as compact text, key order preserved, so the transport can splice it into
+ * {@code welcome} and {@code presence} frames without re-encoding.
+ *
+ * <p>Immutable; thread-safe.
+ *
+ * @param app the app the credential belongs to
+ * @param peerId the JWT {@code sub}, or a fresh random UUID for a publishable key
+ * @param channels the channels the connection may use
+ * @param actions the actions the connection may use
+ * @param peerMetadataJson compact JSON object of the {@code peerMetadata} claim, or null
+ * @param metadataJson compact JSON object of the {@code metadata} claim, or null
+ * @param expiresAtEpochSeconds the JWT {@code exp}, or null for a publishable key
+ */
+public record Grant(
+        AppConfig app,
+        String peerId,
+        ChannelScope channels,
+        Set<Action> actions,
+        String peerMetadataJson,
+        String metadataJson,
+        Long expiresAtEpochSeconds) {
+
+    public Grant {
+        Objects.requireNonNull(app, "app");
+        Objects.requireNonNull(peerId, "peerId");
+        Objects.requireNonNull(channels, "channels");
+        EnumSet<Action> copy = EnumSet.noneOf(Action.class);
+        copy.addAll(actions);
+        actions = Collections.unmodifiableSet(copy);
+    }
+
+    /** Whether the connection may perform {@code action}. */
+    public boolean can(Action action) {
+        return actions.contains(action);
+    }
+}
