@@ -3,7 +3,6 @@ package ca.metered.realtime.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -78,19 +77,23 @@ class ChannelPatternTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid escape");
     }
 
+    /**
+     * A backtracking matcher takes exponential time here (minutes to never); the DP answers
+     * in milliseconds. The timeout is a hang guard with a huge margin, not a benchmark.
+     */
     @Test
-    @Timeout(5)
+    @Timeout(10)
     void pathologicalPatternStaysFast() {
         ChannelPattern p = ChannelPattern.compile("*a*a*a*a*a*a*a*a*a*a*a*a*b");
         String name = "a".repeat(5_000);
-        long start = System.nanoTime();
         for (int i = 0; i < 20; i++) {
             assertThat(p.matches(name)).isFalse();
         }
         assertThat(p.matches(name + "b")).isTrue();
         ChannelPattern deep = ChannelPattern.compile("**a**a**a**a**a**a**a**a**b");
         assertThat(deep.matches("a/".repeat(2_000))).isFalse();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        assertThat(ChannelPattern.compile("*a*a*a*a*a*a*b").covers(ChannelPattern.compile("*a*".repeat(500))))
+                .isFalse();
     }
 
     @Test
