@@ -1,0 +1,156 @@
+package ca.metered.realtime.server.it;
+
+import ca.metered.realtime.server.Node;
+import ca.metered.realtime.server.config.ConfigLoader;
+import ca.metered.realtime.server.config.ServerConfig;
+import ca.metered.realtime.server.transport.RmsServer;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A real server on an ephemeral loopback port for integration tests, configured from YAML.
+ * {@link #DEFAULT_YAML} is the sample configuration of the issue plus a narrow key and a
+ * second app; tests that need other limits pass their own YAML.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String PK = "pk_live_demo";
+    public static final String SK_ID = "sk_id_demo";
+    public static final String SK_SECRET = "sk_secret_demo_change_me";
+    public static final String BEARER = "Bearer " + SK_ID + ":" + SK_SECRET;
+
+    public static final String DEFAULT_YAML = """
+            server:
+              host: 127.0.0.1
+              port: 0
+            apps:
+              - id: demo
+                publishableKeys:
+                  - key: pk_live_demo
+                    channels: ["**"]
+                    actions: [subscribe, publish, presence, send]
+                    allowedOrigins: []
+                  - key: pk_live_narrow
+                    channels: ["room-*"]
+                    actions: [subscribe, publish]
+                  - key: pk_live_origin
+                    channels: ["**"]
+                    actions: [subscribe, publish, presence, send]
+                    allowedOrigins: ["https://app.example.com"]
+                secretKeys:
+                  - id: sk_id_demo
+                    secret: sk_secret_demo_change_me
+                    channels: ["**"]
+                    actions: [subscribe, publish, presence, send]
+                  - id: sk_id_narrow
+                    secret: sk_secret_narrow_0123456789
+                    channels: ["room-*"]
+                    actions: [subscribe, publish]
+                limits:
+                  maxMessageSize: 65536
+                  maxChannelsPerConnection: 100
+                  messageRate: 100
+                  messageBurst: 200
+                  maxConcurrentConnections: 10000
+                  maxMessagesPerPeriod: 0
+              - id: other
+                publishableKeys:
+                  - key: pk_live_other
+                    channels: ["**"]
+                    actions: [subscribe, publish, presence, send]
+                secretKeys:
+                  - id: sk_id_other
+                    secret: sk_secret_other_0123456789
+              - id: suspended
+                enabled: false
+                publishableKeys:
+                  - key: pk_live_off
+                    channels: ["**"]
+            """;
+
+    private final RmsServer server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer(RmsServer server) {
+        this.server = server;
+    }
+
+    public static TestServer start() {
+        return start(DEFAULT_YAML);
+    }
+
+    public static TestServer start(String yaml) {
+        try {
+            ServerConfig config = ConfigLoader.parse(yaml, Map.of());
+            return new TestServer(new RmsServer(Node.standalone(config)).start());
+        } catch (Exception e) {
+            throw new IllegalStateException("test server did not start", e);
+        }
+    }
+
+    public RmsServer server() {
+        return server;
+    }
+
+    public Node node() {
+        return server.node();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public URI wsUri(String query) {
+        return URI.create(server.url() + "/v1" + (query == null ? "" : "?" + query));
+    }
+
+    public URI keyUri(String key) {
+        return wsUri("key=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
+    }
+
+    public URI tokenUri(String token) {
+        return wsUri("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+    }
+
+    /** Opens a client with the default publishable key and waits for its welcome. */
+    public WsClient client() {
+        WsClient c = WsClient.connect(keyUri(PK));
+        c.expect("welcome");
+        return c;
+    }
+
+    public WsClient client(String key) {
+        WsClient c = WsClient.connect(keyUri(key));
+        c.expect("welcome");
+        return c;
+    }
+
+    public URI httpUri(String path) {
+        return URI.create(server.url().replaceFirst("^ws", "http") + path);
+    }
+
+    /** Sends a REST request; {@code auth} may be null. */
+    public HttpResponse<String> rest(String method, String path, String auth, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(httpUri(path)).timeout(Duration.ofSeconds(10));
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        b.header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(method + " " + path + " failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
