@@ -1,0 +1,68 @@
+package ca.metered.realtime.server.hub;
+
+import ca.metered.realtime.protocol.frame.RawJson;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A fake connection that records what the hub hands it. Thread-safe enough for single-threaded tests. */
+final class RecordingSubscriber implements Subscriber {
+    private static long ids;
+
+    final long id = ++ids;
+    final String peerId;
+    final RawJson metadata;
+    final boolean presence;
+    final List<byte[]> frames = new ArrayList<>();
+    Integer closedWith;
+
+    RecordingSubscriber(String peerId, RawJson metadata, boolean presence) {
+        this.peerId = peerId;
+        this.metadata = metadata;
+        this.presence = presence;
+    }
+
+    RecordingSubscriber(String peerId) {
+        this(peerId, null, true);
+    }
+
+    @Override
+    public long connectionId() {
+        return id;
+    }
+
+    @Override
+    public String peerId() {
+        return peerId;
+    }
+
+    @Override
+    public RawJson peerMetadata() {
+        return metadata;
+    }
+
+    @Override
+    public boolean presenceEnabled() {
+        return presence;
+    }
+
+    @Override
+    public synchronized void deliver(byte[] frame) {
+        frames.add(frame);
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        closedWith = code;
+    }
+
+    synchronized List<String> texts() {
+        List<String> out = new ArrayList<>();
+        frames.forEach(f -> out.add(new String(f, StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    synchronized void clear() {
+        frames.clear();
+    }
+}
