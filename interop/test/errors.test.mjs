@@ -57,9 +57,15 @@ test("action_not_permitted: send without the send action, publish without publis
 test("peer_not_found: send to a peerId that is not online", async () => {
   const a = await ctx.pool.connected(ctx.server, { apiKey: PK });
   await rejectsWithName(a.client.send(uniq("nobody-here"), { x: 1 }), "peer_not_found");
-  // A peer that was online and left.
+  // A peer that was online and left. Its presence `left` (sent when the server
+  // has dropped the connection) orders the send after the deregistration.
+  const ch = uniq("leaving");
   const gone = await ctx.pool.connected(ctx.server, { apiKey: PK });
+  await a.client.subscribe(ch);
+  await gone.client.subscribe(ch);
+  await a.rec.waitFor("presence", (p) => p.channel === ch && p.joined.some((j) => j.peerId === gone.peerId));
   await gone.client.close();
+  await a.rec.waitFor("presence", (p) => p.channel === ch && p.left.some((l) => l.peerId === gone.peerId));
   await rejectsWithName(a.client.send(gone.peerId, { x: 1 }), "peer_not_found");
   await stillUsable(a);
 });

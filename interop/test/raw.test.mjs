@@ -126,9 +126,15 @@ test("commands without requestId succeed silently", async () => {
   raw.send({ type: "unsubscribe", channel });
   raw.send({ type: "ping" });
   await raw.next((f) => f.type === "pong", { from });
-  const got = raw.frames.slice(from).map((f) => f.frame);
+  await raw.next((f) => f.type === "presence", { from });
+  // Barrier: one more round trip, so a stray ack would have arrived by now.
+  const from2 = raw.mark;
+  raw.send({ type: "ping" });
+  await raw.next((f) => f.type === "pong", { from: from2 });
+  const got = raw.frames.slice(from, from2).map((f) => f.frame);
   // Only the presence snapshot (a consequence, not an answer) and the pong.
-  assert.deepEqual(got, [{ type: "presence", channel, joined: [], left: [] }, { type: "pong" }]);
+  const byType = (a, b) => a.type.localeCompare(b.type);
+  assert.deepEqual(got.sort(byType), [{ type: "pong" }, { type: "presence", channel, joined: [], left: [] }]);
 });
 
 test("auth failures complete the upgrade and close with 4001 before any frame", async () => {
