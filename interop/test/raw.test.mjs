@@ -131,7 +131,8 @@ test("commands without requestId succeed silently", async () => {
   const from2 = raw.mark;
   raw.send({ type: "ping" });
   await raw.next((f) => f.type === "pong", { from: from2 });
-  const got = raw.frames.slice(from, from2).map((f) => f.frame);
+  const got = raw.frames.slice(from).map((f) => f.frame);
+  assert.deepEqual(got.pop(), { type: "pong" }, "the barrier pong is last");
   // Only the presence snapshot (a consequence, not an answer) and the pong.
   const byType = (a, b) => a.type.localeCompare(b.type);
   assert.deepEqual(got.sort(byType), [{ type: "pong" }, { type: "presence", channel, joined: [], left: [] }]);
@@ -150,4 +151,23 @@ test("auth failures complete the upgrade and close with 4001 before any frame", 
     assert.equal(info.code, 4001, url);
     assert.deepEqual(raw.frames, [], `no frames before the close (${url})`);
   }
+});
+
+test("a peer is reachable by send as soon as it has received its welcome", async () => {
+  // The SDK resolves connect() on the welcome, and apps hand out the peerId
+  // right then; a send to it must not fail with peer_not_found (protocol.md 2.5:
+  // peer_not_found only when the peer is not online). Repeated because the
+  // window, if there is one, is short.
+  const sender = await ctx.pool.raw(keyUrl());
+  await sender.next((f) => f.type === "welcome");
+  const failures = [];
+  const N = 100; // stays inside the sender's 200-frame burst
+  for (let i = 0; i < N; i++) {
+    const target = await ctx.pool.raw(keyUrl());
+    const welcome = await target.next((f) => f.type === "welcome");
+    const res = await sender.request({ type: "send", to: welcome.peerId, data: i });
+    if (res.type !== "ack") failures.push(`#${i}: ${JSON.stringify(res)}`);
+    target.terminate();
+  }
+  assert.deepEqual(failures, [], `${failures.length}/${N} sends right after the target's welcome failed`);
 });
