@@ -82,12 +82,19 @@ public final class Session implements Subscriber {
         this.pingSentNanos = now;
     }
 
-    /** Sends {@code welcome}, then registers the connection so nothing can precede it. Event loop only. */
+    /**
+     * Registers the connection and sends {@code welcome}. Event loop only.
+     *
+     * <p>Registration comes first so the peer is reachable ({@code send}, kicks) as soon as a
+     * client can have seen its welcome (protocol.md 2.5). The welcome still goes out first:
+     * frames other threads deliver meanwhile are queued as tasks on this event loop and run
+     * only after this method returns.
+     */
     public void open() {
+        app.addConnection(this);
         RawJson metadata = grant.metadataJson() == null ? null : RawJson.of(grant.metadataJson());
         write(FrameCodec.encode(new ServerFrame.Welcome(grant.peerId(), node.clock().instant().getEpochSecond(),
                 grant.expiresAtEpochSeconds(), limits.maxMessageSize(), metadata)));
-        app.addConnection(this);
     }
 
     /** Marks a connection that was not admitted (4010): it never opens and ignores frames. */
