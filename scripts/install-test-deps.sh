@@ -6,6 +6,7 @@ need_apt=()
 command -v mvn >/dev/null || need_apt+=(maven)
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
+command -v openssl >/dev/null || need_apt+=(openssl)   # TlsIT makes a self-signed certificate
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need_apt[*]}"
