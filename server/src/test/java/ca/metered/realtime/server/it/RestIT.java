@@ -332,6 +332,47 @@ class RestIT {
         assertError(post("/v1/channels/_internal%2Fx/publish", TestServer.BEARER, "{\"data\":1}"), 400, "channel_reserved");
     }
 
+    @Test
+    void publishReachesWildcardSubscribersWithTheConcreteChannel() {
+        try (WsClient backend = server.client()) {
+            backend.subscribe("devices/*/events");
+            ok(post("/v1/channels/devices%2Fd1%2Fevents/publish", TestServer.BEARER, "{\"data\":{\"t\":1}}"));
+            JsonNode m = backend.expect("message");
+            assertThat(m.path("channel").asText()).isEqualTo("devices/d1/events");
+            assertThat(m.path("from").asText()).isEqualTo("server");
+        }
+    }
+
+    @Test
+    void publishToAWildcardNameIs400() {
+        assertError(post("/v1/channels/devices%2F*/publish", TestServer.BEARER, "{\"data\":1}"), 400, "invalid_request");
+    }
+
+    @Test
+    void publishOverTheAppsMessageQuotaIs429OverMessageQuotaAndCounted() {
+        try (TestServer s = TestServer.start(TestServer.DEFAULT_YAML.replace("maxMessagesPerPeriod: 0", "maxMessagesPerPeriod: 1"))) {
+            assertThat(s.rest("POST", "/v1/channels/q/publish", TestServer.BEARER, "{\"data\":1}").statusCode()).isEqualTo(200);
+            assertError(s.rest("POST", "/v1/channels/q/publish", TestServer.BEARER, "{\"data\":2}"), 429, "over_message_quota");
+            JsonNode usage = parse(s.rest("GET", "/v1/usage", TestServer.BEARER, null).body());
+            assertThat(usage.path("messagesUsed").asLong()).isEqualTo(2);
+            assertThat(usage.path("plan").path("maxMessagesPerPeriod").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void peersListsAPeerWithSeveralConnectionsOnce() {
+        String token = mint(TestServer.BEARER, "{\"peerId\":\"two-tabs\"}").path("token").asText();
+        try (WsClient tab1 = WsClient.connect(server.tokenUri(token)); WsClient tab2 = WsClient.connect(server.tokenUri(token))) {
+            tab1.expect("welcome");
+            tab2.expect("welcome");
+            tab1.subscribe("tabs");
+            tab2.subscribe("tabs");
+            JsonNode res = ok(get("/v1/channels/tabs/peers", TestServer.BEARER));
+            assertThat(res.path("peers")).hasSize(1);
+            assertThat(res.path("peers").get(0).path("peerId").asText()).isEqualTo("two-tabs");
+        }
+    }
+
     // ---- DELETE /v1/peers/:peerId ---------------------------------------------------------
 
     @Test
