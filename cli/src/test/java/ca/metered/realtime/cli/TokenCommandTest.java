@@ -143,8 +143,14 @@ class TokenCommandTest {
     }
 
     @Test
-    void ttlOverOneDayFails() {
+    void ttlOverOneDayFailsNamingTheOption() {
         assertFailsWithOneLine(token("--ttl", "2d"));
+        assertThat(CliRun.of(token("--ttl", "25h")).err()).contains("--ttl");
+    }
+
+    @Test
+    void ttlOfExactlyOneDayIsAccepted() {
+        assertThat(CliRun.of(token("--ttl", "1d")).exitCode()).isZero();
     }
 
     @Test
