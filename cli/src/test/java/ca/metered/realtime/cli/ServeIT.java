@@ -57,6 +57,15 @@ class ServeIT {
     }
 
     @Test
+    void sigtermRightAfterTheListeningLineStillExitsZero() throws Exception {
+        try (RmsProcess rms = RmsProcess.start(dir, Map.of(), "serve", "--config", config().toString(), "--port", "0")) {
+            rms.awaitLine(l -> l.startsWith("rms listening on ws://"));
+            rms.process.destroy();
+            assertThat(rms.awaitExit()).as("exit code; stderr %s", rms.stderrText()).isZero();
+        }
+    }
+
+    @Test
     void portAlreadyInUseIsOneLineOnStderrAndNonZeroExit() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
                 RmsProcess rms = RmsProcess.start(dir, Map.of(), "serve", "--config", config().toString(),
