@@ -54,13 +54,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (RmsServer.ServerStartException e) {
             throw new CliException(e.getMessage(), 1);
         }
-        PrintStream out = System.out;
-        out.println("rms listening on " + server.url() + " (WebSocket " + server.url() + "/v1, REST "
-                + server.url().replaceFirst("^ws", "http") + "/v1)");
-        if (dev) {
-            printDevBanner(out, cfg.apps().get(0), server.url(), devFile);
-        }
-        out.flush();
+        // Handlers go in before the listening line: a supervisor (or test) may send SIGTERM as
+        // soon as it reads that line, and the JVM's default handler would exit 143 without the
+        // graceful going_away / 1001 of protocol.md 8.
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
             server.stop();
@@ -68,6 +64,13 @@ final class ServeCommand implements Callable<Integer> {
         };
         Signal.handle(new Signal("TERM"), s -> new Thread(stop, "rms-shutdown").start());
         Signal.handle(new Signal("INT"), s -> new Thread(stop, "rms-shutdown").start());
+        PrintStream out = System.out;
+        out.println("rms listening on " + server.url() + " (WebSocket " + server.url() + "/v1, REST "
+                + server.url().replaceFirst("^ws", "http") + "/v1)");
+        if (dev) {
+            printDevBanner(out, cfg.apps().get(0), server.url(), devFile);
+        }
+        out.flush();
         stopped.await();
         return 0;
     }

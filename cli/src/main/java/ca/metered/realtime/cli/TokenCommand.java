@@ -65,7 +65,12 @@ final class TokenCommand implements Callable<Integer> {
             throw new CliException(e.getMessage(), 2);
         }
         SecretKeyConfig key = findKey(cfg, keyId);
-        TokenRequest request = new TokenRequest(sub, channels, permissions, Durations.parse(ttl).toSeconds(),
+        long ttlSeconds = Durations.parse(ttl).toSeconds();
+        if (ttlSeconds < 1 || ttlSeconds > TokenMinter.MAX_EXPIRES_IN_SEC) {
+            // Same bound as POST /v1/tokens expiresInSec (protocol.md 7), named after the option.
+            throw new CliException("--ttl must be between 1s and 24h, got '" + ttl + "'", 2);
+        }
+        TokenRequest request = new TokenRequest(sub, channels, permissions, ttlSeconds,
                 json("--metadata", metadata), json("--peer-metadata", peerMetadata));
         try {
             MintedToken token = new TokenMinter(Clock.systemUTC()).mint(key, request);

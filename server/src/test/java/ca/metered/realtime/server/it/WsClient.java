@@ -33,6 +33,7 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> pinged = new CompletableFuture<>();
     private volatile WebSocket ws;
+    private volatile long closedAtMillis;
 
     /** How the server closed the connection. */
     public record Close(int code, String reason) {
@@ -148,12 +149,24 @@ public final class WsClient implements AutoCloseable {
         expect("pong");
     }
 
+    /** Frames received but not yet consumed, removed from the queue (does not wait). */
+    public java.util.List<JsonNode> drainPending() {
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        frames.drainTo(out);
+        return out;
+    }
+
     public Close awaitClose() {
         try {
             return closed.get(WAIT.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("connection not closed within " + WAIT, e);
         }
+    }
+
+    /** Wall-clock time ({@link System#currentTimeMillis()}) at which the close arrived; 0 if open. */
+    public long closedAtMillis() {
+        return closedAtMillis;
     }
 
     public boolean isClosed() {
@@ -204,6 +217,7 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closedAtMillis = System.currentTimeMillis();
             closed.complete(new Close(statusCode, reason));
             return null;
         }
