@@ -21,6 +21,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -42,6 +43,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class RmsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RmsServer.class);
+
+    /**
+     * The request line carries {@code ?token=}: a JWT with a 4 KB {@code peerMetadata} and an
+     * 8 KB {@code metadata} claim (protocol.md 5) is about 17 KB once base64url- and URL-encoded,
+     * far over Netty's 4 KB default.
+     */
+    private static final HttpDecoderConfig HTTP_DECODER = new HttpDecoderConfig()
+            .setMaxInitialLineLength(48 * 1024)
+            .setMaxHeaderSize(16 * 1024);
 
     private final Node node;
     private final ServerSettings settings;
@@ -86,7 +96,7 @@ public final class RmsServer implements AutoCloseable {
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }
-                        ch.pipeline().addLast(new HttpServerCodec(), new BodyLimit(),
+                        ch.pipeline().addLast(new HttpServerCodec(HTTP_DECODER), new BodyLimit(),
                                 new HttpRouter(upgrade, rest, () -> ready));
                     }
                 });

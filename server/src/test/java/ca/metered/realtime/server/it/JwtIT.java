@@ -163,23 +163,15 @@ class JwtIT {
         assertInvalidToken(Jwts.demo(Jwts.claims("x".repeat(129), 600, null)));
     }
 
-    /*
-     * Disabled: Netty's HttpServerCodec is built with its default 4096-byte request-line limit
-     * (transport/RmsServer), so any ?token= longer than ~4 KB gets HTTP 400 before the upgrade.
-     * protocol.md 5 allows a 4 KB peerMetadata plus an 8 KB metadata claim, i.e. tokens of
-     * ~17 KB. Reported to the transport owner; enable once the request-line limit is raised.
-     */
-    static final String LONG_TOKENS_BUG = "transport: request line limited to 4096 bytes, long tokens get HTTP 400";
+    // Tokens with large claims are long: the request line must fit them (RmsServer.HTTP_DECODER).
 
     @Test
-    @org.junit.jupiter.api.Disabled(LONG_TOKENS_BUG)
     void peerMetadataOver4KbIsClosedWith4001() {
         String big = "{\"blob\":\"" + "a".repeat(4100) + "\"}";
         assertInvalidToken(Jwts.demo(Jwts.claims("alice", 600, "\"peerMetadata\":" + big)));
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled(LONG_TOKENS_BUG)
     void peerMetadataJustUnder4KbIsAccepted() {
         String fits = "{\"blob\":\"" + "a".repeat(4000) + "\"}";
         try (WsClient c = WsClient.connect(server.tokenUri(Jwts.demo(Jwts.claims("alice", 600, "\"peerMetadata\":" + fits))))) {
@@ -188,7 +180,16 @@ class JwtIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled(LONG_TOKENS_BUG)
+    void metadataJustUnder8KbWithPeerMetadataJustUnder4KbIsAccepted() {
+        String meta = "{\"blob\":\"" + "m".repeat(8000) + "\"}";
+        String pm = "{\"blob\":\"" + "p".repeat(4000) + "\"}";
+        String token = Jwts.demo(Jwts.claims("alice", 600, "\"peerMetadata\":" + pm + ",\"metadata\":" + meta));
+        try (WsClient c = WsClient.connect(server.tokenUri(token))) {
+            assertThat(c.expect("welcome").path("metadata").path("blob").asText()).hasSize(8000);
+        }
+    }
+
+    @Test
     void metadataOver8KbIsClosedWith4001() {
         String big = "{\"blob\":\"" + "a".repeat(8200) + "\"}";
         assertInvalidToken(Jwts.demo(Jwts.claims("alice", 600, "\"metadata\":" + big)));
