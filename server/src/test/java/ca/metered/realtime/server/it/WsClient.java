@@ -29,13 +29,18 @@ public final class WsClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    private volatile String lastRaw;
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> pinged = new CompletableFuture<>();
     private volatile WebSocket ws;
 
     /** How the server closed the connection. */
     public record Close(int code, String reason) {
+    }
+
+    /** One received text frame: its exact text and its parse. */
+    private record Frame(String raw, JsonNode json) {
     }
 
     /** A refused upgrade: the HTTP status and body. */
@@ -100,11 +105,12 @@ public final class WsClient implements AutoCloseable {
     /** The next frame, waiting up to {@link #WAIT}. */
     public JsonNode next() {
         try {
-            JsonNode n = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (n == null) {
+            Frame f = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (f == null) {
                 throw new AssertionError("no frame within " + WAIT + (closed.isDone() ? "; closed " + closed.join() : ""));
             }
-            return n;
+            lastRaw = f.raw();
+            return f.json();
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
@@ -148,6 +154,49 @@ public final class WsClient implements AutoCloseable {
         expect("pong");
     }
 
+    /** The exact text of the frame most recently returned by {@link #next}. */
+    public String lastRaw() {
+        return lastRaw;
+    }
+
+    /** The next frame's exact text. */
+    public String nextRaw() {
+        next();
+        return lastRaw;
+    }
+
+    /**
+     * Skips frames until one of {@code type} arrives (for tests that do not care about
+     * interleaved frames, e.g. floods); fails at the deadline.
+     */
+    public JsonNode skipUntil(String type) {
+        while (true) {
+            JsonNode n = next();
+            if (type.equals(n.path("type").asText())) {
+                return n;
+            }
+        }
+    }
+
+    /** Sends a ping and returns every frame that arrived before the pong (the barrier). */
+    public java.util.List<JsonNode> drainUntilPong() {
+        send("{\"type\":\"ping\"}");
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        while (true) {
+            JsonNode n = next();
+            if ("pong".equals(n.path("type").asText())) {
+                return out;
+            }
+            out.add(n);
+        }
+    }
+
+    /** Sends a WebSocket close with this code and waits for the server's answer. */
+    public Close closeWith(int code) {
+        ws.sendClose(code, "").join();
+        return awaitClose();
+    }
+
     public Close awaitClose() {
         try {
             return closed.get(WAIT.toSeconds() + 5, TimeUnit.SECONDS);
@@ -184,10 +233,11 @@ public final class WsClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
+                String raw = partial.toString();
                 try {
-                    frames.add(JSON.readTree(partial.toString()));
+                    frames.add(new Frame(raw, JSON.readTree(raw)));
                 } catch (Exception e) {
-                    frames.add(JSON.createObjectNode().put("type", "__not_json__").put("text", partial.toString()));
+                    frames.add(new Frame(raw, JSON.createObjectNode().put("type", "__not_json__").put("text", raw)));
                 }
                 partial.setLength(0);
             }
