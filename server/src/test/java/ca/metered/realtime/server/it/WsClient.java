@@ -33,6 +33,7 @@ public final class WsClient implements AutoCloseable {
     private volatile String lastRaw;
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> pinged = new CompletableFuture<>();
+    private final java.util.concurrent.Semaphore pings = new java.util.concurrent.Semaphore(0);
     private volatile WebSocket ws;
 
     /** How the server closed the connection. */
@@ -178,6 +179,13 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** Every frame already received and not yet consumed (for closed connections). */
+    public java.util.List<JsonNode> drainFrames() {
+        java.util.List<Frame> out = new java.util.ArrayList<>();
+        frames.drainTo(out);
+        return out.stream().map(Frame::json).toList();
+    }
+
     /** Sends a ping and returns every frame that arrived before the pong (the barrier). */
     public java.util.List<JsonNode> drainUntilPong() {
         send("{\"type\":\"ping\"}");
@@ -214,6 +222,22 @@ public final class WsClient implements AutoCloseable {
         return pinged;
     }
 
+    /** Waits for {@code n} more WebSocket pings from the server (answered by the JDK). */
+    public void awaitPings(int n) {
+        try {
+            if (!pings.tryAcquire(n, WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("fewer than " + n + " pings within " + WAIT);
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends one fragment of a text message. */
+    public void sendPart(String text, boolean last) {
+        ws.sendText(text, last).join();
+    }
+
     @Override
     public void close() {
         if (!closed.isDone()) {
@@ -248,6 +272,7 @@ public final class WsClient implements AutoCloseable {
         @Override
         public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
             pinged.complete(null);
+            pings.release();
             webSocket.request(1);
             return null; // the JDK answers with a pong by itself
         }
