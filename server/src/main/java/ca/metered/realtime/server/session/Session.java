@@ -19,7 +19,6 @@ import ca.metered.realtime.server.hub.AppHub;
 import ca.metered.realtime.server.hub.Subscriber;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -345,8 +344,14 @@ public final class Session implements Subscriber {
         if (!channel.isActive()) {
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-        // A peer that reads nothing never lets the close frame out; do not wait on it forever.
+        // Do not close the TCP connection as soon as the close frame is written: a client that is
+        // still sending (a flood → 4011, a fragmented oversize message → 1009) would leave unread
+        // bytes in our receive buffer, the kernel would answer with RST, and the client would see
+        // a reset (1006) instead of the code it must act on (protocol.md 4). As RFC 6455 7.1.1
+        // asks, keep reading (and ignoring) until the client's close arrives, which makes
+        // WebSocketFrameHandler close the connection.
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+        // A peer that reads nothing or never answers the close: do not wait on it forever.
         channel.eventLoop().schedule(() -> {
             channel.close();
         }, 2, TimeUnit.SECONDS);
