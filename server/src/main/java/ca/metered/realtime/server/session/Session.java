@@ -61,7 +61,9 @@ public final class Session implements Subscriber {
     /** Wildcard subscriptions by glob text. Event loop only. */
     private final Map<String, ChannelPattern> globs = new HashMap<>();
 
-    private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Whether our close frame has been written; frames queued after it are dropped. Event loop only. */
+    private boolean closeSent;
     private boolean released;
     private volatile long lastSeenNanos;
     private volatile long pingSentNanos;
@@ -91,7 +93,7 @@ public final class Session implements Subscriber {
 
     /** Marks a connection that was not admitted (4010): it never opens and ignores frames. */
     public void refuse() {
-        closing = true;
+        closing.set(true);
     }
 
     public Grant grant() {
@@ -126,7 +128,7 @@ public final class Session implements Subscriber {
     /** Handles one inbound text message. Event loop only. */
     public void onText(String text) {
         touched();
-        if (closing) {
+        if (closing.get()) {
             return;
         }
         // Every client frame counts against the rate, malformed ones included (protocol.md 4 [ours]).
@@ -151,7 +153,7 @@ public final class Session implements Subscriber {
     /** A binary frame: the protocol is text only (protocol.md 2). Event loop only. */
     public void onBinary() {
         touched();
-        if (!closing && !bucket.tryTake(node.nanoTime())) {
+        if (!closing.get() && !bucket.tryTake(node.nanoTime())) {
             close(CloseCode.OVER_MESSAGE_RATE.code(), "message rate exceeded");
             return;
         }
@@ -313,7 +315,7 @@ public final class Session implements Subscriber {
     }
 
     private void write(byte[] frame) {
-        if (closing) {
+        if (closing.get()) {
             return;
         }
         int len = frame.length;
@@ -322,8 +324,26 @@ public final class Session implements Subscriber {
             close(CloseCode.POLICY_VIOLATION.code(), "slow consumer");
             return;
         }
-        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))
-                .addListener(f -> queuedBytes.addAndGet(-len));
+        // Always through the event loop's task queue, even from the loop itself: frames handed
+        // over by other threads are already waiting there, and an inline write would overtake
+        // them (protocol.md 2.3: a `left` before a later `joined` of the same peerId, the joined
+        // delta before what the newcomer sends next; and a pong after everything queued before).
+        execute(() -> {
+            if (closeSent) {
+                queuedBytes.addAndGet(-len);
+                return;
+            }
+            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))
+                    .addListener(f -> queuedBytes.addAndGet(-len));
+        }, () -> queuedBytes.addAndGet(-len));
+    }
+
+    private void execute(Runnable task, Runnable onRejected) {
+        try {
+            channel.eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            onRejected.run(); // the server is shutting down
+        }
     }
 
     /** Bytes queued for this connection and not yet written to the socket. */
@@ -333,17 +353,18 @@ public final class Session implements Subscriber {
 
     @Override
     public void close(int code, String reason) {
-        onLoop(() -> closeNow(code, reason));
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        // Queued like every frame, so the close frame follows what was queued before it.
+        execute(() -> closeNow(code, reason), () -> { });
     }
 
     private void closeNow(int code, String reason) {
-        if (closing) {
-            return;
-        }
-        closing = true;
         if (!channel.isActive()) {
             return;
         }
+        closeSent = true;
         // Do not close the TCP connection as soon as the close frame is written: a client that is
         // still sending (a flood → 4011, a fragmented oversize message → 1009) would leave unread
         // bytes in our receive buffer, the kernel would answer with RST, and the client would see
@@ -363,7 +384,7 @@ public final class Session implements Subscriber {
     }
 
     public boolean isClosing() {
-        return closing;
+        return closing.get();
     }
 
     /**
@@ -372,7 +393,7 @@ public final class Session implements Subscriber {
      * sent nothing within the grace after a ping (protocol.md 8).
      */
     public void keepaliveTick(long nowNanos, long intervalNanos, long graceNanos) {
-        if (closing) {
+        if (closing.get()) {
             return;
         }
         long sent = pingSentNanos;
@@ -390,7 +411,7 @@ public final class Session implements Subscriber {
             return;
         }
         released = true;
-        closing = true;
+        closing.set(true);
         for (String ch : new ArrayList<>(channels.keySet())) {
             app.unsubscribe(this, ch);
         }
