@@ -19,7 +19,6 @@ import ca.metered.realtime.server.hub.AppHub;
 import ca.metered.realtime.server.hub.Subscriber;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -62,7 +61,9 @@ public final class Session implements Subscriber {
     /** Wildcard subscriptions by glob text. Event loop only. */
     private final Map<String, ChannelPattern> globs = new HashMap<>();
 
-    private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Whether our close frame has been written; frames queued after it are dropped. Event loop only. */
+    private boolean closeSent;
     private boolean released;
     private volatile long lastSeenNanos;
     private volatile long pingSentNanos;
@@ -99,7 +100,7 @@ public final class Session implements Subscriber {
 
     /** Marks a connection that was not admitted (4010): it never opens and ignores frames. */
     public void refuse() {
-        closing = true;
+        closing.set(true);
     }
 
     public Grant grant() {
@@ -134,7 +135,7 @@ public final class Session implements Subscriber {
     /** Handles one inbound text message. Event loop only. */
     public void onText(String text) {
         touched();
-        if (closing) {
+        if (closing.get()) {
             return;
         }
         // Every client frame counts against the rate, malformed ones included (protocol.md 4 [ours]).
@@ -159,7 +160,7 @@ public final class Session implements Subscriber {
     /** A binary frame: the protocol is text only (protocol.md 2). Event loop only. */
     public void onBinary() {
         touched();
-        if (!closing && !bucket.tryTake(node.nanoTime())) {
+        if (!closing.get() && !bucket.tryTake(node.nanoTime())) {
             close(CloseCode.OVER_MESSAGE_RATE.code(), "message rate exceeded");
             return;
         }
@@ -321,7 +322,7 @@ public final class Session implements Subscriber {
     }
 
     private void write(byte[] frame) {
-        if (closing) {
+        if (closing.get()) {
             return;
         }
         int len = frame.length;
@@ -330,8 +331,26 @@ public final class Session implements Subscriber {
             close(CloseCode.POLICY_VIOLATION.code(), "slow consumer");
             return;
         }
-        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))
-                .addListener(f -> queuedBytes.addAndGet(-len));
+        // Always through the event loop's task queue, even from the loop itself: frames handed
+        // over by other threads are already waiting there, and an inline write would overtake
+        // them (protocol.md 2.3: a `left` before a later `joined` of the same peerId, the joined
+        // delta before what the newcomer sends next; and a pong after everything queued before).
+        execute(() -> {
+            if (closeSent) {
+                queuedBytes.addAndGet(-len);
+                return;
+            }
+            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))
+                    .addListener(f -> queuedBytes.addAndGet(-len));
+        }, () -> queuedBytes.addAndGet(-len));
+    }
+
+    private void execute(Runnable task, Runnable onRejected) {
+        try {
+            channel.eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            onRejected.run(); // the server is shutting down
+        }
     }
 
     /** Bytes queued for this connection and not yet written to the socket. */
@@ -341,19 +360,26 @@ public final class Session implements Subscriber {
 
     @Override
     public void close(int code, String reason) {
-        onLoop(() -> closeNow(code, reason));
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        // Queued like every frame, so the close frame follows what was queued before it.
+        execute(() -> closeNow(code, reason), () -> { });
     }
 
     private void closeNow(int code, String reason) {
-        if (closing) {
-            return;
-        }
-        closing = true;
         if (!channel.isActive()) {
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-        // A peer that reads nothing never lets the close frame out; do not wait on it forever.
+        closeSent = true;
+        // Do not close the TCP connection as soon as the close frame is written: a client that is
+        // still sending (a flood → 4011, a fragmented oversize message → 1009) would leave unread
+        // bytes in our receive buffer, the kernel would answer with RST, and the client would see
+        // a reset (1006) instead of the code it must act on (protocol.md 4). As RFC 6455 7.1.1
+        // asks, keep reading (and ignoring) until the client's close arrives, which makes
+        // WebSocketFrameHandler close the connection.
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+        // A peer that reads nothing or never answers the close: do not wait on it forever.
         channel.eventLoop().schedule(() -> {
             channel.close();
         }, 2, TimeUnit.SECONDS);
@@ -365,7 +391,7 @@ public final class Session implements Subscriber {
     }
 
     public boolean isClosing() {
-        return closing;
+        return closing.get();
     }
 
     /**
@@ -374,7 +400,7 @@ public final class Session implements Subscriber {
      * sent nothing within the grace after a ping (protocol.md 8).
      */
     public void keepaliveTick(long nowNanos, long intervalNanos, long graceNanos) {
-        if (closing) {
+        if (closing.get()) {
             return;
         }
         long sent = pingSentNanos;
@@ -392,7 +418,7 @@ public final class Session implements Subscriber {
             return;
         }
         released = true;
-        closing = true;
+        closing.set(true);
         for (String ch : new ArrayList<>(channels.keySet())) {
             app.unsubscribe(this, ch);
         }

@@ -159,10 +159,15 @@ public final class RmsServer implements AutoCloseable {
             serverChannel.close().awaitUninterruptibly();
         }
         List<Session> sessions = node.sessions();
+        // protocol.md 8: going_away to every connection first, then the closes. Closing as we go
+        // would let the first closes' presence `left` reach later connections before their
+        // going_away, so a client could not tell a shutdown from peers leaving.
         for (Session s : sessions) {
             // Spread reconnects over 1–5 s so clients do not come back in one wave.
             long retryAfter = 1000 + ThreadLocalRandom.current().nextLong(4000);
             s.goingAway(retryAfter);
+        }
+        for (Session s : sessions) {
             s.close(CloseCode.GOING_AWAY.code(), "server shutting down");
         }
         awaitDrained(settings.shutdownGrace());

@@ -73,6 +73,25 @@ public final class TestServer implements AutoCloseable {
                     channels: ["**"]
             """;
 
+    /**
+     * A one-app configuration (app {@code demo}, key {@code pk_live_demo} with every action, secret
+     * key {@code sk_id_demo}) with extra {@code server} settings and app {@code limits}, each a
+     * YAML fragment without indentation (either may be empty).
+     */
+    public static String singleApp(String serverExtra, String limits) {
+        return "server:\n  host: 127.0.0.1\n  port: 0\n" + serverExtra.stripIndent().indent(2)
+                + "apps:\n"
+                + "  - id: demo\n"
+                + "    publishableKeys:\n"
+                + "      - key: pk_live_demo\n"
+                + "        channels: [\"**\"]\n"
+                + "        actions: [subscribe, publish, presence, send]\n"
+                + "    secretKeys:\n"
+                + "      - id: sk_id_demo\n"
+                + "        secret: sk_secret_demo_change_me\n"
+                + (limits.isBlank() ? "" : "    limits:\n" + limits.stripIndent().indent(6));
+    }
+
     private final RmsServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -147,6 +166,46 @@ public final class TestServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(method + " " + path + " failed", e);
         }
+    }
+
+    /**
+     * Mints a JWT for {@code peerId} through {@code POST /v1/tokens} with the demo secret key;
+     * {@code extraJson} is more body fields without braces (e.g. {@code "permissions":["subscribe"]}),
+     * or empty.
+     */
+    public String token(String peerId, String extraJson) {
+        String body = "{\"peerId\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(peerId)
+                + (extraJson.isBlank() ? "" : "," + extraJson) + "}";
+        HttpResponse<String> r = rest("POST", "/v1/tokens", BEARER, body);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("token mint failed: " + r.statusCode() + " " + r.body());
+        }
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("token").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Waits (deadline-bounded) until the node holds exactly {@code n} live sessions, i.e. every
+     * closed connection has been released and its presence {@code left} sent.
+     */
+    public void awaitSessionCount(int n) {
+        long deadline = System.nanoTime() + WsClient.WAIT.toNanos();
+        while (node().sessions().size() != n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("sessions: " + node().sessions().size() + ", expected " + n);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // polling a condition with a deadline
+        }
+    }
+
+    /** Opens a client with a JWT and waits for its welcome. */
+    public WsClient tokenClient(String token) {
+        WsClient c = WsClient.connect(tokenUri(token));
+        c.expect("welcome");
+        return c;
     }
 
     @Override

@@ -29,14 +29,20 @@ public final class WsClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    private volatile String lastRaw;
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> pinged = new CompletableFuture<>();
+    private final java.util.concurrent.Semaphore pings = new java.util.concurrent.Semaphore(0);
     private volatile WebSocket ws;
     private volatile long closedAtMillis;
 
     /** How the server closed the connection. */
     public record Close(int code, String reason) {
+    }
+
+    /** One received text frame: its exact text and its parse. */
+    private record Frame(String raw, JsonNode json) {
     }
 
     /** A refused upgrade: the HTTP status and body. */
@@ -101,11 +107,12 @@ public final class WsClient implements AutoCloseable {
     /** The next frame, waiting up to {@link #WAIT}. */
     public JsonNode next() {
         try {
-            JsonNode n = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (n == null) {
+            Frame f = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (f == null) {
                 throw new AssertionError("no frame within " + WAIT + (closed.isDone() ? "; closed " + closed.join() : ""));
             }
-            return n;
+            lastRaw = f.raw();
+            return f.json();
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
@@ -151,9 +158,57 @@ public final class WsClient implements AutoCloseable {
 
     /** Frames received but not yet consumed, removed from the queue (does not wait). */
     public java.util.List<JsonNode> drainPending() {
-        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        return drainFrames();
+    }
+
+    /** The exact text of the frame most recently returned by {@link #next}. */
+    public String lastRaw() {
+        return lastRaw;
+    }
+
+    /** The next frame's exact text. */
+    public String nextRaw() {
+        next();
+        return lastRaw;
+    }
+
+    /**
+     * Skips frames until one of {@code type} arrives (for tests that do not care about
+     * interleaved frames, e.g. floods); fails at the deadline.
+     */
+    public JsonNode skipUntil(String type) {
+        while (true) {
+            JsonNode n = next();
+            if (type.equals(n.path("type").asText())) {
+                return n;
+            }
+        }
+    }
+
+    /** Every frame already received and not yet consumed (for closed connections). */
+    public java.util.List<JsonNode> drainFrames() {
+        java.util.List<Frame> out = new java.util.ArrayList<>();
         frames.drainTo(out);
-        return out;
+        return out.stream().map(Frame::json).toList();
+    }
+
+    /** Sends a ping and returns every frame that arrived before the pong (the barrier). */
+    public java.util.List<JsonNode> drainUntilPong() {
+        send("{\"type\":\"ping\"}");
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        while (true) {
+            JsonNode n = next();
+            if ("pong".equals(n.path("type").asText())) {
+                return out;
+            }
+            out.add(n);
+        }
+    }
+
+    /** Sends a WebSocket close with this code and waits for the server's answer. */
+    public Close closeWith(int code) {
+        ws.sendClose(code, "").join();
+        return awaitClose();
     }
 
     public Close awaitClose() {
@@ -178,6 +233,22 @@ public final class WsClient implements AutoCloseable {
         return pinged;
     }
 
+    /** Waits for {@code n} more WebSocket pings from the server (answered by the JDK). */
+    public void awaitPings(int n) {
+        try {
+            if (!pings.tryAcquire(n, WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("fewer than " + n + " pings within " + WAIT);
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends one fragment of a text message. */
+    public void sendPart(String text, boolean last) {
+        ws.sendText(text, last).join();
+    }
+
     @Override
     public void close() {
         if (!closed.isDone()) {
@@ -197,10 +268,11 @@ public final class WsClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
+                String raw = partial.toString();
                 try {
-                    frames.add(JSON.readTree(partial.toString()));
+                    frames.add(new Frame(raw, JSON.readTree(raw)));
                 } catch (Exception e) {
-                    frames.add(JSON.createObjectNode().put("type", "__not_json__").put("text", partial.toString()));
+                    frames.add(new Frame(raw, JSON.createObjectNode().put("type", "__not_json__").put("text", raw)));
                 }
                 partial.setLength(0);
             }
@@ -211,6 +283,7 @@ public final class WsClient implements AutoCloseable {
         @Override
         public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
             pinged.complete(null);
+            pings.release();
             webSocket.request(1);
             return null; // the JDK answers with a pong by itself
         }
