@@ -85,7 +85,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerSettings s = cfg.server();
         return new ServerConfig(new ServerSettings(s.host(), port, s.tls(), s.trustedProxies(), s.connectRatePerIp(),
                 s.connectRateWindow(), s.pingInterval(), s.pingTimeout(), s.shutdownGrace(), s.outboundBufferBytes(),
-                s.eventLoopThreads()), cfg.apps());
+                s.eventLoopThreads()), cfg.apps(), cfg.cluster());
     }
 
     private static void printDevBanner(PrintStream out, AppConfig app, String url, Path file) {

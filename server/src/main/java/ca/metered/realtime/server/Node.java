@@ -9,7 +9,10 @@ import ca.metered.realtime.server.cluster.Backplane;
 import ca.metered.realtime.server.cluster.Broker;
 import ca.metered.realtime.server.cluster.DirectMessage;
 import ca.metered.realtime.server.cluster.InMemoryCluster;
+import ca.metered.realtime.server.cluster.PresenceDelta;
 import ca.metered.realtime.server.cluster.Publication;
+import ca.metered.realtime.server.cluster.redis.RedisBackplane;
+import ca.metered.realtime.server.pubsub.Memberships;
 import ca.metered.realtime.server.config.AppConfig;
 import ca.metered.realtime.server.config.ServerConfig;
 import ca.metered.realtime.server.config.ServerSettings;
@@ -22,6 +25,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,11 +53,14 @@ public final class Node implements AutoCloseable {
     private final String nodeId;
     private final Hub hub;
     private final Backplane backplane;
+    private final Memberships memberships;
     private final Authenticator authenticator;
     private final SecretKeyAuthenticator secretKeys;
     private final TokenMinter tokenMinter;
     private final AtomicLong connectionIds = new AtomicLong();
     private final ConcurrentHashMap<Session, Timeout> sessions = new ConcurrentHashMap<>();
+    /** Sessions admitted while the usage store was unreachable: never counted, so never un-counted. */
+    private final java.util.Set<Session> uncounted = ConcurrentHashMap.newKeySet();
     private final HashedWheelTimer expiryWheel;
     private final ScheduledExecutorService sweeper;
 
@@ -71,8 +78,14 @@ public final class Node implements AutoCloseable {
         this.nanoTime = nanoTime;
         this.nodeId = UUID.randomUUID().toString();
         this.hub = new Hub(config.apps().stream().map(AppConfig::id).toList());
-        InMemoryCluster c = cluster != null ? cluster : new InMemoryCluster(clock);
-        this.backplane = c.join(nodeId, hub);
+        if (config.cluster().isPresent() && cluster == null) {
+            this.backplane = RedisBackplane.connect(config.cluster().get(), nodeId,
+                    config.apps().stream().map(AppConfig::id).toList(), clock);
+        } else {
+            InMemoryCluster c = cluster != null ? cluster : new InMemoryCluster(clock);
+            this.backplane = c.join(nodeId);
+        }
+        this.memberships = new Memberships(backplane);
         this.authenticator = new Authenticator(config, clock);
         this.secretKeys = new SecretKeyAuthenticator(config);
         this.tokenMinter = new TokenMinter(clock);
@@ -119,6 +132,10 @@ public final class Node implements AutoCloseable {
         return backplane;
     }
 
+    public Memberships memberships() {
+        return memberships;
+    }
+
     public Authenticator authenticator() {
         return authenticator;
     }
@@ -136,16 +153,20 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Admits a new authenticated connection against the app's concurrent limit.
+     * Admits a new authenticated connection against the app's concurrent limit, counted over the
+     * cluster.
      *
-     * @return whether it may open; on {@code false} the caller closes with 4010
+     * @return completes with whether it may open; on {@code false} the caller closes with 4010.
+     *     Fails when the backplane is unreachable; the connection is then admitted uncounted
+     *     (availability over exact caps while Redis is down, docs/clustering.md).
      */
-    public boolean admit(Grant grant) {
-        return backplane.usage().tryOpenConnection(grant.app().id(), grant.app().limits().maxConcurrentConnections());
+    public CompletionStage<Boolean> admit(Grant grant) {
+        return backplane.usage().tryOpenConnection(grant.app().id(), grant.peerId(),
+                grant.app().limits().maxConcurrentConnections());
     }
 
     /** Tracks an opened session and arms its token-expiry close. */
-    public void sessionOpened(Session session) {
+    public void sessionOpened(Session session, boolean counted) {
         Timeout expiry = null;
         Long exp = session.grant().expiresAtEpochSeconds();
         if (exp != null) {
@@ -154,6 +175,9 @@ public final class Node implements AutoCloseable {
                     Math.max(0, delayMs), TimeUnit.MILLISECONDS);
         }
         sessions.put(session, expiry == null ? NO_TIMEOUT : expiry);
+        if (!counted) {
+            uncounted.add(session);
+        }
     }
 
     /** Called by a session once, when its connection is gone. */
@@ -161,7 +185,9 @@ public final class Node implements AutoCloseable {
         Timeout expiry = sessions.remove(session);
         if (expiry != null) {
             expiry.cancel();
-            backplane.usage().closeConnection(session.grant().app().id());
+            if (!uncounted.remove(session)) {
+                backplane.usage().closeConnection(session.grant().app().id(), session.peerId());
+            }
         }
     }
 
@@ -189,23 +215,48 @@ public final class Node implements AutoCloseable {
         backplane.broker().close();
     }
 
-    /** Other nodes' traffic, delivered to this node's local subscribers. */
+    /** Test hook: stops this node as if its process had been killed (no cleanup reaches the backplane). */
+    public void crashForTests() {
+        sweeper.shutdownNow();
+        expiryWheel.stop();
+        if (backplane.broker() instanceof RedisBackplane.Crashable c) {
+            c.crash();
+        } else {
+            backplane.broker().close();
+        }
+    }
+
+    /** Backplane traffic (this node's own included), delivered to the local connections. */
     private final class Inbound implements Broker.Inbound {
         @Override
-        public void onPublication(Publication p) {
+        public int onPublication(Publication p, Broker.Route route) {
             AppHub app = hub.app(p.appId());
+            if (app == null) {
+                return 0;
+            }
+            long exclude = nodeId.equals(p.originNode()) ? p.originConnectionId() : -1;
+            return app.deliverMessage(p.channel(), p.from(), p.data(), p.fromMetadata(), exclude,
+                    route != Broker.Route.WILDCARD, route != Broker.Route.EXACT);
+        }
+
+        @Override
+        public int onDirect(DirectMessage d) {
+            AppHub app = hub.app(d.appId());
+            return app == null ? 0 : app.directLocal(d.to(), d.from(), d.data(), d.fromMetadata());
+        }
+
+        @Override
+        public void onPresence(String appId, String channel, PresenceDelta delta) {
+            AppHub app = hub.app(appId);
             if (app != null) {
-                long exclude = nodeId.equals(p.originNode()) ? p.originConnectionId() : -1;
-                app.publishLocal(p.channel(), p.from(), p.data(), p.fromMetadata(), exclude);
+                app.deliverPresence(channel, delta);
             }
         }
 
         @Override
-        public void onDirect(DirectMessage d) {
-            AppHub app = hub.app(d.appId());
-            if (app != null) {
-                app.directLocal(d.to(), d.from(), d.data(), d.fromMetadata());
-            }
+        public int onKick(String appId, String peerId) {
+            AppHub app = hub.app(appId);
+            return app == null ? 0 : app.closePeer(peerId, CloseCode.ADMIN_DISCONNECT.code(), "admin disconnect");
         }
     }
 

@@ -3,33 +3,76 @@ package ca.metered.realtime.server.cluster;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Cross-node fan-out: carries publications and direct messages to the other nodes of the
- * cluster. Local delivery never goes through the broker; the hub does it first.
+ * Fan-out across the cluster: carries publications, direct messages and presence deltas to
+ * every node that needs them, <em>this node included</em>, so that all nodes see one order per
+ * channel (protocol.md 2.3, 2.6). The origin node excludes the publishing connection itself
+ * ({@link Publication#originConnectionId()}).
  *
- * <p>Implementations are thread-safe. {@link Inbound} callbacks for one origin node arrive in
- * the order that node handed them over (protocol.md 2.6 ordering per publisher).
+ * <p>A node declares what it needs with the {@code watch…} calls, which are reference-counted:
+ * one call per local user of a channel, peer or app pattern, undone by one {@code unwatch…}.
+ * A watch stage completes once traffic for it is guaranteed to reach {@link Inbound}.
+ *
+ * <p>Implementations are thread-safe. {@link Inbound} callbacks for one channel arrive in one
+ * order on every node, and traffic one node handed over arrives in the order it was handed over.
  */
 public interface Broker extends AutoCloseable {
 
-    /** Starts delivering other nodes' traffic to {@code inbound}. Called once. */
+    /** Starts delivering traffic to {@code inbound}. Called once, before anything else. */
     void start(Inbound inbound);
 
     /**
-     * Hands a publication to the other nodes. Completes when the backplane has taken it (that
-     * is when a publish may be acked), exceptionally when it could not ({@code backend_error}).
+     * Hands a publication to every node. Completes when the backplane has taken it (that is when
+     * a publish may be acked) with the number of receivers it knows of (connections for the
+     * in-memory backplane, nodes for Redis); exceptionally ({@code backend_error}) when the
+     * backplane is unreachable, in which case the local subscribers have still been served.
      */
-    CompletionStage<Void> publish(Publication publication);
+    CompletionStage<Integer> publish(Publication publication);
 
-    /** Hands a direct message to the nodes that host its target; completes like {@link #publish}. */
-    CompletionStage<Void> direct(DirectMessage message);
+    /**
+     * Hands a direct message to the nodes hosting its target. Completes with whether any node
+     * hosts it ({@code false}: {@code peer_not_found}); exceptionally when unreachable.
+     */
+    CompletionStage<Boolean> direct(DirectMessage message);
+
+    /** Starts receiving a concrete channel's traffic (messages and presence deltas). */
+    CompletionStage<Void> watchChannel(String appId, String channel);
+
+    void unwatchChannel(String appId, String channel);
+
+    /** Starts receiving direct messages for a peer; the node hosts a connection of it. */
+    CompletionStage<Void> watchPeer(String appId, String peerId);
+
+    void unwatchPeer(String appId, String peerId);
+
+    /** Starts receiving every channel's messages of an app, for wildcard subscriptions. */
+    CompletionStage<Void> watchAllChannels(String appId);
+
+    void unwatchAllChannels(String appId);
 
     @Override
     void close();
 
-    /** Receives other nodes' traffic. */
-    interface Inbound {
-        void onPublication(Publication publication);
+    /** How a publication reached this node: which local subscriptions it is for. */
+    enum Route {
+        /** Through the channel's own subscription: for exact subscribers. */
+        EXACT,
+        /** Through the app-wide pattern: for wildcard subscribers. */
+        WILDCARD,
+        /** Both (the in-memory backplane, and local fallback delivery). */
+        ALL
+    }
 
-        void onDirect(DirectMessage message);
+    /** Receives traffic; called from backplane threads, never concurrently for one channel. */
+    interface Inbound {
+        /** @return how many local connections it was queued to */
+        int onPublication(Publication publication, Route route);
+
+        /** @return how many local connections it was queued to */
+        int onDirect(DirectMessage message);
+
+        void onPresence(String appId, String channel, PresenceDelta delta);
+
+        /** Closes the peer's local connections with 4020; returns how many. */
+        int onKick(String appId, String peerId);
     }
 }

@@ -1,8 +1,7 @@
 package ca.metered.realtime.server.cluster;
 
+import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
-import ca.metered.realtime.server.hub.AppHub;
-import ca.metered.realtime.server.hub.Hub;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,35 +13,35 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The in-memory backplane: every node that joins it (one, by default; several in tests) sees
- * the others' hubs directly. Publications and directs are handed over synchronously, so a
- * publish is "taken by the backplane" as soon as the call returns.
+ * The in-memory backplane: every node that joins it (one, by default; several in tests) is
+ * reached by direct calls. Everything is handed over synchronously, so a publish is "taken by
+ * the backplane" as soon as the call returns, and presence decisions with their deltas happen
+ * under one lock per channel.
  *
  * <p>Thread-safe.
  */
 public final class InMemoryCluster {
     private final List<Member> members = new CopyOnWriteArrayList<>();
     private final InMemoryUsageStore usage;
+    private final Map<String, Roster> rosters = new ConcurrentHashMap<>();
 
     public InMemoryCluster(Clock clock) {
         this.usage = new InMemoryUsageStore(clock);
     }
 
     /** Adds a node and returns the seams it should use. */
-    public Backplane join(String nodeId, Hub hub) {
-        Member me = new Member(nodeId, hub);
+    public Backplane join(String nodeId) {
+        Member me = new Member(nodeId);
         members.add(me);
         return new Backplane(new MemberBroker(me), new Presence(), new Control(), usage);
     }
 
-    private final class Member {
+    private static final class Member {
         final String nodeId;
-        final Hub hub;
         volatile Broker.Inbound inbound;
 
-        Member(String nodeId, Hub hub) {
+        Member(String nodeId) {
             this.nodeId = nodeId;
-            this.hub = hub;
         }
     }
 
@@ -59,23 +58,53 @@ public final class InMemoryCluster {
         }
 
         @Override
-        public CompletionStage<Void> publish(Publication publication) {
+        public CompletionStage<Integer> publish(Publication publication) {
+            int n = 0;
             for (Member m : members) {
-                if (m != me && m.inbound != null) {
-                    m.inbound.onPublication(publication);
+                if (m.inbound != null) {
+                    n += m.inbound.onPublication(publication, Route.ALL);
                 }
             }
+            return CompletableFuture.completedFuture(n);
+        }
+
+        @Override
+        public CompletionStage<Boolean> direct(DirectMessage message) {
+            int n = 0;
+            for (Member m : members) {
+                if (m.inbound != null) {
+                    n += m.inbound.onDirect(message);
+                }
+            }
+            return CompletableFuture.completedFuture(n > 0);
+        }
+
+        // Every member already receives everything: interest needs no bookkeeping.
+        @Override
+        public CompletionStage<Void> watchChannel(String appId, String channel) {
             return CompletableFuture.completedFuture(null);
         }
 
         @Override
-        public CompletionStage<Void> direct(DirectMessage message) {
-            for (Member m : members) {
-                if (m != me && m.inbound != null) {
-                    m.inbound.onDirect(message);
-                }
-            }
+        public void unwatchChannel(String appId, String channel) {
+        }
+
+        @Override
+        public CompletionStage<Void> watchPeer(String appId, String peerId) {
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void unwatchPeer(String appId, String peerId) {
+        }
+
+        @Override
+        public CompletionStage<Void> watchAllChannels(String appId) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void unwatchAllChannels(String appId) {
         }
 
         @Override
@@ -84,28 +113,75 @@ public final class InMemoryCluster {
         }
     }
 
+    /** Presence of one channel over all members; guarded by itself. */
+    private static final class Roster {
+        final Map<String, Slot> peers = new LinkedHashMap<>();
+        long seq;
+
+        List<PresenceEntry> entries() {
+            List<PresenceEntry> out = new ArrayList<>(peers.size());
+            peers.forEach((id, slot) -> out.add(new PresenceEntry(id, slot.metadata)));
+            return out;
+        }
+    }
+
+    private static final class Slot {
+        final RawJson metadata;
+        int connections;
+
+        Slot(RawJson metadata) {
+            this.metadata = metadata;
+        }
+    }
+
     private final class Presence implements PresenceStore {
-        @Override
-        public CompletionStage<Boolean> isOnline(String appId, String peerId) {
-            for (Member m : members) {
-                AppHub app = m.hub.app(appId);
-                if (app != null && app.connectionsOf(peerId) > 0) {
-                    return CompletableFuture.completedFuture(true);
-                }
-            }
-            return CompletableFuture.completedFuture(false);
+        private Roster roster(String appId, String channel) {
+            return rosters.computeIfAbsent(appId + '\n' + channel, k -> new Roster());
         }
 
         @Override
-        public CompletionStage<List<PresenceEntry>> members(String appId, String channel) {
-            Map<String, PresenceEntry> byPeer = new LinkedHashMap<>();
+        public CompletionStage<Snapshot> join(String appId, String channel, String peerId, RawJson metadata) {
+            Roster r = roster(appId, channel);
+            synchronized (r) {
+                Slot slot = r.peers.computeIfAbsent(peerId, id -> new Slot(metadata));
+                if (slot.connections++ == 0) {
+                    broadcast(appId, channel, new PresenceDelta(++r.seq, true, peerId, metadata));
+                }
+                return CompletableFuture.completedFuture(new Snapshot(r.entries(), r.seq));
+            }
+        }
+
+        @Override
+        public CompletionStage<Void> leave(String appId, String channel, String peerId) {
+            Roster r = roster(appId, channel);
+            synchronized (r) {
+                Slot slot = r.peers.get(peerId);
+                if (slot != null && --slot.connections <= 0) {
+                    r.peers.remove(peerId);
+                    broadcast(appId, channel, new PresenceDelta(++r.seq, false, peerId, null));
+                }
+                return CompletableFuture.completedFuture(null);
+            }
+        }
+
+        @Override
+        public CompletionStage<Snapshot> snapshot(String appId, String channel) {
+            Roster r = rosters.get(appId + '\n' + channel);
+            if (r == null) {
+                return CompletableFuture.completedFuture(new Snapshot(List.of(), 0));
+            }
+            synchronized (r) {
+                return CompletableFuture.completedFuture(new Snapshot(r.entries(), r.seq));
+            }
+        }
+
+        /** Under the roster lock, so every member sees the deltas in the order decided. */
+        private void broadcast(String appId, String channel, PresenceDelta delta) {
             for (Member m : members) {
-                AppHub app = m.hub.app(appId);
-                if (app != null) {
-                    app.members(channel).forEach(e -> byPeer.putIfAbsent(e.peerId(), e));
+                if (m.inbound != null) {
+                    m.inbound.onPresence(appId, channel, delta);
                 }
             }
-            return CompletableFuture.completedFuture(new ArrayList<>(byPeer.values()));
         }
     }
 
@@ -114,82 +190,11 @@ public final class InMemoryCluster {
         public CompletionStage<Integer> kick(String appId, String peerId) {
             int closed = 0;
             for (Member m : members) {
-                AppHub app = m.hub.app(appId);
-                if (app != null) {
-                    closed += app.closePeer(peerId, 4020, "admin disconnect");
+                if (m.inbound != null) {
+                    closed += m.inbound.onKick(appId, peerId);
                 }
             }
             return CompletableFuture.completedFuture(closed);
-        }
-    }
-
-    /** Usage counters shared by every member; the period is the UTC calendar month. */
-    static final class InMemoryUsageStore implements UsageStore {
-        private final Clock clock;
-        private final Map<String, Counters> apps = new ConcurrentHashMap<>();
-
-        InMemoryUsageStore(Clock clock) {
-            this.clock = clock;
-        }
-
-        @Override
-        public boolean tryOpenConnection(String appId, int max) {
-            Counters c = counters(appId);
-            synchronized (c) {
-                if (c.concurrent >= max) {
-                    return false;
-                }
-                c.concurrent++;
-                c.peak = Math.max(c.peak, c.concurrent);
-                return true;
-            }
-        }
-
-        @Override
-        public void closeConnection(String appId) {
-            Counters c = counters(appId);
-            synchronized (c) {
-                c.concurrent = Math.max(0, c.concurrent - 1);
-            }
-        }
-
-        @Override
-        public boolean countMessage(String appId, long max) {
-            Counters c = counters(appId);
-            synchronized (c) {
-                c.rollPeriod(UsagePeriod.containing(clock.instant()));
-                c.messages++;
-                return max <= 0 || c.messages <= max;
-            }
-        }
-
-        @Override
-        public Usage usage(String appId) {
-            Counters c = counters(appId);
-            synchronized (c) {
-                UsagePeriod p = UsagePeriod.containing(clock.instant());
-                c.rollPeriod(p);
-                return new Usage(p.startUnix(), p.endUnix(), c.concurrent, c.peak, c.messages);
-            }
-        }
-
-        private Counters counters(String appId) {
-            return apps.computeIfAbsent(appId, id -> new Counters());
-        }
-
-        private static final class Counters {
-            long concurrent;
-            long peak;
-            long messages;
-            UsagePeriod period;
-
-            void rollPeriod(UsagePeriod now) {
-                if (!now.equals(period)) {
-                    period = now;
-                    messages = 0;
-                    peak = concurrent;
-                }
-            }
         }
     }
 }

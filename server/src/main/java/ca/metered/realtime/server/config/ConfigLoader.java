@@ -13,11 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Loads the server's single YAML file: parse, apply environment overrides
  * ({@code RMS_HOST}, {@code RMS_PORT}, {@code RMS_TLS_CERT}, {@code RMS_TLS_KEY},
- * {@code RMS_TRUSTED_PROXIES}, {@code RMS_OUTBOUND_BUFFER_BYTES}), then bind and validate
+ * {@code RMS_TRUSTED_PROXIES}, {@code RMS_OUTBOUND_BUFFER_BYTES}, {@code RMS_REDIS_URL}), then bind and validate
  * into immutable records with defaults filled in. Unknown keys are errors, so a typo never
  * silently falls back to a default.
  *
@@ -67,8 +68,9 @@ public final class ConfigLoader {
         ConfigNode root = new ConfigNode(tree, "");
         ServerSettings server = SettingsBinder.bind(root.field("server"));
         List<AppConfig> apps = new AppBinder().bind(root.field("apps"));
+        Optional<ClusterSettings> cluster = ClusterBinder.bind(root.field("cluster"));
         root.rejectUnknownFields();
-        return new ServerConfig(server, apps);
+        return new ServerConfig(server, apps, cluster);
     }
 
     private static String syntaxMessage(JsonProcessingException e) {

@@ -19,6 +19,7 @@ final class EnvOverrides {
     static final String TLS_KEY = "RMS_TLS_KEY";
     static final String TRUSTED_PROXIES = "RMS_TRUSTED_PROXIES";
     static final String OUTBOUND_BUFFER_BYTES = "RMS_OUTBOUND_BUFFER_BYTES";
+    static final String REDIS_URL = "RMS_REDIS_URL";
 
     private EnvOverrides() {
     }
@@ -62,6 +63,15 @@ final class EnvOverrides {
         if (outbound != null) {
             server(root).put("outboundBufferBytes",
                     integer(OUTBOUND_BUFFER_BYTES, outbound, Limits.MIN_MESSAGE_SIZE, Integer.MAX_VALUE));
+        }
+        redis(root, env);
+    }
+
+    private static void redis(ObjectNode root, Map<String, String> env) throws ConfigException {
+        String url = env.get(REDIS_URL);
+        if (url != null) {
+            // Joins the node to a cluster even when the file has no cluster section.
+            child(root, "cluster", "cluster").put("redis", nonEmpty(REDIS_URL, url));
         }
     }
 

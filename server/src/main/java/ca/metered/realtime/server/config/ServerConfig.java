@@ -13,12 +13,24 @@ import java.util.Optional;
  *
  * @param server listener and connection-handling settings
  * @param apps at least one app, ids unique
+ * @param cluster the Redis backplane shared with other nodes; empty for a standalone node
  */
-public record ServerConfig(ServerSettings server, List<AppConfig> apps) {
+public record ServerConfig(ServerSettings server, List<AppConfig> apps, Optional<ClusterSettings> cluster) {
 
     public ServerConfig {
         Objects.requireNonNull(server, "server");
         apps = List.copyOf(apps);
+        Objects.requireNonNull(cluster, "cluster");
+    }
+
+    /** A standalone (in-memory) configuration. */
+    public ServerConfig(ServerSettings server, List<AppConfig> apps) {
+        this(server, apps, Optional.empty());
+    }
+
+    /** The same configuration joined to a cluster. */
+    public ServerConfig withCluster(ClusterSettings settings) {
+        return new ServerConfig(server, apps, Optional.of(settings));
     }
 
     /** The app with this id, if configured. */

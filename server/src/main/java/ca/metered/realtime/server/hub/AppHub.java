@@ -4,15 +4,13 @@ import ca.metered.realtime.protocol.ChannelPattern;
 import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame;
-import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
+import ca.metered.realtime.server.cluster.PresenceDelta;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
  * The local registry of one app on this node: channels with their subscribers and presence,
@@ -69,12 +67,15 @@ public final class AppHub {
         return n;
     }
 
+    /** A subscription just registered by {@link #attach}; {@code isNew} when the connection was not on the channel. */
+    public record Attached(Subscription subscription, boolean isNew) {
+    }
+
     /**
-     * Subscribes to a concrete channel. {@code onJoined} runs under the channel lock with the
-     * presence snapshot; the caller queues the ack and the snapshot there (protocol.md 2.3).
+     * Registers a subscription to a concrete channel, pending until the caller activates it
+     * (see {@link Subscription}). A repeated subscribe re-pends the existing subscription.
      */
-    public void subscribe(Subscriber s, String channel, boolean includeSenderMetadata,
-                          Consumer<List<PresenceEntry>> onJoined) {
+    public Attached attach(Subscriber s, String channel, boolean includeSenderMetadata) {
         while (true) {
             LocalChannel ch = channels.computeIfAbsent(channel, LocalChannel::new);
             synchronized (ch) {
@@ -82,31 +83,43 @@ public final class AppHub {
                 if (channels.get(channel) != ch) {
                     continue;
                 }
-                ch.join(s, includeSenderMetadata, onJoined);
-                return;
+                Subscription existing = ch.subscriptions.get(s);
+                if (existing != null) {
+                    existing.resubscribe(includeSenderMetadata);
+                    return new Attached(existing, false);
+                }
+                Subscription sub = new Subscription(s, channel, includeSenderMetadata);
+                ch.subscriptions.put(s, sub);
+                return new Attached(sub, true);
             }
         }
     }
 
-    /** Leaves a concrete channel; returns whether the subscriber was on it. */
-    public boolean unsubscribe(Subscriber s, String channel) {
+    /**
+     * Removes a subscription; nothing more reaches it.
+     *
+     * @return {@code null} if the subscriber was not on the channel, else whether presence had
+     *     counted it (a leave is owed)
+     */
+    public Boolean detach(Subscriber s, String channel) {
         LocalChannel ch = channels.get(channel);
         if (ch == null) {
-            return false;
+            return null;
         }
         synchronized (ch) {
-            boolean was = ch.leave(s);
+            Subscription sub = ch.subscriptions.remove(s);
             if (ch.isEmpty()) {
                 channels.remove(channel, ch);
             }
-            return was;
+            return sub == null ? null : sub.detach();
         }
     }
 
-    /** Adds a wildcard subscription (protocol.md 2.4); its snapshot is always empty. */
-    public void subscribeGlob(Subscriber s, ChannelPattern glob, boolean includeSenderMetadata) {
-        wildcards.removeIf(w -> w.subscriber() == s && w.glob().equals(glob));
+    /** Adds a wildcard subscription (protocol.md 2.4); returns whether it is new for this connection. */
+    public boolean subscribeGlob(Subscriber s, ChannelPattern glob, boolean includeSenderMetadata) {
+        boolean replaced = wildcards.removeIf(w -> w.subscriber() == s && w.glob().equals(glob));
         wildcards.add(new WildcardSubscription(glob, s, includeSenderMetadata));
+        return !replaced;
     }
 
     public boolean unsubscribeGlob(Subscriber s, ChannelPattern glob) {
@@ -114,34 +127,35 @@ public final class AppHub {
     }
 
     /**
-     * Delivers a message to every local subscriber of {@code channel} except the connection
-     * {@code excludeConnectionId} (the publisher; {@code -1} for none).
+     * Delivers a message to the local subscribers of {@code channel} except the connection
+     * {@code excludeConnectionId} (the publisher; {@code -1} for none). Exact subscribers are
+     * served when {@code exact}, wildcard subscribers when {@code wildcard}; a connection with
+     * both kinds gets one copy, through its exact subscription. The frame is encoded once.
      *
      * @return how many local connections it was queued to
      */
-    public int publishLocal(String channel, String from, RawJson data, RawJson fromMetadata,
-                            long excludeConnectionId) {
+    public int deliverMessage(String channel, String from, RawJson data, RawJson fromMetadata,
+                              long excludeConnectionId, boolean exact, boolean wildcard) {
         Encoded enc = new Encoded(channel, from, data, fromMetadata);
         int delivered = 0;
         LocalChannel ch = channels.get(channel);
-        Set<Subscriber> seen = null;
-        if (ch != null) {
-            for (Map.Entry<Subscriber, Boolean> e : ch.subscribers().entrySet()) {
-                Subscriber s = e.getKey();
-                if (s.connectionId() != excludeConnectionId) {
-                    s.deliver(enc.bytes(e.getValue()));
+        if (exact && ch != null) {
+            for (Subscription sub : ch.subscriptions.values()) {
+                if (sub.subscriber().connectionId() != excludeConnectionId) {
+                    sub.offerMessage(enc.bytes(sub.includeSenderMetadata()));
                     delivered++;
                 }
             }
         }
-        if (!wildcards.isEmpty()) {
+        if (wildcard && !wildcards.isEmpty()) {
+            Set<Subscriber> seen = null;
             for (WildcardSubscription w : wildcards) {
                 Subscriber s = w.subscriber();
                 if (s.connectionId() == excludeConnectionId || !w.glob().matches(channel)) {
                     continue;
                 }
-                if (ch != null && ch.subscribers().containsKey(s)) {
-                    continue; // already delivered through the exact subscription
+                if (ch != null && ch.subscriptions.containsKey(s)) {
+                    continue; // served through the exact subscription
                 }
                 if (seen == null) {
                     seen = new HashSet<>();
@@ -153,6 +167,26 @@ public final class AppHub {
             }
         }
         return delivered;
+    }
+
+    /** Delivers to exact and wildcard subscribers alike; see {@link #deliverMessage}. */
+    public int publishLocal(String channel, String from, RawJson data, RawJson fromMetadata,
+                            long excludeConnectionId) {
+        return deliverMessage(channel, from, data, fromMetadata, excludeConnectionId, true, true);
+    }
+
+    /** Fans a decided presence delta out to this node's subscribers of the channel. */
+    public void deliverPresence(String channel, PresenceDelta delta) {
+        LocalChannel ch = channels.get(channel);
+        if (ch != null) {
+            ch.deliverPresence(delta);
+        }
+    }
+
+    /** Whether some local connection is subscribed to the concrete channel. */
+    public boolean hasSubscribers(String channel) {
+        LocalChannel ch = channels.get(channel);
+        return ch != null && !ch.isEmpty();
     }
 
     /** Delivers a direct message to every local connection of {@code to}; returns how many. */
@@ -179,12 +213,6 @@ public final class AppHub {
         List<Subscriber> copy = new ArrayList<>(targets);
         copy.forEach(s -> s.close(code, reason));
         return copy.size();
-    }
-
-    /** Announced peers of a concrete channel on this node. */
-    public List<PresenceEntry> members(String channel) {
-        LocalChannel ch = channels.get(channel);
-        return ch == null ? List.of() : ch.members();
     }
 
     /** Every live local connection, for shutdown. */

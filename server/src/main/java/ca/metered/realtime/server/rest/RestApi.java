@@ -105,7 +105,7 @@ public final class RestApi {
             case PEERS -> peers(auth, decodeSegment(seg[2]));
             case PUBLISH -> publish(auth, decodeSegment(seg[2]), body(req));
             case KICK -> kick(auth, decodeSegment(seg[2]));
-            case USAGE -> CompletableFuture.completedFuture(usage(auth));
+            case USAGE -> usage(auth);
         };
     }
 
@@ -160,20 +160,23 @@ public final class RestApi {
             fromMetadata = RawJson.of(text);
         }
         Limits limits = auth.app().limits();
-        if (!node.backplane().usage().countMessage(auth.app().id(), limits.maxMessagesPerPeriod())) {
-            throw new RestError(HttpResponseStatus.TOO_MANY_REQUESTS, "over_message_quota",
-                    "the app's message quota for this period is used up");
-        }
         RawJson data = RawJson.of(write(body.get("data")));
-        AppHub app = node.hub().app(auth.app().id());
-        int delivered = app.publishLocal(channel, from, data, fromMetadata, -1);
         Publication p = new Publication(node.nodeId(), -1, auth.app().id(), channel, from, data, fromMetadata);
-        return node.backplane().broker().publish(p).thenApply(ignored -> {
-            ObjectNode out = json.createObjectNode();
-            out.put("channel", channel);
-            out.put("delivered", delivered);
-            return HttpResponses.json(HttpResponseStatus.OK, out);
-        });
+        RawJson meta = fromMetadata;
+        return node.backplane().usage().countMessage(auth.app().id(), limits.maxMessagesPerPeriod())
+                .thenCompose(ok -> {
+                    if (!ok) {
+                        throw new RestError(HttpResponseStatus.TOO_MANY_REQUESTS, "over_message_quota",
+                                "the app's message quota for this period is used up");
+                    }
+                    return node.backplane().broker().publish(p);
+                })
+                .thenApply(delivered -> {
+                    ObjectNode out = json.createObjectNode();
+                    out.put("channel", channel);
+                    out.put("delivered", delivered);
+                    return HttpResponses.json(HttpResponseStatus.OK, out);
+                });
     }
 
     private CompletionStage<FullHttpResponse> kick(AppAndKey auth, String peerId) {
@@ -188,8 +191,11 @@ public final class RestApi {
         });
     }
 
-    private FullHttpResponse usage(AppAndKey auth) {
-        UsageStore.Usage u = node.backplane().usage().usage(auth.app().id());
+    private CompletionStage<FullHttpResponse> usage(AppAndKey auth) {
+        return node.backplane().usage().usage(auth.app().id()).thenApply(u -> usageBody(auth, u));
+    }
+
+    private FullHttpResponse usageBody(AppAndKey auth, UsageStore.Usage u) {
         Limits limits = auth.app().limits();
         ObjectNode out = json.createObjectNode();
         out.put("appId", auth.app().id());

@@ -22,14 +22,16 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,12 @@ public final class Session implements Subscriber {
     /** Whether our close frame has been written; frames queued after it are dropped. Event loop only. */
     private boolean closeSent;
     private boolean released;
+    /** Whether {@link #open} ran (a refused connection never registers). Event loop only. */
+    private boolean opened;
+    /** A command is waiting on the backplane; later frames wait in {@link #backlog}. Event loop only. */
+    private boolean busy;
+    private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    private static final Object BINARY = new Object();
     private volatile long lastSeenNanos;
     private volatile long pingSentNanos;
 
@@ -86,16 +94,24 @@ public final class Session implements Subscriber {
     /**
      * Registers the connection and sends {@code welcome}. Event loop only.
      *
-     * <p>Registration comes first so the peer is reachable ({@code send}, kicks) as soon as a
-     * client can have seen its welcome (protocol.md 2.5). The welcome still goes out first:
-     * frames other threads deliver meanwhile are queued as tasks on this event loop and run
-     * only after this method returns.
+     * <p>Registration comes first, and the welcome waits until the backplane routes the peer's
+     * directs here, so the peer is reachable ({@code send}, kicks) as soon as a client can have
+     * seen its welcome (protocol.md 2.5). Frames delivered meanwhile queue behind the welcome.
      */
     public void open() {
-        app.addConnection(this);
-        RawJson metadata = grant.metadataJson() == null ? null : RawJson.of(grant.metadataJson());
-        write(FrameCodec.encode(new ServerFrame.Welcome(grant.peerId(), node.clock().instant().getEpochSecond(),
-                grant.expiresAtEpochSeconds(), limits.maxMessageSize(), metadata)));
+        opened = true;
+        busy = true; // frames that arrive before the welcome wait for it
+        node.memberships().openConnection(app, this).whenComplete((ok, err) -> onLoop(() -> {
+            if (err != null) {
+                // Serve the connection anyway: local traffic works, and the backplane re-asserts
+                // this peer when it is back (docs/clustering.md).
+                log.warn("backplane could not register peer {}: {}", peerId(), err.toString());
+            }
+            RawJson metadata = grant.metadataJson() == null ? null : RawJson.of(grant.metadataJson());
+            write(FrameCodec.encode(new ServerFrame.Welcome(grant.peerId(), node.clock().instant().getEpochSecond(),
+                    grant.expiresAtEpochSeconds(), limits.maxMessageSize(), metadata)));
+            resume();
+        }));
     }
 
     /** Marks a connection that was not admitted (4010): it never opens and ignores frames. */
@@ -143,17 +159,54 @@ public final class Session implements Subscriber {
             close(CloseCode.OVER_MESSAGE_RATE.code(), "message rate exceeded");
             return;
         }
+        if (busy) {
+            backlog.add(text);
+            return;
+        }
+        process(text);
+    }
+
+    /**
+     * Commands run one at a time: a command whose outcome depends on the backplane holds the
+     * next ones back until it is answered, so answers leave in command order and a later
+     * command never overtakes an earlier one's effects (protocol.md 2.3). The rate limit (100/s)
+     * keeps the backlog short. Event loop only.
+     */
+    private void process(Object item) {
+        if (item == BINARY) {
+            error(ErrorCode.MALFORMED_MESSAGE, "binary frames are not supported; send JSON text frames", null);
+            return;
+        }
+        String text = (String) item;
         DecodeResult decoded = FrameCodec.decodeClient(text);
         if (decoded instanceof DecodeResult.Invalid inv) {
             write(FrameCodec.encode(inv.toFrame()));
             return;
         }
         ClientFrame frame = ((DecodeResult.Ok) decoded).frame();
+        CompletableFuture<Void> pending;
         try {
-            dispatch(frame);
+            pending = dispatch(frame);
         } catch (RuntimeException e) {
             log.error("internal error handling {} from peer {}", frame.kind(), peerId(), e);
             error(ErrorCode.INTERNAL_ERROR, "internal error", frame.requestId());
+            return;
+        }
+        if (pending != null && !pending.isDone()) {
+            busy = true;
+            pending.whenComplete((ok, err) -> onLoop(this::resume));
+        }
+    }
+
+    /** Runs the commands that waited behind a finished one. Event loop only. */
+    private void resume() {
+        busy = false;
+        while (!busy && !backlog.isEmpty()) {
+            if (closing.get()) {
+                backlog.clear();
+                return;
+            }
+            process(backlog.poll());
         }
     }
 
@@ -164,24 +217,28 @@ public final class Session implements Subscriber {
             close(CloseCode.OVER_MESSAGE_RATE.code(), "message rate exceeded");
             return;
         }
-        error(ErrorCode.MALFORMED_MESSAGE, "binary frames are not supported; send JSON text frames", null);
+        if (busy) {
+            backlog.add(BINARY);
+            return;
+        }
+        process(BINARY);
     }
 
-    private void dispatch(ClientFrame frame) {
-        boolean handled = switch (frame.kind()) {
+    /** Runs one command; returns its completion when it waits on the backplane, else {@code null}. */
+    private CompletableFuture<Void> dispatch(ClientFrame frame) {
+        return switch (frame.kind()) {
             case SUBSCRIBE -> subscribe((ClientFrame.Subscribe) frame);
             case UNSUBSCRIBE -> unsubscribe((ClientFrame.Unsubscribe) frame);
             case PUBLISH -> publish((ClientFrame.Publish) frame);
             case SEND -> send((ClientFrame.Send) frame);
             case PING -> {
                 write(FrameCodec.encode(new ServerFrame.Pong()));
-                yield true;
+                yield null;
             }
         };
-        assert handled;
     }
 
-    private boolean subscribe(ClientFrame.Subscribe f) {
+    private CompletableFuture<Void> subscribe(ClientFrame.Subscribe f) {
         String rid = f.requestId();
         if (ChannelNames.isReserved(f.channel())) {
             return error(ErrorCode.CHANNEL_RESERVED, "channel prefix is reserved", rid);
@@ -216,27 +273,59 @@ public final class Session implements Subscriber {
         };
         if (wildcard) {
             globs.put(f.channel(), glob);
-            app.subscribeGlob(this, glob, f.includeSenderMetadata());
-            ackThenSnapshot.accept(List.of());
-        } else {
-            channels.put(f.channel(), f.includeSenderMetadata());
-            app.subscribe(this, f.channel(), f.includeSenderMetadata(), ackThenSnapshot);
+            ChannelPattern g = glob;
+            return node.memberships().joinGlob(app, this, glob, f.includeSenderMetadata()).toCompletableFuture()
+                    .handle((ok, err) -> {
+                        onLoop(() -> {
+                            if (err == null) {
+                                ackThenSnapshot.accept(List.of());
+                            } else {
+                                globs.remove(f.channel(), g);
+                                backendError(err, rid);
+                            }
+                        });
+                        return null;
+                    });
         }
-        return true;
+        channels.put(f.channel(), f.includeSenderMetadata());
+        return node.memberships().join(app, this, f.channel(), f.includeSenderMetadata(), ackThenSnapshot)
+                .toCompletableFuture()
+                .handle((ok, err) -> {
+                    if (err != null) {
+                        onLoop(() -> {
+                            if (!already) {
+                                channels.remove(f.channel());
+                            }
+                            backendError(err, rid);
+                        });
+                    }
+                    return null;
+                });
     }
 
-    private boolean unsubscribe(ClientFrame.Unsubscribe f) {
+    private void backendError(Throwable err, String rid) {
+        log.warn("backplane unavailable for peer {}: {}", peerId(), err.toString());
+        error(ErrorCode.BACKEND_ERROR, "the cluster backplane is unavailable; retry later", rid);
+    }
+
+    private CompletableFuture<Void> unsubscribe(ClientFrame.Unsubscribe f) {
         ChannelPattern glob = globs.remove(f.channel());
         if (glob != null) {
-            app.unsubscribeGlob(this, glob);
+            node.memberships().leaveGlob(app, this, glob);
         } else if (channels.remove(f.channel()) != null) {
-            app.unsubscribe(this, f.channel());
+            // Acked once the leave is decided (even if the backplane failed: the connection is
+            // off the channel locally, and the backplane re-asserts presence when it is back).
+            return node.memberships().leave(app, this, f.channel()).toCompletableFuture()
+                    .handle((ok, err) -> {
+                        onLoop(() -> ack(f.requestId()));
+                        return null;
+                    });
         }
         ack(f.requestId());
-        return true;
+        return null;
     }
 
-    private boolean publish(ClientFrame.Publish f) {
+    private CompletableFuture<Void> publish(ClientFrame.Publish f) {
         String rid = f.requestId();
         if (ChannelNames.isReserved(f.channel())) {
             return error(ErrorCode.CHANNEL_RESERVED, "channel prefix is reserved", rid);
@@ -250,51 +339,59 @@ public final class Session implements Subscriber {
         if (!grant.channels().allows(f.channel())) {
             return error(ErrorCode.CHANNEL_NOT_AUTHORIZED, "channel outside the credential's channels", rid);
         }
-        if (!node.backplane().usage().countMessage(app.appId(), limits.maxMessagesPerPeriod())) {
-            return error(ErrorCode.OVER_MESSAGE_QUOTA, "the app's message quota for this period is used up", rid);
-        }
-        app.publishLocal(f.channel(), peerId(), f.data(), peerMetadata, connectionId);
         Publication p = new Publication(node.nodeId(), connectionId, app.appId(), f.channel(), peerId(),
                 f.data(), peerMetadata);
-        ackWhenTaken(node.backplane().broker().publish(p), rid);
-        return true;
+        return withinQuota(rid, () -> node.backplane().broker().publish(p).toCompletableFuture()
+                .handle((delivered, err) -> {
+                    onLoop(() -> {
+                        if (err != null) {
+                            // Local subscribers were served; remote ones may not have been.
+                            backendError(err, rid);
+                        } else {
+                            ack(rid);
+                        }
+                    });
+                    return null;
+                }));
     }
 
-    private boolean send(ClientFrame.Send f) {
+    /** Counts a message against the app's quota, then runs {@code next} or answers {@code over_message_quota}. */
+    private CompletableFuture<Void> withinQuota(String rid, Supplier<CompletableFuture<Void>> next) {
+        return node.backplane().usage().countMessage(app.appId(), limits.maxMessagesPerPeriod()).toCompletableFuture()
+                .handle((ok, err) -> ok)
+                .thenCompose(ok -> {
+                    if (ok == null) {
+                        onLoop(() -> backendError(new IllegalStateException("usage store unavailable"), rid));
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    if (!ok) {
+                        onLoop(() -> error(ErrorCode.OVER_MESSAGE_QUOTA,
+                                "the app's message quota for this period is used up", rid));
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    return next.get();
+                });
+    }
+
+    private CompletableFuture<Void> send(ClientFrame.Send f) {
         String rid = f.requestId();
         if (!grant.can(Action.SEND)) {
             return error(ErrorCode.ACTION_NOT_PERMITTED, "credential lacks the send action", rid);
         }
-        if (!node.backplane().usage().countMessage(app.appId(), limits.maxMessagesPerPeriod())) {
-            return error(ErrorCode.OVER_MESSAGE_QUOTA, "the app's message quota for this period is used up", rid);
-        }
-        int local = app.directLocal(f.to(), peerId(), f.data(), peerMetadata);
         DirectMessage d = new DirectMessage(node.nodeId(), app.appId(), f.to(), peerId(), f.data(), peerMetadata);
-        if (local > 0) {
-            ackWhenTaken(node.backplane().broker().direct(d), rid);
-            return true;
-        }
-        node.backplane().presence().isOnline(app.appId(), f.to()).whenComplete((online, err) -> onLoop(() -> {
-            if (err != null) {
-                error(ErrorCode.BACKEND_ERROR, "could not look the peer up; retry later", rid);
-            } else if (!online) {
-                error(ErrorCode.PEER_NOT_FOUND, "peer is not online", rid);
-            } else {
-                ackWhenTaken(node.backplane().broker().direct(d), rid);
-            }
-        }));
-        return true;
-    }
-
-    private void ackWhenTaken(CompletionStage<Void> taken, String rid) {
-        taken.whenComplete((ok, err) -> onLoop(() -> {
-            if (err != null) {
-                log.warn("backplane refused a message from peer {}: {}", peerId(), err.toString());
-                error(ErrorCode.BACKEND_ERROR, "message could not be routed to other nodes; retry later", rid);
-            } else {
-                ack(rid);
-            }
-        }));
+        return withinQuota(rid, () -> node.backplane().broker().direct(d).toCompletableFuture()
+                .handle((found, err) -> {
+                    onLoop(() -> {
+                        if (err != null) {
+                            backendError(err, rid);
+                        } else if (!found) {
+                            error(ErrorCode.PEER_NOT_FOUND, "peer is not online", rid);
+                        } else {
+                            ack(rid);
+                        }
+                    });
+                    return null;
+                }));
     }
 
     private void onLoop(Runnable r) {
@@ -311,9 +408,10 @@ public final class Session implements Subscriber {
         }
     }
 
-    private boolean error(ErrorCode code, String message, String rid) {
+    /** Queues an {@code error}; returns {@code null} so a command can end with {@code return error(…)}. */
+    private CompletableFuture<Void> error(ErrorCode code, String message, String rid) {
         write(FrameCodec.encode(new ServerFrame.Error(code.wireName(), message, rid)));
-        return true;
+        return null;
     }
 
     @Override
@@ -419,15 +517,18 @@ public final class Session implements Subscriber {
         }
         released = true;
         closing.set(true);
+        backlog.clear();
         for (String ch : new ArrayList<>(channels.keySet())) {
-            app.unsubscribe(this, ch);
+            node.memberships().leave(app, this, ch);
         }
         channels.clear();
         for (ChannelPattern glob : globs.values()) {
-            app.unsubscribeGlob(this, glob);
+            node.memberships().leaveGlob(app, this, glob);
         }
         globs.clear();
-        app.removeConnection(this);
+        if (opened) {
+            node.memberships().closeConnection(app, this);
+        }
         node.connectionClosed(this);
     }
 

@@ -30,6 +30,7 @@ import java.util.Map;
  * <p>Stateless apart from the node; thread-safe.
  */
 final class WebSocketUpgrade {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WebSocketUpgrade.class);
     /** Room for the envelope around a payload the SDK checked against maxMessageSize (protocol.md 4). */
     static final int ENVELOPE_HEADROOM = 1024;
 
@@ -94,14 +95,29 @@ final class WebSocketUpgrade {
             }
             if (outcome instanceof AuthOutcome.Rejected r) {
                 closeBeforeWelcome(channel, r.closeCode(), r.reason());
-            } else if (!node.admit(opened.grant())) {
-                opened.refuse();
-                closeBeforeWelcome(channel, CloseCode.OVER_CONCURRENT_LIMIT.code(), "concurrent connection limit reached");
-                // onClosed() runs when the channel goes inactive; nothing was registered yet.
-            } else {
-                node.sessionOpened(opened);
-                opened.open();
+                return;
             }
+            // Frames arriving before open() would see no session state: hold reads until then.
+            channel.config().setAutoRead(false);
+            node.admit(opened.grant()).whenComplete((admitted, err) -> channel.eventLoop().execute(() -> {
+                if (err != null) {
+                    log.warn("usage store unavailable; admitting {} uncounted: {}", opened, err.toString());
+                }
+                if (err == null && !admitted) {
+                    opened.refuse();
+                    closeBeforeWelcome(channel, CloseCode.OVER_CONCURRENT_LIMIT.code(),
+                            "concurrent connection limit reached");
+                    // onClosed() runs when the channel goes inactive; nothing was registered yet.
+                } else if (!channel.isActive()) {
+                    if (err == null) {
+                        node.backplane().usage().closeConnection(opened.grant().app().id(), opened.peerId());
+                    }
+                } else {
+                    node.sessionOpened(opened, err == null);
+                    opened.open();
+                }
+                channel.config().setAutoRead(true);
+            }));
         });
     }
 

@@ -112,6 +112,16 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A node of a cluster: the configuration joined to {@code cluster}. */
+    public static TestServer start(String yaml, ca.metered.realtime.server.config.ClusterSettings cluster) {
+        try {
+            ServerConfig config = ConfigLoader.parse(yaml, Map.of()).withCluster(cluster);
+            return new TestServer(new RmsServer(Node.standalone(config)).start());
+        } catch (Exception e) {
+            throw new IllegalStateException("test server did not start", e);
+        }
+    }
+
     public RmsServer server() {
         return server;
     }

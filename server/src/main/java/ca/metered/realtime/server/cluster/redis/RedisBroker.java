@@ -1,0 +1,166 @@
+package ca.metered.realtime.server.cluster.redis;
+
+import ca.metered.realtime.server.cluster.Broker;
+import ca.metered.realtime.server.cluster.DirectMessage;
+import ca.metered.realtime.server.cluster.Publication;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Broker} over Redis pub/sub. Every message and presence delta of a channel travels on
+ * the channel's topic, this node's own included, so all nodes see one order per channel; a node
+ * subscribes to a topic while it has local subscribers (one subscription per node, however many
+ * connections). Directs go to the target's peer topic, which the nodes hosting the peer
+ * subscribe to: {@code PUBLISH}'s receiver count tells whether the peer is online anywhere.
+ * All traffic arrives on the one pub/sub connection, in Redis's order.
+ *
+ * <p>Thread-safe; {@link Inbound} is called from Lettuce's pub/sub thread.
+ */
+final class RedisBroker implements Broker, RedisBackplane.Crashable {
+    private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+
+    private final RedisBackplane owner;
+    private final RedisAsyncCommands<String, String> redis;
+    private final RedisKeys keys;
+    private final TopicSubscriptions subscriptions;
+    private final List<String> appIds;
+    private volatile Inbound inbound;
+
+    RedisBroker(RedisBackplane owner, RedisAsyncCommands<String, String> redis, RedisKeys keys,
+                TopicSubscriptions subscriptions, List<String> appIds) {
+        this.owner = owner;
+        this.redis = redis;
+        this.keys = keys;
+        this.subscriptions = subscriptions;
+        this.appIds = List.copyOf(appIds);
+    }
+
+    @Override
+    public void start(Inbound inbound) {
+        this.inbound = inbound;
+        owner.startListening(new Listener());
+    }
+
+    @Override
+    public CompletionStage<Integer> publish(Publication p) {
+        return redis.publish(keys.channelTopic(p.appId(), p.channel()), Envelope.publication(p))
+                .toCompletableFuture()
+                .handle((receivers, err) -> {
+                    if (err != null) {
+                        // Redis is unreachable: local subscribers still get the message, and the
+                        // publisher learns that remote ones may not (backend_error).
+                        inbound.onPublication(p, Route.ALL);
+                        throw new java.util.concurrent.CompletionException(err);
+                    }
+                    return receivers.intValue();
+                });
+    }
+
+    @Override
+    public CompletionStage<Boolean> direct(DirectMessage d) {
+        return redis.publish(keys.peerTopic(d.appId(), d.to()), Envelope.direct(d)).thenApply(n -> n > 0);
+    }
+
+    @Override
+    public CompletionStage<Void> watchChannel(String appId, String channel) {
+        return subscriptions.acquire(keys.channelTopic(appId, channel), false);
+    }
+
+    @Override
+    public void unwatchChannel(String appId, String channel) {
+        subscriptions.release(keys.channelTopic(appId, channel), false);
+    }
+
+    @Override
+    public CompletionStage<Void> watchPeer(String appId, String peerId) {
+        return subscriptions.acquire(keys.peerTopic(appId, peerId), false);
+    }
+
+    @Override
+    public void unwatchPeer(String appId, String peerId) {
+        subscriptions.release(keys.peerTopic(appId, peerId), false);
+    }
+
+    @Override
+    public CompletionStage<Void> watchAllChannels(String appId) {
+        return subscriptions.acquire(keys.allChannelsPattern(appId), true);
+    }
+
+    @Override
+    public void unwatchAllChannels(String appId) {
+        subscriptions.release(keys.allChannelsPattern(appId), true);
+    }
+
+    /** Number of channel and peer topics this node is subscribed to. */
+    int subscribedTopics() {
+        return subscriptions.topicCount();
+    }
+
+    @Override
+    public void close() {
+        owner.shutdown();
+    }
+
+    @Override
+    public void crash() {
+        owner.crash();
+    }
+
+    /** Routes a pub/sub delivery to the right {@link Inbound} call. */
+    private final class Listener extends RedisPubSubAdapter<String, String> {
+        @Override
+        public void message(String topic, String payload) {
+            try {
+                route(topic, payload, false);
+            } catch (RuntimeException e) {
+                log.error("could not handle backplane traffic on {}", topic, e);
+            }
+        }
+
+        @Override
+        public void message(String pattern, String topic, String payload) {
+            try {
+                route(topic, payload, true);
+            } catch (RuntimeException e) {
+                log.error("could not handle backplane traffic on {}", topic, e);
+            }
+        }
+
+        private void route(String topic, String payload, boolean viaPattern) {
+            Inbound in = inbound;
+            char kind = Envelope.kind(payload);
+            if (kind == 'k') {
+                String[] k = Envelope.parseKick(payload);
+                in.onKick(k[0], k[1]);
+                return;
+            }
+            for (String app : appIds) {
+                String chPrefix = keys.channelTopicPrefix(app);
+                if (topic.startsWith(chPrefix)) {
+                    String channel = topic.substring(chPrefix.length());
+                    if (kind == 'm') {
+                        in.onPublication(Envelope.parsePublication(app, channel, payload),
+                                viaPattern ? Route.WILDCARD : Route.EXACT);
+                    } else if (kind == 'p' && !viaPattern) {
+                        in.onPresence(app, channel, Envelope.parsePresence(payload));
+                    }
+                    return;
+                }
+                String peerPrefix = keys.peerTopicPrefix(app);
+                if (topic.startsWith(peerPrefix) && kind == 'd') {
+                    in.onDirect(Envelope.parseDirect(app, topic.substring(peerPrefix.length()), payload));
+                    return;
+                }
+            }
+        }
+    }
+
+    static <T> CompletableFuture<T> failed(Throwable t) {
+        return CompletableFuture.failedFuture(t);
+    }
+}

@@ -1,0 +1,131 @@
+package ca.metered.realtime.server.hub;
+
+import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
+import ca.metered.realtime.server.cluster.PresenceStore.Snapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One connection's subscription to one concrete channel on this node.
+ *
+ * <p>It starts <em>pending</em>: frames for it are held back until the subscribe's ack and
+ * presence snapshot are queued, because those must come first (protocol.md 2.3), and presence
+ * deltas the snapshot already reflects ({@code seq <= snapshot.seq}) are dropped so that the
+ * subscriber's view stays consistent. {@link #activate} queues ack + snapshot and releases the
+ * held frames in order; from then on frames go straight to the subscriber.
+ *
+ * <p>Thread-safe: frames arrive from backplane threads, activation from whichever thread
+ * completed the presence decision.
+ */
+public final class Subscription {
+    private static final long MESSAGE = -1;
+
+    private final Subscriber subscriber;
+    private final String channel;
+    private volatile boolean includeSenderMetadata;
+    private volatile boolean active;
+    /** Held frames as (seq or MESSAGE, bytes); guarded by {@code this}; null when active. */
+    private List<Object[]> held = new ArrayList<>();
+    /** Guarded by {@code this}. */
+    private boolean detached;
+    private boolean counted;
+
+    Subscription(Subscriber subscriber, String channel, boolean includeSenderMetadata) {
+        this.subscriber = subscriber;
+        this.channel = channel;
+        this.includeSenderMetadata = includeSenderMetadata;
+    }
+
+    public Subscriber subscriber() {
+        return subscriber;
+    }
+
+    public String channel() {
+        return channel;
+    }
+
+    boolean includeSenderMetadata() {
+        return includeSenderMetadata;
+    }
+
+    /** Holds frames again for a repeated subscribe, which gets a fresh ack and snapshot. */
+    synchronized void resubscribe(boolean includeSenderMetadata) {
+        this.includeSenderMetadata = includeSenderMetadata;
+        if (active) {
+            active = false;
+            held = new ArrayList<>();
+        }
+    }
+
+    void offerMessage(byte[] frame) {
+        offer(MESSAGE, frame);
+    }
+
+    void offerPresence(long seq, byte[] frame) {
+        offer(seq, frame);
+    }
+
+    private void offer(long seq, byte[] frame) {
+        if (!active) {
+            synchronized (this) {
+                if (!active) {
+                    if (!detached) {
+                        held.add(new Object[] {seq, frame});
+                    }
+                    return;
+                }
+            }
+        }
+        subscriber.deliver(frame);
+    }
+
+    /**
+     * Queues what the subscribe answers (through {@code ackAndSnapshot}, given the snapshot
+     * without the subscriber's own peerId), then the held frames newer than the snapshot.
+     */
+    public synchronized void activate(Snapshot snapshot, Consumer<List<PresenceEntry>> ackAndSnapshot) {
+        if (active) {
+            return;
+        }
+        List<PresenceEntry> others = new ArrayList<>();
+        if (subscriber.presenceEnabled()) {
+            for (PresenceEntry e : snapshot.members()) {
+                if (!e.peerId().equals(subscriber.peerId())) {
+                    others.add(e);
+                }
+            }
+        }
+        ackAndSnapshot.accept(others);
+        for (Object[] h : held) {
+            long seq = (Long) h[0];
+            if (seq == MESSAGE || seq > snapshot.seq()) {
+                subscriber.deliver((byte[]) h[1]);
+            }
+        }
+        held = null;
+        active = true;
+    }
+
+    /**
+     * Records, atomically with respect to {@link #detach}, that the connection is about to be
+     * counted in presence; returns {@code false} if it has already left, so it must not be.
+     */
+    public synchronized boolean markCounted() {
+        if (detached) {
+            return false;
+        }
+        counted = true;
+        return true;
+    }
+
+    /** Stops delivery; returns whether presence had counted it (so a leave is owed). */
+    synchronized boolean detach() {
+        detached = true;
+        active = false;
+        held = new ArrayList<>();
+        boolean owed = counted;
+        counted = false;
+        return owed;
+    }
+}

@@ -1,0 +1,110 @@
+package ca.metered.realtime.server.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A throwaway {@code redis-server} on a free loopback port, without persistence, for tests.
+ * {@code scripts/install-test-deps.sh} installs the binary. Stop it with {@link #close()};
+ * {@link #restart()} keeps the port, losing all data as a real restart without persistence does.
+ */
+public final class RedisServer implements AutoCloseable {
+    private final int port;
+    private Process process;
+
+    private RedisServer(int port) {
+        this.port = port;
+    }
+
+    public static RedisServer start() {
+        RedisServer r = new RedisServer(freePort());
+        r.launch();
+        return r;
+    }
+
+    public URI uri() {
+        return URI.create("redis://127.0.0.1:" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Stops the server (SIGKILL-like: no goodbye to clients). */
+    public void stop() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    public void launch() {
+        try {
+            process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--protected-mode", "no")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("redis-server not found; run scripts/install-test-deps.sh", e);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!"+PONG".equals(command("PING"))) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new IllegalStateException("redis-server did not start on port " + port);
+            }
+            LockSupport.parkNanos(20_000_000);
+        }
+    }
+
+    public void restart() {
+        stop();
+        launch();
+    }
+
+    /** Sends one inline command and returns the first reply line, or null when unreachable. */
+    public String command(String inline) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(2000);
+            OutputStream out = s.getOutputStream();
+            out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder b = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\r') {
+                b.append((char) c);
+            }
+            return b.toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
