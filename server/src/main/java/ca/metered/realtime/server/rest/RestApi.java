@@ -164,6 +164,7 @@ public final class RestApi {
         Publication p = new Publication(node.nodeId(), -1, auth.app().id(), channel, from, data, fromMetadata);
         RawJson meta = fromMetadata;
         return node.backplane().usage().countMessage(auth.app().id(), limits.maxMessagesPerPeriod())
+                .handle((ok, err) -> err != null || ok) // fail open, as on the WebSocket path
                 .thenCompose(ok -> {
                     if (!ok) {
                         throw new RestError(HttpResponseStatus.TOO_MANY_REQUESTS, "over_message_quota",

@@ -358,12 +358,10 @@ public final class Session implements Subscriber {
     /** Counts a message against the app's quota, then runs {@code next} or answers {@code over_message_quota}. */
     private CompletableFuture<Void> withinQuota(String rid, Supplier<CompletableFuture<Void>> next) {
         return node.backplane().usage().countMessage(app.appId(), limits.maxMessagesPerPeriod()).toCompletableFuture()
-                .handle((ok, err) -> ok)
+                // An unreachable counter does not stop traffic (fail open): the message is still
+                // delivered locally and the broker reports the outage (backend_error).
+                .handle((ok, err) -> err != null || ok)
                 .thenCompose(ok -> {
-                    if (ok == null) {
-                        onLoop(() -> backendError(new IllegalStateException("usage store unavailable"), rid));
-                        return CompletableFuture.<Void>completedFuture(null);
-                    }
                     if (!ok) {
                         onLoop(() -> error(ErrorCode.OVER_MESSAGE_QUOTA,
                                 "the app's message quota for this period is used up", rid));

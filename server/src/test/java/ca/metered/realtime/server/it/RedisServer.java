@@ -95,6 +95,25 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Subscribers of a topic as {@code PUBSUB NUMSUB} counts them (one per subscribed connection). */
+    public long numsub(String topic) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(2000);
+            s.getOutputStream().write(("PUBSUB NUMSUB " + topic + "\r\n").getBytes(StandardCharsets.UTF_8));
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith(":")) {
+                    return Long.parseLong(line.substring(1));
+                }
+            }
+            throw new IllegalStateException("no NUMSUB reply");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

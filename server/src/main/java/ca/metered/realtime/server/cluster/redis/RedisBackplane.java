@@ -53,7 +53,7 @@ public final class RedisBackplane {
 
     private RedisBackplane(ClusterSettings settings, String nodeId, List<String> appIds, Clock clock) {
         this.resources = ClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofMillis(1000), 2, TimeUnit.MILLISECONDS))
+                .reconnectDelay(Delay.constant(Duration.ofMillis(300)))
                 .build();
         this.client = RedisClient.create(resources, uri(settings));
         client.setOptions(ClientOptions.builder()
