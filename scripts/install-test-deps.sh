@@ -7,6 +7,8 @@ command -v mvn >/dev/null || need_apt+=(maven)
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
 command -v openssl >/dev/null || need_apt+=(openssl)   # TlsIT makes a self-signed certificate
+command -v redis-server >/dev/null || need_apt+=(redis-server)   # cluster ITs start their own on a free port
+command -v redis-benchmark >/dev/null || need_apt+=(redis-tools)  # docs/clustering.md baseline
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need_apt[*]}"

@@ -124,10 +124,16 @@ class ServeIT {
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
 
+        private WebSocket ws;
+
         static Client connect(URI uri) throws Exception {
             Client c = new Client();
-            HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, c).get(10, TimeUnit.SECONDS);
+            c.ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, c).get(10, TimeUnit.SECONDS);
             return c;
+        }
+
+        void sendText(String text) {
+            ws.sendText(text, true).join();
         }
 
         String next() throws InterruptedException {

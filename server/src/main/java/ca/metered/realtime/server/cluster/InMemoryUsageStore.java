@@ -35,12 +35,13 @@ final class InMemoryUsageStore implements UsageStore {
     }
 
     @Override
-    public void closeConnection(String appId, String peerId) {
+    public CompletionStage<Void> closeConnection(String appId, String peerId) {
         Counters c = counters(appId);
         synchronized (c) {
             c.concurrent = Math.max(0, c.concurrent - 1);
             c.peers.computeIfPresent(peerId, (id, n) -> n <= 1 ? null : n - 1);
         }
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -15,8 +15,8 @@ public interface UsageStore {
     /** Counts a new connection of {@code peerId} unless {@code max} are already open; completes with whether it may open. */
     CompletionStage<Boolean> tryOpenConnection(String appId, String peerId, int max);
 
-    /** Un-counts a connection opened with {@link #tryOpenConnection}. */
-    void closeConnection(String appId, String peerId);
+    /** Un-counts a connection opened with {@link #tryOpenConnection}; completes once counted. */
+    CompletionStage<Void> closeConnection(String appId, String peerId);
 
     /**
      * Counts one message (publish or send) attempt; completes with whether it is within the

@@ -305,4 +305,46 @@ class ConfigLoaderTest {
         SecretKeyConfig sk = parse(SAMPLE).apps().get(0).secretKeys().get(0);
         assertThat(sk.toString()).contains("sk_id_demo").doesNotContain("sk_secret_demo_change_me");
     }
+
+    @Test
+    void clusterSectionIsOptionalAndReadWithDefaults() throws Exception {
+        assertThat(parse(MINIMAL).cluster()).isEmpty();
+        ServerConfig c = parse("cluster:\n  redis: redis://10.0.0.5:6380\n" + MINIMAL);
+        ClusterSettings s = c.cluster().orElseThrow();
+        assertThat(s.redis().toString()).isEqualTo("redis://10.0.0.5:6380");
+        assertThat(s.keyPrefix()).isEqualTo("rms:");
+        assertThat(s.heartbeatInterval()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(s.nodeTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        ServerConfig full = parse("""
+                cluster:
+                  redis: rediss://cache.internal:6379
+                  password: hunter2
+                  database: 3
+                  tls: true
+                  keyPrefix: "prod:"
+                  heartbeatInterval: 500ms
+                  nodeTimeout: 3s
+                """ + MINIMAL);
+        ClusterSettings f = full.cluster().orElseThrow();
+        assertThat(f.password()).contains("hunter2");
+        assertThat(f.database()).isEqualTo(3);
+        assertThat(f.tls()).isTrue();
+        assertThat(f.keyPrefix()).isEqualTo("prod:");
+        assertThat(f.nodeTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    }
+
+    @Test
+    void redisUrlFromTheEnvironmentJoinsACluster() throws Exception {
+        ServerConfig c = ConfigLoader.parse(MINIMAL, Map.of("RMS_REDIS_URL", "redis://127.0.0.1:7000"));
+        assertThat(c.cluster().orElseThrow().redis().getPort()).isEqualTo(7000);
+    }
+
+    @Test
+    void clusterErrorsNameTheirField() {
+        assertThat(errorOf("cluster: {}\n" + MINIMAL)).contains("cluster.redis");
+        assertThat(errorOf("cluster: {redis: 'http://x'}\n" + MINIMAL)).contains("cluster.redis");
+        assertThat(errorOf("cluster: {redis: 'redis://x:1', nodeTimeout: 1s, heartbeatInterval: 1s}\n" + MINIMAL))
+                .contains("cluster.nodeTimeout");
+        assertThat(errorOf("cluster: {redis: 'redis://x:1', bogus: 1}\n" + MINIMAL)).contains("bogus");
+    }
 }

@@ -62,10 +62,11 @@ final class RedisUsageStore implements UsageStore {
     }
 
     @Override
-    public void closeConnection(String appId, String peerId) {
+    public CompletionStage<Void> closeConnection(String appId, String peerId) {
         synchronized (local) {
             forget(appId + '\n' + peerId);
-            scripts.run(Scripts.Name.CLOSE_CONN, ScriptOutputType.INTEGER, keys.prefix(), appId, peerId, nodeId);
+            return scripts.<Long>run(Scripts.Name.CLOSE_CONN, ScriptOutputType.INTEGER, keys.prefix(), appId, peerId,
+                    nodeId).thenApply(n -> null);
         }
     }
 

@@ -1,0 +1,74 @@
+package ca.metered.realtime.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.metered.realtime.protocol.frame.RawJson;
+import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
+import ca.metered.realtime.server.cluster.PresenceStore.Snapshot;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link PresenceStore} must do; run against each implementation. */
+abstract class PresenceStoreContract {
+    final BackplaneFixture cluster = fixture(Clock.systemUTC());
+
+    abstract BackplaneFixture fixture(Clock clock);
+
+    @AfterEach
+    void close() {
+        cluster.close();
+    }
+
+    @Test
+    void peerIsAnnouncedOnItsFirstConnectionAndLeavesWithItsLastOverAllNodes() {
+        RecordingInbound in1 = new RecordingInbound();
+        RecordingInbound in2 = new RecordingInbound();
+        Backplane n1 = cluster.node("n1", in1);
+        Backplane n2 = cluster.node("n2", in2);
+        n1.broker().watchChannel("app", "room").toCompletableFuture().join();
+        n2.broker().watchChannel("app", "room").toCompletableFuture().join();
+        RawJson meta = RawJson.of("{\"n\":\"A\"}");
+        Snapshot s1 = n1.presence().join("app", "room", "alice", meta).toCompletableFuture().join();
+        assertThat(s1.members()).containsExactly(new PresenceEntry("alice", meta));
+        n2.presence().join("app", "room", "alice", meta).toCompletableFuture().join();
+        n1.presence().leave("app", "room", "alice").toCompletableFuture().join();
+        n2.presence().leave("app", "room", "alice").toCompletableFuture().join();
+        assertThat(in2.await(2)).containsExactly("joined room alice", "left room alice");
+        assertThat(in1.await(2)).containsExactly("joined room alice", "left room alice");
+        assertThat(in2.deltas.get(0).metadata()).isEqualTo(meta);
+        assertThat(n2.presence().members("app", "room").toCompletableFuture().join()).isEmpty();
+    }
+
+    @Test
+    void snapshotReflectsExactlyTheDeltasUpToItsSequenceNumber() {
+        RecordingInbound in1 = new RecordingInbound();
+        Backplane n1 = cluster.node("n1", in1);
+        Backplane n2 = cluster.node("n2", new RecordingInbound());
+        n1.broker().watchChannel("app", "room").toCompletableFuture().join();
+        n2.presence().join("app", "room", "a", null).toCompletableFuture().join();
+        Snapshot s = n1.presence().join("app", "room", "b", null).toCompletableFuture().join();
+        n2.presence().join("app", "room", "c", null).toCompletableFuture().join();
+        assertThat(s.members()).extracting(PresenceEntry::peerId).containsExactlyInAnyOrder("a", "b");
+        in1.await(3);
+        for (PresenceDelta d : in1.deltas) {
+            boolean inSnapshot = d.seq() <= s.seq();
+            assertThat(inSnapshot).as("delta %s vs snapshot %s", d, s.seq()).isEqualTo(!d.peerId().equals("c"));
+        }
+        assertThat(n1.presence().snapshot("app", "room").toCompletableFuture().join().members())
+                .extracting(PresenceEntry::peerId).containsExactlyInAnyOrder("a", "b", "c");
+    }
+
+    @Test
+    void leaveOfAnUncountedConnectionChangesNothing() {
+        RecordingInbound in1 = new RecordingInbound();
+        Backplane n1 = cluster.node("n1", in1);
+        n1.broker().watchChannel("app", "room").toCompletableFuture().join();
+        n1.presence().join("app", "room", "a", null).toCompletableFuture().join();
+        n1.presence().leave("app", "room", "a").toCompletableFuture().join();
+        n1.presence().leave("app", "room", "a").toCompletableFuture().join();
+        n1.presence().join("app", "room", "a", null).toCompletableFuture().join();
+        assertThat(in1.await(3)).containsExactly("joined room a", "left room a", "joined room a");
+        assertThat(n1.presence().members("app", "room").toCompletableFuture().join()).hasSize(1);
+    }
+}
