@@ -90,7 +90,8 @@ process.on("exit", () => {
 });
 
 export class RmsServer {
-  constructor({ configYaml = CONFIG_YAML } = {}) {
+  constructor({ configYaml = CONFIG_YAML, env = {} } = {}) {
+    this.env = env;
     const jar = jarPath();
     if (!existsSync(jar)) {
       throw new Error(`rms server jar not found at ${jar}: build it (mvn -B -DskipTests package) or set RMS_JAR`);
@@ -153,7 +154,7 @@ export class RmsServer {
     const child = spawn(
       "java",
       ["-jar", this.jar, "serve", "--config", this.configPath, "--port", String(port)],
-      { stdio: ["ignore", "pipe", "pipe"] },
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...this.env } },
     );
     liveProcesses.add(child);
     this.child = child;
