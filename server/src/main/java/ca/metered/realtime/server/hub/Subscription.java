@@ -29,7 +29,10 @@ public final class Subscription {
     private List<Object[]> held = new ArrayList<>();
     /** Guarded by {@code this}. */
     private boolean detached;
+    private final Object countLock = new Object();
+    /** Guarded by {@code countLock}. */
     private boolean counted;
+    private boolean left;
 
     Subscription(Subscriber subscriber, String channel, boolean includeSenderMetadata) {
         this.subscriber = subscriber;
@@ -108,24 +111,34 @@ public final class Subscription {
     }
 
     /**
-     * Records, atomically with respect to {@link #detach}, that the connection is about to be
-     * counted in presence; returns {@code false} if it has already left, so it must not be.
+     * Runs {@code count} (which hands the connection to presence) atomically with respect to
+     * {@link #detach}, unless the connection has already left; then returns {@code otherwise}.
+     * A leave issued by a later detach is therefore always issued after the count.
      */
-    public synchronized boolean markCounted() {
-        if (detached) {
-            return false;
+    public <T> T countUnlessDetached(java.util.function.Supplier<T> count, T otherwise) {
+        // Its own lock, never held with this object's monitor: the in-memory store delivers
+        // deltas to other subscriptions (their monitors) from inside count.
+        synchronized (countLock) {
+            if (left) {
+                return otherwise;
+            }
+            counted = true;
+            return count.get();
         }
-        counted = true;
-        return true;
     }
 
     /** Stops delivery; returns whether presence had counted it (so a leave is owed). */
-    synchronized boolean detach() {
-        detached = true;
-        active = false;
-        held = new ArrayList<>();
-        boolean owed = counted;
-        counted = false;
-        return owed;
+    boolean detach() {
+        synchronized (this) {
+            detached = true;
+            active = false;
+            held = new ArrayList<>();
+        }
+        synchronized (countLock) {
+            left = true;
+            boolean owed = counted;
+            counted = false;
+            return owed;
+        }
     }
 }

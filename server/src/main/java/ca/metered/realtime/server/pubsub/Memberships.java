@@ -53,11 +53,10 @@ public final class Memberships {
             if (!attached.isNew()) {
                 return backplane.presence().snapshot(app.appId(), channel);
             }
-            if (!sub.markCounted()) {
-                // The connection left (or closed) while we waited; do not count it.
-                return CompletableFuture.completedFuture(Snapshot.EMPTY);
-            }
-            return backplane.presence().join(app.appId(), channel, s.peerId(), s.peerMetadata());
+            // The connection may have left (or closed) while we waited: then it is not counted.
+            return sub.countUnlessDetached(
+                    () -> backplane.presence().join(app.appId(), channel, s.peerId(), s.peerMetadata()),
+                    CompletableFuture.completedFuture(Snapshot.EMPTY));
         });
         return decided.handle((snapshot, err) -> {
             if (err == null) {

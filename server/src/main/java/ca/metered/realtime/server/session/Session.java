@@ -72,6 +72,8 @@ public final class Session implements Subscriber {
     /** A command is waiting on the backplane; later frames wait in {@link #backlog}. Event loop only. */
     private boolean busy;
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    /** Publishes sent to the backplane and not yet answered. Event loop only. */
+    private int publishesInFlight;
     private static final Object BINARY = new Object();
     private volatile long lastSeenNanos;
     private volatile long pingSentNanos;
@@ -169,16 +171,23 @@ public final class Session implements Subscriber {
     /**
      * Commands run one at a time: a command whose outcome depends on the backplane holds the
      * next ones back until it is answered, so answers leave in command order and a later
-     * command never overtakes an earlier one's effects (protocol.md 2.3). The rate limit (100/s)
-     * keeps the backlog short. Event loop only.
+     * command never overtakes an earlier one's effects (protocol.md 2.3). The exception is a run
+     * of publishes, which pipeline (see below). The rate limit (100/s) keeps the backlog short.
+     * Event loop only.
      */
     private void process(Object item) {
-        if (item == BINARY) {
+        DecodeResult decoded = item == BINARY ? null : FrameCodec.decodeClient((String) item);
+        boolean publish = decoded instanceof DecodeResult.Ok ok && ok.frame().kind() == ClientFrame.Kind.PUBLISH;
+        if (publishesInFlight > 0 && !publish) {
+            // Only a publish may follow pipelined publishes; anything else waits for their answers.
+            busy = true;
+            backlog.addFirst(item);
+            return;
+        }
+        if (decoded == null) {
             error(ErrorCode.MALFORMED_MESSAGE, "binary frames are not supported; send JSON text frames", null);
             return;
         }
-        String text = (String) item;
-        DecodeResult decoded = FrameCodec.decodeClient(text);
         if (decoded instanceof DecodeResult.Invalid inv) {
             write(FrameCodec.encode(inv.toFrame()));
             return;
@@ -193,8 +202,19 @@ public final class Session implements Subscriber {
             return;
         }
         if (pending != null && !pending.isDone()) {
-            busy = true;
-            pending.whenComplete((ok, err) -> onLoop(this::resume));
+            if (frame.kind() == ClientFrame.Kind.PUBLISH) {
+                // Consecutive publishes pipeline: they leave on the node's one Redis connection in
+                // order and their replies, hence their acks, come back in that order.
+                publishesInFlight++;
+                pending.whenComplete((ok, err) -> onLoop(() -> {
+                    if (--publishesInFlight == 0 && busy) {
+                        resume();
+                    }
+                }));
+            } else {
+                busy = true;
+                pending.whenComplete((ok, err) -> onLoop(this::resume));
+            }
         }
     }
 

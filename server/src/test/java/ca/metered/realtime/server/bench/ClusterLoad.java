@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Starts its own {@code redis-server} on a free port unless {@code RMS_REDIS_URL} is set.
  */
 public final class ClusterLoad {
+    private static final int WINDOW = 64;
+
     private ClusterLoad() {
     }
 
@@ -64,17 +66,35 @@ public final class ClusterLoad {
                 subscribed.await(10, TimeUnit.SECONDS);
                 subs.add(ws);
             }
-            String frame = "{\"type\":\"publish\",\"channel\":\"load\",\"data\":\"" + "x".repeat(payload) + "\"}";
+            String frame = "{\"type\":\"publish\",\"channel\":\"load\",\"requestId\":\"r\",\"data\":\""
+                    + "x".repeat(payload) + "\"}";
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong sent = new AtomicLong();
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < publishers; i++) {
+                // Closed loop: at most WINDOW publishes in flight per connection, released by acks,
+                // so the tool measures what the cluster sustains instead of flooding it.
+                java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(WINDOW);
                 WebSocket ws = http.newWebSocketBuilder().buildAsync(a.keyUri(TestServer.PK), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        if (last && data.toString().contains("\"type\":\"ack\"")) {
+                            sent.incrementAndGet();
+                            window.release();
+                        }
+                        w.request(1);
+                        return null;
+                    }
                 }).get(10, TimeUnit.SECONDS);
                 Thread t = new Thread(() -> {
-                    while (!stop.get()) {
-                        ws.sendText(frame, true).join();
-                        sent.incrementAndGet();
+                    try {
+                        while (!stop.get()) {
+                            if (window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                                ws.sendText(frame, true).join();
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
                 }, "publisher-" + i);
                 threads.add(t);
@@ -94,7 +114,7 @@ public final class ClusterLoad {
             }
             System.out.printf("publishers=%d (node A) subscribers=%d (node B) payload=%dB duration=%.1fs%n",
                     publishers, subscribers, payload, elapsed);
-            System.out.printf("sent %.0f msg/s; received cross-node %.0f msg/s (per subscriber %.0f msg/s)%n",
+            System.out.printf("acked %.0f msg/s; received cross-node %.0f msg/s (per subscriber %.0f msg/s)%n",
                     (s1 - s0) / elapsed, (r1 - r0) / elapsed, (r1 - r0) / elapsed / subscribers);
             subs.forEach(ws -> ws.abort());
         } finally {

@@ -47,6 +47,7 @@ public final class RedisBackplane {
     private final StatefulRedisConnection<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> pubsub;
     private final RedisKeys keys;
+    private final Scripts scripts;
     private final NodeLiveness liveness;
     private final RedisBroker broker;
     private final Backplane seams;
@@ -65,7 +66,7 @@ public final class RedisBackplane {
         this.keys = new RedisKeys(settings.keyPrefix());
         this.commands = client.connect();
         this.pubsub = client.connectPubSub();
-        Scripts scripts = new Scripts(commands.async());
+        this.scripts = new Scripts(commands.async());
         RedisPresenceStore presence = new RedisPresenceStore(scripts, keys.prefix(), nodeId);
         RedisUsageStore usage = new RedisUsageStore(commands.async(), scripts, keys, nodeId, clock);
         this.liveness = new NodeLiveness(scripts, keys, nodeId, presence, usage, settings.heartbeatInterval(),
@@ -126,6 +127,7 @@ public final class RedisBackplane {
     }
 
     private void closeConnections() {
+        scripts.close();
         pubsub.closeAsync();
         commands.closeAsync();
         client.shutdownAsync(0, 2, TimeUnit.SECONDS);

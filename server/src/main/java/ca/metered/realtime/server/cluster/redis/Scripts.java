@@ -6,13 +6,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The Lua scripts that make each presence and counter decision atomic in Redis (sources in
  * {@code rms/redis/}, each prefixed with {@code prelude.lua}).
  *
- * <p>Immutable; thread-safe.
+ * <p>Thread-safe.
  */
 final class Scripts {
     enum Name {
@@ -21,6 +24,11 @@ final class Scripts {
 
     private final RedisAsyncCommands<String, String> redis;
     private final String[] sources = new String[Name.values().length];
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "rms-redis-scripts");
+        t.setDaemon(true);
+        return t;
+    });
 
     Scripts(RedisAsyncCommands<String, String> redis) {
         this.redis = redis;
@@ -32,14 +40,35 @@ final class Scripts {
     }
 
     /**
-     * Runs a script with {@code EVAL}. Not {@code EVALSHA} with a fallback: the fallback's
-     * second round trip would let later commands of this node overtake the script (a join
-     * after a leave, a count before a re-assert), and per-node command order is what keeps
-     * the counts right. Scripts run on joins, leaves and connects only; messages are plain
-     * {@code PUBLISH}es, so the extra bytes do not matter (Redis caches the compiled script).
+     * Runs a script with {@code EVAL}, dispatched from this class's one thread in call order.
+     *
+     * <p>Order matters (a join after a leave, a count before a re-assert), and Lettuce keeps the
+     * order of commands issued from outside its event loop, but a command issued <em>on</em> the
+     * event loop (from a completion callback) is written at once, ahead of commands other
+     * threads queued before it. Dispatching every script from one non-event-loop thread keeps
+     * the call order, which callers fix under their own locks. Not {@code EVALSHA}: its
+     * {@code NOSCRIPT} fallback would need a second round trip that later commands overtake.
+     * Scripts run on joins, leaves and connects only; messages are plain {@code PUBLISH}es.
      */
     <T> CompletionStage<T> run(Name name, ScriptOutputType type, String... args) {
-        return redis.<T>eval(sources[name.ordinal()], type, new String[0], args);
+        CompletableFuture<T> out = new CompletableFuture<>();
+        try {
+            dispatcher.execute(() -> redis.<T>eval(sources[name.ordinal()], type, new String[0], args)
+                    .whenComplete((v, err) -> {
+                        if (err != null) {
+                            out.completeExceptionally(err);
+                        } else {
+                            out.complete(v);
+                        }
+                    }));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            out.completeExceptionally(new IllegalStateException("backplane closed", e));
+        }
+        return out;
+    }
+
+    void close() {
+        dispatcher.shutdown();
     }
 
     private static String load(String file) {
