@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * The one codec of the wire protocol: decodes client commands and encodes server frames
- * (protocol.md 2). It streams over the text instead of building a tree, so {@code data} is
+ * (protocol.md 2), and in the client direction encodes commands and decodes server frames.
+ * It streams over the text instead of building a tree, so {@code data} is
  * captured as the sender's exact text ({@link RawJson}) and spliced into outgoing frames
  * without being parsed into objects and written again.
  *
@@ -33,7 +34,23 @@ public final class FrameCodec {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
             .build();
 
+    private static final ClientSideCodec CLIENT_SIDE = new ClientSideCodec(JSON);
+
     private FrameCodec() {
+    }
+
+    /** Encodes a client command as JSON text, {@code type} first (the client direction). */
+    public static String encode(ClientFrame frame) {
+        return CLIENT_SIDE.encode(frame);
+    }
+
+    /**
+     * Decodes one text message received by a client. Never throws for bad input: a frame that is
+     * not valid JSON, lacks a required field or has an unknown {@code type} is
+     * {@link ServerDecodeResult.Malformed}.
+     */
+    public static ServerDecodeResult decodeServer(String text) {
+        return CLIENT_SIDE.decode(text);
     }
 
     /** Decodes one inbound text message. Never throws for bad input. */

@@ -1,0 +1,46 @@
+package ca.metered.realtime.client;
+
+import java.time.Duration;
+
+/**
+ * A bounded queue of one client's events of one type, for loop-style consumers (agents, workers):
+ *
+ * <pre>{@code
+ * try (EventStream<ClientEvent.Message> messages = client.events(ClientEvent.Message.class)) {
+ *     ClientEvent.Message m;
+ *     while ((m = messages.take()) != null) {
+ *         handle(m);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>When full, the oldest event is dropped to make room and counted in {@link #dropped()}, so a
+ * slow consumer never holds back the client or other consumers. Only events fired after the stream
+ * was opened are queued. Thread-safe; typically one consumer thread.
+ */
+public interface EventStream<E extends ClientEvent> extends AutoCloseable {
+    /**
+     * Waits for the next event. Returns {@code null} once the stream is closed and drained.
+     *
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    E take() throws InterruptedException;
+
+    /** Waits at most {@code timeout}; {@code null} on timeout or when closed and drained. */
+    E poll(Duration timeout) throws InterruptedException;
+
+    /** The next event if one is queued, else {@code null}; never waits. */
+    E poll();
+
+    /** Number of queued events. */
+    int size();
+
+    /** Events dropped because the stream was full. */
+    long dropped();
+
+    boolean isClosed();
+
+    /** Stops queuing and wakes waiting consumers; queued events can still be taken. Idempotent. */
+    @Override
+    void close();
+}

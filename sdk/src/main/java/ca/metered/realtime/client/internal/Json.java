@@ -1,0 +1,163 @@
+package ca.metered.realtime.client.internal;
+
+import ca.metered.realtime.client.ClientEvent;
+import ca.metered.realtime.client.IceServer;
+import ca.metered.realtime.protocol.frame.RawJson;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** The SDK's one {@link ObjectMapper} and the JSON chores around it. Stateless; thread-safe. */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {
+    }
+
+    /** Parses text the codec already validated as one JSON value; {@code null} stays {@code null}. */
+    public static JsonNode tree(RawJson raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return MAPPER.readTree(raw.json());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("codec passed invalid JSON", e);
+        }
+    }
+
+    /** Serialises user data: trees as they are, anything else with Jackson. */
+    public static String serialize(Object data) {
+        if (data == null) {
+            throw new NullPointerException("data must not be null; pass NullNode.getInstance() for JSON null");
+        }
+        try {
+            return MAPPER.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("data cannot be serialised as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    public static <T> T convert(JsonNode node, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("data does not convert to " + type.getName() + ": "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static <T> T convert(JsonNode node, TypeReference<T> type) {
+        try {
+            return MAPPER.treeToValue(node, MAPPER.constructType(type));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("data does not convert to " + type.getType() + ": "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** One line of JSON for an event, {@code "event"} first; ICE credentials are masked. */
+    public static String eventToJson(ClientEvent event) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("event", event.type().eventName());
+        switch (event.type()) {
+            case CONNECTED -> {
+                ClientEvent.Connected c = (ClientEvent.Connected) event;
+                o.put("peerId", c.peerId());
+                o.put("serverTime", c.serverTime());
+                if (c.expiresAt() == null) {
+                    o.putNull("expiresAt");
+                } else {
+                    o.put("expiresAt", c.expiresAt());
+                }
+                o.put("isReconnect", c.isReconnect());
+                o.put("maxMessageSize", c.maxMessageSize());
+                if (c.iceServers() != null) {
+                    ArrayNode a = o.putArray("iceServers");
+                    for (IceServer s : c.iceServers()) {
+                        ObjectNode e = a.addObject();
+                        ArrayNode urls = e.putArray("urls");
+                        s.urls().forEach(urls::add);
+                        if (s.username() != null) {
+                            e.put("username", s.username());
+                        }
+                        if (s.credential() != null) {
+                            e.put("credential", "***");
+                        }
+                    }
+                }
+            }
+            case DISCONNECTED -> {
+                ClientEvent.Disconnected d = (ClientEvent.Disconnected) event;
+                o.put("code", d.code());
+                o.put("reason", d.reason());
+                o.put("willReconnect", d.willReconnect());
+            }
+            case STATE_CHANGE -> {
+                ClientEvent.StateChange s = (ClientEvent.StateChange) event;
+                o.put("from", s.from().wireName());
+                o.put("to", s.to().wireName());
+            }
+            case MESSAGE -> {
+                ClientEvent.Message m = (ClientEvent.Message) event;
+                o.put("channel", m.channel());
+                o.put("from", m.from());
+                putIfPresent(o, "fromMetadata", m.fromMetadata());
+                o.set("data", m.data());
+            }
+            case DIRECT -> {
+                ClientEvent.Direct d = (ClientEvent.Direct) event;
+                o.put("from", d.from());
+                putIfPresent(o, "fromMetadata", d.fromMetadata());
+                o.set("data", d.data());
+            }
+            case PRESENCE -> {
+                ClientEvent.Presence p = (ClientEvent.Presence) event;
+                o.put("channel", p.channel());
+                peers(o.putArray("joined"), p.joined());
+                peers(o.putArray("left"), p.left());
+            }
+            case SERVER_ERROR -> {
+                ClientEvent.ServerError e = (ClientEvent.ServerError) event;
+                o.put("code", e.code());
+                if (e.message() != null) {
+                    o.put("message", e.message());
+                }
+                if (e.requestId() != null) {
+                    o.put("requestId", e.requestId());
+                }
+            }
+            case GOING_AWAY -> o.put("retryAfterMs", ((ClientEvent.GoingAway) event).retryAfterMs());
+            case TOKEN_PROVIDER_ERROR -> {
+                ClientEvent.TokenProviderError t = (ClientEvent.TokenProviderError) event;
+                o.put("consecutiveFailures", t.consecutiveFailures());
+                o.put("code", t.error().code());
+                o.put("message", t.error().getMessage());
+            }
+        }
+        return o.toString();
+    }
+
+    private static void peers(ArrayNode into, List<ClientEvent.PresencePeer> peers) {
+        for (ClientEvent.PresencePeer p : peers) {
+            ObjectNode e = into.addObject();
+            e.put("peerId", p.peerId());
+            putIfPresent(e, "metadata", p.metadata());
+        }
+    }
+
+    private static void putIfPresent(ObjectNode o, String name, JsonNode value) {
+        if (value != null) {
+            o.set(name, value);
+        }
+    }
+}
