@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Several nodes on one real {@code redis-server} behave as one service (docs/clustering.md).
  * Nodes run in this JVM, each with its own Redis connections, so they share nothing but Redis.
- * Clients are raw WebSocket clients ({@link WsClient}); the Java SDK is not on main yet.
+ * Clients are raw WebSocket clients ({@link WsClient}), which see every frame and its order; the
+ * Java SDK's cluster tests are {@code sdk/…/ClusterSdkIT}, the JS SDK's {@code interop/test/cluster.test.mjs}.
  */
 class ClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
