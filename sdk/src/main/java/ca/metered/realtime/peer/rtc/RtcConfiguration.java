@@ -1,0 +1,17 @@
+package ca.metered.realtime.peer.rtc;
+
+import ca.metered.realtime.client.IceServer;
+import java.util.List;
+
+/**
+ * What a new peer connection is configured with. Mirrors the parts of {@code RTCConfiguration}
+ * the SDK sets; bundle policy, RTCP mux and SDP semantics are left to the binding's defaults
+ * (unified plan, max-bundle are expected).
+ *
+ * @param iceServers STUN/TURN servers, already validated; empty means host candidates only
+ */
+public record RtcConfiguration(List<IceServer> iceServers) {
+    public RtcConfiguration {
+        iceServers = iceServers == null ? List.of() : List.copyOf(iceServers);
+    }
+}
