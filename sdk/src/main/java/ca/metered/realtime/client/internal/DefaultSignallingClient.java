@@ -275,7 +275,6 @@ public final class DefaultSignallingClient implements SignallingClient {
         log("info", "ws closed", Map.of("code", code, "reason", reason));
         c.cancelTimers();
         session.clearReplayTimers();
-        connector.failPendingConnect(new SignallingConnectException(code, reason));
         var orphans = session.drainPending();
         current = null;
         lastCloseCode = code;
@@ -289,7 +288,10 @@ public final class DefaultSignallingClient implements SignallingClient {
         } else {
             transition(Trigger.DROP_TERMINAL);
         }
-        // After the state change, as in JS where the rejections run as microtasks after handleClose.
+        // After the state change, as in JS where the rejections run as microtasks after handleClose:
+        // a caller whose connect() failed must already see the new state (the futures complete
+        // on the callback executor, which may run before this loop task ends).
+        connector.failPendingConnect(new SignallingConnectException(code, reason));
         DisconnectedException err = new DisconnectedException(code, reason);
         orphans.forEach(ack -> ack.done(err));
     }
