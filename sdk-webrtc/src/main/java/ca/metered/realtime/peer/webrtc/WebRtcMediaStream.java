@@ -2,24 +2,34 @@ package ca.metered.realtime.peer.webrtc;
 
 import ca.metered.realtime.peer.rtc.MediaStream;
 import ca.metered.realtime.peer.rtc.MediaTrack;
-import dev.onvoid.webrtc.media.MediaStreamTrack;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A remote {@link MediaStream}: a webrtc-java {@link dev.onvoid.webrtc.media.MediaStream} as
- * reported with a remote track. {@link #tracks()} reads the native stream each time. Thread-safe;
+ * A remote {@link MediaStream}: a stream id from the remote description and the remote tracks of
+ * one connection labelled with it, kept by {@link WebRtcPeerConnection} as tracks come and go.
+ *
+ * <p>Why not webrtc-java's own {@code MediaStream}: the stream objects 0.14.0 passes to
+ * {@code onAddTrack} have no usable id (it reads {@code null}), so the binding takes the ids from
+ * the {@code a=msid} lines of the remote SDP, which is where they travel anyway. Thread-safe;
  * equal when the ids are equal.
  */
 final class WebRtcMediaStream implements MediaStream {
-    private final dev.onvoid.webrtc.media.MediaStream stream;
     private final String id;
+    private final Set<MediaTrack> tracks = ConcurrentHashMap.newKeySet();
 
-    WebRtcMediaStream(dev.onvoid.webrtc.media.MediaStream stream) {
-        this.stream = Objects.requireNonNull(stream, "stream");
-        this.id = stream.id();
+    WebRtcMediaStream(String id) {
+        this.id = Objects.requireNonNull(id, "id");
+    }
+
+    void add(MediaTrack track) {
+        tracks.add(track);
+    }
+
+    void remove(MediaTrack track) {
+        tracks.remove(track);
     }
 
     @Override
@@ -29,26 +39,7 @@ final class WebRtcMediaStream implements MediaStream {
 
     @Override
     public List<MediaTrack> tracks() {
-        List<MediaTrack> tracks = new ArrayList<>();
-        try {
-            for (MediaStreamTrack t : stream.getAudioTracks()) {
-                tracks.add(new WebRtcMediaTrack(t));
-            }
-            for (MediaStreamTrack t : stream.getVideoTracks()) {
-                tracks.add(new WebRtcMediaTrack(t));
-            }
-        } catch (RuntimeException disposed) {
-            return List.of();
-        }
         return List.copyOf(tracks);
-    }
-
-    @Override
-    public <T> Optional<T> unwrap(Class<T> type) {
-        if (type.isInstance(stream)) {
-            return Optional.of(type.cast(stream));
-        }
-        return MediaStream.super.unwrap(type);
     }
 
     @Override
@@ -63,6 +54,6 @@ final class WebRtcMediaStream implements MediaStream {
 
     @Override
     public String toString() {
-        return "WebRtcMediaStream[" + id + "]";
+        return "WebRtcMediaStream[" + id + ", " + tracks.size() + " tracks]";
     }
 }

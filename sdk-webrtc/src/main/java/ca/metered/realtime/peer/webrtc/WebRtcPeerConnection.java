@@ -33,6 +33,7 @@ import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -55,8 +56,8 @@ import java.util.function.Supplier;
  * <p>Native observer callbacks come from the factory's signalling thread, one at a time, in
  * native order; they are forwarded as they come (the port observer does not block). Two
  * translations: end-of-candidates is reported when gathering completes (libwebrtc has no
- * {@code null} candidate) and remote tracks come from {@code onAddTrack}, which carries the
- * streams. Do not call {@link #close()} from inside an observer callback.
+ * {@code null} candidate) and remote tracks come from {@code onAddTrack}, with their streams
+ * taken from the remote SDP (see {@link WebRtcMediaStream}). Do not call {@link #close()} from inside an observer callback.
  */
 final class WebRtcPeerConnection implements RtcPeerConnection {
     private final RtcPeerConnectionObserver observer;
@@ -64,6 +65,7 @@ final class WebRtcPeerConnection implements RtcPeerConnection {
     private final ReadWriteLock rw = new ReentrantReadWriteLock();
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final List<RtpSender> senders = new CopyOnWriteArrayList<>();
+    private final Map<String, WebRtcMediaStream> remoteStreams = new ConcurrentHashMap<>();
     private RTCPeerConnection pc; // set once in create(), before the wrapper escapes
     private volatile boolean closed;
 
@@ -335,25 +337,31 @@ final class WebRtcPeerConnection implements RtcPeerConnection {
         }
 
         @Override
-        public void onAddTrack(RTCRtpReceiver receiver, dev.onvoid.webrtc.media.MediaStream[] streams) {
+        public void onAddTrack(RTCRtpReceiver receiver, dev.onvoid.webrtc.media.MediaStream[] ignored) {
             MediaStreamTrack t = receiver.getTrack();
             if (t == null) {
                 return;
             }
+            WebRtcMediaTrack track = new WebRtcMediaTrack(t);
+            // On the signalling thread, inside setRemoteDescription: the handle cannot be freed
+            // under us (close() needs this thread), and taking the lock here could deadlock.
+            RTCSessionDescription remote = pc.getRemoteDescription();
             List<MediaStream> list = new ArrayList<>();
-            if (streams != null) {
-                for (dev.onvoid.webrtc.media.MediaStream s : streams) {
-                    list.add(new WebRtcMediaStream(s));
-                }
+            for (String id : Sdp.streamIdsOf(remote == null ? "" : remote.sdp, track.id())) {
+                WebRtcMediaStream stream = remoteStreams.computeIfAbsent(id, WebRtcMediaStream::new);
+                stream.add(track);
+                list.add(stream);
             }
-            observer.onTrack(new WebRtcMediaTrack(t), list);
+            observer.onTrack(track, list);
         }
 
         @Override
         public void onRemoveTrack(RTCRtpReceiver receiver) {
             MediaStreamTrack t = receiver.getTrack();
             if (t != null) {
-                observer.onRemoveTrack(new WebRtcMediaTrack(t));
+                WebRtcMediaTrack track = new WebRtcMediaTrack(t);
+                remoteStreams.values().forEach(s -> s.remove(track));
+                observer.onRemoveTrack(track);
             }
         }
 
