@@ -11,8 +11,11 @@ import ca.metered.realtime.peer.MeteredPeerOptions;
 import ca.metered.realtime.peer.PeerEvent;
 import ca.metered.realtime.peer.RemotePeer;
 import ca.metered.realtime.peer.RemotePeerEvent;
+import ca.metered.realtime.peer.rtc.DataChannelState;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -40,7 +43,8 @@ final class TestPeer implements AutoCloseable {
     final MeteredPeer peer;
     final BlockingQueue<PeerEvent> events = new LinkedBlockingQueue<>();
     final BlockingQueue<Remote> remoteEvents = new LinkedBlockingQueue<>();
-    final BlockingQueue<Dc> dcEvents = new LinkedBlockingQueue<>();
+    /** Every data-channel event so far, oldest first; waits search it without consuming. */
+    final List<Dc> dcEvents = new CopyOnWriteArrayList<>();
     /** The latest channel this peer opened, per remote id. */
     final Map<String, DataChannel> outbound = new ConcurrentHashMap<>();
     /** The latest channel opened to this peer, per remote id. */
@@ -108,15 +112,32 @@ final class TestPeer implements AutoCloseable {
         }
     }
 
-    /** The next open of a channel this peer opened to {@code remoteId}. */
-    Dc awaitOutboundOpen(String remoteId) throws InterruptedException {
-        return next(dcEvents, d -> d.outbound() && d.remoteId().equals(remoteId) && d.event() instanceof DataChannelEvent.Open);
+    /** Waits until the current channel this peer opened to {@code remoteId} is open. */
+    DataChannel awaitOutboundOpen(String remoteId) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            DataChannel dc = outbound.get(remoteId);
+            if (dc != null && dc.state() == DataChannelState.OPEN) {
+                return dc;
+            }
+            Thread.sleep(10); // polling a condition with a deadline, not synchronising on time
+        }
+        throw new AssertionError(name + ": no open channel to " + remoteId + " within " + WAIT + "; saw " + dcEvents);
     }
 
-    /** The next text message on any channel from {@code remoteId} equal to {@code text}. */
+    /** Waits for a text message {@code text} from {@code remoteId} on any channel (seen before or later). */
     Dc awaitMessage(String remoteId, String text) throws InterruptedException {
-        return next(dcEvents, d -> d.remoteId().equals(remoteId) && d.event() instanceof DataChannelEvent.Message m
-                && m.text().equals(text));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Dc d : dcEvents) {
+                if (d.remoteId().equals(remoteId) && d.event() instanceof DataChannelEvent.Message m
+                        && m.text().equals(text)) {
+                    return d;
+                }
+            }
+            Thread.sleep(10); // polling a condition with a deadline, not synchronising on time
+        }
+        throw new AssertionError(name + ": no message '" + text + "' from " + remoteId + " within " + WAIT);
     }
 
     RemotePeer remote(String id) {
