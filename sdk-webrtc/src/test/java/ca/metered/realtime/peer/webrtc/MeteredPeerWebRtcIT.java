@@ -68,6 +68,7 @@ class MeteredPeerWebRtcIT {
             bob.peer.join("room").get(10, TimeUnit.SECONDS);
 
             alice.awaitOutboundOpen("bob");
+            bob.awaitInbound("alice", null);
             alice.outbound.get("bob").send("hello bob").get(5, TimeUnit.SECONDS);
             TestPeer.Dc got = bob.awaitMessage("alice", "hello bob");
             assertThat(got.outbound()).isFalse();
@@ -149,6 +150,8 @@ class MeteredPeerWebRtcIT {
             bob.peer.join("room").get(10, TimeUnit.SECONDS);
             alice.awaitOutboundOpen("bob");
             bob.awaitOutboundOpen("alice");
+            DataChannel bobFromAliceBefore = bob.awaitInbound("alice", null);
+            DataChannel aliceFromBobBefore = alice.awaitInbound("bob", null);
             RemotePeer aliceSeenByBob = bob.remote("alice");
             DataChannel before = bob.outbound.get("alice");
             before.send("before").get(5, TimeUnit.SECONDS);
@@ -175,9 +178,11 @@ class MeteredPeerWebRtcIT {
             bob.awaitOutboundOpen("alice");
             DataChannel after = bob.outbound.get("alice");
             assertThat(after).isNotSameAs(before);
+            alice.awaitInbound("bob", aliceFromBobBefore);
             after.send("after restart").get(5, TimeUnit.SECONDS);
             alice.awaitMessage("bob", "after restart");
             alice.awaitOutboundOpen("bob");
+            bob.awaitInbound("alice", bobFromAliceBefore);
             alice.outbound.get("bob").send("alice after restart").get(5, TimeUnit.SECONDS);
             bob.awaitMessage("alice", "alice after restart");
             assertThat(aliceSeenByBob.state().name()).isEqualTo("CONNECTED");

@@ -81,8 +81,9 @@ final class TestPeer implements AutoCloseable {
         remote.on(RemotePeerEvent.class, e -> remoteEvents.add(new Remote(remote, e)));
         remote.on(RemotePeerEvent.DataChannelOpened.class, e -> {
             DataChannel dc = DataChannel.wrap(e.channel(), DataChannelOptions.DEFAULT);
-            inbound.put(remote.id(), dc);
             dc.on(DataChannelEvent.class, ev -> dcEvents.add(new Dc(remote.id(), dc.label(), false, ev)));
+            // Published only once listening: senders wait for it (see awaitInbound).
+            inbound.put(remote.id(), dc);
         });
         if (openChannels) {
             remote.on(RemotePeerEvent.ConnectionReset.class, e -> open(remote));
@@ -123,6 +124,23 @@ final class TestPeer implements AutoCloseable {
             Thread.sleep(10); // polling a condition with a deadline, not synchronising on time
         }
         throw new AssertionError(name + ": no open channel to " + remoteId + " within " + WAIT + "; saw " + dcEvents);
+    }
+
+    /**
+     * Waits until a channel from {@code remoteId} other than {@code old} was opened to this peer
+     * and is being listened to. Senders wait for this first: {@code DataChannel.wrap} may emit a
+     * message that arrived early before the listener is registered (reported as an SDK gap).
+     */
+    DataChannel awaitInbound(String remoteId, DataChannel old) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            DataChannel dc = inbound.get(remoteId);
+            if (dc != null && dc != old) {
+                return dc;
+            }
+            Thread.sleep(10); // polling a condition with a deadline, not synchronising on time
+        }
+        throw new AssertionError(name + ": no new channel from " + remoteId + " within " + WAIT);
     }
 
     /** Waits for a text message {@code text} from {@code remoteId} on any channel (seen before or later). */
