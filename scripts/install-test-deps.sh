@@ -8,6 +8,13 @@ command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
 command -v openssl >/dev/null || need_apt+=(openssl)   # TlsIT makes a self-signed certificate
 
+command -v ip >/dev/null || need_apt+=(iproute2)        # WebRTC tests: veth pair in a private netns
+command -v unshare >/dev/null || need_apt+=(util-linux)
+# webrtc-java's native library links against these (WebRTC ITs and `rms peer echo`).
+for pkg in libpulse0 libudev1 libx11-6 libxfixes3 libxrandr2 libxcomposite1 libdbus-1-3; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need_apt[*]}"
   SUDO=""
