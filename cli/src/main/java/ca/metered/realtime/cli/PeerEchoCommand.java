@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
  * the native library, so {@code rms serve}/{@code rms token} never do.
  */
 @Command(name = "echo", mixinStandardHelpOptions = true,
-        description = {"Join CHANNEL as a WebRTC peer and, until stopped (Ctrl-C / SIGTERM), send back to its sender",
-                "every 'data' message (broadcast or direct) and every message on any data channel a remote",
-                "peer opens to it. Answers 'is my WebRTC path working?'."})
+        description = "Join a channel as a WebRTC peer and, until stopped (Ctrl-C / SIGTERM), send back to its "
+                + "sender every 'data' message (broadcast or direct) and every message on any data channel a remote "
+                + "peer opens to it. Answers 'is my WebRTC path working?'.")
 final class PeerEchoCommand implements Callable<Integer> {
 
     @Option(names = "--url", required = true, paramLabel = "URL", description = "server origin, e.g. ws://127.0.0.1:8080")
