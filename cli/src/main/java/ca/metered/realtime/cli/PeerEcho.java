@@ -90,9 +90,8 @@ final class PeerEcho {
 
     /**
      * Echoes on every channel the remote opens to us (again after a reset re-opens them). Works on
-     * the raw channel with a complete observer rather than {@code DataChannel.wrap(..).on(..)}:
-     * messages that arrived before the handler ran are replayed as soon as the observer is set,
-     * and with the wrapper they could be emitted before the listener is registered.
+     * the raw channel with a complete observer: an echo needs no send buffering, and the raw
+     * observer sees messages that arrived before the handler ran as soon as it is set.
      */
     private static void echoChannels(RemotePeer remote, PrintStream out) {
         remote.on(RemotePeerEvent.DataChannelOpened.class, e -> {

@@ -25,11 +25,19 @@ import java.util.function.Consumer;
  *
  * <p>Tied to one peer connection: after {@link RemotePeerEvent.ConnectionReset} open a new one.
  *
+ * <p>Inbound messages that arrive before any listener for {@link DataChannelEvent.Message} is
+ * registered are held (up to {@value #MAX_HELD} of them, oldest dropped beyond) and delivered, in
+ * order, to the first such listener: a remote peer may send the moment the channel opens, before
+ * the application had a chance to call {@link #on} on the freshly wrapped channel.
+ *
  * <p>Thread-safe. The wrapper takes over the raw channel's observer. Listeners and future
  * completions run one at a time on the executor given to {@link #wrap(RtcDataChannel,
  * DataChannelOptions, Executor)} (default: the SDK's shared pool).
  */
 public final class DataChannel implements AutoCloseable {
+    /** Most inbound messages held while nobody listens for them. */
+    public static final int MAX_HELD = 4096;
+
     private final RtcDataChannel raw;
     private final DataChannelOptions options;
     private final SerialExecutor loop;
@@ -41,6 +49,7 @@ public final class DataChannel implements AutoCloseable {
     private volatile int queued; // volatile: read by send() for the overflow check
     private boolean closed;
     private boolean opened;
+    private final ArrayDeque<DataChannelEvent.Message> held = new ArrayDeque<>();
 
     private record Pending(ByteBuffer data, boolean binary, CompletableFuture<Void> result) {
     }
@@ -203,12 +212,37 @@ public final class DataChannel implements AutoCloseable {
             } catch (RuntimeException ignored) {
                 // JS logs and carries on
             }
+            held.clear();
             hub.clear();
         });
     }
 
     public <E extends DataChannelEvent> Registration on(Class<E> type, Consumer<? super E> listener) {
-        return hub.on(type, listener, false);
+        Registration r = hub.on(type, listener, false);
+        if (type.isAssignableFrom(DataChannelEvent.Message.class)) {
+            loop.execute(this::releaseHeld);
+        }
+        return r;
+    }
+
+    /** Delivers held messages once someone listens for them. Loop only. */
+    private void releaseHeld() {
+        while (!held.isEmpty() && hub.hasListenerFor(DataChannelEvent.Message.class)) {
+            hub.emit(held.poll());
+        }
+    }
+
+    /** Emits an inbound message, or holds it while nobody listens (see class doc). Loop only. */
+    private void receive(DataChannelEvent.Message message) {
+        if (held.isEmpty() && hub.hasListenerFor(DataChannelEvent.Message.class)) {
+            hub.emit(message);
+            return;
+        }
+        if (held.size() == MAX_HELD) {
+            held.poll();
+        }
+        held.add(message);
+        releaseHeld();
     }
 
     private final class Observer implements RtcDataChannelObserver {
@@ -230,7 +264,7 @@ public final class DataChannel implements AutoCloseable {
             data.duplicate().get(copy);
             loop.execute(() -> {
                 if (!closed) {
-                    hub.emit(new DataChannelEvent.Message(copy, binary));
+                    receive(new DataChannelEvent.Message(copy, binary));
                 }
             });
         }

@@ -128,8 +128,7 @@ final class TestPeer implements AutoCloseable {
 
     /**
      * Waits until a channel from {@code remoteId} other than {@code old} was opened to this peer
-     * and is being listened to. Senders wait for this first: {@code DataChannel.wrap} may emit a
-     * message that arrived early before the listener is registered (reported as an SDK gap).
+     * and is being listened to, so a test knows which wrapper object its messages will reach.
      */
     DataChannel awaitInbound(String remoteId, DataChannel old) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();

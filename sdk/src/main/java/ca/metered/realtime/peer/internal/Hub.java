@@ -35,6 +35,16 @@ public final class Hub<B> {
         return e::remove;
     }
 
+    /** Whether some listener would receive an event of {@code type}. */
+    public boolean hasListenerFor(Class<? extends B> type) {
+        for (Entry<?> e : listeners) {
+            if (e.type.isAssignableFrom(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public void clear() {
         listeners.clear();
     }

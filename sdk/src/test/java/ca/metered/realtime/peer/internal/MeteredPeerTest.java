@@ -301,6 +301,21 @@ class MeteredPeerTest {
     }
 
     @Test
+    void messagesArrivingBeforeAnyMessageListenerAreHeldAndDeliveredInOrder() {
+        PeerHarness h = new PeerHarness();
+        h.joined("room", "z1");
+        DataChannel dc = h.remote("z1").createDataChannel("chat");
+        FakeRtc.Dc raw = h.rtc.last().channels.get(0);
+        raw.open();
+        raw.observer.onMessage(java.nio.ByteBuffer.wrap("one".getBytes()), false);
+        raw.observer.onMessage(java.nio.ByteBuffer.wrap("two".getBytes()), false);
+        List<String> got = new ArrayList<>();
+        dc.on(ca.metered.realtime.peer.DataChannelEvent.Message.class, m -> got.add(m.text()));
+        raw.observer.onMessage(java.nio.ByteBuffer.wrap("three".getBytes()), false);
+        assertThat(got).containsExactly("one", "two", "three");
+    }
+
+    @Test
     void dataChannelsAreReopenableAfterConnectionReset() {
         PeerHarness h = new PeerHarness();
         h.joined("room", "z1");
