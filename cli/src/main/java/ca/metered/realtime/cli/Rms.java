@@ -4,12 +4,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code rms} command: {@code serve}, {@code token}. Bad arguments and expected failures
+ * The {@code rms} command: {@code serve}, {@code token}, and the SDK-backed {@code listen},
+ * {@code publish}, {@code send}. Bad arguments and expected failures
  * print one line on stderr and exit non-zero, without a stack trace.
  */
 @Command(name = "rms", mixinStandardHelpOptions = true, versionProvider = Rms.Version.class,
         description = "Self-hosted realtime messaging: a server wire-compatible with Metered Realtime Messaging.",
-        subcommands = {ServeCommand.class, TokenCommand.class})
+        subcommands = {ServeCommand.class, TokenCommand.class, ListenCommand.class, PublishCommand.class,
+                SendCommand.class})
 public final class Rms implements Runnable {
 
     public static void main(String[] args) {
