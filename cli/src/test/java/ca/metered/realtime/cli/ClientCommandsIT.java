@@ -26,6 +26,10 @@ class ClientCommandsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LISTENING = Pattern.compile("rms listening on (ws://127\\.0\\.0\\.1:(\\d+))");
     private static final String PK = "pk_live_demo";
+    /** TokenCommandTest's config, with every action on the publishable key. */
+    private static final String YAML = TokenCommandTest.YAML.replace(
+            "    channels: [\"**\"]\n    secretKeys:",
+            "    channels: [\"**\"]\n        actions: [subscribe, publish, presence, send]\n    secretKeys:");
 
     @TempDir
     Path dir;
@@ -38,7 +42,7 @@ class ClientCommandsIT {
     @BeforeEach
     void startServer() throws Exception {
         config = dir.resolve("rms.yaml");
-        Files.writeString(config, TokenCommandTest.YAML);
+        Files.writeString(config, YAML);
         startServerOn(0);
     }
 
@@ -136,7 +140,8 @@ class ClientCommandsIT {
         assertThat(run("send", "--url", url, "--key", PK, "--to", peerId, "--data", "[\"ping\"]").exitCode()).isZero();
         assertThat(event(listener, "direct", n -> true).get("data")).isEqualTo(JSON.readTree("[\"ping\"]"));
 
-        listener.process.destroy(); // SIGTERM
+        // SIGTERM through the handle: Process.destroy() would also close our end of its stdout.
+        listener.process.toHandle().destroy();
         event(listener, "disconnected", n -> !n.get("willReconnect").asBoolean());
         assertThat(listener.awaitExit()).as(listener.stderrText()).isZero();
     }

@@ -65,7 +65,7 @@ class ClientCommandsTest {
 
     @Test
     void plainWsToARemoteHostIsRejected() {
-        usageError(CliRun.of("listen", "--url", "ws://example.com", "--key", "pk_x", "--channel", "c"), "url");
+        usageError(CliRun.of("listen", "--url", "ws://example.com", "--key", "pk_x", "--channel", "c"), "only allowed for localhost");
     }
 
     @Test
