@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "rms", mixinStandardHelpOptions = true, versionProvider = Rms.Version.class,
         description = "Self-hosted realtime messaging: a server wire-compatible with Metered Realtime Messaging.",
         subcommands = {ServeCommand.class, TokenCommand.class, ListenCommand.class, PublishCommand.class,
-                SendCommand.class})
+                SendCommand.class, BenchCommand.class})
 public final class Rms implements Runnable {
 
     public static void main(String[] args) {

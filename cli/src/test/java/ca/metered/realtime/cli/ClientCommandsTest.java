@@ -77,8 +77,14 @@ class ClientCommandsTest {
     }
 
     @Test
+    void benchRejectsAnUnknownRole() {
+        usageError(CliRun.of("bench", "throughput", "--url", NOWHERE, "--key", "pk_x", "--role", "spectator"),
+                "--role");
+    }
+
+    @Test
     void helpListsTheClientCommands() {
         CliRun run = CliRun.of("--help");
-        assertThat(run.out()).contains("listen", "publish", "send");
+        assertThat(run.out()).contains("listen", "publish", "send", "bench");
     }
 }
