@@ -73,7 +73,12 @@ final class ListenCommand implements Callable<Integer> {
         Signal.handle(new Signal("TERM"), s -> stop.run());
         Signal.handle(new Signal("INT"), s -> stop.run());
         try {
-            c.connect().get();
+            // A signal during the first connect (up to the 10 s welcome timeout) stops at once.
+            CompletableFuture.anyOf(c.connect(), done).get();
+            if (done.isDone()) {
+                close(c);
+                return done.join();
+            }
             for (String channel : channels) {
                 c.subscribe(channel, subscribeOptions).whenComplete((ok, failure) -> {
                     if (failure == null) {
