@@ -267,6 +267,6 @@ class SignallingClientIT {
         CompletableFuture.allOf(connects.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         // Loops and transport run on a fixed pool; only listener threads are elastic, and there are
         // no listeners here. Not one thread per client, nor one per connect in the burst.
-        assertThat(threads.getPeakThreadCount() - before).isLessThan(40);
+        assertThat(threads.getPeakThreadCount() - before).isLessThan(60); // ~20 here; 160 on an elastic pool
     }
 }
