@@ -71,7 +71,8 @@ public sealed interface ClientEvent
     }
 
     /**
-     * A publish to a subscribed channel (own publishes included: the server echoes them).
+     * A publish to a subscribed channel by another connection (the server does not echo your own
+     * publishes back to you).
      *
      * @param from         server-stamped sender peerId (trust it; do not trust fields inside {@code data})
      * @param fromMetadata sender's {@code peerMetadata} when subscribed with sender metadata, else {@code null}

@@ -84,7 +84,10 @@ public interface SignallingClient extends AutoCloseable {
     /** Leaves {@code channel} and stops tracking it; idempotent on the server. */
     CompletableFuture<Void> unsubscribe(String channel);
 
-    /** Delivers {@code data} to every subscriber of {@code channel} (this client too, if subscribed). */
+    /**
+     * Delivers {@code data} to every other subscriber of {@code channel}; the server does not echo a
+     * publish back to its own connection (protocol.md 2.2).
+     */
     CompletableFuture<Void> publish(String channel, Object data);
 
     /** Delivers {@code data} to every connection of peer {@code peerId}. */

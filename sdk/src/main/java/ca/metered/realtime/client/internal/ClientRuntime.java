@@ -17,7 +17,7 @@ public record ClientRuntime(Executor loopBase, Executor callbackBase, Scheduler 
                             Supplier<String> requestIds) {
 
     public static ClientRuntime shared(Executor callbackExecutor) {
-        return new ClientRuntime(SharedResources.pool(),
+        return new ClientRuntime(SharedResources.io(),
                 callbackExecutor != null ? callbackExecutor : SharedResources.pool(),
                 Scheduler.of(SharedResources.timer()),
                 () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),

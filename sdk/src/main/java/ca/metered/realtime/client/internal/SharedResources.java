@@ -8,15 +8,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Process-wide daemon threads shared by every client, so that thousands of idle clients cost no
- * threads of their own: one pool that runs client loops and callbacks, one timer thread, one pool
- * for blocking token suppliers. Lazily created; thread-safe.
+ * threads of their own: a small fixed pool for client loops and the WebSocket transport (work that
+ * never blocks), an elastic pool for listeners (user code that may block), one timer thread, and an
+ * elastic pool for blocking token suppliers. Lazily created; thread-safe.
+ *
+ * <p>Loops and transport are on a fixed pool because their load comes in bursts (thousands of
+ * connects, or keepalive timers that were armed together): on an elastic pool every burst leaves
+ * about a hundred threads behind, kept alive by the next burst. Listeners stay elastic so that a
+ * listener that blocks only delays its own client.
  */
 public final class SharedResources {
     private SharedResources() {
     }
 
     private static final class Holder {
-        static final ExecutorService POOL = Executors.newCachedThreadPool(daemon("rms-sdk-worker"));
+        static final ExecutorService IO = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                daemon("rms-sdk-io"));
+        static final ExecutorService POOL = Executors.newCachedThreadPool(daemon("rms-sdk-callback"));
         static final ScheduledThreadPoolExecutor TIMER = timer();
         static final ExecutorService BLOCKING = Executors.newCachedThreadPool(daemon("rms-sdk-token"));
 
@@ -27,7 +35,15 @@ public final class SharedResources {
         }
     }
 
-    /** Runs client loops and (by default) callbacks; every client wraps it in its own serial executors. */
+    /**
+     * Runs client loops and the JDK transport's tasks: never blocks, so a few threads serve any
+     * number of clients. Every client wraps it in its own serial executor.
+     */
+    public static ExecutorService io() {
+        return Holder.IO;
+    }
+
+    /** Runs listeners and future completions by default; every client wraps it in its own serial executor. */
     public static ExecutorService pool() {
         return Holder.POOL;
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link WebSocketTransport} on the JDK's {@code java.net.http} WebSocket: no extra dependency.
- * {@link #shared()} uses one {@link HttpClient} (one selector thread) and the SDK's shared daemon
+ * {@link #shared()} uses one {@link HttpClient} (one selector thread) and the SDK's shared fixed daemon
  * pool for every client in the process, so thousands of idle clients cost no threads each.
  *
  * <p>Thread-safe. Sends are queued (the JDK allows one outstanding send per socket). Inbound
@@ -35,7 +35,7 @@ public final class JdkWebSocketTransport implements WebSocketTransport {
 
     private static final class Shared {
         static final JdkWebSocketTransport INSTANCE = new JdkWebSocketTransport(HttpClient.newBuilder()
-                .executor(SharedResources.pool()).connectTimeout(CONNECT_TIMEOUT).build());
+                .executor(SharedResources.io()).connectTimeout(CONNECT_TIMEOUT).build());
     }
 
     /** The process-wide default. */

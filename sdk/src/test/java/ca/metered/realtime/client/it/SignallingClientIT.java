@@ -253,4 +253,20 @@ class SignallingClientIT {
         assertThat(c.state()).isEqualTo(ClientState.CONNECTED);
     }
 
+    @Test
+    void manyClientsShareAFewThreads() throws Exception {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        pkClient().connect().get(10, TimeUnit.SECONDS); // warm the shared resources up
+        int before = threads.getThreadCount();
+        threads.resetPeakThreadCount();
+        List<CompletableFuture<Void>> connects = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            SignallingClient c = pkClient();
+            connects.add(c.connect().thenCompose(v -> c.subscribe("room-" + c.peerId())));
+        }
+        CompletableFuture.allOf(connects.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        // Loops and transport run on a fixed pool; only listener threads are elastic, and there are
+        // no listeners here. Not one thread per client, nor one per connect in the burst.
+        assertThat(threads.getPeakThreadCount() - before).isLessThan(60); // ~20 here; 160 on an elastic pool
+    }
 }

@@ -1,0 +1,24 @@
+package ca.metered.realtime.examples.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.metered.realtime.examples.ExampleServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AgentBusExampleIT {
+    @Test
+    void everyTaskIsAnsweredByDirectAndTheWorkIsSpreadOverAllWorkers() {
+        try (ExampleServer server = ExampleServer.start()) {
+            List<JsonNode> replies = AgentBusExample.run(server.url(), ExampleServer.SECRET_KEY, 3, 9);
+
+            assertThat(replies).hasSize(9);
+            for (int i = 0; i < replies.size(); i++) {
+                assertThat(replies.get(i).get("words").asInt()).as("task %d", i + 1).isEqualTo(i + 1);
+            }
+            assertThat(replies.stream().map(r -> r.get("worker").asText()).distinct().sorted().toList())
+                    .containsExactly("worker-1", "worker-2", "worker-3");
+        }
+    }
+}
