@@ -118,6 +118,20 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** The next frame if one arrives within {@code within}, else {@code null}. */
+    public JsonNode poll(Duration within) {
+        try {
+            Frame f = frames.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+            if (f == null) {
+                return null;
+            }
+            lastRaw = f.raw();
+            return f.json();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The next frame, asserting its type. */
     public JsonNode expect(String type) {
         JsonNode n = next();
