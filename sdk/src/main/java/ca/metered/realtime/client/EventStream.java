@@ -18,7 +18,7 @@ import java.time.Duration;
  * slow consumer never holds back the client or other consumers. Only events fired after the stream
  * was opened are queued. Thread-safe; typically one consumer thread.
  */
-public interface EventStream<E extends ClientEvent> extends AutoCloseable {
+public interface EventStream<E> extends AutoCloseable {
     /**
      * Waits for the next event. Returns {@code null} once the stream is closed and drained.
      *

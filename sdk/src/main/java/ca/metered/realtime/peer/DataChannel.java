@@ -3,7 +3,7 @@ package ca.metered.realtime.peer;
 import ca.metered.realtime.client.Registration;
 import ca.metered.realtime.client.internal.SerialExecutor;
 import ca.metered.realtime.client.internal.SharedResources;
-import ca.metered.realtime.peer.internal.Hub;
+import ca.metered.realtime.client.internal.EventHub;
 import ca.metered.realtime.client.Logger;
 import ca.metered.realtime.peer.rtc.DataChannelState;
 import ca.metered.realtime.peer.rtc.RtcDataChannel;
@@ -42,7 +42,7 @@ public final class DataChannel implements AutoCloseable {
     private final DataChannelOptions options;
     private final SerialExecutor loop;
     private final SerialExecutor callbacks;
-    private final Hub<DataChannelEvent> hub;
+    private final EventHub<DataChannelEvent> hub;
 
     // Loop-confined.
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -59,7 +59,7 @@ public final class DataChannel implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.loop = new SerialExecutor(executor, t -> { });
         this.callbacks = new SerialExecutor(executor, t -> { });
-        this.hub = new Hub<>(callbacks, Logger.noop());
+        this.hub = new EventHub<>(callbacks, Logger.noop());
     }
 
     /** Wraps {@code raw}, callbacks on the SDK's shared pool. */

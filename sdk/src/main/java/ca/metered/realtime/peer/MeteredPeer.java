@@ -1,5 +1,6 @@
 package ca.metered.realtime.peer;
 
+import ca.metered.realtime.client.EventStream;
 import ca.metered.realtime.client.Registration;
 import ca.metered.realtime.peer.internal.DefaultMeteredPeer;
 import ca.metered.realtime.peer.rtc.MediaStream;
@@ -113,4 +114,15 @@ public interface MeteredPeer extends AutoCloseable {
     <E extends PeerEvent> Registration on(Class<E> type, Consumer<? super E> listener);
 
     <E extends PeerEvent> Registration once(Class<E> type, Consumer<? super E> listener);
+
+    /**
+     * A stream of the events of {@code type} for loop-style consumers (agents, workers): bounded at
+     * 4096 events, dropping the oldest when full; close it when done. Thread-safe.
+     */
+    default <E extends PeerEvent> EventStream<E> events(Class<E> type) {
+        return events(type, 4096);
+    }
+
+    /** A stream with its own capacity (≥ 1). */
+    <E extends PeerEvent> EventStream<E> events(Class<E> type, int capacity);
 }

@@ -1,6 +1,5 @@
 package ca.metered.realtime.client.internal;
 
-import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.client.EventStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -9,7 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /** {@link EventStream} over a bounded deque that drops the oldest event when full. Thread-safe. */
-final class BoundedEventStream<E extends ClientEvent> implements EventStream<E> {
+final class BoundedEventStream<E> implements EventStream<E> {
     private final Class<E> type;
     private final int capacity;
     private final Consumer<BoundedEventStream<?>> onClose;
@@ -25,7 +24,7 @@ final class BoundedEventStream<E extends ClientEvent> implements EventStream<E> 
         this.onClose = onClose;
     }
 
-    void offerIfMatches(ClientEvent event) {
+    void offerIfMatches(Object event) {
         if (!type.isInstance(event)) {
             return;
         }

@@ -42,7 +42,7 @@ public final class DefaultSignallingClient implements SignallingClient {
     final SerialExecutor loop;
     final SerialExecutor callbacks;
     final LoopTimers timers;
-    final EventHub hub;
+    final EventHub<ClientEvent> hub;
     final ClientRuntime runtime;
     final Backoff backoff;
     final ClientSession session;
@@ -72,7 +72,7 @@ public final class DefaultSignallingClient implements SignallingClient {
         this.callbacks = new SerialExecutor(runtime.callbackBase(),
                 t -> Loggers.safe(() -> logger.error("callback threw", Map.of("err", String.valueOf(t)))));
         this.timers = new LoopTimers(runtime.scheduler(), loop);
-        this.hub = new EventHub(callbacks, logger);
+        this.hub = new EventHub<>(callbacks, logger);
         this.backoff = options.reconnect().map(r -> new Backoff(r, runtime.random())).orElse(null);
         this.session = new ClientSession(this);
         this.connector = new Connector(this);

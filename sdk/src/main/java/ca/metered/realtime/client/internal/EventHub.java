@@ -1,6 +1,5 @@
 package ca.metered.realtime.client.internal;
 
-import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.client.EventStream;
 import ca.metered.realtime.client.Logger;
 import ca.metered.realtime.client.Registration;
@@ -14,12 +13,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Fans a client's events out to listeners and streams. {@link #emit} is called on the client loop;
+ * Fans a family of event records {@code B} (a client's, a peer's, a data channel's) out to listeners
+ * and streams. {@link #emit} is called on the owner's loop;
  * it snapshots the matching listeners and hands them to the (serial) callback executor as one
  * task, so listeners see events in order, off the loop, never under a lock. Registration and
  * removal are thread-safe from any thread.
  */
-public final class EventHub {
+public final class EventHub<B> {
     private final CopyOnWriteArrayList<Entry<?>> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<BoundedEventStream<?>> streams = new CopyOnWriteArrayList<>();
     private final Executor callbacks;
@@ -30,7 +30,7 @@ public final class EventHub {
         this.logger = logger;
     }
 
-    public <E extends ClientEvent> Registration on(Class<E> type, Consumer<? super E> listener, boolean once) {
+    public <E extends B> Registration on(Class<E> type, Consumer<? super E> listener, boolean once) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(listener, "listener");
         Entry<E> e = new Entry<>(type, listener, once);
@@ -38,7 +38,7 @@ public final class EventHub {
         return e::remove;
     }
 
-    public <E extends ClientEvent> EventStream<E> stream(Class<E> type, int capacity) {
+    public <E extends B> EventStream<E> stream(Class<E> type, int capacity) {
         Objects.requireNonNull(type, "type");
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
@@ -48,8 +48,23 @@ public final class EventHub {
         return s;
     }
 
-    /** Delivers {@code event}; call on the client loop only. */
-    public void emit(ClientEvent event) {
+    /** Whether some listener would receive an event of {@code type}. */
+    public boolean hasListenerFor(Class<? extends B> type) {
+        for (Entry<?> e : listeners) {
+            if (e.type.isAssignableFrom(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Removes every listener (streams stay open). */
+    public void clear() {
+        listeners.clear();
+    }
+
+    /** Delivers {@code event}; call on the owner's loop only. */
+    public void emit(B event) {
         for (BoundedEventStream<?> s : streams) {
             s.offerIfMatches(event);
         }
@@ -68,7 +83,7 @@ public final class EventHub {
         }
     }
 
-    private final class Entry<E extends ClientEvent> {
+    private final class Entry<E> {
         final Class<E> type;
         final Consumer<? super E> listener;
         final boolean once;
@@ -85,7 +100,7 @@ public final class EventHub {
             listeners.remove(this);
         }
 
-        void deliver(ClientEvent event) {
+        void deliver(Object event) {
             if (once ? !done.compareAndSet(false, true) : done.get()) {
                 return;
             }
@@ -97,7 +112,7 @@ public final class EventHub {
             } catch (RuntimeException | Error t) {
                 // A faulty listener must not starve the others (JS: logger.error("listener threw")).
                 Loggers.safe(() -> logger.error("listener threw",
-                        Map.of("event", event.type().eventName(), "err", String.valueOf(t))));
+                        Map.of("event", event.getClass().getSimpleName(), "err", String.valueOf(t))));
                 if (t instanceof VirtualMachineError) {
                     throw t;
                 }

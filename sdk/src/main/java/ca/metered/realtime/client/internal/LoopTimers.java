@@ -3,24 +3,24 @@ package ca.metered.realtime.client.internal;
 import java.util.concurrent.Executor;
 
 /**
- * Timers whose tasks run on the client loop. Cancellation is decided on the loop too, so a timer
+ * Timers whose tasks run on a loop (a client's, a peer's). Cancellation is decided on the loop too, so a timer
  * whose task was already queued when it was cancelled still does not run. Confined to the loop.
  */
-final class LoopTimers {
+public final class LoopTimers {
     private final Scheduler scheduler;
     private final Executor loop;
 
-    LoopTimers(Scheduler scheduler, Executor loop) {
+    public LoopTimers(Scheduler scheduler, Executor loop) {
         this.scheduler = scheduler;
         this.loop = loop;
     }
 
     /** A scheduled task; {@link #cancel()} on the loop guarantees it will not run. */
-    static final class Timer {
+    public static final class Timer {
         private boolean done;
         private Scheduler.Cancellable handle;
 
-        void cancel() {
+        public void cancel() {
             done = true;
             if (handle != null) {
                 handle.cancel();
@@ -28,7 +28,7 @@ final class LoopTimers {
         }
     }
 
-    Timer schedule(long delayMs, Runnable task) {
+    public Timer schedule(long delayMs, Runnable task) {
         Timer t = new Timer();
         t.handle = scheduler.schedule(delayMs, () -> loop.execute(() -> {
             if (!t.done) {
@@ -39,7 +39,7 @@ final class LoopTimers {
         return t;
     }
 
-    static void cancel(Timer t) {
+    public static void cancel(Timer t) {
         if (t != null) {
             t.cancel();
         }

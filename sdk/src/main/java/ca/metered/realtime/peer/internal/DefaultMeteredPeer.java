@@ -1,5 +1,8 @@
 package ca.metered.realtime.peer.internal;
 
+import ca.metered.realtime.client.EventStream;
+import ca.metered.realtime.client.internal.EventHub;
+import ca.metered.realtime.client.internal.LoopTimers;
 import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.client.ClientState;
 import ca.metered.realtime.client.IceServer;
@@ -65,8 +68,8 @@ public final class DefaultMeteredPeer implements MeteredPeer {
     private final Logger logger;
     private final SerialExecutor loop;
     private final SerialExecutor callbacks;
-    private final Timers timers;
-    private final Hub<PeerEvent> hub;
+    private final LoopTimers timers;
+    private final EventHub<PeerEvent> hub;
 
     private volatile PeerState state = PeerState.IDLE;
     private volatile String localPeerId;
@@ -80,7 +83,7 @@ public final class DefaultMeteredPeer implements MeteredPeer {
     private List<IceServer> iceServers = List.of();
     private final LinkedHashMap<String, DefaultRemotePeer> peers = new LinkedHashMap<>();
     private boolean reconcilePending;
-    private Timers.Timer reconcileDeadline;
+    private LoopTimers.Timer reconcileDeadline;
     private int reconcileResubscribes;
 
     /** Local media: track id → entry, in insertion order. Guarded by itself. */
@@ -102,8 +105,8 @@ public final class DefaultMeteredPeer implements MeteredPeer {
         this.logger = options.signalling().logger();
         this.loop = new SerialExecutor(runtime.loopBase(), t -> log("error", "peer loop task threw", Map.of("err", String.valueOf(t))));
         this.callbacks = new SerialExecutor(runtime.callbackBase(), t -> log("error", "callback threw", Map.of("err", String.valueOf(t))));
-        this.timers = new Timers(runtime.scheduler(), loop);
-        this.hub = new Hub<>(callbacks, logger);
+        this.timers = new LoopTimers(runtime.scheduler(), loop);
+        this.hub = new EventHub<>(callbacks, logger);
         client.on(ClientEvent.class, e -> loop.execute(() -> onClientEvent(e)));
     }
 
@@ -137,6 +140,11 @@ public final class DefaultMeteredPeer implements MeteredPeer {
     @Override
     public <E extends PeerEvent> Registration once(Class<E> type, Consumer<? super E> listener) {
         return hub.on(type, listener, true);
+    }
+
+    @Override
+    public <E extends PeerEvent> EventStream<E> events(Class<E> type, int capacity) {
+        return hub.stream(type, capacity);
     }
 
     @Override
@@ -877,7 +885,7 @@ public final class DefaultMeteredPeer implements MeteredPeer {
     }
 
     private void clearReconcileDeadline() {
-        Timers.cancel(reconcileDeadline);
+        LoopTimers.cancel(reconcileDeadline);
         reconcileDeadline = null;
     }
 

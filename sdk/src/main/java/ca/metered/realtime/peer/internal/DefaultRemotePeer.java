@@ -1,5 +1,6 @@
 package ca.metered.realtime.peer.internal;
 
+import ca.metered.realtime.client.internal.EventHub;
 import ca.metered.realtime.client.Logger;
 import ca.metered.realtime.client.RealtimeException;
 import ca.metered.realtime.client.Registration;
@@ -39,7 +40,7 @@ final class DefaultRemotePeer implements RemotePeer, Negotiator.Sink {
     static final int MAX_TRACK_METADATA_ENTRIES = 512;
 
     private final String id;
-    private final Hub<RemotePeerEvent> hub;
+    private final EventHub<RemotePeerEvent> hub;
     private final Function<Object, CompletableFuture<Void>> sendImpl;
     private final Executor dataChannelExecutor;
     private volatile JsonNode metadata;
@@ -58,7 +59,7 @@ final class DefaultRemotePeer implements RemotePeer, Negotiator.Sink {
                       Function<Object, CompletableFuture<Void>> sendImpl) {
         this.id = id;
         this.metadata = metadata;
-        this.hub = new Hub<>(callbacks, logger);
+        this.hub = new EventHub<>(callbacks, logger);
         this.dataChannelExecutor = dataChannelExecutor;
         this.sendImpl = sendImpl;
     }

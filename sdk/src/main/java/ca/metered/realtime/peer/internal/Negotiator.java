@@ -1,5 +1,6 @@
 package ca.metered.realtime.peer.internal;
 
+import ca.metered.realtime.client.internal.LoopTimers;
 import ca.metered.realtime.client.Logger;
 import ca.metered.realtime.client.RealtimeException;
 import ca.metered.realtime.peer.PeerErrorCodes;
@@ -70,7 +71,7 @@ final class Negotiator {
     final boolean polite;
     private final RtcPeerConnection pc;
     private final Executor loop;
-    private final Timers timers;
+    private final LoopTimers timers;
     private final SignalSender sender;
     private final Logger logger;
     private Sink sink;
@@ -82,8 +83,8 @@ final class Negotiator {
     private boolean ignoreOffer;
     private boolean iceRestartInFlight;
     private int iceRestartAttempt;
-    private Timers.Timer iceRestartTimer;
-    private Timers.Timer answerTimer;
+    private LoopTimers.Timer iceRestartTimer;
+    private LoopTimers.Timer answerTimer;
     private boolean iceRestartGaveUp;
     private int candidatesThisGeneration;
     private boolean candidateCapWarned;
@@ -92,7 +93,7 @@ final class Negotiator {
     private boolean opRunning;
 
     Negotiator(RtcPeerConnectionFactory factory, List<ca.metered.realtime.client.IceServer> iceServers,
-               String remotePeerId, boolean polite, Executor loop, Timers timers, SignalSender sender, Logger logger,
+               String remotePeerId, boolean polite, Executor loop, LoopTimers timers, SignalSender sender, Logger logger,
                Sink sink) {
         this.remotePeerId = remotePeerId;
         this.polite = polite;
@@ -281,7 +282,7 @@ final class Negotiator {
                     candidatesThisGeneration = 0;
                     candidateCapWarned = false;
                     remoteDescriptionGeneration++;
-                    Timers.cancel(answerTimer);
+                    LoopTimers.cancel(answerTimer);
                     answerTimer = null;
                     if (!offer) {
                         return CompletableFuture.completedFuture((Void) null);
@@ -419,7 +420,7 @@ final class Negotiator {
     }
 
     private void armAnswerTimer() {
-        Timers.cancel(answerTimer);
+        LoopTimers.cancel(answerTimer);
         int generationAtSend = remoteDescriptionGeneration;
         answerTimer = timers.schedule(ICE_RESTART_ANSWER_TIMEOUT_MS, () -> {
             answerTimer = null;
@@ -460,7 +461,7 @@ final class Negotiator {
             case CONNECTED -> {
                 iceRestartAttempt = 0;
                 iceRestartGaveUp = false;
-                Timers.cancel(answerTimer);
+                LoopTimers.cancel(answerTimer);
                 answerTimer = null;
                 yield RemotePeerState.CONNECTED;
             }
@@ -494,9 +495,9 @@ final class Negotiator {
             return;
         }
         closed = true;
-        Timers.cancel(iceRestartTimer);
+        LoopTimers.cancel(iceRestartTimer);
         iceRestartTimer = null;
-        Timers.cancel(answerTimer);
+        LoopTimers.cancel(answerTimer);
         answerTimer = null;
         ops.clear();
         try {

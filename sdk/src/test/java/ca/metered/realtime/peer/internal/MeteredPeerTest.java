@@ -301,6 +301,18 @@ class MeteredPeerTest {
     }
 
     @Test
+    void eventStreamsQueuePeerEventsForLoopStyleConsumers() throws Exception {
+        PeerHarness h = new PeerHarness();
+        try (var joins = h.peer.events(PeerEvent.PeerJoined.class)) {
+            h.joined("room", "z1");
+            h.presence("room", List.of("y1"), List.of());
+            assertThat(joins.poll().peer().id()).isEqualTo("z1");
+            assertThat(joins.poll().peer().id()).isEqualTo("y1");
+            assertThat(joins.poll()).isNull();
+        }
+    }
+
+    @Test
     void messagesArrivingBeforeAnyMessageListenerAreHeldAndDeliveredInOrder() {
         PeerHarness h = new PeerHarness();
         h.joined("room", "z1");
