@@ -10,6 +10,13 @@ command -v openssl >/dev/null || need_apt+=(openssl)   # TlsIT makes a self-sign
 command -v redis-server >/dev/null || need_apt+=(redis-server)   # cluster ITs start their own on a free port
 command -v redis-benchmark >/dev/null || need_apt+=(redis-tools)  # docs/clustering.md baseline
 
+command -v ip >/dev/null || need_apt+=(iproute2)        # WebRTC tests: veth pair in a private netns
+command -v unshare >/dev/null || need_apt+=(util-linux)
+# webrtc-java's native library links against these (WebRTC ITs and `rms peer echo`).
+for pkg in libpulse0 libudev1 libx11-6 libxfixes3 libxrandr2 libxcomposite1 libdbus-1-3; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need_apt[*]}"
   SUDO=""

@@ -4,12 +4,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code rms} command: {@code serve}, {@code token}. Bad arguments and expected failures
+ * The {@code rms} command: {@code serve}, {@code token}, {@code peer echo}. Bad arguments and expected failures
  * print one line on stderr and exit non-zero, without a stack trace.
  */
 @Command(name = "rms", mixinStandardHelpOptions = true, versionProvider = Rms.Version.class,
         description = "Self-hosted realtime messaging: a server wire-compatible with Metered Realtime Messaging.",
-        subcommands = {ServeCommand.class, TokenCommand.class})
+        subcommands = {ServeCommand.class, TokenCommand.class, PeerCommand.class})
 public final class Rms implements Runnable {
 
     public static void main(String[] args) {

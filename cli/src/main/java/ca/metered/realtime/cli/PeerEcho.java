@@ -1,0 +1,124 @@
+package ca.metered.realtime.cli;
+
+import ca.metered.realtime.client.SignallingClientOptions;
+import ca.metered.realtime.client.TokenProvider;
+import ca.metered.realtime.peer.MeteredPeer;
+import ca.metered.realtime.peer.MeteredPeerOptions;
+import ca.metered.realtime.peer.PeerEvent;
+import ca.metered.realtime.peer.RemotePeer;
+import ca.metered.realtime.peer.RemotePeerEvent;
+import ca.metered.realtime.peer.rtc.DataChannelState;
+import ca.metered.realtime.peer.rtc.RtcDataChannel;
+import ca.metered.realtime.peer.rtc.RtcDataChannelObserver;
+import ca.metered.realtime.peer.webrtc.WebRtcJavaBinding;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import sun.misc.Signal;
+
+/**
+ * The echo peer behind {@code rms peer echo}. Prints one line per event worth seeing (joined,
+ * peer joined/left, channel opened) and exits 0 on SIGTERM/SIGINT, 1 if the peer closes on its
+ * own (a fatal error, e.g. a rejected key).
+ */
+final class PeerEcho {
+    private PeerEcho() {
+    }
+
+    static int run(String url, String key, String token, String channel, PrintStream out) throws InterruptedException {
+        SignallingClientOptions.Builder s = SignallingClientOptions.builder();
+        try {
+            s.url(url);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--url: " + e.getMessage(), 2);
+        }
+        if (key != null) {
+            s.apiKey(key);
+        } else {
+            s.tokenProvider(() -> CompletableFuture.completedFuture(token));
+        }
+        WebRtcJavaBinding rtc;
+        try {
+            rtc = new WebRtcJavaBinding();
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            throw new CliException("cannot load WebRTC (webrtc-java): " + e.getMessage()
+                    + " - on Debian/Ubuntu install libpulse0 libudev1 libx11-6 libxfixes3 libxrandr2 libxcomposite1 libdbus-1-3", 1);
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        int[] exit = {0};
+        MeteredPeer peer = MeteredPeer.create(MeteredPeerOptions.builder(s.build()).rtcPeerConnectionFactory(rtc).build());
+        try {
+            Signal.handle(new Signal("TERM"), sig -> stop.countDown());
+            Signal.handle(new Signal("INT"), sig -> stop.countDown());
+            peer.on(PeerEvent.Data.class, e -> peer.sendTo(e.senderPeerId(), e.data()).exceptionally(err -> {
+                out.println("echo to " + e.senderPeerId() + " failed: " + err.getMessage());
+                return null;
+            }));
+            peer.on(PeerEvent.PeerJoined.class, e -> {
+                out.println("peer-joined " + e.peer().id());
+                echoChannels(e.peer(), out);
+            });
+            peer.on(PeerEvent.PeerLeft.class, e -> out.println("peer-left " + e.peer().id()));
+            peer.on(PeerEvent.Error.class, e -> out.println("error " + e.error().code() + ": " + e.error().getMessage()));
+            peer.on(PeerEvent.Left.class, e -> {
+                if (stop.getCount() > 0) {
+                    exit[0] = 1;
+                    stop.countDown();
+                }
+            });
+            try {
+                peer.join(channel).get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new CliException("join failed: " + e.getCause().getMessage(), 1);
+            } catch (TimeoutException e) {
+                throw new CliException("join timed out after 30 s", 1);
+            }
+            out.println("rms peer echo: joined " + channel + " as " + peer.peerId() + " (Ctrl-C to stop)");
+            out.flush();
+            stop.await();
+            return exit[0];
+        } finally {
+            peer.close();
+            rtc.close();
+            out.flush();
+        }
+    }
+
+    /**
+     * Echoes on every channel the remote opens to us (again after a reset re-opens them). Works on
+     * the raw channel with a complete observer rather than {@code DataChannel.wrap(..).on(..)}:
+     * messages that arrived before the handler ran are replayed as soon as the observer is set,
+     * and with the wrapper they could be emitted before the listener is registered.
+     */
+    private static void echoChannels(RemotePeer remote, PrintStream out) {
+        remote.on(RemotePeerEvent.DataChannelOpened.class, e -> {
+            RtcDataChannel ch = e.channel();
+            out.println("data-channel " + remote.id() + " " + ch.label());
+            ch.setObserver(new RtcDataChannelObserver() {
+                @Override
+                public void onStateChange(DataChannelState state) {
+                    if (state == DataChannelState.CLOSED) {
+                        ch.setObserver(null);
+                    }
+                }
+
+                @Override
+                public void onMessage(ByteBuffer data, boolean binary) {
+                    try {
+                        ch.send(data, binary);
+                    } catch (RuntimeException err) {
+                        out.println("echo on " + ch.label() + " failed: " + err.getMessage());
+                    }
+                }
+
+                @Override
+                public void onBufferedAmountChange(long previousAmount) {
+                }
+            });
+        });
+    }
+}

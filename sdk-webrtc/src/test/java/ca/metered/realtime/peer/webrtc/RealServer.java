@@ -1,0 +1,95 @@
+package ca.metered.realtime.peer.webrtc;
+
+import ca.metered.realtime.server.Node;
+import ca.metered.realtime.server.config.ConfigLoader;
+import ca.metered.realtime.server.transport.RmsServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** The real server, in-process on the namespace's loopback, for the WebRTC integration tests. */
+final class RealServer implements AutoCloseable {
+    static final String PK = "pk_live_demo";
+    static final String BEARER = "Bearer sk_id_demo:sk_secret_demo_change_me";
+
+    static final String YAML = """
+            server:
+              host: 127.0.0.1
+              port: %d
+            apps:
+              - id: demo
+                publishableKeys:
+                  - key: pk_live_demo
+                    channels: ["**"]
+                    actions: [subscribe, publish, presence, send]
+                    allowedOrigins: []
+                secretKeys:
+                  - id: sk_id_demo
+                    secret: sk_secret_demo_change_me
+                    channels: ["**"]
+                    actions: [subscribe, publish, presence, send]
+                limits:
+                  maxMessageSize: 65536
+                  maxChannelsPerConnection: 100
+                  messageRate: 1000
+                  messageBurst: 2000
+                  maxConcurrentConnections: 10000
+                  maxMessagesPerPeriod: 0
+            """;
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private final RmsServer server;
+
+    private RealServer(RmsServer server) {
+        this.server = server;
+    }
+
+    static RealServer start(int port) {
+        try {
+            return new RealServer(new RmsServer(Node.standalone(ConfigLoader.parse(YAML.formatted(port), Map.of())))
+                    .start());
+        } catch (Exception e) {
+            throw new IllegalStateException("server did not start", e);
+        }
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    /** The origin the SDK takes as {@code url}. */
+    String url() {
+        return "ws://127.0.0.1:" + server.port();
+    }
+
+    String rest(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", BEARER)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    /** A JWT for {@code peerId} from the server's REST API (a stable id across reconnects). */
+    String mint(String peerId) {
+        try {
+            String body = rest("POST", "/v1/tokens", "{\"peerId\":\"" + peerId + "\"}");
+            return com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(body).get("token").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException("minting a token failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
