@@ -29,7 +29,7 @@ export async function launchChromium() {
 /** Copies the page's console errors and uncaught exceptions to `sink` (shown when a test fails). */
 export function collectPageErrors(page, name, sink) {
   page.on("console", (msg) => {
-    if (msg.type() === "error") sink.push(`[${name}] console.error: ${msg.text()}`);
+    if (msg.type() === "error") sink.push(`[${name}] console.error: ${msg.text()} (${msg.location()?.url ?? "?"})`);
   });
   page.on("pageerror", (err) => sink.push(`[${name}] uncaught: ${err.message}`));
 }
