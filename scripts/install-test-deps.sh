@@ -12,6 +12,8 @@ command -v redis-benchmark >/dev/null || need_apt+=(redis-tools)  # docs/cluster
 
 command -v ip >/dev/null || need_apt+=(iproute2)        # WebRTC tests: veth pair in a private netns
 command -v unshare >/dev/null || need_apt+=(util-linux)
+# Browser interop (interop/browser): playwright-core drives the system Chromium; it downloads none.
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # webrtc-java's native library links against these (WebRTC ITs and `rms peer echo`).
 for pkg in libpulse0 libudev1 libx11-6 libxfixes3 libxrandr2 libxcomposite1 libdbus-1-3; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")

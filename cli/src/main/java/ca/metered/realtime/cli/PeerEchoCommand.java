@@ -33,8 +33,12 @@ final class PeerEchoCommand implements Callable<Integer> {
     @Option(names = "--channel", required = true, paramLabel = "C", description = "channel to join")
     String channel;
 
+    @Option(names = "--events", description = "also print remote peers' events (joined, peer-joined/left, "
+            + "data-channel, stream-added with its metadata, stream-removed) as JSON lines")
+    boolean events;
+
     @Override
     public Integer call() throws InterruptedException {
-        return PeerEcho.run(url, credentials.key, credentials.token, channel, System.out);
+        return PeerEcho.run(url, credentials.key, credentials.token, channel, events, System.out);
     }
 }

@@ -98,6 +98,8 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  secret key id   : " + sk.id());
         out.println("  secret          : " + sk.secret());
         out.println();
+        out.println("Try it in a browser (open it in two tabs):");
+        out.println("  " + http + "/demo/?key=" + pk.key());
         out.println("Try it (JS SDK):");
         out.println("  const client = new SignallingClient({ apiKey: \"" + pk.key() + "\", url: \"" + url + "\" });");
         out.println("  await client.connect(); await client.subscribe(\"room-1\");");

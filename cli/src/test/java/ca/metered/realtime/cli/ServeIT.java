@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +108,13 @@ class ServeIT {
             String pk = value(rms.awaitLine(l -> l.contains("publishable key")));
             String id = value(rms.awaitLine(l -> l.contains("secret key id")));
             String secret = value(rms.awaitLine(l -> l.trim().startsWith("secret ")));
+            // The banner's demo link works: the page (and the SDK the build bundled) are in the jar.
+            String demo = rms.awaitLine(l -> l.contains("/demo/?key=")).trim();
+            assertThat(demo).isEqualTo(url.replaceFirst("^ws", "http") + "/demo/?key=" + pk);
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(demo)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("demo.js");
             Client client = Client.connect(URI.create(url + "/v1?key=" + pk));
             assertThat(client.next()).contains("\"type\":\"welcome\"");
             rms.process.destroy();

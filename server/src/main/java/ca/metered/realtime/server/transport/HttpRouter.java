@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes each HTTP request on the shared port: the WebSocket upgrade at {@code /v1}, health
- * probes, and the REST control plane under {@code /v1/}.
+ * probes, the REST control plane under {@code /v1/}, and the demo page's files under
+ * {@code /demo/}.
  *
  * <p>Per connection (removed once the connection upgrades); runs on its event loop.
  */
@@ -30,11 +31,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final WebSocketUpgrade upgrade;
     private final RestApi rest;
     private final BooleanSupplier ready;
+    private final StaticFiles demo;
 
-    HttpRouter(WebSocketUpgrade upgrade, RestApi rest, BooleanSupplier ready) {
+    HttpRouter(WebSocketUpgrade upgrade, RestApi rest, BooleanSupplier ready, StaticFiles demo) {
         this.upgrade = upgrade;
         this.rest = rest;
         this.ready = ready;
+        this.demo = demo;
     }
 
     @Override
@@ -66,6 +69,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             boolean ok = ready.getAsBoolean();
             respond(ctx, req, HttpResponses.json(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                     Map.of("status", ok ? "ready" : "draining")));
+            return;
+        }
+        if (demo.matches(path)) {
+            respond(ctx, req, demo.respond(req.method(), path));
             return;
         }
         if (path.startsWith("/v1/")) {

@@ -84,6 +84,7 @@ public final class RmsServer implements AutoCloseable {
                 settings.connectRateWindow().toNanos(), node::nanoTime);
         WebSocketUpgrade upgrade = new WebSocketUpgrade(node, limiter, clientAddress, ssl != null);
         RestApi rest = new RestApi(node);
+        StaticFiles demo = new StaticFiles("/demo", "demo", RmsServer.class.getClassLoader());
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
@@ -97,7 +98,7 @@ public final class RmsServer implements AutoCloseable {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast(new HttpServerCodec(HTTP_DECODER), new BodyLimit(),
-                                new HttpRouter(upgrade, rest, () -> ready));
+                                new HttpRouter(upgrade, rest, () -> ready, demo));
                     }
                 });
         try {
