@@ -19,14 +19,21 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class RedisServer implements AutoCloseable {
     private final int port;
+    private final java.util.List<String> extraArgs;
     private Process process;
 
-    private RedisServer(int port) {
+    private RedisServer(int port, java.util.List<String> extraArgs) {
         this.port = port;
+        this.extraArgs = extraArgs;
     }
 
     public static RedisServer start() {
-        RedisServer r = new RedisServer(freePort());
+        return start(new String[0]);
+    }
+
+    /** Starts with extra {@code redis-server} arguments, e.g. {@code --requirepass pw}. */
+    public static RedisServer start(String... extraArgs) {
+        RedisServer r = new RedisServer(freePort(), java.util.List.of(extraArgs));
         r.launch();
         return r;
     }
@@ -54,8 +61,11 @@ public final class RedisServer implements AutoCloseable {
 
     public void launch() {
         try {
-            process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no")
+            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("redis-server", "--port",
+                    Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                    "--protected-mode", "no"));
+            cmd.addAll(extraArgs);
+            process = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
@@ -63,11 +73,34 @@ public final class RedisServer implements AutoCloseable {
             throw new IllegalStateException("redis-server not found; run scripts/install-test-deps.sh", e);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!"+PONG".equals(command("PING"))) {
+        // With --requirepass an unauthenticated PING answers -NOAUTH: up all the same.
+        while (!isUp(command("PING"))) {
             if (System.nanoTime() > deadline || !process.isAlive()) {
                 throw new IllegalStateException("redis-server did not start on port " + port);
             }
             LockSupport.parkNanos(20_000_000);
+        }
+    }
+
+    private static boolean isUp(String pingReply) {
+        return pingReply != null && (pingReply.equals("+PONG") || pingReply.startsWith("-NOAUTH"));
+    }
+
+    /** Sends several inline commands on one connection; returns the reply line of the last. */
+    public String commands(String... inline) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(2000);
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            String reply = null;
+            for (String c : inline) {
+                s.getOutputStream().write((c + "\r\n").getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream().flush();
+                reply = in.readLine();
+            }
+            return reply;
+        } catch (IOException e) {
+            return null;
         }
     }
 
