@@ -51,6 +51,8 @@ final class ServeCommand implements Callable<Integer> {
         RmsServer server;
         try {
             server = new RmsServer(Node.standalone(cfg)).start();
+        } catch (ca.metered.realtime.server.cluster.BackplaneUnavailableException e) {
+            throw new CliException(e.getMessage(), 1);
         } catch (RmsServer.ServerStartException e) {
             throw new CliException(e.getMessage(), 1);
         }

@@ -81,6 +81,22 @@ class ServeIT {
     }
 
     @Test
+    void unreachableRedisIsOneLineOnStderrAndNonZeroExit() throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closedPort = probe.getLocalPort();
+        }
+        try (RmsProcess rms = RmsProcess.start(dir, Map.of("RMS_REDIS_URL", "redis://127.0.0.1:" + closedPort),
+                "serve", "--config", config().toString(), "--port", "0")) {
+            assertThat(rms.awaitExit()).isNotZero();
+            List<String> err = rms.stderrText().lines().toList();
+            assertThat(err).as("stderr").hasSize(1);
+            assertThat(err.get(0)).startsWith("rms: cannot connect to Redis at redis://127.0.0.1:" + closedPort)
+                    .doesNotContain("Exception");
+        }
+    }
+
+    @Test
     void missingConfigIsOneLineOnStderrAndNonZeroExit() throws Exception {
         try (RmsProcess rms = RmsProcess.start(dir, Map.of(), "serve", "--config", dir.resolve("nope.yaml").toString())) {
             assertThat(rms.awaitExit()).isNotZero();

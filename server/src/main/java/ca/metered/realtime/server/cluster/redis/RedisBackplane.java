@@ -1,5 +1,6 @@
 package ca.metered.realtime.server.cluster.redis;
 
+import ca.metered.realtime.server.cluster.BackplaneUnavailableException;
 import ca.metered.realtime.server.cluster.Backplane;
 import ca.metered.realtime.server.config.ClusterSettings;
 import io.lettuce.core.ClientOptions;
@@ -64,8 +65,16 @@ public final class RedisBackplane {
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
                 .build());
         this.keys = new RedisKeys(settings.keyPrefix());
-        this.commands = client.connect();
-        this.pubsub = client.connectPubSub();
+        try {
+            this.commands = client.connect();
+            this.pubsub = client.connectPubSub();
+        } catch (io.lettuce.core.RedisException e) {
+            client.shutdown();
+            resources.shutdown();
+            java.net.URI u = settings.redis();
+            throw new BackplaneUnavailableException("cannot connect to Redis at " + u.getScheme() + "://"
+                    + u.getHost() + ":" + (u.getPort() < 0 ? 6379 : u.getPort()) + ": " + rootMessage(e), e);
+        }
         this.scripts = new Scripts(commands.async());
         RedisPresenceStore presence = new RedisPresenceStore(scripts, keys.prefix(), nodeId);
         RedisUsageStore usage = new RedisUsageStore(commands.async(), scripts, keys, nodeId, clock);
@@ -87,6 +96,14 @@ public final class RedisBackplane {
      */
     public static Backplane connect(ClusterSettings settings, String nodeId, List<String> appIds, Clock clock) {
         return new RedisBackplane(settings, nodeId, appIds, clock).seams;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     private static RedisURI uri(ClusterSettings s) {
