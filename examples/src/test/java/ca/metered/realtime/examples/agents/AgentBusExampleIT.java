@@ -2,7 +2,7 @@ package ca.metered.realtime.examples.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.metered.realtime.examples.ExampleServer;
+import ca.metered.realtime.client.it.RealServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class AgentBusExampleIT {
     @Test
     void everyTaskIsAnsweredByDirectAndTheWorkIsSpreadOverAllWorkers() {
-        try (ExampleServer server = ExampleServer.start()) {
-            List<JsonNode> replies = AgentBusExample.run(server.url(), ExampleServer.SECRET_KEY, 3, 9);
+        try (RealServer server = RealServer.start(0)) {
+            List<JsonNode> replies = AgentBusExample.run(server.url(), RealServer.SECRET_KEY, 3, 9);
 
             assertThat(replies).hasSize(9);
             for (int i = 0; i < replies.size(); i++) {

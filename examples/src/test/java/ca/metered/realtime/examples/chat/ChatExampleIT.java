@@ -2,14 +2,14 @@ package ca.metered.realtime.examples.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.metered.realtime.examples.ExampleServer;
+import ca.metered.realtime.client.it.RealServer;
 import org.junit.jupiter.api.Test;
 
 class ChatExampleIT {
     @Test
     void usersSeeEachOtherInTheRosterByNameAndGetEveryLineWithTheSendersName() {
-        try (ExampleServer server = ExampleServer.start()) {
-            ChatExample.Result r = ChatExample.run(server.url(), ExampleServer.SECRET_KEY, 3);
+        try (RealServer server = RealServer.start(0)) {
+            ChatExample.Result r = ChatExample.run(server.url(), RealServer.SECRET_KEY, 3);
 
             assertThat(r.aliceRoster()).containsEntry("bob", "bob").doesNotContainKey("alice");
             assertThat(r.aliceLines()).hasSize(6);

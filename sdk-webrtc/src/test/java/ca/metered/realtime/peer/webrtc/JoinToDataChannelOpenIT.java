@@ -1,5 +1,6 @@
 package ca.metered.realtime.peer.webrtc;
 
+import ca.metered.realtime.client.it.RealServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.metered.realtime.client.SignallingClientOptions;

@@ -1,5 +1,6 @@
 package ca.metered.realtime.peer.webrtc;
 
+import ca.metered.realtime.client.it.RealServer;
 import ca.metered.realtime.client.ReconnectOptions;
 import ca.metered.realtime.client.SignallingClientOptions;
 import ca.metered.realtime.client.TokenProvider;

@@ -3,7 +3,7 @@ package ca.metered.realtime.client.internal;
 import java.util.PriorityQueue;
 
 /** Virtual-time {@link Scheduler}: tasks run only inside {@link #advance}. Single-threaded tests only. */
-final class FakeScheduler implements Scheduler {
+public final class FakeScheduler implements Scheduler {
     private final PriorityQueue<Task> queue = new PriorityQueue<>();
     private long now;
     private long seq;
@@ -37,7 +37,7 @@ final class FakeScheduler implements Scheduler {
         return t;
     }
 
-    void advance(long ms) {
+    public void advance(long ms) {
         long until = now + ms;
         while (!queue.isEmpty() && queue.peek().at <= until) {
             Task t = queue.poll();
@@ -49,11 +49,11 @@ final class FakeScheduler implements Scheduler {
         now = until;
     }
 
-    long now() {
+    public long now() {
         return now;
     }
 
-    int pending() {
+    public int pending() {
         return (int) queue.stream().filter(t -> !t.cancelled).count();
     }
 }

@@ -10,10 +10,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** The real server, in-process on loopback, for SDK integration tests. */
-final class RealServer implements AutoCloseable {
-    static final String PK = "pk_live_demo";
-    static final String BEARER = "Bearer sk_id_demo:sk_secret_demo_change_me";
+/**
+ * The real server, in-process on loopback, for the integration tests of the SDK and of the modules
+ * built on it ({@code sdk-webrtc}, {@code examples}), which get it through sdk's test-jar.
+ */
+public final class RealServer implements AutoCloseable {
+    public static final String PK = "pk_live_demo";
+    /** The secret key pair, {@code sk_id_…:sk_secret_…}. */
+    public static final String SECRET_KEY = "sk_id_demo:sk_secret_demo_change_me";
+    public static final String BEARER = "Bearer " + SECRET_KEY;
 
     static final String YAML = """
             server:
@@ -47,7 +52,7 @@ final class RealServer implements AutoCloseable {
         this.server = server;
     }
 
-    static RealServer start(int port) {
+    public static RealServer start(int port) {
         try {
             return new RealServer(new RmsServer(Node.standalone(ConfigLoader.parse(YAML.formatted(port), Map.of())))
                     .start());
@@ -56,16 +61,16 @@ final class RealServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 
     /** The origin the SDK takes as {@code url}. */
-    String url() {
+    public String url() {
         return "ws://127.0.0.1:" + server.port();
     }
 
-    String rest(String method, String path, String body) throws Exception {
+    public String rest(String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", BEARER)
                 .header("Content-Type", "application/json")
@@ -81,5 +86,15 @@ final class RealServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+    }
+
+    /** A JWT for {@code peerId} from the server's REST API (a stable id across reconnects). */
+    public String mint(String peerId) {
+        try {
+            String body = rest("POST", "/v1/tokens", "{\"peerId\":\"" + peerId + "\"}");
+            return com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(body).get("token").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException("minting a token failed", e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package ca.metered.realtime.peer.internal;
 
+import ca.metered.realtime.client.internal.FakeScheduler;
 import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.client.Logger;
 import ca.metered.realtime.client.SignallingClientOptions;
