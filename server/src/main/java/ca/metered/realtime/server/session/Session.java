@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -63,9 +64,12 @@ public final class Session implements Subscriber {
     /** Wildcard subscriptions by glob text. Event loop only. */
     private final Map<String, ChannelPattern> globs = new HashMap<>();
 
-    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
     /** Whether our close frame has been written; frames queued after it are dropped. Event loop only. */
     private boolean closeSent;
+    /** Frames ({@code byte[]}) and a {@link PendingClose}, in the order they must go out. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Object> outbound = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private boolean released;
     /** Whether {@link #open} ran (a refused connection never registers). Event loop only. */
     private boolean opened;
@@ -447,26 +451,69 @@ public final class Session implements Subscriber {
             close(CloseCode.POLICY_VIOLATION.code(), "slow consumer");
             return;
         }
-        // Always through the event loop's task queue, even from the loop itself: frames handed
-        // over by other threads are already waiting there, and an inline write would overtake
-        // them (protocol.md 2.3: a `left` before a later `joined` of the same peerId, the joined
-        // delta before what the newcomer sends next; and a pong after everything queued before).
-        execute(() -> {
-            if (closeSent) {
-                queuedBytes.addAndGet(-len);
-                return;
-            }
-            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))
-                    .addListener(f -> queuedBytes.addAndGet(-len));
-        }, () -> queuedBytes.addAndGet(-len));
+        enqueue(frame);
     }
 
-    private void execute(Runnable task, Runnable onRejected) {
-        try {
-            channel.eventLoop().execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            onRejected.run(); // the server is shutting down
+    /**
+     * Every outbound item — frames from any thread, this loop's own included, and the close —
+     * goes through one FIFO: an inline write from the loop would overtake frames other threads
+     * had already queued (protocol.md 2.3: a {@code left} before a later {@code joined} of the same
+     * peerId, the joined delta before what the newcomer sends next; a pong after everything queued
+     * before). One drain task empties it and flushes once per batch, instead of a task and a flush
+     * per frame on the fan-out path.
+     */
+    private void enqueue(Object item) {
+        outbound.add(item);
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                discardOutbound(); // the server is shutting down
+            }
         }
+    }
+
+    /** Writes everything queued, then flushes once. Event loop only. */
+    private void drain() {
+        Object item;
+        while ((item = outbound.poll()) != null) {
+            if (item instanceof byte[] frame) {
+                int len = frame.length;
+                if (closeSent) {
+                    queuedBytes.addAndGet(-len);
+                } else {
+                    channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))
+                            .addListener(f -> queuedBytes.addAndGet(-len));
+                }
+            } else {
+                PendingClose c = (PendingClose) item;
+                closeNow(c.code(), c.reason());
+            }
+        }
+        channel.flush();
+        drainScheduled.set(false);
+        // An item queued after the poll loop ended but before the flag was cleared found the flag
+        // set and scheduled nothing: pick it up.
+        if (!outbound.isEmpty()) {
+            scheduleDrain();
+        }
+    }
+
+    private void discardOutbound() {
+        Object item;
+        while ((item = outbound.poll()) != null) {
+            if (item instanceof byte[] frame) {
+                queuedBytes.addAndGet(-frame.length);
+            }
+        }
+    }
+
+    /** A close queued behind the frames before it. */
+    private record PendingClose(int code, String reason) {
     }
 
     /** Bytes queued for this connection and not yet written to the socket. */
@@ -480,7 +527,7 @@ public final class Session implements Subscriber {
             return;
         }
         // Queued like every frame, so the close frame follows what was queued before it.
-        execute(() -> closeNow(code, reason), () -> { });
+        enqueue(new PendingClose(code, reason));
     }
 
     private void closeNow(int code, String reason) {
