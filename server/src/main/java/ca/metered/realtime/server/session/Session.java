@@ -17,20 +17,15 @@ import ca.metered.realtime.server.cluster.Publication;
 import ca.metered.realtime.server.config.Limits;
 import ca.metered.realtime.server.hub.AppHub;
 import ca.metered.realtime.server.hub.Subscriber;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -56,8 +51,7 @@ public final class Session implements Subscriber {
     private final long connectionId;
     private final RawJson peerMetadata;
     private final TokenBucket bucket;
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final long outboundCap;
+    private final OutboundQueue outbound;
 
     /** Concrete channel → includeSenderMetadata. Event loop only. */
     private final Map<String, Boolean> channels = new HashMap<>();
@@ -66,10 +60,6 @@ public final class Session implements Subscriber {
 
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Whether our close frame has been written; frames queued after it are dropped. Event loop only. */
-    private boolean closeSent;
-    /** Frames ({@code byte[]}) and a {@link PendingClose}, in the order they must go out. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Object> outbound = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private boolean released;
     /** Whether {@link #open} ran (a refused connection never registers). Event loop only. */
     private boolean opened;
@@ -92,7 +82,7 @@ public final class Session implements Subscriber {
         this.peerMetadata = grant.peerMetadataJson() == null ? null : RawJson.of(grant.peerMetadataJson());
         long now = node.nanoTime();
         this.bucket = new TokenBucket(limits.messageRate(), limits.messageBurst(), now);
-        this.outboundCap = node.settings().outboundBufferBytes();
+        this.outbound = new OutboundQueue(channel, node.settings().outboundBufferBytes());
         this.lastSeenNanos = now;
         this.pingSentNanos = now;
     }
@@ -445,107 +435,21 @@ public final class Session implements Subscriber {
         if (closing.get()) {
             return;
         }
-        int len = frame.length;
-        if (queuedBytes.addAndGet(len) > outboundCap) {
-            queuedBytes.addAndGet(-len);
+        if (!outbound.offer(frame)) {
             close(CloseCode.POLICY_VIOLATION.code(), "slow consumer");
-            return;
         }
-        enqueue(frame);
-    }
-
-    /**
-     * Every outbound item — frames from any thread, this loop's own included, and the close —
-     * goes through one FIFO: an inline write from the loop would overtake frames other threads
-     * had already queued (protocol.md 2.3: a {@code left} before a later {@code joined} of the same
-     * peerId, the joined delta before what the newcomer sends next; a pong after everything queued
-     * before). One drain task empties it and flushes once per batch, instead of a task and a flush
-     * per frame on the fan-out path.
-     */
-    private void enqueue(Object item) {
-        outbound.add(item);
-        scheduleDrain();
-    }
-
-    private void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
-            try {
-                channel.eventLoop().execute(this::drain);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                discardOutbound(); // the server is shutting down
-            }
-        }
-    }
-
-    /** Writes everything queued, then flushes once. Event loop only. */
-    private void drain() {
-        Object item;
-        while ((item = outbound.poll()) != null) {
-            if (item instanceof byte[] frame) {
-                int len = frame.length;
-                if (closeSent) {
-                    queuedBytes.addAndGet(-len);
-                } else {
-                    channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))
-                            .addListener(f -> queuedBytes.addAndGet(-len));
-                }
-            } else {
-                PendingClose c = (PendingClose) item;
-                closeNow(c.code(), c.reason());
-            }
-        }
-        channel.flush();
-        drainScheduled.set(false);
-        // An item queued after the poll loop ended but before the flag was cleared found the flag
-        // set and scheduled nothing: pick it up.
-        if (!outbound.isEmpty()) {
-            scheduleDrain();
-        }
-    }
-
-    private void discardOutbound() {
-        Object item;
-        while ((item = outbound.poll()) != null) {
-            if (item instanceof byte[] frame) {
-                queuedBytes.addAndGet(-frame.length);
-            }
-        }
-    }
-
-    /** A close queued behind the frames before it. */
-    private record PendingClose(int code, String reason) {
     }
 
     /** Bytes queued for this connection and not yet written to the socket. */
     public long queuedBytes() {
-        return queuedBytes.get();
+        return outbound.queuedBytes();
     }
 
     @Override
     public void close(int code, String reason) {
-        if (!closing.compareAndSet(false, true)) {
-            return;
+        if (closing.compareAndSet(false, true)) {
+            outbound.close(code, reason);
         }
-        // Queued like every frame, so the close frame follows what was queued before it.
-        enqueue(new PendingClose(code, reason));
-    }
-
-    private void closeNow(int code, String reason) {
-        if (!channel.isActive()) {
-            return;
-        }
-        closeSent = true;
-        // Do not close the TCP connection as soon as the close frame is written: a client that is
-        // still sending (a flood → 4011, a fragmented oversize message → 1009) would leave unread
-        // bytes in our receive buffer, the kernel would answer with RST, and the client would see
-        // a reset (1006) instead of the code it must act on (protocol.md 4). As RFC 6455 7.1.1
-        // asks, keep reading (and ignoring) until the client's close arrives, which makes
-        // WebSocketFrameHandler close the connection.
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
-        // A peer that reads nothing or never answers the close: do not wait on it forever.
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, 2, TimeUnit.SECONDS);
     }
 
     /** Sends {@code going_away}; the caller closes with 1001 afterwards (protocol.md 8). */
