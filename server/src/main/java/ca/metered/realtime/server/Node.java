@@ -24,6 +24,7 @@ import io.netty.util.Timeout;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,7 +59,8 @@ public final class Node implements AutoCloseable {
     private final SecretKeyAuthenticator secretKeys;
     private final TokenMinter tokenMinter;
     private final AtomicLong connectionIds = new AtomicLong();
-    private final ConcurrentHashMap<Session, Timeout> sessions = new ConcurrentHashMap<>();
+    /** Live sessions → their token-expiry timer (empty for publishable keys). */
+    private final ConcurrentHashMap<Session, Optional<Timeout>> sessions = new ConcurrentHashMap<>();
     /** Sessions admitted while the usage store was unreachable: never counted, so never un-counted. */
     private final java.util.Set<Session> uncounted = ConcurrentHashMap.newKeySet();
     private final HashedWheelTimer expiryWheel;
@@ -167,14 +169,15 @@ public final class Node implements AutoCloseable {
 
     /** Tracks an opened session and arms its token-expiry close. */
     public void sessionOpened(Session session, boolean counted) {
-        Timeout expiry = null;
+        Optional<Timeout> expiry = Optional.empty();
         Long exp = session.grant().expiresAtEpochSeconds();
         if (exp != null) {
             long delayMs = exp * 1000 - EXPIRY_LEAD_MS - clock.millis();
-            expiry = expiryWheel.newTimeout(t -> session.close(CloseCode.TOKEN_EXPIRED.code(), "token expired"),
-                    Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+            expiry = Optional.of(expiryWheel.newTimeout(
+                    t -> session.close(CloseCode.TOKEN_EXPIRED.code(), "token expired"),
+                    Math.max(0, delayMs), TimeUnit.MILLISECONDS));
         }
-        sessions.put(session, expiry == null ? NO_TIMEOUT : expiry);
+        sessions.put(session, expiry);
         if (!counted) {
             uncounted.add(session);
         }
@@ -182,9 +185,9 @@ public final class Node implements AutoCloseable {
 
     /** Called by a session once, when its connection is gone. */
     public void connectionClosed(Session session) {
-        Timeout expiry = sessions.remove(session);
-        if (expiry != null) {
-            expiry.cancel();
+        Optional<Timeout> expiry = sessions.remove(session);
+        if (expiry != null) { // null: already released, or never opened
+            expiry.ifPresent(Timeout::cancel);
             if (!uncounted.remove(session)) {
                 backplane.usage().closeConnection(session.grant().app().id(), session.peerId());
             }
@@ -259,32 +262,4 @@ public final class Node implements AutoCloseable {
             return app == null ? 0 : app.closePeer(peerId, CloseCode.ADMIN_DISCONNECT.code(), "admin disconnect");
         }
     }
-
-    /** Placeholder value for sessions without a token expiry (ConcurrentHashMap has no nulls). */
-    private static final Timeout NO_TIMEOUT = new Timeout() {
-        @Override
-        public io.netty.util.Timer timer() {
-            return null;
-        }
-
-        @Override
-        public io.netty.util.TimerTask task() {
-            return null;
-        }
-
-        @Override
-        public boolean isExpired() {
-            return false;
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-
-        @Override
-        public boolean cancel() {
-            return false;
-        }
-    };
 }

@@ -58,15 +58,6 @@ public final class AppHub {
         return set == null ? 0 : set.size();
     }
 
-    /** Total live local connections of this app. */
-    public int connectionCount() {
-        int n = 0;
-        for (Set<Subscriber> set : peers.values()) {
-            n += set.size();
-        }
-        return n;
-    }
-
     /** A subscription just registered by {@link #attach}; {@code isNew} when the connection was not on the channel. */
     public record Attached(Subscription subscription, boolean isNew) {
     }
@@ -213,13 +204,6 @@ public final class AppHub {
         List<Subscriber> copy = new ArrayList<>(targets);
         copy.forEach(s -> s.close(code, reason));
         return copy.size();
-    }
-
-    /** Every live local connection, for shutdown. */
-    public List<Subscriber> allConnections() {
-        List<Subscriber> out = new ArrayList<>();
-        peers.values().forEach(out::addAll);
-        return out;
     }
 
     private record WildcardSubscription(ChannelPattern glob, Subscriber subscriber, boolean includeSenderMetadata) {
