@@ -18,6 +18,7 @@ import ca.metered.realtime.server.config.ServerConfig;
 import ca.metered.realtime.server.config.ServerSettings;
 import ca.metered.realtime.server.hub.AppHub;
 import ca.metered.realtime.server.hub.Hub;
+import ca.metered.realtime.server.ice.IceServerProvider;
 import ca.metered.realtime.server.session.Session;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
@@ -58,6 +59,7 @@ public final class Node implements AutoCloseable {
     private final Authenticator authenticator;
     private final SecretKeyAuthenticator secretKeys;
     private final TokenMinter tokenMinter;
+    private final IceServerProvider iceServers;
     private final AtomicLong connectionIds = new AtomicLong();
     /** Live sessions → their token-expiry timer (empty for publishable keys). */
     private final ConcurrentHashMap<Session, Optional<Timeout>> sessions = new ConcurrentHashMap<>();
@@ -91,6 +93,7 @@ public final class Node implements AutoCloseable {
         this.authenticator = new Authenticator(config, clock);
         this.secretKeys = new SecretKeyAuthenticator(config);
         this.tokenMinter = new TokenMinter(clock);
+        this.iceServers = new IceServerProvider(clock);
         this.expiryWheel = new HashedWheelTimer(daemon("rms-expiry"), 50, TimeUnit.MILLISECONDS);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("rms-keepalive"));
         backplane.broker().start(new Inbound());
@@ -148,6 +151,10 @@ public final class Node implements AutoCloseable {
 
     public TokenMinter tokenMinter() {
         return tokenMinter;
+    }
+
+    public IceServerProvider iceServers() {
+        return iceServers;
     }
 
     public long nextConnectionId() {

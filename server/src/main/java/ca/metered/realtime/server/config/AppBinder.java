@@ -25,6 +25,12 @@ final class AppBinder {
     private final Map<String, String> appIds = new HashMap<>();
     private final Map<String, String> publishableKeys = new HashMap<>();
     private final Map<String, String> secretKeyIds = new HashMap<>();
+    /** The top-level {@code iceServers}, for apps without their own. */
+    private final List<IceServerConfig> defaultIceServers;
+
+    AppBinder(List<IceServerConfig> defaultIceServers) {
+        this.defaultIceServers = List.copyOf(defaultIceServers);
+    }
 
     List<AppConfig> bind(ConfigNode apps) throws ConfigException {
         if (!apps.isPresent()) {
@@ -66,8 +72,9 @@ final class AppBinder {
             }
         }
         Limits limits = limits(app.field("limits"));
+        List<IceServerConfig> iceServers = IceServerBinder.bind(app.field("iceServers"), defaultIceServers);
         app.rejectUnknownFields();
-        return new AppConfig(id, enabled, pks, sks, limits);
+        return new AppConfig(id, enabled, pks, sks, limits, iceServers);
     }
 
     private PublishableKeyConfig publishableKey(ConfigNode pk) throws ConfigException {

@@ -14,18 +14,22 @@ import java.util.Objects;
  * @param publishableKeys browser-safe keys (protocol.md 6.1), possibly none
  * @param secretKeys signing keys for JWTs and REST (protocol.md 6.2), possibly none
  * @param limits per-app limits (protocol.md 5)
+ * @param iceServers the ICE servers its connections get in {@code welcome.metadata}: the app's
+ *     own list, else the top-level default; possibly none (docs/turn.md)
  */
 public record AppConfig(
         String id,
         boolean enabled,
         List<PublishableKeyConfig> publishableKeys,
         List<SecretKeyConfig> secretKeys,
-        Limits limits) {
+        Limits limits,
+        List<IceServerConfig> iceServers) {
 
     public AppConfig {
         Objects.requireNonNull(id, "id");
         publishableKeys = List.copyOf(publishableKeys);
         secretKeys = List.copyOf(secretKeys);
         Objects.requireNonNull(limits, "limits");
+        iceServers = List.copyOf(iceServers);
     }
 }

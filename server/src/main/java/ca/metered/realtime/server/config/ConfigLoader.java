@@ -67,7 +67,8 @@ public final class ConfigLoader {
         EnvOverrides.apply((ObjectNode) tree, env);
         ConfigNode root = new ConfigNode(tree, "");
         ServerSettings server = SettingsBinder.bind(root.field("server"));
-        List<AppConfig> apps = new AppBinder().bind(root.field("apps"));
+        List<IceServerConfig> iceServers = IceServerBinder.bind(root.field("iceServers"), List.of());
+        List<AppConfig> apps = new AppBinder(iceServers).bind(root.field("apps"));
         Optional<ClusterSettings> cluster = ClusterBinder.bind(root.field("cluster"));
         root.rejectUnknownFields();
         return new ServerConfig(server, apps, cluster);

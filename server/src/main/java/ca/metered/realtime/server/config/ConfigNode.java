@@ -66,6 +66,11 @@ final class ConfigNode {
         }
     }
 
+    /** Whether the value is a YAML sequence. */
+    boolean isList() {
+        return node.isArray();
+    }
+
     List<ConfigNode> elements() throws ConfigException {
         if (!node.isArray()) {
             throw error("must be a list");

@@ -8,12 +8,14 @@ import ca.metered.realtime.server.Node;
 import ca.metered.realtime.server.auth.AppAndKey;
 import ca.metered.realtime.server.auth.ChannelScope;
 import ca.metered.realtime.server.auth.MintedToken;
+import ca.metered.realtime.server.auth.TokenMinter;
 import ca.metered.realtime.server.auth.TokenRequest;
 import ca.metered.realtime.server.auth.TokenRequestException;
 import ca.metered.realtime.server.cluster.Publication;
 import ca.metered.realtime.server.cluster.UsageStore;
 import ca.metered.realtime.server.config.Limits;
 import ca.metered.realtime.server.hub.AppHub;
+import ca.metered.realtime.server.ice.IceServerProvider;
 import ca.metered.realtime.server.session.TokenBucket;
 import ca.metered.realtime.server.transport.HttpResponses;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -30,13 +32,14 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The REST control plane (protocol.md 7): tokens, channel peers, server-side publish, kicks and
- * usage. Authenticated with the secret key pair; every failure uses the shared error shape.
+ * The REST control plane (protocol.md 7): tokens, channel peers, server-side publish, kicks,
+ * usage and ICE servers (docs/turn.md). Authenticated with the secret key pair; every failure uses the shared error shape.
  * It calls the same hub and backplane operations as the WebSocket path.
  *
  * <p>Thread-safe; handlers run on the connection's event loop and never block it.
@@ -106,22 +109,91 @@ public final class RestApi {
             case PUBLISH -> publish(auth, decodeSegment(seg[2]), body(req));
             case KICK -> kick(auth, decodeSegment(seg[2]));
             case USAGE -> usage(auth);
+            case ICE_SERVERS -> CompletableFuture.completedFuture(iceServers(auth, req));
         };
     }
 
     private FullHttpResponse tokens(AppAndKey auth, JsonNode body) {
+        String peerId = requiredString(body, "peerId");
+        Long expiresInSec = optionalLong(body, "expiresInSec");
+        JsonNode metadata = optionalObject(body, "metadata");
+        if (optionalBoolean(body, "embedIceServers")) {
+            // Credentials outlive the token; out-of-range values are refused by the minter below.
+            long lifetime = expiresInSec == null ? TokenMinter.DEFAULT_EXPIRES_IN_SEC
+                    : Math.max(0, Math.min(expiresInSec, TokenMinter.MAX_EXPIRES_IN_SEC));
+            metadata = embedIceServers(auth, peerId, metadata, lifetime);
+        }
         TokenRequest request = new TokenRequest(
-                requiredString(body, "peerId"),
+                peerId,
                 stringList(body, "channels"),
                 stringList(body, "permissions"),
-                optionalLong(body, "expiresInSec"),
-                optionalObject(body, "metadata"),
+                expiresInSec,
+                metadata,
                 optionalObject(body, "peerMetadata"));
         MintedToken minted = node.tokenMinter().mint(auth.key(), request);
         ObjectNode out = json.createObjectNode();
         out.put("token", minted.token());
         out.put("expiresAt", minted.expiresAtEpochSeconds());
         return HttpResponses.json(HttpResponseStatus.OK, out);
+    }
+
+    private JsonNode embedIceServers(AppAndKey auth, String peerId, JsonNode metadata, long lifetime) {
+        if (!PeerIds.isValid(peerId)) {
+            throw RestError.invalid("peerId is required and must be 1-128 printable ASCII characters");
+        }
+        try {
+            return node.iceServers().embed(auth.app(), peerId, metadata, epochSeconds() + lifetime);
+        } catch (IllegalArgumentException e) {
+            throw RestError.invalid(e.getMessage());
+        }
+    }
+
+    /** {@code GET /v1/ice-servers?peerId=…[&expiresInSec=…]}: a fresh list for a backend's own tokens. */
+    private FullHttpResponse iceServers(AppAndKey auth, FullHttpRequest req) {
+        Map<String, List<String>> query = new QueryStringDecoder(req.uri()).parameters();
+        String peerId = single(query, "peerId");
+        if (peerId == null || !PeerIds.isValid(peerId)) {
+            throw RestError.invalid("query parameter peerId is required: 1-128 printable ASCII characters");
+        }
+        String lifetime = single(query, "expiresInSec");
+        long validUntil = 0;
+        if (lifetime != null) {
+            long seconds;
+            try {
+                seconds = Long.parseLong(lifetime);
+            } catch (NumberFormatException e) {
+                seconds = -1;
+            }
+            if (seconds < 1 || seconds > TokenMinter.MAX_EXPIRES_IN_SEC) {
+                throw RestError.invalid("expiresInSec must be an integer between 1 and "
+                        + TokenMinter.MAX_EXPIRES_IN_SEC);
+            }
+            validUntil = epochSeconds() + seconds;
+        }
+        IceServerProvider.IceServerList list = node.iceServers().issue(auth.app(), peerId, validUntil);
+        ObjectNode out = json.createObjectNode();
+        out.set(IceServerProvider.KEY, list.servers());
+        if (list.expiresAtEpochSeconds() == null) {
+            out.putNull("expiresAt");
+        } else {
+            out.put("expiresAt", list.expiresAtEpochSeconds());
+        }
+        return HttpResponses.json(HttpResponseStatus.OK, out);
+    }
+
+    private long epochSeconds() {
+        return node.clock().instant().getEpochSecond();
+    }
+
+    private static String single(Map<String, List<String>> query, String name) {
+        List<String> values = query.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw RestError.invalid("query parameter " + name + " given more than once");
+        }
+        return values.get(0);
     }
 
     private CompletionStage<FullHttpResponse> peers(AppAndKey auth, String channel) {
@@ -295,6 +367,17 @@ public final class RestApi {
         return n.asLong();
     }
 
+    private static boolean optionalBoolean(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return false;
+        }
+        if (!n.isBoolean()) {
+            throw RestError.invalid("\"" + field + "\" must be true or false");
+        }
+        return n.booleanValue();
+    }
+
     private static JsonNode optionalObject(JsonNode body, String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
@@ -325,7 +408,7 @@ public final class RestApi {
     /** The endpoints, matched on path segments after the leading slash. */
     private enum Route {
         TOKENS(HttpMethod.POST), PEERS(HttpMethod.GET), PUBLISH(HttpMethod.POST), KICK(HttpMethod.DELETE),
-        USAGE(HttpMethod.GET);
+        USAGE(HttpMethod.GET), ICE_SERVERS(HttpMethod.GET);
 
         final HttpMethod method;
 
@@ -339,6 +422,9 @@ public final class RestApi {
             }
             if (seg.length == 2 && seg[1].equals("usage")) {
                 return USAGE;
+            }
+            if (seg.length == 2 && seg[1].equals("ice-servers")) {
+                return ICE_SERVERS;
             }
             if (seg.length == 3 && seg[1].equals("peers") && !seg[2].isEmpty()) {
                 return KICK;

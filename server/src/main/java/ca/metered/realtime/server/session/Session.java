@@ -103,7 +103,7 @@ public final class Session implements Subscriber {
                 // this peer when it is back (docs/clustering.md).
                 log.warn("backplane could not register peer {}: {}", peerId(), err.toString());
             }
-            RawJson metadata = grant.metadataJson() == null ? null : RawJson.of(grant.metadataJson());
+            RawJson metadata = node.iceServers().welcomeMetadata(grant); // docs/turn.md
             write(FrameCodec.encode(new ServerFrame.Welcome(grant.peerId(), node.clock().instant().getEpochSecond(),
                     grant.expiresAtEpochSeconds(), limits.maxMessageSize(), metadata)));
             resume();
