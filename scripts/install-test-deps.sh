@@ -12,6 +12,10 @@ command -v redis-benchmark >/dev/null || need_apt+=(redis-tools)  # docs/cluster
 
 command -v ip >/dev/null || need_apt+=(iproute2)        # WebRTC tests: veth pair in a private netns
 command -v unshare >/dev/null || need_apt+=(util-linux)
+# TURN tests (sdk-webrtc TurnRelayIT, interop/browser turn.test.mjs) start their own coturn in the
+# test's network namespace; the package's service is never started (no systemd here, and the tests
+# pass every setting on the command line).
+command -v turnserver >/dev/null || need_apt+=(coturn)
 # Browser interop (interop/browser): playwright-core drives the system Chromium; it downloads none.
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # webrtc-java's native library links against these (WebRTC ITs and `rms peer echo`).

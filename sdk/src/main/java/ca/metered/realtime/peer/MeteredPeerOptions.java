@@ -1,6 +1,7 @@
 package ca.metered.realtime.peer;
 
 import ca.metered.realtime.client.SignallingClientOptions;
+import ca.metered.realtime.peer.rtc.IceTransportPolicy;
 import ca.metered.realtime.peer.rtc.RtcPeerConnectionFactory;
 import java.util.Objects;
 
@@ -18,10 +19,13 @@ import java.util.Objects;
 public final class MeteredPeerOptions {
     private final SignallingClientOptions signalling;
     private final RtcPeerConnectionFactory rtcPeerConnectionFactory;
+    private final IceTransportPolicy iceTransportPolicy;
 
-    private MeteredPeerOptions(SignallingClientOptions signalling, RtcPeerConnectionFactory factory) {
+    private MeteredPeerOptions(SignallingClientOptions signalling, RtcPeerConnectionFactory factory,
+                               IceTransportPolicy iceTransportPolicy) {
         this.signalling = signalling;
         this.rtcPeerConnectionFactory = factory;
+        this.iceTransportPolicy = iceTransportPolicy;
     }
 
     /**
@@ -40,15 +44,22 @@ public final class MeteredPeerOptions {
         return rtcPeerConnectionFactory;
     }
 
+    /** Which ICE candidates every peer connection may use; {@link IceTransportPolicy#ALL} unless set. */
+    public IceTransportPolicy iceTransportPolicy() {
+        return iceTransportPolicy;
+    }
+
     @Override
     public String toString() {
-        return "MeteredPeerOptions[" + signalling + ", rtc=" + rtcPeerConnectionFactory.getClass().getName() + "]";
+        return "MeteredPeerOptions[" + signalling + ", rtc=" + rtcPeerConnectionFactory.getClass().getName()
+                + ", iceTransportPolicy=" + iceTransportPolicy + "]";
     }
 
     /** Mutable builder; not thread-safe. */
     public static final class Builder {
         private final SignallingClientOptions signalling;
         private RtcPeerConnectionFactory factory;
+        private IceTransportPolicy iceTransportPolicy = IceTransportPolicy.ALL;
 
         private Builder(SignallingClientOptions signalling) {
             this.signalling = Objects.requireNonNull(signalling, "signalling");
@@ -57,6 +68,17 @@ public final class MeteredPeerOptions {
         /** The WebRTC binding; required (the core SDK has no WebRTC stack of its own). */
         public Builder rtcPeerConnectionFactory(RtcPeerConnectionFactory factory) {
             this.factory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * {@link IceTransportPolicy#RELAY} makes every connection go through a TURN server from the
+         * {@code welcome}'s ICE servers (no host or STUN candidates: the remote side never sees
+         * this host's addresses); default {@link IceTransportPolicy#ALL}. The JS SDK has no such
+         * option (browsers have it on {@code RTCConfiguration}).
+         */
+        public Builder iceTransportPolicy(IceTransportPolicy policy) {
+            this.iceTransportPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
@@ -73,7 +95,7 @@ public final class MeteredPeerOptions {
             if (factory == null) {
                 throw new IllegalArgumentException("rtcPeerConnectionFactory is required (e.g. the sdk-webrtc binding)");
             }
-            return new MeteredPeerOptions(signalling, factory);
+            return new MeteredPeerOptions(signalling, factory, iceTransportPolicy);
         }
     }
 }

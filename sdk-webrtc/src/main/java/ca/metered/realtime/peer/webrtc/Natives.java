@@ -17,6 +17,7 @@ import dev.onvoid.webrtc.RTCDataChannelState;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCIceServer;
+import dev.onvoid.webrtc.RTCIceTransportPolicy;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCRtcpMuxPolicy;
 import dev.onvoid.webrtc.RTCSdpType;
@@ -37,6 +38,10 @@ final class Natives {
         RTCConfiguration c = new RTCConfiguration();
         c.bundlePolicy = RTCBundlePolicy.MAX_BUNDLE;
         c.rtcpMuxPolicy = RTCRtcpMuxPolicy.REQUIRE;
+        c.iceTransportPolicy = switch (config.iceTransportPolicy()) {
+            case ALL -> RTCIceTransportPolicy.ALL;
+            case RELAY -> RTCIceTransportPolicy.RELAY;
+        };
         c.iceServers = new ArrayList<>();
         for (IceServer s : config.iceServers()) {
             RTCIceServer n = new RTCIceServer();

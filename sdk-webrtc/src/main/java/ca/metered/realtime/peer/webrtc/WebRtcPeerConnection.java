@@ -24,6 +24,7 @@ import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionIceErrorEvent;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCRtpReceiver;
 import dev.onvoid.webrtc.RTCRtpSender;
@@ -307,6 +308,11 @@ final class WebRtcPeerConnection implements RtcPeerConnection {
         @Override
         public void onIceCandidate(RTCIceCandidate candidate) {
             observer.onIceCandidate(Natives.candidate(candidate));
+        }
+
+        @Override
+        public void onIceCandidateError(RTCPeerConnectionIceErrorEvent event) {
+            observer.onIceServerError(event.getUrl(), event.getErrorCode(), event.getErrorText());
         }
 
         @Override

@@ -1,5 +1,6 @@
 package ca.metered.realtime.peer.webrtc;
 
+import ca.metered.realtime.client.Logger;
 import ca.metered.realtime.client.it.RealServer;
 import ca.metered.realtime.client.ReconnectOptions;
 import ca.metered.realtime.client.SignallingClientOptions;
@@ -13,6 +14,7 @@ import ca.metered.realtime.peer.PeerEvent;
 import ca.metered.realtime.peer.RemotePeer;
 import ca.metered.realtime.peer.RemotePeerEvent;
 import ca.metered.realtime.peer.rtc.DataChannelState;
+import ca.metered.realtime.peer.rtc.IceTransportPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +71,18 @@ final class TestPeer implements AutoCloseable {
                 .tokenProvider(TokenProvider.blocking(() -> server.mint(name))).reconnect(reconnect).build();
         return new TestPeer(name, MeteredPeer.create(MeteredPeerOptions.builder(s).rtcPeerConnectionFactory(rtc).build()),
                 openChannels);
+    }
+
+    /**
+     * A peer with a stable id ({@code name}, through a JWT) using {@code policy} for its ICE
+     * candidates, its SDK diagnostics going to {@code logger}.
+     */
+    static TestPeer jwt(RealServer server, WebRtcJavaBinding rtc, String name, boolean openChannels,
+                        IceTransportPolicy policy, Logger logger) {
+        SignallingClientOptions s = SignallingClientOptions.builder().url(server.url()).logger(logger)
+                .tokenProvider(TokenProvider.blocking(() -> server.mint(name))).build();
+        return new TestPeer(name, MeteredPeer.create(MeteredPeerOptions.builder(s).rtcPeerConnectionFactory(rtc)
+                .iceTransportPolicy(policy).build()), openChannels);
     }
 
     /** A peer on the publishable key (a random id per connection). */

@@ -29,6 +29,7 @@ import ca.metered.realtime.peer.RemotePeer;
 import ca.metered.realtime.peer.RemotePeerState;
 import ca.metered.realtime.peer.rtc.MediaStream;
 import ca.metered.realtime.peer.rtc.MediaTrack;
+import ca.metered.realtime.peer.rtc.RtcConfiguration;
 import ca.metered.realtime.peer.rtc.RtpSender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -780,7 +781,9 @@ public final class DefaultMeteredPeer implements MeteredPeer {
 
     private Negotiator newNegotiator(DefaultRemotePeer remote) {
         boolean polite = localPeerId.compareTo(remote.id()) < 0;
-        return new Negotiator(options.rtcPeerConnectionFactory(), iceServers, remote.id(), polite, loop, timers,
+        // The latest welcome's list for every new connection (sdk.md 4: live ones keep theirs).
+        RtcConfiguration rtc = new RtcConfiguration(iceServers, options.iceTransportPolicy());
+        return new Negotiator(options.rtcPeerConnectionFactory(), rtc, remote.id(), polite, loop, timers,
                 client::send, logger, remote);
     }
 

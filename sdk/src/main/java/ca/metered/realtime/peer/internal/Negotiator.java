@@ -92,7 +92,7 @@ final class Negotiator {
     private final ArrayDeque<Supplier<CompletionStage<?>>> ops = new ArrayDeque<>();
     private boolean opRunning;
 
-    Negotiator(RtcPeerConnectionFactory factory, List<ca.metered.realtime.client.IceServer> iceServers,
+    Negotiator(RtcPeerConnectionFactory factory, RtcConfiguration configuration,
                String remotePeerId, boolean polite, Executor loop, LoopTimers timers, SignalSender sender, Logger logger,
                Sink sink) {
         this.remotePeerId = remotePeerId;
@@ -102,7 +102,7 @@ final class Negotiator {
         this.sender = sender;
         this.logger = logger;
         this.sink = sink;
-        this.pc = factory.create(new RtcConfiguration(iceServers), new Observer());
+        this.pc = factory.create(configuration, new Observer());
     }
 
     RtcPeerConnection pc() {
@@ -599,6 +599,18 @@ final class Negotiator {
             loop.execute(() -> {
                 if (!closed && sink != null) {
                     sink.removeTrack(Negotiator.this, track);
+                }
+            });
+        }
+
+        @Override
+        public void onIceServerError(String url, int errorCode, String errorText) {
+            // The one visible trace of a TURN server refusing our credentials (401) or being
+            // unreachable (701): with a relay-only policy the connection then never forms.
+            loop.execute(() -> {
+                if (!closed) {
+                    warn("ICE server error", Map.of("peer", remotePeerId, "url", String.valueOf(url),
+                            "errorCode", errorCode, "errorText", String.valueOf(errorText)));
                 }
             });
         }

@@ -41,4 +41,17 @@ public interface RtcPeerConnectionObserver {
 
     /** The remote side opened a data channel. */
     void onDataChannel(RtcDataChannel channel);
+
+    /**
+     * A STUN or TURN server of the configuration yielded no candidate (W3C
+     * {@code icecandidateerror}; webrtc-java: {@code onIceCandidateError}): for example
+     * {@code 401} when a TURN server refused the credentials, {@code 701} when it could not be
+     * reached. The SDK logs it as a warning; bindings without the event never call it.
+     *
+     * @param url the server's URL as configured
+     * @param errorCode the STUN error code, or 700-799 for a local failure
+     * @param errorText the server's reason phrase or the stack's description
+     */
+    default void onIceServerError(String url, int errorCode, String errorText) {
+    }
 }

@@ -53,9 +53,14 @@ public final class RealServer implements AutoCloseable {
     }
 
     public static RealServer start(int port) {
+        return start(port, "");
+    }
+
+    /** The same server with more top-level YAML, e.g. an {@code iceServers:} block (docs/turn.md). */
+    public static RealServer start(int port, String topLevelYaml) {
         try {
-            return new RealServer(new RmsServer(Node.standalone(ConfigLoader.parse(YAML.formatted(port), Map.of())))
-                    .start());
+            return new RealServer(new RmsServer(Node.standalone(ConfigLoader.parse(
+                    YAML.formatted(port) + topLevelYaml, Map.of()))).start());
         } catch (Exception e) {
             throw new IllegalStateException("server did not start", e);
         }

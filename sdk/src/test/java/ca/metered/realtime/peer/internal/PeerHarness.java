@@ -10,6 +10,7 @@ import ca.metered.realtime.peer.MeteredPeerOptions;
 import ca.metered.realtime.peer.PeerEvent;
 import ca.metered.realtime.peer.RemotePeer;
 import ca.metered.realtime.peer.RemotePeerEvent;
+import ca.metered.realtime.peer.rtc.IceTransportPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -31,6 +32,10 @@ final class PeerHarness {
     }
 
     PeerHarness(String localId) {
+        this(localId, IceTransportPolicy.ALL);
+    }
+
+    PeerHarness(String localId, IceTransportPolicy policy) {
         client.peerId = localId;
         SignallingClientOptions sig = SignallingClientOptions.builder().apiKey("pk_test").url("ws://localhost:9")
                 .logger(new Logger() {
@@ -57,7 +62,8 @@ final class PeerHarness {
         AtomicInteger ids = new AtomicInteger();
         ClientRuntime rt = new ClientRuntime(Runnable::run, Runnable::run, scheduler, () -> 0.5,
                 () -> "r" + ids.incrementAndGet());
-        peer = new DefaultMeteredPeer(MeteredPeerOptions.builder(sig).rtcPeerConnectionFactory(rtc).build(), client, rt);
+        peer = new DefaultMeteredPeer(MeteredPeerOptions.builder(sig).rtcPeerConnectionFactory(rtc)
+                .iceTransportPolicy(policy).build(), client, rt);
         peer.on(PeerEvent.class, events::add);
     }
 
