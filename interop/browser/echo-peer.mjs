@@ -17,19 +17,19 @@ process.on("exit", () => {
 
 export class JavaEchoPeer {
   /** Starts the echo peer and resolves once it has joined, with its peerId. */
-  static async start({ url, key, channel, joinMs = 60_000 }) {
-    const echo = new JavaEchoPeer(url, key, channel);
+  static async start({ url, key, channel, joinMs = 60_000, args = [] }) {
+    const echo = new JavaEchoPeer(url, key, channel, args);
     const joined = await echo.waitForEvent("joined", () => true, joinMs);
     echo.peerId = joined.peerId;
     return echo;
   }
 
-  constructor(url, key, channel) {
+  constructor(url, key, channel, args = []) {
     this.lines = [];
     this.waiters = new Set();
     this.child = spawn(
       "java",
-      ["-jar", jarPath(), "peer", "echo", "--url", url, "--key", key, "--channel", channel, "--events"],
+      ["-jar", jarPath(), "peer", "echo", "--url", url, "--key", key, "--channel", channel, "--events", ...args],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     live.add(this.child);

@@ -7,10 +7,13 @@ import ca.metered.realtime.peer.MeteredPeerOptions;
 import ca.metered.realtime.peer.PeerEvent;
 import ca.metered.realtime.peer.RemotePeer;
 import ca.metered.realtime.peer.RemotePeerEvent;
+import ca.metered.realtime.peer.RemotePeerState;
 import ca.metered.realtime.peer.rtc.DataChannelState;
+import ca.metered.realtime.peer.rtc.IceTransportPolicy;
 import ca.metered.realtime.peer.rtc.RtcDataChannel;
 import ca.metered.realtime.peer.rtc.RtcDataChannelObserver;
 import ca.metered.realtime.peer.rtc.MediaStream;
+import ca.metered.realtime.peer.webrtc.SelectedCandidatePair;
 import ca.metered.realtime.peer.webrtc.WebRtcJavaBinding;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -35,11 +38,11 @@ final class PeerEcho {
     }
 
     static int run(String url, String key, String token, String channel, PrintStream out) throws InterruptedException {
-        return run(url, key, token, channel, false, out);
+        return run(url, key, token, channel, false, IceTransportPolicy.ALL, out);
     }
 
-    static int run(String url, String key, String token, String channel, boolean events, PrintStream out)
-            throws InterruptedException {
+    static int run(String url, String key, String token, String channel, boolean events, IceTransportPolicy policy,
+                   PrintStream out) throws InterruptedException {
         EventLines json = new EventLines(out, events);
         SignallingClientOptions.Builder s = SignallingClientOptions.builder();
         try {
@@ -61,7 +64,8 @@ final class PeerEcho {
         }
         CountDownLatch stop = new CountDownLatch(1);
         int[] exit = {0};
-        MeteredPeer peer = MeteredPeer.create(MeteredPeerOptions.builder(s.build()).rtcPeerConnectionFactory(rtc).build());
+        MeteredPeer peer = MeteredPeer.create(MeteredPeerOptions.builder(s.build()).rtcPeerConnectionFactory(rtc)
+                .iceTransportPolicy(policy).build());
         try {
             Signal.handle(new Signal("TERM"), sig -> stop.countDown());
             Signal.handle(new Signal("INT"), sig -> stop.countDown());
@@ -72,6 +76,7 @@ final class PeerEcho {
             peer.on(PeerEvent.PeerJoined.class, e -> {
                 out.println("peer-joined " + e.peer().id());
                 json.peerJoined(e.peer());
+                reportPath(e.peer(), out, json);
                 echoChannels(e.peer(), out, json);
             });
             peer.on(PeerEvent.PeerLeft.class, e -> {
@@ -102,6 +107,24 @@ final class PeerEcho {
             rtc.close();
             out.flush();
         }
+    }
+
+    /**
+     * Prints the candidate pair ICE selected each time the connection to {@code remote} connects:
+     * whether the traffic goes through a TURN relay (docs/turn.md).
+     */
+    private static void reportPath(RemotePeer remote, PrintStream out, EventLines json) {
+        remote.on(RemotePeerEvent.StateChange.class, e -> {
+            if (e.to() != RemotePeerState.CONNECTED) {
+                return;
+            }
+            SelectedCandidatePair.of(remote.peerConnection()).thenAccept(pair -> pair.ifPresent(p -> {
+                out.println("connected " + remote.id() + " via " + p.local().type() + " " + p.local().address() + ":"
+                        + p.local().port() + " <-> " + p.remote().type() + " " + p.remote().address() + ":"
+                        + p.remote().port() + (p.relayed() ? " (through a TURN relay)" : ""));
+                json.connected(remote.id(), p);
+            }));
+        });
     }
 
     /**
@@ -185,6 +208,15 @@ final class PeerEcho {
             ObjectNode n = event("data-channel");
             n.put("peer", peerId);
             n.put("label", label);
+            print(n);
+        }
+
+        void connected(String peerId, SelectedCandidatePair pair) {
+            ObjectNode n = event("connected");
+            n.put("peer", peerId);
+            n.put("localCandidateType", pair.local().type());
+            n.put("remoteCandidateType", pair.remote().type());
+            n.put("relayed", pair.relayed());
             print(n);
         }
 

@@ -1,5 +1,6 @@
 package ca.metered.realtime.cli;
 
+import ca.metered.realtime.peer.rtc.IceTransportPolicy;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -34,11 +35,17 @@ final class PeerEchoCommand implements Callable<Integer> {
     String channel;
 
     @Option(names = "--events", description = "also print remote peers' events (joined, peer-joined/left, "
-            + "data-channel, stream-added with its metadata, stream-removed) as JSON lines")
+            + "connected with the selected candidate types, data-channel, stream-added with its metadata, "
+            + "stream-removed) as JSON lines")
     boolean events;
+
+    @Option(names = "--relay-only", description = "use only relay (TURN) candidates, as a browser's "
+            + "iceTransportPolicy 'relay': proves the TURN server from the welcome's iceServers works")
+    boolean relayOnly;
 
     @Override
     public Integer call() throws InterruptedException {
-        return PeerEcho.run(url, credentials.key, credentials.token, channel, events, System.out);
+        return PeerEcho.run(url, credentials.key, credentials.token, channel, events,
+                relayOnly ? IceTransportPolicy.RELAY : IceTransportPolicy.ALL, System.out);
     }
 }

@@ -13,6 +13,7 @@ import dev.onvoid.webrtc.RTCStatsType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -77,11 +78,14 @@ class TurnRelayIT {
 
             for (TestPeer p : List.of(alice, bob)) {
                 String remote = p == alice ? "bob" : "alice";
-                SelectedPair pair = selectedPair(nativePc(p, remote));
-                assertThat(pair.localType()).as("%s's local candidate", p.name).isEqualTo("relay");
-                assertThat(pair.remoteType()).as("%s's remote candidate", p.name).isEqualTo("relay");
-                assertThat(pair.local().get("address")).isEqualTo(Coturn.HOST);
-                assertThat(((Number) pair.pair().get("bytesSent")).longValue()).isPositive();
+                SelectedCandidatePair pair = selectedPair(p, remote);
+                assertThat(pair.local().type()).as("%s's local candidate", p.name).isEqualTo("relay");
+                assertThat(pair.remote().type()).as("%s's remote candidate", p.name).isEqualTo("relay");
+                assertThat(pair.relayed()).isTrue();
+                assertThat(pair.local().address()).isEqualTo(Coturn.HOST);
+                assertThat(pair.local().relayProtocol()).isEqualTo("udp");
+                assertThat(pair.bytesSent()).isPositive();
+                assertThat(pair.bytesReceived()).isPositive();
             }
             // coturn saw both peers authenticate with the usernames rms minted (<expiry>:<peerId>).
             String log = coturn.log();
@@ -127,36 +131,17 @@ class TurnRelayIT {
         return peer.remote(remoteId).peerConnection().unwrap(RTCPeerConnection.class).orElseThrow();
     }
 
-    /** The pair behind the transport's {@code selectedCandidatePairId}, with both candidates. */
-    record SelectedPair(Map<String, Object> pair, Map<String, Object> local, Map<String, Object> remote) {
-        String localType() {
-            return String.valueOf(local.get("candidateType"));
-        }
-
-        String remoteType() {
-            return String.valueOf(remote.get("candidateType"));
-        }
-    }
-
-    private static SelectedPair selectedPair(RTCPeerConnection pc) throws Exception {
+    private static SelectedCandidatePair selectedPair(TestPeer peer, String remoteId) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        Map<String, RTCStats> last = Map.of();
         while (System.nanoTime() < deadline) {
-            last = stats(pc);
-            for (RTCStats s : last.values()) {
-                Object pairId = s.getType() == RTCStatsType.TRANSPORT ? s.getAttributes().get("selectedCandidatePairId") : null;
-                RTCStats pair = pairId == null ? null : last.get(String.valueOf(pairId));
-                if (pair != null) {
-                    RTCStats local = last.get(String.valueOf(pair.getAttributes().get("localCandidateId")));
-                    RTCStats remote = last.get(String.valueOf(pair.getAttributes().get("remoteCandidateId")));
-                    if (local != null && remote != null) {
-                        return new SelectedPair(pair.getAttributes(), local.getAttributes(), remote.getAttributes());
-                    }
-                }
+            Optional<SelectedCandidatePair> pair = SelectedCandidatePair.of(peer.remote(remoteId).peerConnection())
+                    .get(5, TimeUnit.SECONDS);
+            if (pair.isPresent()) {
+                return pair.get();
             }
             Thread.sleep(50); // polling a condition with a deadline, not synchronising on time
         }
-        throw new AssertionError("no selected candidate pair within " + WAIT + "; stats: " + last.values());
+        throw new AssertionError(peer.name + ": no selected candidate pair within " + WAIT);
     }
 
     private static Map<String, RTCStats> stats(RTCPeerConnection pc) throws Exception {
