@@ -116,6 +116,15 @@ export class Coturn {
     return existsSync(this.logPath) ? readFileSync(this.logPath, "utf8") : "";
   }
 
+  /** Resolves once the log (written asynchronously by coturn) matches `regex`; polls with a deadline. */
+  async waitForLog(regex, ms) {
+    const end = Date.now() + ms;
+    while (!regex.test(this.log())) {
+      if (Date.now() > end) throw new Error(`coturn log never matched ${regex}:\n${this.log()}`);
+      await new Promise((r) => setTimeout(r, 50)); // polling a condition with a deadline
+    }
+  }
+
   async stop() {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill("SIGTERM");

@@ -118,9 +118,8 @@ test("Chromium's JS MeteredPeer gets coturn credentials from the welcome and rea
     assert.equal(connected.relayed, true);
 
     // coturn authenticated both peers with the usernames rms minted for them.
-    const log = coturn.log();
-    assert.match(log, new RegExp(`user <\\d+:${peerId}>: incoming packet ALLOCATE processed, success`));
-    assert.match(log, new RegExp(`user <\\d+:${echo.peerId}>: incoming packet ALLOCATE processed, success`));
+    await coturn.waitForLog(new RegExp(`user <\\d+:${peerId}>: incoming packet ALLOCATE processed, success`), WAIT_MS);
+    await coturn.waitForLog(new RegExp(`user <\\d+:${echo.peerId}>: incoming packet ALLOCATE processed, success`), WAIT_MS);
 
     await page.evaluate(() => window.t.peer.close("done"));
     await page.close();

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,10 +72,12 @@ class TurnRelayIT {
             bob.peer.join("room").get(10, TimeUnit.SECONDS);
 
             alice.awaitOutboundOpen("bob");
-            bob.awaitInbound("alice", null).send("hello through the relay").get(5, TimeUnit.SECONDS);
-            alice.awaitMessage("bob", "hello through the relay");
-            alice.outbound.get("bob").send("and back").get(5, TimeUnit.SECONDS);
-            bob.awaitMessage("alice", "and back");
+            bob.awaitInbound("alice", null);
+            alice.outbound.get("bob").send("hello through the relay").get(5, TimeUnit.SECONDS);
+            bob.awaitMessage("alice", "hello through the relay");
+            // The channel delivered a message, so it is open on Bob's side too: answer on it.
+            bob.inbound.get("alice").send("and back").get(5, TimeUnit.SECONDS);
+            alice.awaitMessage("bob", "and back");
 
             for (TestPeer p : List.of(alice, bob)) {
                 String remote = p == alice ? "bob" : "alice";
@@ -88,8 +91,8 @@ class TurnRelayIT {
                 assertThat(pair.bytesReceived()).isPositive();
             }
             // coturn saw both peers authenticate with the usernames rms minted (<expiry>:<peerId>).
-            String log = coturn.log();
-            assertThat(log).containsPattern("user <\\d+:alice>").containsPattern("user <\\d+:bob>");
+            awaitCoturnLog("user <\\d+:alice>: incoming packet ALLOCATE processed, success");
+            awaitCoturnLog("user <\\d+:bob>: incoming packet ALLOCATE processed, success");
             assertThat(aliceLog.warnings("ICE server error")).isEmpty();
         }
     }
@@ -121,7 +124,8 @@ class TurnRelayIT {
             }
             assertThat(alice.remote("bob").state().name()).isNotEqualTo("CONNECTED");
             assertThat(bob.remote("alice").state().name()).isNotEqualTo("CONNECTED");
-            assertThat(coturn.log()).containsPattern("user <\\d+:alice>: .*401");
+            awaitCoturnLog("user <\\d+:alice>: incoming packet message processed, error 401");
+            awaitCoturnLog("user <\\d+:bob>: incoming packet message processed, error 401");
         }
     }
 
@@ -148,6 +152,12 @@ class TurnRelayIT {
         CompletableFuture<RTCStatsReport> report = new CompletableFuture<>();
         pc.getStats(report::complete);
         return report.get(5, TimeUnit.SECONDS).getStats();
+    }
+
+    /** coturn writes its log asynchronously: wait for a line matching {@code regex}. */
+    private static void awaitCoturnLog(String regex) throws InterruptedException {
+        Pattern p = Pattern.compile(regex);
+        await(() -> p.matcher(coturn.log()).find(), "coturn log line /" + regex + "/");
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
