@@ -9,6 +9,7 @@ import ca.metered.realtime.server.config.ConfigException;
 import ca.metered.realtime.server.config.ConfigLoader;
 import ca.metered.realtime.server.config.SecretKeyConfig;
 import ca.metered.realtime.server.config.ServerConfig;
+import ca.metered.realtime.server.ice.IceServerProvider;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,6 +57,10 @@ final class TokenCommand implements Callable<Integer> {
     @Option(names = "--metadata", paramLabel = "JSON", description = "metadata claim (JSON object), e.g. iceServers")
     String metadata;
 
+    @Option(names = "--embed-ice-servers", description = "add the app's iceServers to the metadata claim, with TURN "
+            + "credentials minted for --sub that outlive the token (as POST /v1/tokens embedIceServers)")
+    boolean embedIceServers;
+
     @Override
     public Integer call() {
         ServerConfig cfg;
@@ -64,16 +69,26 @@ final class TokenCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new CliException(e.getMessage(), 2);
         }
-        SecretKeyConfig key = findKey(cfg, keyId);
+        AppConfig app = appOf(cfg, keyId);
+        SecretKeyConfig key = app.secretKeys().stream().filter(k -> k.id().equals(keyId)).findFirst().orElseThrow();
         long ttlSeconds = Durations.parse(ttl).toSeconds();
         if (ttlSeconds < 1 || ttlSeconds > TokenMinter.MAX_EXPIRES_IN_SEC) {
             // Same bound as POST /v1/tokens expiresInSec (protocol.md 7), named after the option.
             throw new CliException("--ttl must be between 1s and 24h, got '" + ttl + "'", 2);
         }
-        TokenRequest request = new TokenRequest(sub, channels, permissions, ttlSeconds,
-                json("--metadata", metadata), json("--peer-metadata", peerMetadata));
+        Clock clock = Clock.systemUTC();
+        JsonNode claim = json("--metadata", metadata);
+        if (embedIceServers) {
+            try {
+                claim = new IceServerProvider(clock).embed(app, sub, claim, clock.instant().getEpochSecond() + ttlSeconds);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--embed-ice-servers: " + e.getMessage(), 2);
+            }
+        }
+        TokenRequest request = new TokenRequest(sub, channels, permissions, ttlSeconds, claim,
+                json("--peer-metadata", peerMetadata));
         try {
-            MintedToken token = new TokenMinter(Clock.systemUTC()).mint(key, request);
+            MintedToken token = new TokenMinter(clock).mint(key, request);
             System.out.println(token.token());
             return 0;
         } catch (TokenRequestException e) {
@@ -81,12 +96,13 @@ final class TokenCommand implements Callable<Integer> {
         }
     }
 
-    private static SecretKeyConfig findKey(ServerConfig cfg, String id) {
+    /** The app holding secret key {@code id}. */
+    private static AppConfig appOf(ServerConfig cfg, String id) {
         List<String> known = new ArrayList<>();
         for (AppConfig app : cfg.apps()) {
             for (SecretKeyConfig k : app.secretKeys()) {
                 if (k.id().equals(id)) {
-                    return k;
+                    return app;
                 }
                 known.add(k.id());
             }

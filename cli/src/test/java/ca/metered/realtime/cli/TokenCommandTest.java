@@ -7,6 +7,8 @@ import ca.metered.realtime.server.auth.AuthOutcome;
 import ca.metered.realtime.server.auth.Authenticator;
 import ca.metered.realtime.server.auth.Grant;
 import ca.metered.realtime.server.config.ConfigLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -115,6 +117,29 @@ class TokenCommandTest {
         System.arraycopy(base, 0, out, 0, base.length);
         System.arraycopy(more, 0, out, base.length, more.length);
         return out;
+    }
+
+    @Test
+    void embedIceServersAddsTheAppsListWithCredentialsForTheSubThatOutliveTheToken() throws Exception {
+        Files.writeString(config, "iceServers:\n  - urls: turn:turn.example.com:3478\n"
+                + "    secret: coturn-shared-secret-0123\n    ttl: 60s\n" + YAML);
+        long now = System.currentTimeMillis() / 1000;
+        CliRun run = CliRun.of(token("--ttl", "2h", "--metadata", "{\"room\":\"r1\"}", "--embed-ice-servers"));
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
+
+        JsonNode metadata = new ObjectMapper().readTree(verify(run.outLines().get(0)).metadataJson());
+        assertThat(metadata.get("room").asText()).isEqualTo("r1");
+        JsonNode turn = metadata.get("iceServers").get(0);
+        assertThat(turn.get("urls").toString()).isEqualTo("[\"turn:turn.example.com:3478\"]");
+        String username = turn.get("username").asText();
+        assertThat(username).endsWith(":alice");
+        assertThat(Long.parseLong(username.substring(0, username.indexOf(':')))).isBetween(now + 7199, now + 7202);
+        assertThat(turn.get("credential").asText()).hasSize(28); // base64 of a 20-byte HMAC-SHA1
+    }
+
+    @Test
+    void embedIceServersWithoutAnyConfiguredFails() {
+        assertFailsWithOneLine(token("--embed-ice-servers"));
     }
 
     @Test
