@@ -5,7 +5,7 @@ import { chromium } from "playwright-core";
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /**
- * Flags from shared/webrtc-testing.md: no sandbox (tests run as root), no GPU, no background
+ * Flags from docs/webrtc-testing.md: no sandbox (tests run as root), no GPU, no background
  * traffic, and real host candidates (10.200.0.1) instead of mDNS `.local` names a Java peer
  * cannot resolve. The fake media flags answer getUserMedia with a synthetic camera and
  * microphone, without a permission prompt.

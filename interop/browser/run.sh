@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Browser interop: headless Chromium (system package, driven by playwright-core) runs the demo
 # page and the official JS MeteredPeer against the rms jar, with `rms peer echo` as a Java peer.
-# Everything runs inside a private network namespace made here (shared/webrtc-testing.md):
+# Everything runs inside a private network namespace made here (docs/webrtc-testing.md):
 # WebRTC needs a non-loopback interface, and no traffic may leave the machine. Needs root,
 # iproute2 and util-linux (unshare), Chromium, Java, Node 20+; npm install happens before the
 # namespace is entered, as nothing can be downloaded inside it.

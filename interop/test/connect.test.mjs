@@ -1,6 +1,6 @@
 // Connecting with the official SDK: pk keys, JWTs from a tokenProvider, and
 // the 4001/4002 rejections that surface as SignallingConnectError
-// (protocol.md sections 1, 4, 6; sdk.md section 6.1, 9).
+// (docs/protocol.md sections 1, 4, 6; docs/sdk-behaviour.md section 6.1, 9).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SignallingConnectError } from "@metered-ca/realtime";

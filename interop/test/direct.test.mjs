@@ -1,5 +1,5 @@
 // Direct messages through the official SDK: send() -> `direct` event
-// (protocol.md 2.1, 2.2, 2.5).
+// (docs/protocol.md 2.1, 2.2, 2.5).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PK, restTokenProvider, uniq, useServer } from "./harness.mjs";

@@ -1,6 +1,6 @@
 // Server error codes as the official SDK surfaces them: a correlated `error`
-// frame rejects the call's promise with err.name = code (sdk.md 6.1,
-// protocol.md 3). Where SignallingClient 1.2.0 validates a case itself and
+// frame rejects the call's promise with err.name = code (docs/sdk-behaviour.md 6.1,
+// docs/protocol.md 3). Where SignallingClient 1.2.0 validates a case itself and
 // never sends the frame, the code is checked with a raw `ws` client instead.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,7 +9,7 @@ import { PK, PK_NARROW, rejectsWithName, restTokenProvider, uniq, useServer } fr
 const ctx = useServer();
 
 async function stillUsable(c) {
-  // protocol.md 3: the connection stays open for every error code.
+  // docs/protocol.md 3: the connection stays open for every error code.
   assert.equal(c.client.state, "connected");
   const ch = uniq("alive");
   await c.client.subscribe(ch);
@@ -78,7 +78,7 @@ test("invalid_channel: names the SDK lets through but the server must reject", a
   await rejectsWithName(a.client.publish(tooManyBytes, { x: 1 }), "invalid_channel");
   // Exactly 256 bytes is fine.
   await a.client.subscribe("é".repeat(128));
-  // protocol.md 2.4 [ours]: publishing to a name with an unescaped '*' is invalid_channel.
+  // docs/protocol.md 2.4 [ours]: publishing to a name with an unescaped '*' is invalid_channel.
   await rejectsWithName(a.client.publish(`${uniq("glob")}/*`, { x: 1 }), "invalid_channel");
   await stillUsable(a);
 });

@@ -1,5 +1,5 @@
 // REST kick: DELETE /v1/peers/:peerId closes every connection of the peer with
-// 4020, which the SDK treats as terminal (protocol.md 4, 7; sdk.md 6.4).
+// 4020, which the SDK treats as terminal (docs/protocol.md 4, 7; docs/sdk-behaviour.md 6.4).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PK, restTokenProvider, uniq, useServer } from "./harness.mjs";

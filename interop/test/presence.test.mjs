@@ -1,6 +1,6 @@
 // Presence through the official SDK. SignallingClient 1.2.0 emits the raw
 // `presence` frames as `presence` events: {channel, joined:[{peerId, metadata?}],
-// left:[{peerId, metadata?}]} (protocol.md 2.3).
+// left:[{peerId, metadata?}]} (docs/protocol.md 2.3).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PK, restTokenProvider, uniq, useServer } from "./harness.mjs";

@@ -1,5 +1,5 @@
-// Publish/subscribe between two official SDK clients (protocol.md 2.1, 2.2, 2.6)
-// and includeSenderMetadata (protocol.md 2.2 `message.fromMetadata`).
+// Publish/subscribe between two official SDK clients (docs/protocol.md 2.1, 2.2, 2.6)
+// and includeSenderMetadata (docs/protocol.md 2.2 `message.fromMetadata`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PK, restTokenProvider, uniq, useServer } from "./harness.mjs";
@@ -43,7 +43,7 @@ test("subscribe/publish: the other subscriber receives data intact and in order;
     assert.equal(received[i].channel, channel);
     assert.equal(received[i].from, a.peerId, "from is the publisher's server-stamped peerId");
     assert.deepEqual(received[i].data, PAYLOADS[i], `payload #${i} intact`);
-    // protocol.md 2.2 [ours]: key order preserved.
+    // docs/protocol.md 2.2 [ours]: key order preserved.
     assert.equal(JSON.stringify(received[i].data), JSON.stringify(PAYLOADS[i]), `payload #${i} key order kept`);
     assert.equal("fromMetadata" in received[i], false, "no fromMetadata without includeSenderMetadata");
   }

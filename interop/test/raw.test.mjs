@@ -1,6 +1,6 @@
 // Raw `ws` checks for what the SDK hides: the exact first frame, ping/pong,
 // frame ordering and the error codes the SDK never lets a caller provoke
-// (protocol.md 1, 2, 3).
+// (docs/protocol.md 1, 2, 3).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PK, UUID_RE, decodeJwtPayload, nowSec, uniq, useServer } from "./harness.mjs";
@@ -155,7 +155,7 @@ test("auth failures complete the upgrade and close with 4001 before any frame", 
 
 test("a peer is reachable by send as soon as it has received its welcome", async () => {
   // The SDK resolves connect() on the welcome, and apps hand out the peerId
-  // right then; a send to it must not fail with peer_not_found (protocol.md 2.5:
+  // right then; a send to it must not fail with peer_not_found (docs/protocol.md 2.5:
   // peer_not_found only when the peer is not online). Repeated because the
   // window, if there is one, is short.
   const sender = await ctx.pool.raw(keyUrl());

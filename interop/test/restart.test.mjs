@@ -1,6 +1,6 @@
-// Server restart: SIGTERM sends going_away and closes with 1001 (protocol.md 8);
+// Server restart: SIGTERM sends going_away and closes with 1001 (docs/protocol.md 8);
 // the official SDK reconnects by itself and replays its subscriptions
-// (sdk.md 7.3), so a message published after the restart arrives.
+// (docs/sdk-behaviour.md 7.3), so a message published after the restart arrives.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { PK, Pool, RmsServer, restTokenProvider, uniq } from "./harness.mjs";
