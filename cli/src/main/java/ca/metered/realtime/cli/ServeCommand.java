@@ -12,6 +12,7 @@ import ca.metered.realtime.server.config.ServerSettings;
 import ca.metered.realtime.server.transport.RmsServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -77,10 +78,14 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The dev app's config: {@code $RMS_HOME/dev.yaml}, else {@code ~/.rms/dev.yaml}. */
     static Path devConfigPath() {
         String home = System.getenv("RMS_HOME");
-        Path base = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".rms");
-        return base.resolve("dev.yaml");
+        return home != null && !home.isBlank() ? Path.of(home).resolve("dev.yaml") : defaultDevConfigPath();
+    }
+
+    private static Path defaultDevConfigPath() {
+        return Path.of(System.getProperty("user.home"), ".rms", "dev.yaml");
     }
 
     private static ServerConfig withPort(ServerConfig cfg, int port) {
@@ -94,6 +99,10 @@ final class ServeCommand implements Callable<Integer> {
         PublishableKeyConfig pk = app.publishableKeys().get(0);
         SecretKeyConfig sk = app.secretKeys().get(0);
         String http = url.replaceFirst("^ws", "http");
+        // Lines a user can paste as they are: the launcher scripts (./rms, the release's bin/rms)
+        // say how they were invoked; rms token reads the default dev config without --config.
+        String rms = Optional.ofNullable(System.getenv("RMS_COMMAND")).filter(c -> !c.isBlank()).orElse("rms");
+        String configArg = file.equals(defaultDevConfigPath()) ? "" : " --config " + file;
         out.println();
         out.println("Dev app '" + app.id() + "' (keys kept in " + file + "):");
         out.println("  publishable key : " + pk.key());
@@ -102,11 +111,16 @@ final class ServeCommand implements Callable<Integer> {
         out.println();
         out.println("Try it in a browser (open it in two tabs):");
         out.println("  " + http + "/demo/?key=" + pk.key());
+        out.println("Try it from another terminal (listen prints each event as a JSON line):");
+        out.println("  " + rms + " listen --url " + url + " --key " + pk.key() + " --channel room-1");
+        out.println("  " + rms + " publish --url " + url + " --key " + pk.key()
+                + " --channel room-1 --data '{\"text\":\"hi\"}'");
+        out.println("Mint a JWT for a peer (CLI, then REST):");
+        out.println("  " + rms + " token" + configArg + " --sub alice --peer-metadata '{\"name\":\"Alice\"}'");
+        out.println("  curl -s -X POST " + http + "/v1/tokens -H 'Authorization: Bearer " + sk.id() + ":"
+                + sk.secret() + "' -H 'Content-Type: application/json' -d '{\"peerId\":\"alice\"}'");
         out.println("Try it (JS SDK):");
         out.println("  const client = new SignallingClient({ apiKey: \"" + pk.key() + "\", url: \"" + url + "\" });");
         out.println("  await client.connect(); await client.subscribe(\"room-1\");");
-        out.println("Mint a token (REST):");
-        out.println("  curl -s -X POST " + http + "/v1/tokens -H 'Authorization: Bearer " + sk.id() + ":"
-                + sk.secret() + "' -H 'Content-Type: application/json' -d '{\"peerId\":\"alice\"}'");
     }
 }

@@ -13,6 +13,7 @@ import ca.metered.realtime.server.ice.IceServerProvider;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -23,17 +24,21 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code rms token}: mints an HS256 JWT with a configured secret key — the same code path as
- * {@code POST /v1/tokens}.
+ * {@code POST /v1/tokens}. Without {@code --config} it reads the dev app's config, the file
+ * {@code rms serve} writes and uses when it has no {@code --config}; without {@code --key-id} it
+ * signs with the config's only secret key.
  */
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = "Mint a JWT for a peer with one of the config's secret keys; prints the token.")
 final class TokenCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "server config (YAML)")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "server config (YAML); default: the dev app's, $RMS_HOME/dev.yaml (~/.rms/dev.yaml)")
     Path config;
 
-    @Option(names = "--key-id", required = true, paramLabel = "SK_ID", description = "secret key id (sk_id_…) to sign with")
+    @Option(names = "--key-id", paramLabel = "SK_ID",
+            description = "secret key id (sk_id_…) to sign with; default: the config's only secret key")
     String keyId;
 
     @Option(names = "--sub", required = true, paramLabel = "PEER_ID", description = "peerId (the sub claim)")
@@ -65,12 +70,13 @@ final class TokenCommand implements Callable<Integer> {
     public Integer call() {
         ServerConfig cfg;
         try {
-            cfg = ConfigLoader.load(config, System.getenv());
+            cfg = ConfigLoader.load(configFile(), System.getenv());
         } catch (ConfigException e) {
             throw new CliException(e.getMessage(), 2);
         }
-        AppConfig app = appOf(cfg, keyId);
-        SecretKeyConfig key = app.secretKeys().stream().filter(k -> k.id().equals(keyId)).findFirst().orElseThrow();
+        String id = keyId != null ? keyId : onlyKeyId(cfg);
+        AppConfig app = appOf(cfg, id);
+        SecretKeyConfig key = app.secretKeys().stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();
         long ttlSeconds = Durations.parse(ttl).toSeconds();
         if (ttlSeconds < 1 || ttlSeconds > TokenMinter.MAX_EXPIRES_IN_SEC) {
             // Same bound as POST /v1/tokens expiresInSec (protocol.md 7), named after the option.
@@ -94,6 +100,29 @@ final class TokenCommand implements Callable<Integer> {
         } catch (TokenRequestException e) {
             throw new CliException(e.code() + ": " + e.getMessage(), 2);
         }
+    }
+
+    private Path configFile() {
+        if (config != null) {
+            return config;
+        }
+        Path dev = ServeCommand.devConfigPath();
+        if (!Files.isRegularFile(dev)) {
+            throw new CliException("no --config given and no dev config at " + dev
+                    + " yet: run 'rms serve' once (it creates it), or pass --config FILE", 2);
+        }
+        return dev;
+    }
+
+    /** The id of the config's only secret key (the dev app has one), for a call without --key-id. */
+    private static String onlyKeyId(ServerConfig cfg) {
+        List<String> ids = new ArrayList<>();
+        cfg.apps().forEach(app -> app.secretKeys().forEach(k -> ids.add(k.id())));
+        if (ids.size() == 1) {
+            return ids.get(0);
+        }
+        throw new CliException("--key-id is needed: the config has " + ids.size() + " secret keys ("
+                + (ids.isEmpty() ? "none" : String.join(", ", ids)) + ")", 2);
     }
 
     /** The app holding secret key {@code id}. */

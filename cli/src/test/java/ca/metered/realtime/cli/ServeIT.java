@@ -59,6 +59,16 @@ class ServeIT {
     }
 
     @Test
+    void versionIsTheProjectVersionFromTheBuild() throws Exception {
+        String expected = System.getProperty("rms.projectVersion");
+        assertThat(expected).as("set by the cli pom").isNotBlank();
+        try (RmsProcess rms = RmsProcess.start(dir, Map.of(), "--version")) {
+            assertThat(rms.awaitExit()).isZero();
+            assertThat(rms.awaitLine(l -> !l.isBlank())).isEqualTo("rms " + expected);
+        }
+    }
+
+    @Test
     void sigtermRightAfterTheListeningLineStillExitsZero() throws Exception {
         try (RmsProcess rms = RmsProcess.start(dir, Map.of(), "serve", "--config", config().toString(), "--port", "0")) {
             rms.awaitLine(l -> l.startsWith("rms listening on ws://"));

@@ -213,6 +213,25 @@ class TokenCommandTest {
     }
 
     @Test
+    void withoutKeyIdTheConfigsOnlySecretKeySigns() throws Exception {
+        Files.writeString(config, YAML.substring(0, YAML.indexOf("      - id: sk_id_narrow")));
+        CliRun run = CliRun.of("token", "--config", config.toString(), "--sub", "alice");
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
+        Grant grant = verify(run.out().trim());
+        assertThat(grant.peerId()).isEqualTo("alice");
+        assertThat(grant.channels().allows("anything/at/all")).as("sk_id_demo's channels").isTrue();
+    }
+
+    @Test
+    void withoutKeyIdSeveralSecretKeysFailNamingThem() {
+        CliRun run = CliRun.of("token", "--config", config.toString(), "--sub", "alice");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.err()).startsWith("rms: --key-id is needed").contains("sk_id_demo, sk_id_narrow")
+                .doesNotContain("sk_secret_");
+    }
+
+    @Test
     void unknownKeyIdFails() {
         CliRun run = CliRun.of("token", "--config", config.toString(), "--key-id", "sk_id_nope", "--sub", "a");
         assertThat(run.exitCode()).isNotZero();

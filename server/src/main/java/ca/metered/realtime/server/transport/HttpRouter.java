@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    private static final RootPage ROOT = new RootPage(RootPage.buildVersion());
 
     private final WebSocketUpgrade upgrade;
     private final RestApi rest;
@@ -69,6 +70,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             boolean ok = ready.getAsBoolean();
             respond(ctx, req, HttpResponses.json(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                     Map.of("status", ok ? "ready" : "draining")));
+            return;
+        }
+        if ("/".equals(path)) {
+            respond(ctx, req, ROOT.respond(req));
             return;
         }
         if (demo.matches(path)) {
