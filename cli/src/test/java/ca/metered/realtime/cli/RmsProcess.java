@@ -66,6 +66,15 @@ final class RmsProcess implements AutoCloseable {
         return new RmsProcess(pb.start(), err);
     }
 
+    /** Runs {@code command} with exactly {@code env} as its environment (nothing inherited). */
+    static RmsProcess startIsolated(Path workDir, Map<String, String> env, List<String> command) throws IOException {
+        Path err = Files.createTempFile(workDir, "rms-stderr", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(err.toFile()).directory(workDir.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        return new RmsProcess(pb.start(), err);
+    }
+
     /** The first stdout line matching {@code p}, waiting up to {@link #WAIT}. */
     String awaitLine(Predicate<String> p) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
