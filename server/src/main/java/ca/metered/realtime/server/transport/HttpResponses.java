@@ -46,6 +46,14 @@ public final class HttpResponses {
         return json(status, body);
     }
 
+    /** 405 for a resource that only answers GET and HEAD, with the {@code Allow} header. */
+    static FullHttpResponse getOrHeadOnly() {
+        FullHttpResponse res = error(HttpResponseStatus.METHOD_NOT_ALLOWED, "invalid_request",
+                "only GET and HEAD are allowed here");
+        res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+        return res;
+    }
+
     public static ObjectMapper mapper() {
         return JSON;
     }

@@ -53,10 +53,7 @@ final class RootPage {
         HttpMethod method = req.method();
         boolean head = HttpMethod.HEAD.equals(method);
         if (!head && !HttpMethod.GET.equals(method)) {
-            FullHttpResponse res = HttpResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "invalid_request",
-                    "only GET and HEAD are allowed here");
-            res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            return res;
+            return HttpResponses.getOrHeadOnly();
         }
         String accept = req.headers().get(HttpHeaderNames.ACCEPT, "");
         FullHttpResponse res;

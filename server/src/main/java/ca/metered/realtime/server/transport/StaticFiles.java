@@ -66,10 +66,7 @@ final class StaticFiles {
     FullHttpResponse respond(HttpMethod method, String rawPath) {
         boolean head = HttpMethod.HEAD.equals(method);
         if (!head && !HttpMethod.GET.equals(method)) {
-            FullHttpResponse res = HttpResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "invalid_request",
-                    "only GET and HEAD are allowed here");
-            res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            return res;
+            return HttpResponses.getOrHeadOnly();
         }
         if (rawPath.equals(urlPrefix)) {
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
