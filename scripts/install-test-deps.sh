@@ -6,7 +6,9 @@ need_apt=()
 command -v mvn >/dev/null || need_apt+=(maven)
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
-command -v openssl >/dev/null || need_apt+=(openssl)   # TlsIT makes a self-signed certificate
+command -v openssl >/dev/null || need_apt+=(openssl)   # TlsIT and ReleaseIT make self-signed certificates
+# ReleaseIT builds the release tarball: jlink, jdeps and the JDK's jmods (all in the headless JDK).
+command -v jlink >/dev/null || need_apt+=(openjdk-17-jdk-headless)
 command -v redis-server >/dev/null || need_apt+=(redis-server)   # cluster ITs start their own on a free port
 command -v redis-benchmark >/dev/null || need_apt+=(redis-tools)  # docs/clustering.md baseline
 
