@@ -8,7 +8,6 @@ import ca.metered.realtime.server.config.DevConfig;
 import ca.metered.realtime.server.config.PublishableKeyConfig;
 import ca.metered.realtime.server.config.SecretKeyConfig;
 import ca.metered.realtime.server.config.ServerConfig;
-import ca.metered.realtime.server.config.ServerSettings;
 import ca.metered.realtime.server.transport.RmsServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -89,10 +88,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private static ServerConfig withPort(ServerConfig cfg, int port) {
-        ServerSettings s = cfg.server();
-        return new ServerConfig(new ServerSettings(s.host(), port, s.tls(), s.trustedProxies(), s.connectRatePerIp(),
-                s.connectRateWindow(), s.pingInterval(), s.pingTimeout(), s.shutdownGrace(), s.outboundBufferBytes(),
-                s.eventLoopThreads()), cfg.apps(), cfg.cluster());
+        return new ServerConfig(cfg.server().withPort(port), cfg.apps(), cfg.cluster());
     }
 
     private static void printDevBanner(PrintStream out, AppConfig app, String url, Path file) {

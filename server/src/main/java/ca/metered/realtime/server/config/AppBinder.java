@@ -2,6 +2,7 @@ package ca.metered.realtime.server.config;
 
 import ca.metered.realtime.protocol.Action;
 import ca.metered.realtime.protocol.ChannelPattern;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -133,8 +134,13 @@ final class AppBinder {
         int concurrent = limits.field("maxConcurrentConnections").intValue(1, Integer.MAX_VALUE,
                 Limits.DEFAULT_MAX_CONCURRENT_CONNECTIONS);
         long quota = limits.field("maxMessagesPerPeriod").longValue(0, Long.MAX_VALUE, 0);
+        ConfigNode lifetimeNode = limits.field("maxTokenLifetime");
+        Duration lifetime = lifetimeNode.duration(Limits.DEFAULT_MAX_TOKEN_LIFETIME);
+        if (lifetime.compareTo(Limits.MIN_TOKEN_LIFETIME) < 0) {
+            throw lifetimeNode.error("must be at least 1m");
+        }
         limits.rejectUnknownFields();
-        return new Limits(size, channels, rate, burst, concurrent, quota);
+        return new Limits(size, channels, rate, burst, concurrent, quota, lifetime);
     }
 
     private static List<ChannelPattern> patterns(ConfigNode list) throws ConfigException {

@@ -1,5 +1,8 @@
 package ca.metered.realtime.server.config;
 
+import java.time.Duration;
+import java.util.Objects;
+
 /**
  * Per-app limits (protocol.md 5). Every field has a default matching the hosted service.
  *
@@ -11,6 +14,9 @@ package ca.metered.realtime.server.config;
  * @param messageBurst token-bucket capacity per connection, ≥ 1; default 200
  * @param maxConcurrentConnections connections per app, over it close 4010; default 10000
  * @param maxMessagesPerPeriod publish + send per period per app, 0 for unlimited; default 0
+ * @param maxTokenLifetime the longest lifetime a JWT may claim: a token whose {@code exp} is
+ *     further than this from now, or from its own {@code iat}, is refused with 4001 instead of
+ *     being honoured (docs/security.md); default 24 h, the longest {@code POST /v1/tokens} mints
  */
 public record Limits(
         int maxMessageSize,
@@ -18,7 +24,8 @@ public record Limits(
         int messageRate,
         int messageBurst,
         int maxConcurrentConnections,
-        long maxMessagesPerPeriod) {
+        long maxMessagesPerPeriod,
+        Duration maxTokenLifetime) {
 
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 65536;
     public static final int MIN_MESSAGE_SIZE = 1024;
@@ -27,6 +34,12 @@ public record Limits(
     public static final int DEFAULT_MESSAGE_RATE = 100;
     public static final int DEFAULT_MESSAGE_BURST = 200;
     public static final int DEFAULT_MAX_CONCURRENT_CONNECTIONS = 10000;
+    public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(24);
+    public static final Duration MIN_TOKEN_LIFETIME = Duration.ofMinutes(1);
+
+    public Limits {
+        Objects.requireNonNull(maxTokenLifetime, "maxTokenLifetime");
+    }
 
     /** Whether a message quota applies at all. */
     public boolean hasMessageQuota() {
@@ -36,6 +49,7 @@ public record Limits(
     /** Every limit at its default. */
     public static Limits defaults() {
         return new Limits(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_CHANNELS_PER_CONNECTION,
-                DEFAULT_MESSAGE_RATE, DEFAULT_MESSAGE_BURST, DEFAULT_MAX_CONCURRENT_CONNECTIONS, 0);
+                DEFAULT_MESSAGE_RATE, DEFAULT_MESSAGE_BURST, DEFAULT_MAX_CONCURRENT_CONNECTIONS, 0,
+                DEFAULT_MAX_TOKEN_LIFETIME);
     }
 }

@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param outboundBufferBytes per-connection outbound cap; over it the connection is closed
  *     1008 {@code slow consumer}; default 1 MiB
  * @param eventLoopThreads Netty worker threads, 0 for Netty's default
+ * @param connections bounds on connections that have not upgraded (timeouts, caps, descriptor
+ *     reserve)
  */
 public record ServerSettings(
         String host,
@@ -35,7 +37,8 @@ public record ServerSettings(
         Duration pingTimeout,
         Duration shutdownGrace,
         int outboundBufferBytes,
-        int eventLoopThreads) {
+        int eventLoopThreads,
+        ConnectionLimits connections) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -55,6 +58,7 @@ public record ServerSettings(
         Objects.requireNonNull(pingInterval, "pingInterval");
         Objects.requireNonNull(pingTimeout, "pingTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(connections, "connections");
     }
 
     /** Every setting at its default. Handy for tests and embedding. */
@@ -62,6 +66,12 @@ public record ServerSettings(
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, Optional.empty(),
                 DEFAULT_TRUSTED_PROXIES, DEFAULT_CONNECT_RATE_PER_IP, DEFAULT_CONNECT_RATE_WINDOW,
                 DEFAULT_PING_INTERVAL, DEFAULT_PING_TIMEOUT, DEFAULT_SHUTDOWN_GRACE,
-                DEFAULT_OUTBOUND_BUFFER_BYTES, 0);
+                DEFAULT_OUTBOUND_BUFFER_BYTES, 0, ConnectionLimits.defaults());
+    }
+
+    /** The same settings listening on {@code newPort}. */
+    public ServerSettings withPort(int newPort) {
+        return new ServerSettings(host, newPort, tls, trustedProxies, connectRatePerIp, connectRateWindow,
+                pingInterval, pingTimeout, shutdownGrace, outboundBufferBytes, eventLoopThreads, connections);
     }
 }

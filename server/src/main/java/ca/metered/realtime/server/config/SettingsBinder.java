@@ -42,9 +42,20 @@ final class SettingsBinder {
         int outbound = server.field("outboundBufferBytes").intValue(Limits.MIN_MESSAGE_SIZE,
                 Integer.MAX_VALUE, ServerSettings.DEFAULT_OUTBOUND_BUFFER_BYTES);
         int threads = server.field("eventLoopThreads").intValue(0, 1024, 0);
+        ConnectionLimits connections = connections(server.field("connections"));
         server.rejectUnknownFields();
         return new ServerSettings(host, port, tls, proxies, perIp, window, interval, timeout,
-                grace, outbound, threads);
+                grace, outbound, threads, connections);
+    }
+
+    private static ConnectionLimits connections(ConfigNode node) throws ConfigException {
+        Duration requestTimeout = positive(node.field("requestTimeout"), ConnectionLimits.DEFAULT_REQUEST_TIMEOUT);
+        int maxPending = node.field("maxPending").intValue(0, Integer.MAX_VALUE, 0);
+        int perIp = node.field("maxPendingPerIp").intValue(1, Integer.MAX_VALUE,
+                ConnectionLimits.DEFAULT_MAX_PENDING_PER_IP);
+        int reserve = node.field("fdReserve").intValue(0, Integer.MAX_VALUE, ConnectionLimits.DEFAULT_FD_RESERVE);
+        node.rejectUnknownFields();
+        return new ConnectionLimits(requestTimeout, maxPending, perIp, reserve);
     }
 
     private static Duration positive(ConfigNode node, Duration defaultValue) throws ConfigException {

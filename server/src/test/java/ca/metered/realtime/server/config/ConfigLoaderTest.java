@@ -83,7 +83,7 @@ class ConfigLoaderTest {
         assertThat(sk.secret()).isEqualTo("sk_secret_demo_change_me");
         assertThat(sk.channels()).containsExactly(ChannelPattern.compile("**"));
         assertThat(sk.actions()).containsExactlyInAnyOrder(Action.values());
-        assertThat(demo.limits()).isEqualTo(new Limits(65536, 100, 100, 200, 10000, 0));
+        assertThat(demo.limits()).isEqualTo(new Limits(65536, 100, 100, 200, 10000, 0, java.time.Duration.ofHours(24)));
         assertThat(demo.limits().hasMessageQuota()).isFalse();
         assertThat(config.app("nope")).isEmpty();
     }
