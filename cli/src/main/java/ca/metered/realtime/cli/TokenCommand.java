@@ -94,7 +94,7 @@ final class TokenCommand implements Callable<Integer> {
         TokenRequest request = new TokenRequest(sub, channels, permissions, ttlSeconds, claim,
                 json("--peer-metadata", peerMetadata));
         try {
-            MintedToken token = new TokenMinter(clock).mint(key, request);
+            MintedToken token = new TokenMinter(clock).mint(key, request, app.limits().maxTokenLifetime());
             System.out.println(token.token());
             return 0;
         } catch (TokenRequestException e) {

@@ -52,6 +52,9 @@ final class JwtVerifier {
     }
 
     AuthOutcome verify(String token) {
+        if (!CanonicalBase64Url.isCanonicalJws(token)) {
+            return invalid("token encoding is not canonical base64url");
+        }
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);
@@ -102,8 +105,12 @@ final class JwtVerifier {
             return invalid("missing exp");
         }
         long now = clock.millis();
-        if (now >= epochMillis(exp) - EXPIRY_MARGIN_MILLIS) {
+        long expMillis = epochMillis(exp);
+        if (now >= expMillis - EXPIRY_MARGIN_MILLIS) {
             return new AuthOutcome.Rejected(CloseCode.TOKEN_EXPIRED.code(), "token expired");
+        }
+        if (claimsTooLong(expMillis, claims.get("iat"), now, signingKey.app().limits().maxTokenLifetime().toMillis())) {
+            return invalid("token lifetime exceeds the maximum");
         }
         if (inFuture(claims.get("nbf"), now)) {
             return invalid("token not yet valid");
@@ -145,6 +152,19 @@ final class JwtVerifier {
         }
         return new AuthOutcome.Granted(new Grant(signingKey.app(), sub.textValue(), scope, actions,
                 peerMetadata, metadata, epochSeconds(exp)));
+    }
+
+    /**
+     * Whether the token claims a lifetime over {@code maxMillis}: {@code exp} further than that
+     * from now (skew allowed), or from its own {@code iat}. Refused rather than clamped, so an
+     * absurd {@code exp} such as 1e300 never reaches {@code welcome.expiresAt}.
+     */
+    private static boolean claimsTooLong(long expMillis, JsonNode iat, long now, long maxMillis) {
+        if (expMillis > now + maxMillis + SKEW_MILLIS) {
+            return true;
+        }
+        // exp - maxMillis cannot overflow here: exp is within maxMillis + skew of now
+        return iat != null && iat.isNumber() && expMillis - maxMillis > epochMillis(iat);
     }
 
     private static boolean inFuture(JsonNode numericDate, long now) {

@@ -15,6 +15,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -49,14 +50,25 @@ public final class TokenMinter {
      *     or actions
      */
     public MintedToken mint(SecretKeyConfig key, TokenRequest request) {
+        return mint(key, request, Duration.ofSeconds(MAX_EXPIRES_IN_SEC));
+    }
+
+    /**
+     * Like {@link #mint(SecretKeyConfig, TokenRequest)} for an app whose {@code maxTokenLifetime}
+     * is {@code maxLifetime}: {@code expiresInSec} is also capped by it, so the server never mints
+     * a token it would refuse at connect.
+     */
+    public MintedToken mint(SecretKeyConfig key, TokenRequest request, Duration maxLifetime) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(request, "request");
         if (!PeerIds.isValid(request.peerId())) {
             throw invalid("peerId is required and must be 1-128 printable ASCII characters");
         }
-        long expiresIn = request.expiresInSec() == null ? DEFAULT_EXPIRES_IN_SEC : request.expiresInSec();
-        if (expiresIn < 1 || expiresIn > MAX_EXPIRES_IN_SEC) {
-            throw invalid("expiresInSec must be between 1 and " + MAX_EXPIRES_IN_SEC);
+        long maxExpiresIn = Math.min(MAX_EXPIRES_IN_SEC, maxLifetime.toSeconds());
+        long expiresIn = request.expiresInSec() == null ? Math.min(DEFAULT_EXPIRES_IN_SEC, maxExpiresIn)
+                : request.expiresInSec();
+        if (expiresIn < 1 || expiresIn > maxExpiresIn) {
+            throw invalid("expiresInSec must be between 1 and " + maxExpiresIn);
         }
         long iat = clock.instant().getEpochSecond();
         long exp = iat + expiresIn;

@@ -228,4 +228,59 @@ class AuthenticatorTest {
         assertThat(grant.channels().allows("public/lobby")).isTrue();
         assertThat(grant.channels().allows("private/lobby")).isFalse();
     }
+
+    @Test
+    void anExpBeyondTheMaximumLifetimeGets4001InsteadOfBeingClamped() throws Exception {
+        for (String exp : new String[] {"1e300", "9223372036854775807", "99999999999999999999", String.valueOf(NOW + 86_400 + 31)}) {
+            AuthOutcome outcome = token("sk_id_demo", "{\"sub\":\"a\",\"exp\":" + exp + "}", DEMO_SECRET);
+            assertThat(outcome).as("exp %s", exp).isEqualTo(new AuthOutcome.Rejected(4001, "token lifetime exceeds the maximum"));
+        }
+        // 24 h from now, within the 30 s skew
+        granted(token("sk_id_demo", "{\"sub\":\"a\",\"exp\":" + (NOW + 86_400 + 29) + "}", DEMO_SECRET));
+    }
+
+    @Test
+    void theLifetimeIsAlsoCountedFromIat() throws Exception {
+        rejected(token("sk_id_demo", "{\"sub\":\"a\",\"iat\":" + (NOW - 3600) + ",\"exp\":" + (NOW + 86_400) + "}",
+                DEMO_SECRET), 4001);
+        rejected(token("sk_id_demo", "{\"sub\":\"a\",\"iat\":-1e300,\"exp\":" + (NOW + 60) + "}", DEMO_SECRET), 4001);
+        granted(token("sk_id_demo", "{\"sub\":\"a\",\"iat\":" + (NOW - 3600) + ",\"exp\":" + (NOW + 82_800) + "}",
+                DEMO_SECRET));
+    }
+
+    @Test
+    void theMaximumLifetimeIsPerApp() throws Exception {
+        var config = AuthFixtures.parse("""
+                apps:
+                  - id: short
+                    secretKeys:
+                      - id: sk_id_short
+                        secret: sk_secret_short_0123456789
+                    limits:
+                      maxTokenLifetime: 15m
+                """);
+        Authenticator shortLived = new Authenticator(config, CLOCK);
+        String ok = hs256(header("sk_id_short"), "{\"sub\":\"a\",\"exp\":" + (NOW + 900) + "}", "sk_secret_short_0123456789");
+        String tooLong = hs256(header("sk_id_short"), "{\"sub\":\"a\",\"exp\":" + (NOW + 1000) + "}",
+                "sk_secret_short_0123456789");
+        granted(shortLived.authenticate(null, ok, null));
+        rejected(shortLived.authenticate(null, tooLong, null), 4001);
+    }
+
+    @Test
+    void nonCanonicalBase64UrlInAnySegmentGets4001() throws Exception {
+        String jwt = hs256(header("sk_id_demo"), claims(""), DEMO_SECRET);
+        granted(auth.authenticate(null, jwt, null));
+        String[] parts = jwt.split("\\.");
+        for (int i = 0; i < 3; i++) {
+            if (parts[i].length() % 4 == 0) {
+                continue;
+            }
+            String[] copy = parts.clone();
+            copy[i] = CanonicalBase64UrlTest.withSpareBitsSet(parts[i]);
+            String tampered = String.join(".", copy);
+            assertThat(auth.authenticate(null, tampered, null)).as("segment %d", i)
+                    .isEqualTo(new AuthOutcome.Rejected(4001, "token encoding is not canonical base64url"));
+        }
+    }
 }

@@ -124,4 +124,16 @@ class TokenMinterTest {
                 86_400L, null, null));
         assertThat(ok.expiresAtEpochSeconds()).isEqualTo(NOW + 86_400);
     }
+
+    @Test
+    void anAppsShorterMaximumLifetimeCapsExpiresInSec() throws Exception {
+        java.time.Duration quarterHour = java.time.Duration.ofMinutes(15);
+        failsWith(TokenRequestException.INVALID_REQUEST,
+                () -> minter.mint(demo, new TokenRequest("a", null, null, 901L, null, null), quarterHour));
+        MintedToken capped = minter.mint(demo, TokenRequest.forPeer("a"), quarterHour);
+        assertThat(part(capped.token(), 1).path("exp").asLong()).isEqualTo(AuthFixtures.NOW + 900);
+        // a longer one never lifts the protocol's 24 h
+        failsWith(TokenRequestException.INVALID_REQUEST, () -> minter.mint(demo,
+                new TokenRequest("a", null, null, 86_401L, null, null), java.time.Duration.ofDays(7)));
+    }
 }

@@ -44,6 +44,18 @@ final class Jwts {
         }
     }
 
+    /** HS256 over an already encoded {@code header.payload}, for tests that tamper with the encoding. */
+    static String signRaw(String signingInput, String secret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] sig = mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String unsigned(String headerJson, String claimsJson) {
         return b64(headerJson) + "." + b64(claimsJson) + ".";
     }
