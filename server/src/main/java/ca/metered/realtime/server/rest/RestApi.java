@@ -130,7 +130,7 @@ public final class RestApi {
                 expiresInSec,
                 metadata,
                 optionalObject(body, "peerMetadata"));
-        MintedToken minted = node.tokenMinter().mint(auth.key(), request);
+        MintedToken minted = node.tokenMinter().mint(auth.key(), request, auth.app().limits().maxTokenLifetime());
         ObjectNode out = json.createObjectNode();
         out.put("token", minted.token());
         out.put("expiresAt", minted.expiresAtEpochSeconds());
@@ -323,11 +323,11 @@ public final class RestApi {
     }
 
     private static String decodeSegment(String raw) {
-        try {
-            return QueryStringDecoder.decodeComponent(raw.replace("+", "%2B"));
-        } catch (IllegalArgumentException e) {
-            throw RestError.invalid("bad percent-encoding in path");
+        String decoded = PathSegment.decode(raw);
+        if (decoded == null) {
+            throw RestError.invalid("bad percent-encoding in path (escapes must be UTF-8)");
         }
+        return decoded;
     }
 
     private static String requiredString(JsonNode body, String field) {
