@@ -14,12 +14,16 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 final class BodyLimit extends HttpObjectAggregator {
     static final int MAX_BODY = 32 * 1024;
 
-    BodyLimit() {
+    private final ClientErrors errors;
+
+    BodyLimit(ClientErrors errors) {
         super(MAX_BODY);
+        this.errors = errors;
     }
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
+        errors.record(ctx.channel(), ClientErrors.Kind.MALFORMED_REQUEST, "request body over " + MAX_BODY + " bytes");
         ctx.writeAndFlush(HttpResponses.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "invalid_request",
                 "request body exceeds " + MAX_BODY + " bytes")).addListener(ChannelFutureListener.CLOSE);
     }

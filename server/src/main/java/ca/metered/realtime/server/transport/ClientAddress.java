@@ -46,6 +46,11 @@ public final class ClientAddress {
         return hops[hops.length - 1].trim();
     }
 
+    /** Whether {@code peer} is a trusted proxy: its connections are many clients' (protocol.md 5). */
+    public boolean isTrustedProxy(InetSocketAddress peer) {
+        return isTrusted(peer);
+    }
+
     private boolean isTrusted(InetSocketAddress peer) {
         for (IpSubnetFilterRule rule : trusted) {
             if (rule.matches(peer)) {

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.io.IOException;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -33,17 +32,22 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final RestApi rest;
     private final BooleanSupplier ready;
     private final StaticFiles demo;
+    private final ClientErrors errors;
 
-    HttpRouter(WebSocketUpgrade upgrade, RestApi rest, BooleanSupplier ready, StaticFiles demo) {
+    HttpRouter(WebSocketUpgrade upgrade, RestApi rest, BooleanSupplier ready, StaticFiles demo, ClientErrors errors) {
         this.upgrade = upgrade;
         this.rest = rest;
         this.ready = ready;
         this.demo = demo;
+        this.errors = errors;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (!req.decoderResult().isSuccess()) {
+            Throwable cause = req.decoderResult().cause();
+            errors.record(ctx.channel(), ClientErrors.Kind.MALFORMED_REQUEST,
+                    cause.getClass().getSimpleName() + ": " + cause.getMessage());
             respond(ctx, req, HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "invalid_request", "malformed HTTP request"));
             return;
         }
@@ -106,21 +110,16 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 && req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     }
 
-    /** Writes a response, honouring keep-alive. Safe from any thread. */
+    /**
+     * Writes a response, honouring keep-alive (an error response also closes: {@link
+     * PendingConnection}). Safe from any thread.
+     */
     static void respond(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {
-        boolean keepAlive = HttpUtil.isKeepAlive(req) && res.status().code() < 500;
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
         HttpUtil.setKeepAlive(res, keepAlive);
         var f = ctx.writeAndFlush(res);
         if (!keepAlive) {
             f.addListener(ChannelFutureListener.CLOSE);
         }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof IOException)) {
-            log.warn("HTTP handler error", cause);
-        }
-        ctx.close();
     }
 }

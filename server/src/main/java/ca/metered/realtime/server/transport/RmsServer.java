@@ -2,6 +2,7 @@ package ca.metered.realtime.server.transport;
 
 import ca.metered.realtime.protocol.CloseCode;
 import ca.metered.realtime.server.Node;
+import ca.metered.realtime.server.config.ConnectionLimits;
 import ca.metered.realtime.server.config.ServerSettings;
 import ca.metered.realtime.server.config.TlsSettings;
 import ca.metered.realtime.server.rest.RestApi;
@@ -29,6 +30,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -60,6 +62,8 @@ public final class RmsServer implements AutoCloseable {
     private final Class<? extends ServerChannel> channelType;
     private volatile boolean ready;
     private volatile boolean stopped;
+    private final ClientErrors clientErrors = new ClientErrors();
+    private ScheduledFuture<?> summaries;
     private Channel serverChannel;
     private String url;
 
@@ -82,23 +86,41 @@ public final class RmsServer implements AutoCloseable {
         ClientAddress clientAddress = new ClientAddress(settings.trustedProxies());
         ConnectRateLimiter limiter = new ConnectRateLimiter(settings.connectRatePerIp(),
                 settings.connectRateWindow().toNanos(), node::nanoTime);
-        WebSocketUpgrade upgrade = new WebSocketUpgrade(node, limiter, clientAddress, ssl != null);
+        ConnectionLimits limits = settings.connections();
+        long fdLimit = ConnectionBudget.processFdLimit();
+        ConnectionBudget budget;
+        try {
+            budget = ConnectionBudget.of(limits, fdLimit, clientAddress::isTrustedProxy, clientErrors);
+        } catch (IllegalArgumentException e) {
+            shutdownGroups();
+            throw new ServerStartException(e.getMessage());
+        }
+        long requestTimeout = limits.requestTimeout().toNanos();
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(node, limiter, clientAddress, ssl != null, clientErrors);
         RestApi rest = new RestApi(node);
         StaticFiles demo = new StaticFiles("/demo", "demo", RmsServer.class.getClassLoader());
+        ClientErrorSink sink = new ClientErrorSink(clientErrors);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .handler(new AcceptErrors(System::nanoTime))
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        PendingConnection pending = new PendingConnection(ch, budget, requestTimeout, clientErrors);
+                        if (!budget.admit(pending)) {
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> budget.closed(ch));
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }
-                        ch.pipeline().addLast(new HttpServerCodec(HTTP_DECODER), new BodyLimit(),
-                                new HttpRouter(upgrade, rest, () -> ready, demo));
+                        ch.pipeline().addLast(new HttpServerCodec(HTTP_DECODER), pending, new BodyLimit(clientErrors),
+                                new HttpRouter(upgrade, rest, () -> ready, demo, clientErrors), sink);
                     }
                 });
         try {
@@ -118,6 +140,11 @@ public final class RmsServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         url = (ssl != null ? "wss://" : "ws://") + host + ":" + bound.getPort();
+        summaries = boss.next().scheduleAtFixedRate(clientErrors::flushSummary, 1, 1, TimeUnit.MINUTES);
+        log.info("accepting up to {} connections ({}), at most {} not yet upgraded, {} per address",
+                budget.maxOpen() == Integer.MAX_VALUE ? "unlimited" : budget.maxOpen(),
+                fdLimit > 0 ? "open files limit " + fdLimit + " - reserve " + limits.fdReserve() : "open files limit unknown",
+                budget.maxPending(), budget.maxPendingPerIp());
         ready = true;
         return this;
     }
@@ -172,6 +199,10 @@ public final class RmsServer implements AutoCloseable {
             s.close(CloseCode.GOING_AWAY.code(), "server shutting down");
         }
         awaitDrained(settings.shutdownGrace());
+        if (summaries != null) {
+            summaries.cancel(false);
+            clientErrors.flushSummary();
+        }
         shutdownGroups();
         node.close();
         log.info("stopped ({} connections closed)", sessions.size());

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +26,11 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
 
     private final Session session;
+    private final ClientErrors errors;
 
-    WebSocketFrameHandler(Session session) {
+    WebSocketFrameHandler(Session session, ClientErrors errors) {
         this.session = session;
+        this.errors = errors;
     }
 
     @Override
@@ -45,10 +46,14 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             session.touched();
         } else if (frame instanceof CloseWebSocketFrame close) {
             session.touched();
-            // Echo the client's close (RFC 6455 5.5.1) unless we already sent ours.
+            // Echo a valid close, answer an invalid one with 1002/1007 (RFC 6455 5.5.1, 7.4),
+            // unless we already sent ours.
+            CloseFrames.Reply reply = CloseFrames.replyTo(close);
+            if (reply.violation()) {
+                errors.record(ctx.channel(), ClientErrors.Kind.PROTOCOL_VIOLATION, reply.reason());
+            }
             if (!session.isClosing()) {
-                int status = close.statusCode() < 0 ? CloseCode.NORMAL.code() : close.statusCode();
-                ctx.writeAndFlush(new CloseWebSocketFrame(status, "")).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(reply.frame()).addListener(ChannelFutureListener.CLOSE);
             } else {
                 ctx.close();
             }
@@ -64,11 +69,12 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
+            errors.recordIfClientError(ctx.channel(), cause);
             session.close(CloseCode.MESSAGE_TOO_BIG.code(), "message too big");
         } else if (cause instanceof CorruptedWebSocketFrameException) {
             // The decoder has already sent the close frame with the right status.
-            log.debug("protocol violation on {}: {}", session, cause.getMessage());
-        } else if (cause instanceof IOException) {
+            errors.recordIfClientError(ctx.channel(), cause);
+        } else if (errors.recordIfClientError(ctx.channel(), cause)) {
             ctx.close(); // connection reset and friends: nothing to tell the peer
         } else {
             log.warn("unexpected error on {}", session, cause);

@@ -9,22 +9,20 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code GET /v1} upgrade, in the order of protocol.md 1: per-address connect rate (HTTP
- * 429, no WebSocket), origin (HTTP 401 {@code origin_not_allowed}), then the upgrade, then
+ * 429, no WebSocket), the RFC 6455 form of the request (HTTP 400/426, {@link
+ * UpgradeRequestCheck}), origin (HTTP 401 {@code origin_not_allowed}), then the upgrade, then
  * auth and plan failures as a 4xxx close before any {@code welcome}.
  *
  * <p>Stateless apart from the node; thread-safe.
@@ -38,12 +36,15 @@ final class WebSocketUpgrade {
     private final ConnectRateLimiter rateLimiter;
     private final ClientAddress clientAddress;
     private final boolean tls;
+    private final ClientErrors errors;
 
-    WebSocketUpgrade(Node node, ConnectRateLimiter rateLimiter, ClientAddress clientAddress, boolean tls) {
+    WebSocketUpgrade(Node node, ConnectRateLimiter rateLimiter, ClientAddress clientAddress, boolean tls,
+            ClientErrors errors) {
         this.node = node;
         this.rateLimiter = rateLimiter;
         this.clientAddress = clientAddress;
         this.tls = tls;
+        this.errors = errors;
     }
 
     void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -55,10 +56,17 @@ final class WebSocketUpgrade {
                     "too many connection attempts from this address; retry later"));
             return;
         }
-        Map<String, List<String>> params = new QueryStringDecoder(req.uri()).parameters();
-        String key = single(params.get("key"));
-        String token = single(params.get("token"));
-        AuthOutcome outcome = node.authenticator().authenticate(key, token, req.headers().get(HttpHeaderNames.ORIGIN));
+        FullHttpResponse refusal = UpgradeRequestCheck.refusal(req);
+        if (refusal != null) {
+            errors.record(channel, ClientErrors.Kind.BAD_UPGRADE, refusal.status().toString());
+            HttpRouter.respond(ctx, req, refusal);
+            return;
+        }
+        CredentialParams credentials = CredentialParams.of(req.uri());
+        AuthOutcome outcome = credentials.problem() != null
+                ? new AuthOutcome.Rejected(CloseCode.INVALID_TOKEN.code(), credentials.problem())
+                : node.authenticator().authenticate(credentials.key(), credentials.token(),
+                        req.headers().get(HttpHeaderNames.ORIGIN));
         if (outcome instanceof AuthOutcome.OriginRejected) {
             HttpRouter.respond(ctx, req, HttpResponses.error(HttpResponseStatus.UNAUTHORIZED, "origin_not_allowed",
                     "the Origin is not in the key's allowedOrigins"));
@@ -71,20 +79,16 @@ final class WebSocketUpgrade {
                 .allowExtensions(false)
                 .build();
         String scheme = tls ? "wss" : "ws";
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + "/v1", null, decoderConfig)
-                .newHandshaker(req);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
-            return;
-        }
+        WebSocketServerHandshaker handshaker = new Rfc6455Handshaker(
+                scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + "/v1", decoderConfig);
         ChannelPipeline pipeline = ctx.pipeline();
         Session session = null;
         if (outcome instanceof AuthOutcome.Granted g) {
             session = new Session(node, channel, g.grant(), node.nextConnectionId());
-            pipeline.addLast(new Utf8FrameValidator());
-            pipeline.addLast(new WebSocketFrameAggregator(maxMessageSize + ENVELOPE_HEADROOM));
-            pipeline.addLast(new WebSocketFrameHandler(session));
+            // in this handler's place, ahead of the pipeline's ClientErrorSink
+            pipeline.addBefore(ctx.name(), null, new Utf8FrameValidator());
+            pipeline.addBefore(ctx.name(), null, new WebSocketFrameAggregator(maxMessageSize + ENVELOPE_HEADROOM));
+            pipeline.addBefore(ctx.name(), null, new WebSocketFrameHandler(session, errors));
         }
         pipeline.remove(ctx.handler());
         Session opened = session;
@@ -123,9 +127,5 @@ final class WebSocketUpgrade {
 
     private static void closeBeforeWelcome(Channel channel, int code, String reason) {
         channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private static String single(List<String> values) {
-        return values == null || values.isEmpty() ? null : values.get(0);
     }
 }

@@ -1,0 +1,35 @@
+package ca.metered.realtime.server.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+
+/**
+ * Netty's version 13 handshaker, with one change in the frame decoder it installs: close
+ * frames are not checked there. Netty's check, once it has seen a close frame, fails the
+ * connection with no close frame at all and lets codes of 5000 and above through; the close
+ * frame is checked instead by {@link CloseFrames} in the frame handler, which answers 1002 or
+ * 1007 as RFC 6455 7.4 asks. Everything else (masking, lengths, opcodes, fragmentation) stays
+ * Netty's.
+ *
+ * <p>Immutable once built; one per upgrade.
+ */
+final class Rfc6455Handshaker extends WebSocketServerHandshaker13 {
+
+    Rfc6455Handshaker(String webSocketUrl, WebSocketDecoderConfig decoderConfig) {
+        super(webSocketUrl, null, decoderConfig);
+    }
+
+    @Override
+    protected WebSocketFrameDecoder newWebsocketDecoder() {
+        return new WebSocket13FrameDecoder(decoderConfig()) {
+            @Override
+            protected void checkCloseFrameBody(ChannelHandlerContext ctx, ByteBuf buffer) {
+                // checked by CloseFrames, after decoding
+            }
+        };
+    }
+}
