@@ -55,7 +55,16 @@ final class RmsProcess implements AutoCloseable {
     }
 
     static RmsProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return startWrapped(workDir, env, List.of(), args);
+    }
+
+    /**
+     * Like {@link #start} with {@code wrapper} in front of the java command, e.g.
+     * {@code prlimit --nofile=1024:1024 --} to run the server under a low descriptor limit.
+     */
+    static RmsProcess startWrapped(Path workDir, Map<String, String> env, List<String> wrapper, String... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-jar");
         cmd.add(jar().toString());
