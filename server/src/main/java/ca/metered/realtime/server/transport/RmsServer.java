@@ -64,6 +64,7 @@ public final class RmsServer implements AutoCloseable {
     private volatile boolean stopped;
     private final ClientErrors clientErrors = new ClientErrors();
     private ScheduledFuture<?> summaries;
+    private volatile ConnectionBudget budget;
     private Channel serverChannel;
     private String url;
 
@@ -88,9 +89,9 @@ public final class RmsServer implements AutoCloseable {
                 settings.connectRateWindow().toNanos(), node::nanoTime);
         ConnectionLimits limits = settings.connections();
         long fdLimit = ConnectionBudget.processFdLimit();
-        ConnectionBudget budget;
+        ConnectionBudget connections;
         try {
-            budget = ConnectionBudget.of(limits, fdLimit, clientAddress::isTrustedProxy, clientErrors);
+            connections = ConnectionBudget.of(limits, fdLimit, clientAddress::isTrustedProxy, clientErrors);
         } catch (IllegalArgumentException e) {
             shutdownGroups();
             throw new ServerStartException(e.getMessage());
@@ -110,12 +111,12 @@ public final class RmsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        PendingConnection pending = new PendingConnection(ch, budget, requestTimeout, clientErrors);
-                        if (!budget.admit(pending)) {
+                        PendingConnection pending = new PendingConnection(ch, connections, requestTimeout, clientErrors);
+                        if (!connections.admit(pending)) {
                             ch.close();
                             return;
                         }
-                        ch.closeFuture().addListener(f -> budget.closed(ch));
+                        ch.closeFuture().addListener(f -> connections.closed(ch));
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }
@@ -142,9 +143,10 @@ public final class RmsServer implements AutoCloseable {
         url = (ssl != null ? "wss://" : "ws://") + host + ":" + bound.getPort();
         summaries = boss.next().scheduleAtFixedRate(clientErrors::flushSummary, 1, 1, TimeUnit.MINUTES);
         log.info("accepting up to {} connections ({}), at most {} not yet upgraded, {} per address",
-                budget.maxOpen() == Integer.MAX_VALUE ? "unlimited" : budget.maxOpen(),
+                connections.maxOpen() == Integer.MAX_VALUE ? "unlimited" : connections.maxOpen(),
                 fdLimit > 0 ? "open files limit " + fdLimit + " - reserve " + limits.fdReserve() : "open files limit unknown",
-                budget.maxPending(), budget.maxPendingPerIp());
+                connections.maxPending(), connections.maxPendingPerIp());
+        budget = connections;
         ready = true;
         return this;
     }
@@ -161,6 +163,12 @@ public final class RmsServer implements AutoCloseable {
     /** The bound port (useful with port 0). */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Client connections open now, upgraded or not (0 before {@link #start}). */
+    public int openConnections() {
+        ConnectionBudget b = budget;
+        return b == null ? 0 : b.open();
     }
 
     /** Base URL clients pass to the SDKs, e.g. {@code ws://127.0.0.1:8080}. */
