@@ -25,6 +25,8 @@ public final class ClientErrors {
     private static final Logger log = LoggerFactory.getLogger(ClientErrors.class);
     private static final AttributeKey<Boolean> LOGGED = AttributeKey.valueOf(ClientErrors.class, "logged");
     private static final int MAX_DETAIL = 200;
+    private static final java.util.regex.Pattern CREDENTIAL =
+            java.util.regex.Pattern.compile("(?i)\\b(key|token)=[^&\\s\"']*");
 
     /** What went wrong, for the per-minute summary. */
     public enum Kind {
@@ -110,9 +112,12 @@ public final class ClientErrors {
                 total, parts, ClientErrors.class.getName());
     }
 
-    /** At most {@link #MAX_DETAIL} characters, control characters (CR, LF, ESC…) replaced: the text may be the client's. */
+    /**
+     * At most {@link #MAX_DETAIL} characters, control characters (CR, LF, ESC…) replaced and
+     * credential parameters blanked: the text may be the client's, echoed by a decoder.
+     */
     static String oneLine(String s) {
-        String text = String.valueOf(s);
+        String text = CREDENTIAL.matcher(String.valueOf(s)).replaceAll("$1=…");
         StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_DETAIL + 1));
         for (int i = 0; i < text.length() && i < MAX_DETAIL; i++) {
             char c = text.charAt(i);

@@ -73,6 +73,12 @@ class ClientErrorsTest {
     }
 
     @Test
+    void credentialsEchoedByADecoderAreBlanked() {
+        assertThat(ClientErrors.oneLine("invalid version format: ?token=eyJhbGciOi.x.y&key=pk_live_a HTTP/1.1"))
+                .isEqualTo("invalid version format: ?token=…&key=… HTTP/1.1");
+    }
+
+    @Test
     void theSummaryCountsEveryMistakeInOneWarnLineAndThenStartsOver() {
         EmbeddedChannel ch = new EmbeddedChannel();
         for (int i = 0; i < 150; i++) {
