@@ -10,6 +10,7 @@ import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ public final class ClientErrors {
         BAD_UPGRADE("bad upgrade"),
         PROTOCOL_VIOLATION("WebSocket protocol violation"),
         RESET("reset or abrupt close"),
+        TLS("failed TLS handshake"),
         REQUEST_TIMEOUT("incomplete request timed out"),
         PENDING_LIMIT("refused or evicted by the pending-connection caps");
 
@@ -75,6 +77,9 @@ public final class ClientErrors {
      * (a bug of ours, which deserves its stack trace).
      */
     static Kind kindOf(Throwable cause) {
+        if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+            return Kind.TLS; // not TLS at all, a protocol or cipher mismatch, a bad record
+        }
         if (cause instanceof IOException) {
             // resets, broken pipes, TLS records that are not TLS: the peer's doing
             return Kind.RESET;

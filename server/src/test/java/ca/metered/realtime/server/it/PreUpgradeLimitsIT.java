@@ -175,20 +175,6 @@ class PreUpgradeLimitsIT {
     }
 
     static boolean eof(Socket s, Duration within) throws IOException {
-        s.setSoTimeout((int) within.toMillis());
-        try {
-            byte[] buf = new byte[4096];
-            long deadline = System.nanoTime() + within.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (s.getInputStream().read(buf) < 0) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (java.net.SocketTimeoutException e) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        }
+        return RawHttp.awaitEof(s, s.getInputStream(), within);
     }
 }

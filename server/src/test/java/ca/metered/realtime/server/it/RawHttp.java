@@ -120,6 +120,14 @@ public final class RawHttp implements AutoCloseable {
      * anything it sent first.
      */
     public boolean awaitEof(Duration within) {
+        return awaitEof(socket, in, within);
+    }
+
+    /**
+     * Whether the peer of {@code socket} closed it (EOF or reset) within {@code within},
+     * discarding what {@code in} (its input, possibly buffered) delivers first.
+     */
+    static boolean awaitEof(Socket socket, InputStream in, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         byte[] buf = new byte[4096];
         try {

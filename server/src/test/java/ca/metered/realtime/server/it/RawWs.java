@@ -191,18 +191,7 @@ public final class RawWs implements AutoCloseable {
 
     /** Whether the server closed the TCP connection (EOF) within the wait, after any frames. */
     public boolean awaitEof() {
-        try {
-            byte[] buf = new byte[8192];
-            while (true) {
-                if (in.read(buf) < 0) {
-                    return true;
-                }
-            }
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (IOException e) {
-            return true; // reset
-        }
+        return RawHttp.awaitEof(socket, in, WsClient.WAIT);
     }
 
     public Socket socket() {

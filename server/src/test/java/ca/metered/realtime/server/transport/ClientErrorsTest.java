@@ -53,6 +53,8 @@ class ClientErrorsTest {
         assertThat(ClientErrors.kindOf(new TooLongFrameException())).isEqualTo(ClientErrors.Kind.PROTOCOL_VIOLATION);
         assertThat(ClientErrors.kindOf(new DecoderException(new IOException()))).isEqualTo(ClientErrors.Kind.RESET);
         assertThat(ClientErrors.kindOf(new DecoderException("bad"))).isEqualTo(ClientErrors.Kind.MALFORMED_REQUEST);
+        assertThat(ClientErrors.kindOf(new DecoderException(new io.netty.handler.ssl.NotSslRecordException("plain HTTP"))))
+                .isEqualTo(ClientErrors.Kind.TLS);
         assertThat(ClientErrors.kindOf(new NullPointerException())).isNull();
         assertThat(ClientErrors.kindOf(new IllegalStateException())).isNull();
     }
