@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,9 @@ import java.util.function.Predicate;
  * handshakes in progress) are also counted against a smaller server-wide cap and a per-address
  * cap. When a new connection would exceed a cap, the oldest idle pending connection is closed to
  * make room; when none is idle, or the address is over its own cap, the new one is closed
- * instead. Upgraded connections are never evicted.
+ * instead. Upgraded connections are never evicted. When every counted connection has upgraded,
+ * up to {@link #PROBE_SLOTS} more are let in from the descriptor reserve, for health probes
+ * only ({@link #isProbeOnly}): a server at capacity still answers its load balancer.
  *
  * <p>So with the default reserve, an attacker holding idle or slow connections can neither
  * exhaust descriptors (accept would fail with EMFILE and nothing, not even {@code /healthz}, would
@@ -33,6 +34,9 @@ import java.util.function.Predicate;
  */
 final class ConnectionBudget {
     private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf(ConnectionBudget.class, "counted");
+    private static final AttributeKey<Boolean> PROBE_ONLY = AttributeKey.valueOf(ConnectionBudget.class, "probeOnly");
+    /** Connections over {@code maxOpen} let in for health probes when nothing can be evicted. */
+    static final int PROBE_SLOTS = 16;
     /** Below this many connections the server is not worth running; a config error instead. */
     static final int MIN_CONNECTIONS = 32;
     /** Pending cap when the descriptor limit is unknown (not a Unix JVM) and none is configured. */
@@ -56,6 +60,8 @@ final class ConnectionBudget {
     private final ClientErrors errors;
 
     private int open;
+    /** Of {@link #open}, those let in over the cap for probes. */
+    private int probes;
     /** Insertion order is age: the head is the oldest. */
     private final LinkedHashMap<Channel, Entry> pending = new LinkedHashMap<>();
     private final Map<InetAddress, Integer> pendingPerAddress = new HashMap<>();
@@ -124,27 +130,33 @@ final class ConnectionBudget {
         InetAddress limited = limitedAddress(ch.remoteAddress());
         List<Channel> evicted = new ArrayList<>(1);
         String refusal = null;
+        boolean probeOnly = false;
         synchronized (this) {
             if (limited != null && pendingPerAddress.getOrDefault(limited, 0) >= maxPendingPerIp) {
                 refusal = "refused: the address already holds " + maxPendingPerIp + " connections not yet upgraded";
-            } else {
-                while (open >= maxOpen || pending.size() >= maxPending) {
-                    Channel victim = oldestIdle();
-                    if (victim == null) {
-                        refusal = "refused: " + (open >= maxOpen ? maxOpen + " connections open" : maxPending
-                                + " connections not yet upgraded") + " and none idle to make room";
-                        break;
-                    }
-                    forget(victim);
-                    evicted.add(victim);
+            }
+            while (refusal == null && pending.size() >= maxPending) {
+                if (!evictOldestIdle(false, evicted) && !evictOldestIdle(true, evicted)) {
+                    refusal = "refused: " + maxPending + " connections not yet upgraded and none idle to make room";
                 }
-                if (refusal == null) {
-                    open++;
-                    ch.attr(COUNTED).set(Boolean.TRUE);
-                    pending.put(ch, new Entry(p, limited));
-                    if (limited != null) {
-                        pendingPerAddress.merge(limited, 1, Integer::sum);
-                    }
+            }
+            if (refusal == null && open - probes >= maxOpen && !evictOldestIdle(false, evicted)) {
+                // Every counted connection is upgraded or busy: one from the reserve, for probes.
+                probeOnly = true;
+                if (probes >= PROBE_SLOTS && !evictOldestIdle(true, evicted)) {
+                    refusal = "refused: " + maxOpen + " connections open, all upgraded or busy";
+                }
+            }
+            if (refusal == null) {
+                open++;
+                ch.attr(COUNTED).set(Boolean.TRUE);
+                if (probeOnly) {
+                    probes++;
+                    ch.attr(PROBE_ONLY).set(Boolean.TRUE);
+                }
+                pending.put(ch, new Entry(p, limited));
+                if (limited != null) {
+                    pendingPerAddress.merge(limited, 1, Integer::sum);
                 }
             }
         }
@@ -158,6 +170,14 @@ final class ConnectionBudget {
         return refusal == null;
     }
 
+    /**
+     * Whether {@code ch} was let in over the cap, from the reserve: it may be answered on the
+     * health endpoints only.
+     */
+    static boolean isProbeOnly(Channel ch) {
+        return ch.hasAttr(PROBE_ONLY) && Boolean.TRUE.equals(ch.attr(PROBE_ONLY).get());
+    }
+
     /** The connection upgraded: it stays counted but is no longer pending. */
     synchronized void upgraded(Channel ch) {
         removePending(ch);
@@ -166,8 +186,7 @@ final class ConnectionBudget {
     /** The connection closed: releases whatever it held. Idempotent. */
     synchronized void closed(Channel ch) {
         if (ch.attr(COUNTED).getAndSet(null) != null) {
-            open--;
-            removePending(ch);
+            release(ch);
         }
     }
 
@@ -179,20 +198,30 @@ final class ConnectionBudget {
         return pending.size();
     }
 
-    private Channel oldestIdle() {
-        for (Iterator<Map.Entry<Channel, Entry>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Channel, Entry> e = it.next();
-            if (e.getValue().pending().isIdle()) {
-                return e.getKey();
+    /** Evicts the oldest idle pending connection of the kind asked; returns whether there was one. */
+    private boolean evictOldestIdle(boolean probe, List<Channel> evicted) {
+        for (Map.Entry<Channel, Entry> e : pending.entrySet()) {
+            Channel ch = e.getKey();
+            if (isProbeOnly(ch) == probe && e.getValue().pending().isIdle()) {
+                forget(ch);
+                evicted.add(ch);
+                return true;
             }
         }
-        return null;
+        return false;
     }
 
     /** Stops counting {@code ch} now (it is being closed), so its close does not count twice. */
     private void forget(Channel ch) {
         ch.attr(COUNTED).set(null);
+        release(ch);
+    }
+
+    private void release(Channel ch) {
         open--;
+        if (isProbeOnly(ch)) {
+            probes--;
+        }
         removePending(ch);
     }
 

@@ -52,6 +52,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String path = new QueryStringDecoder(req.uri()).rawPath();
+        if (ConnectionBudget.isProbeOnly(ctx.channel()) && !"/healthz".equals(path) && !"/readyz".equals(path)) {
+            // let in from the descriptor reserve while every connection is taken: probes only
+            respond(ctx, req, HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "internal_error",
+                    "server at connection capacity; retry later"));
+            return;
+        }
         if ("/v1".equals(path) || "/v1/".equals(path)) {
             if (isUpgrade(req)) {
                 if (!ready.getAsBoolean()) {

@@ -135,6 +135,48 @@ class PreUpgradeLimitsIT {
         }
     }
 
+    @Test
+    void atCapacityHealthProbesAreStillAnsweredFromTheReserve() throws Exception {
+        long fdLimit = ((com.sun.management.UnixOperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        int capacity = 40;
+        String yaml = TestServer.DEFAULT_YAML.replace("  port: 0\n",
+                "  port: 0\n  connections:\n    fdReserve: " + (fdLimit - capacity) + "\n");
+        List<WsClient> clients = new ArrayList<>();
+        try (TestServer server = TestServer.start(yaml)) {
+            for (int i = 0; i < capacity; i++) {
+                clients.add(server.client());
+            }
+            // every connection the budget allows is an upgraded client: nothing to evict
+            try (Socket probe = connect("127.0.0.1", server.port())) {
+                assertThat(get(probe, "/healthz")).startsWith("HTTP/1.1 200");
+            }
+            try (Socket probe = connect("127.0.0.1", server.port())) {
+                assertThat(get(probe, "/readyz")).startsWith("HTTP/1.1 200");
+            }
+            try (RawHttp upgrade = RawHttp.connect(server.port())) {
+                RawHttp.Response res = upgrade.exchange("GET /v1?key=" + TestServer.PK + " HTTP/1.1\r\nHost: x\r\n"
+                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+                assertThat(res.status()).as("no upgrade from the reserve").isEqualTo(503);
+            }
+            WsClient last = clients.get(capacity - 1);
+            last.sendJson("type", "ping", "requestId", "p");
+            last.expect("pong");
+            // when a client leaves, a new one is let in again
+            clients.remove(0).close();
+            server.awaitSessionCount(capacity - 1);
+            long deadline = System.nanoTime() + WsClient.WAIT.toNanos();
+            while (server.server().openConnections() > capacity - 1) {
+                assertThat(System.nanoTime()).as("connection released").isLessThan(deadline);
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos()); // polling with a deadline
+            }
+            clients.add(server.client());
+        } finally {
+            clients.forEach(WsClient::close);
+        }
+    }
+
     private static void awaitServed(int port) throws Exception {
         long deadline = System.nanoTime() + WsClient.WAIT.toNanos();
         while (true) {

@@ -100,6 +100,53 @@ class ConnectionBudgetTest {
     }
 
     @Test
+    void whenEveryConnectionHasUpgradedProbesGetTheReserve() {
+        ConnectionBudget b = budget(2, 100, 100);
+        for (String ip : new String[] {"10.0.0.1", "10.0.0.2"}) {
+            Conn ws = new Conn(ip);
+            b.admit(ws);
+            b.upgraded(ws.channel);
+        }
+        java.util.List<Conn> probes = new java.util.ArrayList<>();
+        for (int i = 0; i < ConnectionBudget.PROBE_SLOTS; i++) {
+            Conn probe = new Conn("10.0.1." + i);
+            assertThat(b.admit(probe)).isTrue();
+            assertThat(ConnectionBudget.isProbeOnly(probe.channel)).isTrue();
+            probes.add(probe);
+        }
+        // the reserve is bounded: a new probe takes the oldest idle one's place …
+        Conn next = new Conn("10.0.2.1");
+        assertThat(b.admit(next)).isTrue();
+        assertThat(probes.get(0).channel.isOpen()).isFalse();
+        assertThat(b.open()).isEqualTo(2 + ConnectionBudget.PROBE_SLOTS);
+        // … and when all are busy, the newcomer is refused
+        probes.forEach(p -> p.idle = false);
+        next.idle = false;
+        assertThat(b.admit(new Conn("10.0.2.2"))).isFalse();
+        // closed probes free their reserve slots; the upgraded ones still hold every regular one
+        b.closed(probes.get(1).channel);
+        b.closed(probes.get(2).channel);
+        Conn regular = new Conn("10.0.3.1");
+        assertThat(b.admit(regular)).isTrue();
+        assertThat(ConnectionBudget.isProbeOnly(regular.channel)).isTrue();
+    }
+
+    @Test
+    void aRegularConnectionIsNeverProbeOnlyWhileThereIsRoom() {
+        ConnectionBudget b = budget(2, 100, 100);
+        Conn a = new Conn("10.0.0.1");
+        Conn c = new Conn("10.0.0.2");
+        b.admit(a);
+        b.admit(c);
+        assertThat(ConnectionBudget.isProbeOnly(a.channel)).isFalse();
+        assertThat(ConnectionBudget.isProbeOnly(c.channel)).isFalse();
+        Conn d = new Conn("10.0.0.3");
+        assertThat(b.admit(d)).isTrue();
+        assertThat(a.channel.isOpen()).as("idle pending evicted before using the reserve").isFalse();
+        assertThat(ConnectionBudget.isProbeOnly(d.channel)).isFalse();
+    }
+
+    @Test
     void anAddressMayHoldOnlyMaxPendingPerIpAndUpgradesOrClosesGiveRoomBack() {
         ConnectionBudget b = budget(100, 100, 2);
         Conn a = new Conn("10.0.0.9");
