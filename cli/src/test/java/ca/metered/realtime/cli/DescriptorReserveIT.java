@@ -86,8 +86,9 @@ class DescriptorReserveIT {
                 poll(selector, openedAt, closedAfter, Duration.ofSeconds(1));
             }
             long longest = closedAfter.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-            System.out.printf("DescriptorReserveIT: %d of %d idle/slow connections held after 0.5 s; %d closed by the"
-                    + " server, the last after %.1f s%n", heldBeforeProbes, openedAt.size(), closedAfter.size(), longest / 1e9);
+            System.out.printf("DescriptorReserveIT: %d of %d idle/slow connections still open after 0.5 s (held, or in"
+                    + " the accept backlog); %d closed by the server, the last after %.1f s%n", heldBeforeProbes,
+                    openedAt.size(), closedAfter.size(), longest / 1e9);
             assertThat(heldBeforeProbes).as("connections the server held at first").isGreaterThan(100);
             assertThat(closedAfter).as("connections closed by the server").hasSize(openedAt.size());
             assertThat(Duration.ofNanos(longest)).as("the last ones lived until the request timeout")
