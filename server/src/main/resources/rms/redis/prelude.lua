@@ -1,14 +1,22 @@
 -- Shared helpers, prepended to every script. ARGV[1] is always the key prefix.
 local P = ARGV[1]
 
+-- Presence deltas are numbered by one counter per app, not per channel: a channel's keys go
+-- away with its last member, and a channel that fills again must never reuse a number that a
+-- pending subscription could still compare a snapshot against.
+local function presence_seq(app)
+  return redis.call('GET', P .. app .. ':pseq') or '0'
+end
+
 local function publish_delta(app, ch, joined, peer, meta)
-  local seq = redis.call('INCR', P .. app .. ':ps:' .. ch)
+  local seq = redis.call('INCR', P .. app .. ':pseq')
   local kind = joined and 'j' or 'l'
   redis.call('PUBLISH', P .. app .. ':ch:' .. ch, 'p\n' .. seq .. '\n' .. kind .. '\n' .. peer .. '\n' .. (meta or ''))
 end
 
 -- Changes the cluster-wide connection count of one peer on one channel by d; announces the
--- peer when it goes from 0 to more, and its departure when it drops to 0.
+-- peer when it goes from 0 to more, and its departure when it drops to 0. The channel's two
+-- hashes lose their last field with the last member, and Redis deletes empty hashes.
 local function adjust_presence(app, ch, peer, d, meta)
   local pc = P .. app .. ':pc:' .. ch
   local n = redis.call('HINCRBY', pc, peer, d)

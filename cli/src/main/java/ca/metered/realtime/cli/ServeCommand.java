@@ -1,6 +1,6 @@
 package ca.metered.realtime.cli;
 
-import ca.metered.realtime.server.Node;
+import ca.metered.realtime.server.RmsNode;
 import ca.metered.realtime.server.config.AppConfig;
 import ca.metered.realtime.server.config.ConfigException;
 import ca.metered.realtime.server.config.ConfigLoader;
@@ -48,9 +48,9 @@ final class ServeCommand implements Callable<Integer> {
             }
             cfg = withPort(cfg, port);
         }
-        RmsServer server;
+        RmsNode server;
         try {
-            server = new RmsServer(Node.standalone(cfg)).start();
+            server = RmsNode.start(cfg);
         } catch (ca.metered.realtime.server.cluster.BackplaneUnavailableException e) {
             throw new CliException(e.getMessage(), 1);
         } catch (RmsServer.ServerStartException e) {

@@ -10,9 +10,8 @@ import ca.metered.realtime.peer.MeteredPeerOptions;
 import ca.metered.realtime.peer.PeerEvent;
 import ca.metered.realtime.peer.RemotePeer;
 import ca.metered.realtime.peer.webrtc.WebRtcJavaBinding;
-import ca.metered.realtime.server.Node;
+import ca.metered.realtime.server.RmsNode;
 import ca.metered.realtime.server.config.ConfigLoader;
-import ca.metered.realtime.server.transport.RmsServer;
 import java.net.NetworkInterface;
 import java.nio.file.Path;
 import java.util.Map;
@@ -49,7 +48,7 @@ class PeerEchoWebRtcIT {
     void echoesBroadcastsDirectsAndDataChannelMessagesBackToTheSender() throws Exception {
         NetworkInterface v0 = NetworkInterface.getByName("v0");
         assertThat(v0).as("inside the test network namespace (scripts/netns/bin/java; needs root)").isNotNull();
-        RmsServer server = new RmsServer(Node.standalone(ConfigLoader.parse(YAML, Map.of()))).start();
+        RmsNode server = RmsNode.start(ConfigLoader.parse(YAML, Map.of()));
         try (RmsProcess echo = RmsProcess.start(dir, Map.of(), "peer", "echo", "--url", server.url(),
                 "--key", "pk_live_demo", "--channel", "echo-room");
              WebRtcJavaBinding rtc = new WebRtcJavaBinding()) {

@@ -7,10 +7,9 @@ import ca.metered.realtime.client.EventStream;
 import ca.metered.realtime.client.SignallingClient;
 import ca.metered.realtime.client.SignallingClientOptions;
 import ca.metered.realtime.client.TokenProvider;
-import ca.metered.realtime.server.Node;
+import ca.metered.realtime.server.RmsNode;
 import ca.metered.realtime.server.config.ClusterSettings;
 import ca.metered.realtime.server.config.ConfigLoader;
-import ca.metered.realtime.server.transport.RmsServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -44,7 +43,7 @@ class ClusterSdkIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Process redis;
-    private final List<RmsServer> nodes = new ArrayList<>();
+    private final List<RmsNode> nodes = new ArrayList<>();
     private final List<SignallingClient> clients = new ArrayList<>();
 
     @BeforeEach
@@ -63,8 +62,8 @@ class ClusterSdkIT {
         }
         ClusterSettings cluster = ClusterSettings.of(URI.create("redis://127.0.0.1:" + port));
         for (int i = 0; i < 2; i++) {
-            nodes.add(new RmsServer(Node.standalone(ConfigLoader.parse(RealServer.YAML.formatted(0), Map.of())
-                    .withCluster(cluster))).start());
+            nodes.add(RmsNode.start(ConfigLoader.parse(RealServer.YAML.formatted(0), Map.of())
+                    .withCluster(cluster)));
         }
     }
 
@@ -82,16 +81,16 @@ class ClusterSdkIT {
     @AfterEach
     void stop() throws Exception {
         clients.forEach(SignallingClient::close);
-        nodes.forEach(RmsServer::stop);
+        nodes.forEach(RmsNode::stop);
         redis.destroyForcibly();
         redis.waitFor(10, TimeUnit.SECONDS);
     }
 
-    private static String url(RmsServer node) {
+    private static String url(RmsNode node) {
         return "ws://127.0.0.1:" + node.port();
     }
 
-    private String rest(RmsServer node, String method, String path, String body) throws Exception {
+    private String rest(RmsNode node, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", RealServer.BEARER)
                 .header("Content-Type", "application/json")
@@ -102,14 +101,14 @@ class ClusterSdkIT {
         return r.body();
     }
 
-    private SignallingClient pk(RmsServer node) {
+    private SignallingClient pk(RmsNode node) {
         SignallingClient c = SignallingClient.create(SignallingClientOptions.builder().url(url(node))
                 .apiKey(RealServer.PK).build());
         clients.add(c);
         return c;
     }
 
-    private SignallingClient jwt(RmsServer node, String peerId) {
+    private SignallingClient jwt(RmsNode node, String peerId) {
         SignallingClient c = SignallingClient.create(SignallingClientOptions.builder().url(url(node))
                 .tokenProvider(TokenProvider.blocking(() -> {
                     try {

@@ -1,8 +1,7 @@
 package ca.metered.realtime.client.it;
 
-import ca.metered.realtime.server.Node;
+import ca.metered.realtime.server.RmsNode;
 import ca.metered.realtime.server.config.ConfigLoader;
-import ca.metered.realtime.server.transport.RmsServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,9 +45,9 @@ public final class RealServer implements AutoCloseable {
             """;
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private final RmsServer server;
+    private final RmsNode server;
 
-    private RealServer(RmsServer server) {
+    private RealServer(RmsNode server) {
         this.server = server;
     }
 
@@ -59,8 +58,7 @@ public final class RealServer implements AutoCloseable {
     /** The same server with more top-level YAML, e.g. an {@code iceServers:} block (docs/turn.md). */
     public static RealServer start(int port, String topLevelYaml) {
         try {
-            return new RealServer(new RmsServer(Node.standalone(ConfigLoader.parse(
-                    YAML.formatted(port) + topLevelYaml, Map.of()))).start());
+            return new RealServer(RmsNode.start(ConfigLoader.parse(YAML.formatted(port) + topLevelYaml, Map.of())));
         } catch (Exception e) {
             throw new IllegalStateException("server did not start", e);
         }

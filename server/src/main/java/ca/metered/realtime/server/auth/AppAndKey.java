@@ -16,4 +16,9 @@ public record AppAndKey(AppConfig app, SecretKeyConfig key) {
         Objects.requireNonNull(app, "app");
         Objects.requireNonNull(key, "key");
     }
+
+    /** The key's channels and actions, as {@link Authorizer} checks them. */
+    public Permissions permissions() {
+        return new Permissions(ChannelScope.of(key.channels()), key.actions());
+    }
 }

@@ -44,4 +44,9 @@ public record Grant(
     public boolean can(Action action) {
         return actions.contains(action);
     }
+
+    /** The channels and actions, as {@link Authorizer} checks them. */
+    public Permissions permissions() {
+        return new Permissions(channels, actions);
+    }
 }

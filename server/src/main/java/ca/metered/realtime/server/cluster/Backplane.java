@@ -1,11 +1,33 @@
 package ca.metered.realtime.server.cluster;
 
 /**
- * The four seams a node uses to act as part of a cluster (design.md "Scale-out"). The
- * in-memory implementation ({@link InMemoryCluster}) serves one node, or several nodes inside
- * one JVM; a Redis implementation spans processes.
+ * What a node needs to act as part of a cluster (design.md "Scale-out"): the four seams, and
+ * their lifecycle. The in-memory implementation ({@link InMemoryCluster#join}) serves one node,
+ * or several nodes inside one JVM; the Redis one ({@code cluster.redis.RedisBackplane}) spans
+ * processes, and builds and closes its own connections and threads.
  *
- * <p>Immutable holder; the seams themselves are thread-safe.
+ * <p>Thread-safe. {@link #start} once, before traffic is expected; {@link #close} once.
  */
-public record Backplane(Broker broker, PresenceStore presence, ControlChannel control, UsageStore usage) {
+public interface Backplane extends AutoCloseable {
+
+    Broker broker();
+
+    PresenceStore presence();
+
+    ControlChannel control();
+
+    UsageStore usage();
+
+    /**
+     * Starts delivering traffic to {@code inbound} (this node's own included) and, for a real
+     * cluster, proving this node alive.
+     */
+    void start(Broker.Inbound inbound);
+
+    /**
+     * Leaves the cluster gracefully: this node's peers leave at once everywhere, then every
+     * connection and thread of the backplane is released.
+     */
+    @Override
+    void close();
 }

@@ -12,13 +12,12 @@ import java.util.concurrent.CompletionStage;
  * one call per local user of a channel, peer or app pattern, undone by one {@code unwatch…}.
  * A watch stage completes once traffic for it is guaranteed to reach {@link Inbound}.
  *
+ * <p>Traffic flows to the {@link Inbound} given to {@link Backplane#start}.
+ *
  * <p>Implementations are thread-safe. {@link Inbound} callbacks for one channel arrive in one
  * order on every node, and traffic one node handed over arrives in the order it was handed over.
  */
-public interface Broker extends AutoCloseable {
-
-    /** Starts delivering traffic to {@code inbound}. Called once, before anything else. */
-    void start(Inbound inbound);
+public interface Broker {
 
     /**
      * Hands a publication to every node. Completes when the backplane has taken it (that is when
@@ -48,9 +47,6 @@ public interface Broker extends AutoCloseable {
     CompletionStage<Void> watchAllChannels(String appId);
 
     void unwatchAllChannels(String appId);
-
-    @Override
-    void close();
 
     /** How a publication reached this node: which local subscriptions it is for. */
     enum Route {

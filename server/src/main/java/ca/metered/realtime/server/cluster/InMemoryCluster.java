@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-memory backplane: every node that joins it (one, by default; several in tests) is
@@ -18,43 +19,74 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the backplane" as soon as the call returns, and presence decisions with their deltas happen
  * under one lock per channel.
  *
+ * <p>A channel's presence roster exists only while someone is on the channel: the last leave
+ * drops it, so channels opened once and left cost nothing afterwards. Delta sequence numbers
+ * come from one counter for the whole cluster, so a channel that empties and fills again never
+ * reuses a number a pending subscription could still compare against.
+ *
  * <p>Thread-safe.
  */
 public final class InMemoryCluster {
     private final List<Member> members = new CopyOnWriteArrayList<>();
     private final InMemoryUsageStore usage;
-    private final Map<String, Roster> rosters = new ConcurrentHashMap<>();
+    private final Map<ChannelKey, Roster> rosters = new ConcurrentHashMap<>();
+    private final AtomicLong presenceSeq = new AtomicLong();
 
     public InMemoryCluster(Clock clock) {
         this.usage = new InMemoryUsageStore(clock);
     }
 
-    /** Adds a node and returns the seams it should use. */
+    /** Adds a node: its seams, which carry traffic once {@link Backplane#start started}. */
     public Backplane join(String nodeId) {
         Member me = new Member(nodeId);
         members.add(me);
-        return new Backplane(new MemberBroker(me), new Presence(), new Control(), usage);
+        return me;
     }
 
-    private static final class Member {
+    /** Channels with at least one member counted by presence, over every app. */
+    public int presenceChannelCount() {
+        return rosters.size();
+    }
+
+    /** One node's view of the cluster. */
+    private final class Member implements Backplane, Broker {
         final String nodeId;
         volatile Broker.Inbound inbound;
+        private final Presence presence = new Presence();
+        private final Control control = new Control();
 
         Member(String nodeId) {
             this.nodeId = nodeId;
         }
-    }
 
-    private final class MemberBroker implements Broker {
-        private final Member me;
-
-        MemberBroker(Member me) {
-            this.me = me;
+        @Override
+        public Broker broker() {
+            return this;
         }
 
         @Override
-        public void start(Inbound inbound) {
-            me.inbound = inbound;
+        public PresenceStore presence() {
+            return presence;
+        }
+
+        @Override
+        public ControlChannel control() {
+            return control;
+        }
+
+        @Override
+        public UsageStore usage() {
+            return usage;
+        }
+
+        @Override
+        public void start(Inbound in) {
+            this.inbound = in;
+        }
+
+        @Override
+        public void close() {
+            members.remove(this);
         }
 
         @Override
@@ -106,17 +138,15 @@ public final class InMemoryCluster {
         @Override
         public void unwatchAllChannels(String appId) {
         }
-
-        @Override
-        public void close() {
-            members.remove(me);
-        }
     }
 
     /** Presence of one channel over all members; guarded by itself. */
     private static final class Roster {
         final Map<String, Slot> peers = new LinkedHashMap<>();
+        /** Sequence number of the last delta decided here. */
         long seq;
+        /** Emptied and dropped from the map: a joiner holding it must look the channel up again. */
+        boolean released;
 
         List<PresenceEntry> entries() {
             List<PresenceEntry> out = new ArrayList<>(peers.size());
@@ -135,48 +165,63 @@ public final class InMemoryCluster {
     }
 
     private final class Presence implements PresenceStore {
-        private Roster roster(String appId, String channel) {
-            return rosters.computeIfAbsent(appId + '\n' + channel, k -> new Roster());
-        }
-
         @Override
         public CompletionStage<Snapshot> join(String appId, String channel, String peerId, RawJson metadata) {
-            Roster r = roster(appId, channel);
-            synchronized (r) {
-                Slot slot = r.peers.computeIfAbsent(peerId, id -> new Slot(metadata));
-                if (slot.connections++ == 0) {
-                    broadcast(appId, channel, new PresenceDelta(++r.seq, true, peerId, metadata));
+            ChannelKey key = new ChannelKey(appId, channel);
+            while (true) {
+                Roster r = rosters.computeIfAbsent(key, k -> new Roster());
+                synchronized (r) {
+                    if (r.released) {
+                        continue; // emptied meanwhile: join the channel's next roster
+                    }
+                    Slot slot = r.peers.computeIfAbsent(peerId, id -> new Slot(metadata));
+                    if (slot.connections++ == 0) {
+                        broadcast(appId, channel, r, true, peerId, metadata);
+                    }
+                    return CompletableFuture.completedFuture(new Snapshot(r.entries(), r.seq));
                 }
-                return CompletableFuture.completedFuture(new Snapshot(r.entries(), r.seq));
             }
         }
 
         @Override
         public CompletionStage<Void> leave(String appId, String channel, String peerId) {
-            Roster r = roster(appId, channel);
-            synchronized (r) {
-                Slot slot = r.peers.get(peerId);
-                if (slot != null && --slot.connections <= 0) {
-                    r.peers.remove(peerId);
-                    broadcast(appId, channel, new PresenceDelta(++r.seq, false, peerId, null));
+            ChannelKey key = new ChannelKey(appId, channel);
+            Roster r = rosters.get(key);
+            if (r != null) {
+                synchronized (r) {
+                    Slot slot = r.peers.get(peerId);
+                    if (!r.released && slot != null && --slot.connections <= 0) {
+                        r.peers.remove(peerId);
+                        broadcast(appId, channel, r, false, peerId, null);
+                        if (r.peers.isEmpty()) {
+                            r.released = true;
+                            rosters.remove(key, r);
+                        }
+                    }
                 }
-                return CompletableFuture.completedFuture(null);
             }
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override
         public CompletionStage<Snapshot> snapshot(String appId, String channel) {
-            Roster r = rosters.get(appId + '\n' + channel);
-            if (r == null) {
-                return CompletableFuture.completedFuture(new Snapshot(List.of(), 0));
+            Roster r = rosters.get(new ChannelKey(appId, channel));
+            if (r != null) {
+                synchronized (r) {
+                    if (!r.released) {
+                        return CompletableFuture.completedFuture(new Snapshot(r.entries(), r.seq));
+                    }
+                }
             }
-            synchronized (r) {
-                return CompletableFuture.completedFuture(new Snapshot(r.entries(), r.seq));
-            }
+            // Nobody there: every delta decided so far is reflected, every later one is newer.
+            return CompletableFuture.completedFuture(new Snapshot(List.of(), presenceSeq.get()));
         }
 
-        /** Under the roster lock, so every member sees the deltas in the order decided. */
-        private void broadcast(String appId, String channel, PresenceDelta delta) {
+        /** Under the roster lock, so every member sees the channel's deltas in the order decided. */
+        private void broadcast(String appId, String channel, Roster r, boolean joined, String peerId,
+                               RawJson metadata) {
+            r.seq = presenceSeq.incrementAndGet();
+            PresenceDelta delta = new PresenceDelta(r.seq, joined, peerId, metadata);
             for (Member m : members) {
                 if (m.inbound != null) {
                     m.inbound.onPresence(appId, channel, delta);

@@ -47,8 +47,13 @@ final class ClusterBinder {
         if (timeout.compareTo(heartbeat.multipliedBy(2)) < 0) {
             throw cluster.field("nodeTimeout").error("must be at least twice heartbeatInterval");
         }
+        Duration reconnect = positive(cluster.field("reconnectDelay"), ClusterSettings.DEFAULT_RECONNECT_DELAY);
+        Duration command = positive(cluster.field("commandTimeout"), ClusterSettings.DEFAULT_COMMAND_TIMEOUT);
+        Duration reassert = positive(cluster.field("reassertDelay"), ClusterSettings.DEFAULT_REASSERT_DELAY);
+        Duration leave = positive(cluster.field("leaveTimeout"), ClusterSettings.DEFAULT_LEAVE_TIMEOUT);
         cluster.rejectUnknownFields();
-        return Optional.of(new ClusterSettings(redis, password, database, tls, prefix, heartbeat, timeout));
+        return Optional.of(new ClusterSettings(redis, password, database, tls, prefix, heartbeat, timeout, reconnect,
+                command, reassert, leave));
     }
 
     private static Duration positive(ConfigNode node, Duration defaultValue) throws ConfigException {

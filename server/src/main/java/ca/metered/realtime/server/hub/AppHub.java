@@ -174,6 +174,21 @@ public final class AppHub {
         }
     }
 
+    /** Concrete channels with local subscribers; a channel is dropped with its last one. */
+    public int channelCount() {
+        return channels.size();
+    }
+
+    /** Peers with at least one local connection. */
+    public int peerCount() {
+        return peers.size();
+    }
+
+    /** Wildcard subscriptions of local connections. */
+    public int wildcardCount() {
+        return wildcards.size();
+    }
+
     /** Whether some local connection is subscribed to the concrete channel. */
     public boolean hasSubscribers(String channel) {
         LocalChannel ch = channels.get(channel);

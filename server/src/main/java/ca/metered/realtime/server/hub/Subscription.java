@@ -4,6 +4,7 @@ import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
 import ca.metered.realtime.server.cluster.PresenceStore.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -19,14 +20,20 @@ import java.util.function.Consumer;
  * completed the presence decision.
  */
 public final class Subscription {
-    private static final long MESSAGE = -1;
+    /** A frame held back while pending: a message ({@code presenceSeq} empty) or a presence delta. */
+    private record Held(OptionalLong presenceSeq, byte[] frame) {
+        /** Whether a snapshot taken at {@code snapshotSeq} does not already reflect it. */
+        boolean newerThan(long snapshotSeq) {
+            return presenceSeq.isEmpty() || presenceSeq.getAsLong() > snapshotSeq;
+        }
+    }
 
     private final Subscriber subscriber;
     private final String channel;
     private volatile boolean includeSenderMetadata;
     private volatile boolean active;
-    /** Held frames as (seq or MESSAGE, bytes); guarded by {@code this}; null when active. */
-    private List<Object[]> held = new ArrayList<>();
+    /** Guarded by {@code this}; null when active. */
+    private List<Held> held = new ArrayList<>();
     /** Guarded by {@code this}. */
     private boolean detached;
     private final Object countLock = new Object();
@@ -62,19 +69,19 @@ public final class Subscription {
     }
 
     void offerMessage(byte[] frame) {
-        offer(MESSAGE, frame);
+        offer(OptionalLong.empty(), frame);
     }
 
     void offerPresence(long seq, byte[] frame) {
-        offer(seq, frame);
+        offer(OptionalLong.of(seq), frame);
     }
 
-    private void offer(long seq, byte[] frame) {
+    private void offer(OptionalLong presenceSeq, byte[] frame) {
         if (!active) {
             synchronized (this) {
                 if (!active) {
                     if (!detached) {
-                        held.add(new Object[] {seq, frame});
+                        held.add(new Held(presenceSeq, frame));
                     }
                     return;
                 }
@@ -100,10 +107,9 @@ public final class Subscription {
             }
         }
         ackAndSnapshot.accept(others);
-        for (Object[] h : held) {
-            long seq = (Long) h[0];
-            if (seq == MESSAGE || seq > snapshot.seq()) {
-                subscriber.deliver((byte[]) h[1]);
+        for (Held h : held) {
+            if (h.newerThan(snapshot.seq())) {
+                subscriber.deliver(h.frame());
             }
         }
         held = null;

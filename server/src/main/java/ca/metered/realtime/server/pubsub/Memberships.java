@@ -1,20 +1,37 @@
 package ca.metered.realtime.server.pubsub;
 
 import ca.metered.realtime.protocol.ChannelPattern;
+import ca.metered.realtime.protocol.ErrorCode;
 import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
-import ca.metered.realtime.server.cluster.Backplane;
+import ca.metered.realtime.server.auth.Authorizer;
+import ca.metered.realtime.server.auth.Authorizer.SubscribeDecision;
+import ca.metered.realtime.server.auth.Permissions;
+import ca.metered.realtime.server.auth.Refusal;
+import ca.metered.realtime.server.cluster.Broker;
+import ca.metered.realtime.server.cluster.PresenceStore;
 import ca.metered.realtime.server.cluster.PresenceStore.Snapshot;
+import ca.metered.realtime.server.config.LiveConfig;
 import ca.metered.realtime.server.hub.AppHub;
+import ca.metered.realtime.server.hub.Hub;
 import ca.metered.realtime.server.hub.Subscriber;
 import ca.metered.realtime.server.hub.Subscription;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The steps that put a connection on a channel and take it off again, in the order the
- * ordering guarantees need (protocol.md 2.3, docs/clustering.md):
+ * Who is on which channel: subscribe and unsubscribe (authorized, within the connection's
+ * channel limit), the presence members of a channel, and a connection's registration for
+ * {@code send}. One service for the WebSocket commands and the REST API.
+ *
+ * <p>Joining a concrete channel takes these steps, in the order the ordering guarantees need
+ * (protocol.md 2.3, docs/clustering.md):
  *
  * <ol>
  *   <li>register the subscription locally, <em>pending</em> (frames are held);
@@ -24,38 +41,170 @@ import java.util.function.Consumer;
  *   <li>queue ack and snapshot, then release held frames newer than the snapshot.
  * </ol>
  *
- * <p>Stateless apart from the backplane; thread-safe.
+ * <p>Thread-safe. Stages complete on whichever thread the backplane answers on.
  */
 public final class Memberships {
-    private final Backplane backplane;
+    private static final Logger log = LoggerFactory.getLogger(Memberships.class);
+    static final Refusal BACKEND_ERROR = new Refusal(ErrorCode.BACKEND_ERROR,
+            "the cluster backplane is unavailable; retry later");
 
-    public Memberships(Backplane backplane) {
-        this.backplane = backplane;
+    private final Hub hub;
+    private final Broker broker;
+    private final PresenceStore presence;
+    private final Authorizer authorizer;
+    private final LiveConfig config;
+    private final LifecycleListener listener;
+
+    public Memberships(Hub hub, Broker broker, PresenceStore presence, Authorizer authorizer, LiveConfig config,
+                       LifecycleListener listener) {
+        this.hub = hub;
+        this.broker = broker;
+        this.presence = presence;
+        this.authorizer = authorizer;
+        this.config = config;
+        this.listener = listener;
     }
 
     /**
-     * Subscribes {@code s} to a concrete channel. {@code ackAndSnapshot} is called exactly once
-     * on success, with the snapshot to send, before any frame of the channel reaches {@code s}.
-     * The stage fails (then nothing was sent and the subscription is undone) when the backplane
-     * could not take part.
+     * Registers a connection under its peerId and makes the peer reachable by {@code send} from
+     * any node; the welcome may be sent when the stage completes (protocol.md 2.5). Fails when
+     * the backplane could not take part (the connection is registered locally all the same).
      */
-    public CompletionStage<Void> join(AppHub app, Subscriber s, String channel, boolean includeSenderMetadata,
-                                      Consumer<List<PresenceEntry>> ackAndSnapshot) {
+    public CompletionStage<Void> open(Member m) {
+        app(m).addConnection(m);
+        return broker.watchPeer(m.appId(), m.peerId());
+    }
+
+    /** Takes a closed connection off every channel and unregisters it. Runs once per connection. */
+    public void close(Member m) {
+        AppHub app = app(m);
+        for (String channel : m.channels().takeChannels()) {
+            leave(app, m, channel);
+            listener.unsubscribed(m, channel);
+        }
+        for (ChannelPattern glob : m.channels().takeGlobs()) {
+            leaveGlob(app, m, glob);
+            listener.unsubscribed(m, glob.toString());
+        }
+        app.removeConnection(m);
+        broker.unwatchPeer(m.appId(), m.peerId());
+    }
+
+    /**
+     * Subscribes to a concrete channel or a wildcard pattern (protocol.md 2.3, 2.4).
+     * {@code onJoined} is called exactly once on success, with the presence snapshot to send
+     * (empty for a pattern, and without the member's own peerId), before any frame of the
+     * channel reaches the member: the caller queues ack and snapshot there.
+     */
+    public CompletionStage<Outcome<Void>> subscribe(Member m, String channel, boolean includeSenderMetadata,
+                                                   Consumer<List<PresenceEntry>> onJoined) {
+        SubscribeDecision decision = authorizer.subscribe(m.permissions(), channel);
+        if (decision instanceof SubscribeDecision.Denied denied) {
+            return CompletableFuture.completedFuture(Outcome.refused(denied.refusal()));
+        }
+        ChannelSet set = m.channels();
+        boolean wildcard = decision instanceof SubscribeDecision.Wildcard;
+        boolean already = wildcard ? set.hasGlob(channel) : set.hasChannel(channel);
+        int max = config.limits(m.appId()).maxChannelsPerConnection();
+        if (!already && set.size() >= max) {
+            return CompletableFuture.completedFuture(Outcome.refused(ErrorCode.CHANNEL_LIMIT_EXCEEDED,
+                    "at most " + max + " subscriptions per connection"));
+        }
+        AppHub app = app(m);
+        if (decision instanceof SubscribeDecision.Wildcard w) {
+            set.addGlob(channel, w.glob());
+            return joinGlob(app, m, w.glob(), includeSenderMetadata).handle((ok, err) -> {
+                if (err != null) {
+                    set.removeGlob(channel, w.glob());
+                    return backendError(m, err);
+                }
+                onJoined.accept(List.of());
+                if (!already) {
+                    listener.subscribed(m, channel);
+                }
+                return Outcome.done(null);
+            });
+        }
+        set.addChannel(channel);
+        return join(app, m, channel, includeSenderMetadata, onJoined).handle((ok, err) -> {
+            if (err != null) {
+                if (!already) {
+                    set.removeChannel(channel);
+                }
+                return backendError(m, err);
+            }
+            if (!already) {
+                listener.subscribed(m, channel);
+            }
+            return Outcome.done(null);
+        });
+    }
+
+    /**
+     * Takes the member off a channel or pattern it subscribed to; completes once the leave is
+     * decided (even when the backplane failed: the connection is off the channel locally, and
+     * the backplane re-asserts presence when it is back). Never fails.
+     */
+    public CompletionStage<Void> unsubscribe(Member m, String channel) {
+        AppHub app = app(m);
+        ChannelPattern glob = m.channels().removeGlob(channel);
+        if (glob != null) {
+            leaveGlob(app, m, glob);
+            listener.unsubscribed(m, channel);
+            return CompletableFuture.completedFuture(null);
+        }
+        if (m.channels().removeChannel(channel)) {
+            listener.unsubscribed(m, channel);
+            return leave(app, m, channel).handle((ok, err) -> null);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** The members of a concrete channel over the cluster, one per peerId (REST {@code GET …/peers}). */
+    public CompletionStage<Outcome<List<PresenceEntry>>> members(Permissions p, String appId, String channel) {
+        Optional<Refusal> denied = authorizer.presence(p, channel);
+        if (denied.isPresent()) {
+            return CompletableFuture.completedFuture(Outcome.refused(denied.get()));
+        }
+        return presence.members(appId, channel).handle((members, err) -> {
+            if (err != null) {
+                log.warn("backplane unavailable for a presence read of app {}: {}", appId, err.toString());
+                return Outcome.refused(BACKEND_ERROR);
+            }
+            return Outcome.done(members);
+        });
+    }
+
+    private <T> Outcome<T> backendError(Member m, Throwable err) {
+        log.warn("backplane unavailable for peer {}: {}", m.peerId(), err.toString());
+        return Outcome.refused(BACKEND_ERROR);
+    }
+
+    private AppHub app(Member m) {
+        return Objects.requireNonNull(hub.app(m.appId()), "app not hosted: " + m.appId());
+    }
+
+    /**
+     * Subscribes {@code s} to a concrete channel (steps above). The stage fails (then nothing
+     * was sent and the subscription is undone) when the backplane could not take part.
+     */
+    private CompletionStage<Void> join(AppHub app, Subscriber s, String channel, boolean includeSenderMetadata,
+                                       Consumer<List<PresenceEntry>> ackAndSnapshot) {
         AppHub.Attached attached = app.attach(s, channel, includeSenderMetadata);
         Subscription sub = attached.subscription();
         CompletionStage<Void> watched = attached.isNew()
-                ? backplane.broker().watchChannel(app.appId(), channel)
+                ? broker.watchChannel(app.appId(), channel)
                 : CompletableFuture.completedFuture(null);
         CompletionStage<Snapshot> decided = watched.thenCompose(ignored -> {
             if (!s.presenceEnabled()) {
                 return CompletableFuture.completedFuture(Snapshot.EMPTY);
             }
             if (!attached.isNew()) {
-                return backplane.presence().snapshot(app.appId(), channel);
+                return presence.snapshot(app.appId(), channel);
             }
             // The connection may have left (or closed) while we waited: then it is not counted.
             return sub.countUnlessDetached(
-                    () -> backplane.presence().join(app.appId(), channel, s.peerId(), s.peerMetadata()),
+                    () -> presence.join(app.appId(), channel, s.peerId(), s.peerMetadata()),
                     CompletableFuture.completedFuture(Snapshot.EMPTY));
         });
         return decided.handle((snapshot, err) -> {
@@ -68,64 +217,44 @@ public final class Memberships {
             } else {
                 sub.activate(Snapshot.EMPTY, ignored -> { }); // keep the old subscription flowing
             }
-            throw new CompletionExceptionHolder(err).unchecked();
+            throw new CompletionException(unwrap(err));
         });
     }
 
     /** Takes {@code s} off a concrete channel; completes with whether it was on it. */
-    public CompletionStage<Boolean> leave(AppHub app, Subscriber s, String channel) {
+    private CompletionStage<Boolean> leave(AppHub app, Subscriber s, String channel) {
         Boolean owesLeave = app.detach(s, channel);
         if (owesLeave == null) {
             return CompletableFuture.completedFuture(false);
         }
         CompletionStage<Void> left = owesLeave
-                ? backplane.presence().leave(app.appId(), channel, s.peerId())
+                ? presence.leave(app.appId(), channel, s.peerId())
                 : CompletableFuture.completedFuture(null);
         return left.handle((ok, err) -> {
-            backplane.broker().unwatchChannel(app.appId(), channel);
+            broker.unwatchChannel(app.appId(), channel);
             return true;
         });
     }
 
     /** Adds a wildcard subscription; completes once remote publishes are guaranteed to reach it. */
-    public CompletionStage<Void> joinGlob(AppHub app, Subscriber s, ChannelPattern glob, boolean includeSenderMetadata) {
+    private CompletionStage<Void> joinGlob(AppHub app, Subscriber s, ChannelPattern glob, boolean includeSenderMetadata) {
         if (!app.subscribeGlob(s, glob, includeSenderMetadata)) {
             return CompletableFuture.completedFuture(null);
         }
-        return backplane.broker().watchAllChannels(app.appId()).whenComplete((ok, err) -> {
+        return broker.watchAllChannels(app.appId()).whenComplete((ok, err) -> {
             if (err != null && app.unsubscribeGlob(s, glob)) {
-                backplane.broker().unwatchAllChannels(app.appId());
+                broker.unwatchAllChannels(app.appId());
             }
         });
     }
 
-    public void leaveGlob(AppHub app, Subscriber s, ChannelPattern glob) {
+    private void leaveGlob(AppHub app, Subscriber s, ChannelPattern glob) {
         if (app.unsubscribeGlob(s, glob)) {
-            backplane.broker().unwatchAllChannels(app.appId());
+            broker.unwatchAllChannels(app.appId());
         }
     }
 
-    /**
-     * Registers a connection under its peerId and makes the peer reachable by {@code send} from
-     * any node; the welcome may be sent when the stage completes (protocol.md 2.5).
-     */
-    public CompletionStage<Void> openConnection(AppHub app, Subscriber s) {
-        app.addConnection(s);
-        return backplane.broker().watchPeer(app.appId(), s.peerId());
-    }
-
-    /** Undoes {@link #openConnection}; the connection has already left its channels. */
-    public void closeConnection(AppHub app, Subscriber s) {
-        app.removeConnection(s);
-        backplane.broker().unwatchPeer(app.appId(), s.peerId());
-    }
-
-    /** Rethrows a stage failure without wrapping it twice. */
-    private record CompletionExceptionHolder(Throwable error) {
-        RuntimeException unchecked() {
-            Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            return new java.util.concurrent.CompletionException(t);
-        }
+    private static Throwable unwrap(Throwable err) {
+        return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     }
 }

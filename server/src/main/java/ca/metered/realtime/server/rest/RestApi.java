@@ -4,19 +4,22 @@ import ca.metered.realtime.protocol.Action;
 import ca.metered.realtime.protocol.ChannelNames;
 import ca.metered.realtime.protocol.PeerIds;
 import ca.metered.realtime.protocol.frame.RawJson;
-import ca.metered.realtime.server.Node;
 import ca.metered.realtime.server.auth.AppAndKey;
-import ca.metered.realtime.server.auth.ChannelScope;
+import ca.metered.realtime.server.auth.Authorizer;
 import ca.metered.realtime.server.auth.MintedToken;
+import ca.metered.realtime.server.auth.SecretKeyAuthenticator;
 import ca.metered.realtime.server.auth.TokenMinter;
 import ca.metered.realtime.server.auth.TokenRequest;
 import ca.metered.realtime.server.auth.TokenRequestException;
-import ca.metered.realtime.server.cluster.Publication;
+import ca.metered.realtime.server.cluster.ControlChannel;
 import ca.metered.realtime.server.cluster.UsageStore;
 import ca.metered.realtime.server.config.Limits;
-import ca.metered.realtime.server.hub.AppHub;
 import ca.metered.realtime.server.ice.IceServerProvider;
-import ca.metered.realtime.server.session.TokenBucket;
+import ca.metered.realtime.server.limit.KeyedRateLimiter;
+import ca.metered.realtime.server.pubsub.MessageService;
+import ca.metered.realtime.server.pubsub.Memberships;
+import ca.metered.realtime.server.pubsub.Outcome;
+import ca.metered.realtime.server.pubsub.Sender;
 import ca.metered.realtime.server.transport.HttpResponses;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,32 +33,52 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The REST control plane (protocol.md 7): tokens, channel peers, server-side publish, kicks,
- * usage and ICE servers (docs/turn.md). Authenticated with the secret key pair; every failure uses the shared error shape.
- * It calls the same hub and backplane operations as the WebSocket path.
+ * usage and ICE servers (docs/turn.md). Authenticated with the secret key pair and rate-limited
+ * per key; every failure uses the shared error shape. An adapter: publish and presence go through the same core services
+ * as the WebSocket commands, and {@link RestError#of} maps their error codes to HTTP statuses.
  *
  * <p>Thread-safe; handlers run on the connection's event loop and never block it.
  */
 public final class RestApi {
     /** Per secret key: sustained requests per second and burst before HTTP 429 [ours]. */
-    static final int RATE_PER_SECOND = 100;
-    static final int RATE_BURST = 200;
+    public static final int RATE_PER_SECOND = 100;
+    public static final int RATE_BURST = 200;
     private static final int MAX_PEER_METADATA_BYTES = 4096;
 
-    private final Node node;
+    private final SecretKeyAuthenticator secretKeys;
+    private final KeyedRateLimiter rateLimiter;
+    private final TokenMinter tokenMinter;
+    private final IceServerProvider iceServers;
+    private final Authorizer authorizer;
+    private final Memberships memberships;
+    private final MessageService messages;
+    private final ControlChannel control;
+    private final UsageStore usage;
+    private final Clock clock;
     private final ObjectMapper json = HttpResponses.mapper();
-    private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
-    public RestApi(Node node) {
-        this.node = node;
+    /** @param rateLimiter per secret key id, normally {@link #RATE_PER_SECOND} / {@link #RATE_BURST} */
+    public RestApi(SecretKeyAuthenticator secretKeys, KeyedRateLimiter rateLimiter, TokenMinter tokenMinter,
+                   IceServerProvider iceServers, Authorizer authorizer, Memberships memberships,
+                   MessageService messages, ControlChannel control, UsageStore usage, Clock clock) {
+        this.secretKeys = secretKeys;
+        this.rateLimiter = rateLimiter;
+        this.tokenMinter = tokenMinter;
+        this.iceServers = iceServers;
+        this.authorizer = authorizer;
+        this.memberships = memberships;
+        this.messages = messages;
+        this.control = control;
+        this.usage = usage;
+        this.clock = clock;
     }
 
     /** Handles one request under {@code /v1/}; the returned stage never fails for client errors. */
@@ -90,34 +113,28 @@ public final class RestApi {
             throw new RestError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
                     route.method + " is the only method on this path");
         }
-        AppAndKey auth = node.secretKeys().authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION))
+        AppAndKey auth = secretKeys.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION))
                 .orElseThrow(() -> new RestError(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
                         "send Authorization: Bearer sk_id_…:sk_secret_…"));
-        TokenBucket bucket = buckets.computeIfAbsent(auth.key().id(),
-                id -> new TokenBucket(RATE_PER_SECOND, RATE_BURST, node.nanoTime()));
-        boolean allowed;
-        synchronized (bucket) {
-            allowed = bucket.tryTake(node.nanoTime());
-        }
-        if (!allowed) {
+        if (!rateLimiter.tryAcquire(auth.key().id())) {
             throw new RestError(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited",
                     "too many requests for this key; retry later");
         }
         return switch (route) {
-            case TOKENS -> CompletableFuture.completedFuture(tokens(auth, body(req)));
+            case TOKENS -> CompletableFuture.completedFuture(tokens(auth, JsonBody.of(json, req)));
             case PEERS -> peers(auth, decodeSegment(seg[2]));
-            case PUBLISH -> publish(auth, decodeSegment(seg[2]), body(req));
+            case PUBLISH -> publish(auth, decodeSegment(seg[2]), JsonBody.of(json, req));
             case KICK -> kick(auth, decodeSegment(seg[2]));
             case USAGE -> usage(auth);
             case ICE_SERVERS -> CompletableFuture.completedFuture(iceServers(auth, req));
         };
     }
 
-    private FullHttpResponse tokens(AppAndKey auth, JsonNode body) {
-        String peerId = requiredString(body, "peerId");
-        Long expiresInSec = optionalLong(body, "expiresInSec");
-        JsonNode metadata = optionalObject(body, "metadata");
-        if (optionalBoolean(body, "embedIceServers")) {
+    private FullHttpResponse tokens(AppAndKey auth, JsonBody body) {
+        String peerId = body.requiredString("peerId");
+        Long expiresInSec = body.optionalLong("expiresInSec");
+        JsonNode metadata = body.optionalObject("metadata");
+        if (body.optionalBoolean("embedIceServers")) {
             // Credentials outlive the token; out-of-range values are refused by the minter below.
             long lifetime = expiresInSec == null ? TokenMinter.DEFAULT_EXPIRES_IN_SEC
                     : Math.max(0, Math.min(expiresInSec, TokenMinter.MAX_EXPIRES_IN_SEC));
@@ -125,12 +142,12 @@ public final class RestApi {
         }
         TokenRequest request = new TokenRequest(
                 peerId,
-                stringList(body, "channels"),
-                stringList(body, "permissions"),
+                body.stringList("channels"),
+                body.stringList("permissions"),
                 expiresInSec,
                 metadata,
-                optionalObject(body, "peerMetadata"));
-        MintedToken minted = node.tokenMinter().mint(auth.key(), request, auth.app().limits().maxTokenLifetime());
+                body.optionalObject("peerMetadata"));
+        MintedToken minted = tokenMinter.mint(auth.key(), request, auth.app().limits().maxTokenLifetime());
         ObjectNode out = json.createObjectNode();
         out.put("token", minted.token());
         out.put("expiresAt", minted.expiresAtEpochSeconds());
@@ -142,7 +159,7 @@ public final class RestApi {
             throw RestError.invalid("peerId is required and must be 1-128 printable ASCII characters");
         }
         try {
-            return node.iceServers().embed(auth.app(), peerId, metadata, epochSeconds() + lifetime);
+            return iceServers.embed(auth.app(), peerId, metadata, epochSeconds() + lifetime);
         } catch (IllegalArgumentException e) {
             throw RestError.invalid(e.getMessage());
         }
@@ -170,7 +187,7 @@ public final class RestApi {
             }
             validUntil = epochSeconds() + seconds;
         }
-        IceServerProvider.IceServerList list = node.iceServers().issue(auth.app(), peerId, validUntil);
+        IceServerProvider.IceServerList list = iceServers.issue(auth.app(), peerId, validUntil);
         ObjectNode out = json.createObjectNode();
         out.set(IceServerProvider.KEY, list.servers());
         if (list.expiresAtEpochSeconds() == null) {
@@ -182,7 +199,7 @@ public final class RestApi {
     }
 
     private long epochSeconds() {
-        return node.clock().instant().getEpochSecond();
+        return clock.instant().getEpochSecond();
     }
 
     private static String single(Map<String, List<String>> query, String name) {
@@ -197,12 +214,12 @@ public final class RestApi {
     }
 
     private CompletionStage<FullHttpResponse> peers(AppAndKey auth, String channel) {
-        checkChannel(auth, channel, Action.PRESENCE);
-        return node.backplane().presence().members(auth.app().id(), channel).thenApply(members -> {
+        checkChannelName(channel);
+        return memberships.members(auth.permissions(), auth.app().id(), channel).thenApply(outcome -> {
             ObjectNode out = json.createObjectNode();
             out.put("channel", channel);
             ArrayNode peers = out.putArray("peers");
-            members.forEach(e -> {
+            done(outcome, Action.PRESENCE).forEach(e -> {
                 ObjectNode p = peers.addObject();
                 p.put("peerId", e.peerId());
                 if (e.metadata() != null) {
@@ -213,50 +230,43 @@ public final class RestApi {
         });
     }
 
-    private CompletionStage<FullHttpResponse> publish(AppAndKey auth, String channel, JsonNode body) {
-        checkChannel(auth, channel, Action.PUBLISH);
+    private CompletionStage<FullHttpResponse> publish(AppAndKey auth, String channel, JsonBody body) {
+        checkChannelName(channel);
+        // The channel is judged before the body's fields, as on every endpoint; the service
+        // applies the same rules again.
+        authorizer.publish(auth.permissions(), channel).ifPresent(r -> {
+            throw RestError.of(r, Action.PUBLISH);
+        });
         if (!body.has("data")) {
             throw RestError.invalid("body needs a \"data\" field");
         }
-        String from = body.has("from") ? requiredString(body, "from") : "server";
+        String from = body.has("from") ? body.requiredString("from") : "server";
         if (!PeerIds.isValid(from)) {
             throw RestError.invalid("\"from\" must be 1-128 printable ASCII characters");
         }
         RawJson fromMetadata = null;
-        JsonNode pm = optionalObject(body, "peerMetadata");
+        JsonNode pm = body.optionalObject("peerMetadata");
         if (pm != null) {
-            String text = write(pm);
+            String text = body.text(pm);
             if (text.getBytes(StandardCharsets.UTF_8).length > MAX_PEER_METADATA_BYTES) {
                 throw RestError.invalid("\"peerMetadata\" exceeds 4096 bytes");
             }
             fromMetadata = RawJson.of(text);
         }
-        Limits limits = auth.app().limits();
-        RawJson data = RawJson.of(write(body.get("data")));
-        Publication p = new Publication(node.nodeId(), -1, auth.app().id(), channel, from, data, fromMetadata);
-        RawJson meta = fromMetadata;
-        return node.backplane().usage().countMessage(auth.app().id(), limits.maxMessagesPerPeriod())
-                .handle((ok, err) -> err != null || ok) // fail open, as on the WebSocket path
-                .thenCompose(ok -> {
-                    if (!ok) {
-                        throw new RestError(HttpResponseStatus.TOO_MANY_REQUESTS, "over_message_quota",
-                                "the app's message quota for this period is used up");
-                    }
-                    return node.backplane().broker().publish(p);
-                })
-                .thenApply(delivered -> {
-                    ObjectNode out = json.createObjectNode();
-                    out.put("channel", channel);
-                    out.put("delivered", delivered);
-                    return HttpResponses.json(HttpResponseStatus.OK, out);
-                });
+        Sender sender = new Sender(auth.app().id(), auth.permissions(), from, fromMetadata, -1);
+        return messages.publish(sender, channel, RawJson.of(body.text(body.get("data")))).thenApply(outcome -> {
+            ObjectNode out = json.createObjectNode();
+            out.put("channel", channel);
+            out.put("delivered", done(outcome, Action.PUBLISH));
+            return HttpResponses.json(HttpResponseStatus.OK, out);
+        });
     }
 
     private CompletionStage<FullHttpResponse> kick(AppAndKey auth, String peerId) {
         if (!PeerIds.isValid(peerId)) {
             throw RestError.invalid("peerId must be 1-128 printable ASCII characters");
         }
-        return node.backplane().control().kick(auth.app().id(), peerId).thenApply(closed -> {
+        return control.kick(auth.app().id(), peerId).thenApply(closed -> {
             ObjectNode out = json.createObjectNode();
             out.put("peerId", peerId);
             out.put("closed", closed);
@@ -265,7 +275,7 @@ public final class RestApi {
     }
 
     private CompletionStage<FullHttpResponse> usage(AppAndKey auth) {
-        return node.backplane().usage().usage(auth.app().id()).thenApply(u -> usageBody(auth, u));
+        return usage.usage(auth.app().id()).thenApply(u -> usageBody(auth, u));
     }
 
     private FullHttpResponse usageBody(AppAndKey auth, UsageStore.Usage u) {
@@ -288,37 +298,18 @@ public final class RestApi {
         return HttpResponses.json(HttpResponseStatus.OK, out);
     }
 
-    /** Channel checks shared by peers and publish: shape, reserved prefix, action, scope. */
-    private static void checkChannel(AppAndKey auth, String channel, Action action) {
-        if (!ChannelNames.isValid(channel)) {
-            throw RestError.invalid("channel must be 1-256 bytes of UTF-8 without control characters");
+    /** The value of a done outcome; a refusal becomes the endpoint's HTTP error. */
+    private static <T> T done(Outcome<T> outcome, Action action) {
+        if (outcome instanceof Outcome.Refused<T> refused) {
+            throw RestError.of(refused.refusal(), action);
         }
-        if (ChannelNames.isReserved(channel)) {
-            throw new RestError(HttpResponseStatus.BAD_REQUEST, "channel_reserved", "channel prefix is reserved");
-        }
-        if (ChannelNames.isWildcard(channel)) {
-            throw RestError.invalid("channel must be a concrete name, not a wildcard pattern");
-        }
-        if (!auth.key().actions().contains(action)) {
-            throw RestError.forbidden("action_not_permitted", "the secret key lacks the " + action.wireName() + " action");
-        }
-        if (!ChannelScope.of(auth.key().channels()).allows(channel)) {
-            throw RestError.forbidden("channel_not_authorized", "channel outside the secret key's channels");
-        }
+        return ((Outcome.Done<T>) outcome).value();
     }
 
-    private JsonNode body(FullHttpRequest req) {
-        if (req.content().readableBytes() == 0) {
-            throw RestError.invalid("request body must be a JSON object");
-        }
-        try {
-            JsonNode n = json.readTree(req.content().toString(StandardCharsets.UTF_8));
-            if (n == null || !n.isObject()) {
-                throw RestError.invalid("request body must be a JSON object");
-            }
-            return n;
-        } catch (JsonProcessingException e) {
-            throw RestError.invalid("request body is not valid JSON");
+    /** A channel taken from the path: the rules the WebSocket codec applies to a frame's field. */
+    private static void checkChannelName(String channel) {
+        if (!ChannelNames.isValid(channel)) {
+            throw RestError.invalid("channel must be 1-256 bytes of UTF-8 without control characters");
         }
     }
 
@@ -328,73 +319,6 @@ public final class RestApi {
             throw RestError.invalid("bad percent-encoding in path (escapes must be UTF-8)");
         }
         return decoded;
-    }
-
-    private static String requiredString(JsonNode body, String field) {
-        JsonNode n = body.get(field);
-        if (n == null || !n.isTextual()) {
-            throw RestError.invalid("\"" + field + "\" must be a string");
-        }
-        return n.asText();
-    }
-
-    private static List<String> stringList(JsonNode body, String field) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isArray()) {
-            throw RestError.invalid("\"" + field + "\" must be an array of strings");
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : n) {
-            if (!e.isTextual()) {
-                throw RestError.invalid("\"" + field + "\" must be an array of strings");
-            }
-            out.add(e.asText());
-        }
-        return out;
-    }
-
-    private static Long optionalLong(JsonNode body, String field) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw RestError.invalid("\"" + field + "\" must be an integer");
-        }
-        return n.asLong();
-    }
-
-    private static boolean optionalBoolean(JsonNode body, String field) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return false;
-        }
-        if (!n.isBoolean()) {
-            throw RestError.invalid("\"" + field + "\" must be true or false");
-        }
-        return n.booleanValue();
-    }
-
-    private static JsonNode optionalObject(JsonNode body, String field) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isObject()) {
-            throw RestError.invalid("\"" + field + "\" must be a JSON object");
-        }
-        return n;
-    }
-
-    private String write(JsonNode n) {
-        try {
-            return json.writeValueAsString(n);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private JsonNode parse(String text) {

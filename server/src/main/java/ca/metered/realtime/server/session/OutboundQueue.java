@@ -1,9 +1,20 @@
 package ca.metered.realtime.server.session;
 
+import ca.metered.realtime.protocol.CloseCode;
+import ca.metered.realtime.server.connection.Link;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.ssl.SslHandler;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,62 +22,150 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One connection's outbound path: a FIFO of encoded frames and, last, the close, bounded in
- * bytes (protocol.md 4: a subscriber over the cap is a slow consumer).
+ * One connection's outbound path: a FIFO of frames — text, pings, pongs — and, last, the close,
+ * bounded in bytes (protocol.md 4: a connection over the cap is a slow consumer).
  *
- * <p>Every item — frames from any thread, the connection's own loop included, and the close —
- * goes through this one queue: an inline write from the loop would overtake frames other threads
- * had already queued (protocol.md 2.3: a {@code left} before a later {@code joined} of the same
- * peerId, the joined delta before what the newcomer sends next; a pong after everything queued
- * before). One drain task on the channel's event loop empties it and flushes once per batch,
- * rather than a task and a flush per frame on the fan-out path.
+ * <p>Every item — frames from any thread, the connection's own loop included, keepalive pings,
+ * the pongs answering the client's pings, and the close — goes through this one queue: an
+ * inline write from the loop would overtake frames other threads had already queued
+ * (protocol.md 2.3: a {@code left} before a later {@code joined} of the same peerId, the joined
+ * delta before what the newcomer sends next; a pong after everything queued before). One drain
+ * task on the channel's event loop empties it and flushes once per batch, and hands Netty only
+ * what the socket can take (the channel's write-buffer high-water mark); the rest stays here,
+ * where a close can still discard it.
  *
- * <p>Thread-safe: {@link #offer} and {@link #close} from any thread; the drain runs on the loop.
+ * <p>The close is delivered so that the client can read its code (RFC 6455 7.1.1): queued
+ * behind the frames before it — except the 1008 {@code slow consumer} close, which discards them
+ * first, since the client is not reading them anyway — then the output is half-closed, and the
+ * connection lingers, reading and ignoring what the client still sends, until the client's
+ * close or a deadline. Closing with unread input at once would make the kernel answer with a
+ * reset that destroys the close frame on its way.
+ *
+ * <p>Thread-safe: {@link Link} methods from any thread; the drain runs on the loop. Installed
+ * in the pipeline, it resumes draining when the channel becomes writable again.
  */
-final class OutboundQueue {
-    /** How long a close waits for the client's answering close before dropping TCP. */
-    private static final long CLOSE_WAIT_SECONDS = 2;
+public final class OutboundQueue extends ChannelInboundHandlerAdapter implements Link {
+    /** How long a close may wait behind the frames before it for a client that reads nothing. */
+    static final long CLOSE_WRITE_TIMEOUT_MS = 5000;
+    /** After the close frame is written, how long to wait for the client's answering close. */
+    static final long CLOSE_LINGER_MS = 2000;
+    /** A control frame's header, counted so that even empty pongs fill the cap. */
+    static final int CONTROL_FRAME_OVERHEAD = 2;
+    private static final byte[] EMPTY = new byte[0];
 
     private final Channel channel;
     private final long capBytes;
     private final AtomicLong queuedBytes = new AtomicLong();
-    /** Frames ({@code byte[]}) and a {@link PendingClose}, in the order they must go out. */
-    private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Outgoing> items = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    /** Whether our close frame has been written; frames after it are dropped. Event loop only. */
+    private final AtomicBoolean closing = new AtomicBoolean();
+    /** The slow-consumer close: frames still queued are discarded, not sent. */
+    private volatile boolean discardQueued;
+    /** Whether our close frame has been handed to the channel; frames after it are dropped. Event loop only. */
     private boolean closeSent;
+    /** Whether our close frame reached the socket. Event loop only. */
+    private boolean closeWritten;
 
-    OutboundQueue(Channel channel, long capBytes) {
+    /** What waits to go out. */
+    private sealed interface Outgoing {
+        /** Bytes counted against the cap. */
+        int bytes();
+    }
+
+    /** An encoded text frame, shared with other connections. */
+    private record Text(byte[] frame) implements Outgoing {
+        @Override
+        public int bytes() {
+            return frame.length;
+        }
+    }
+
+    /** A ping (keepalive) or a pong (answering the client's ping). */
+    private record Control(boolean ping, byte[] payload) implements Outgoing {
+        @Override
+        public int bytes() {
+            return CONTROL_FRAME_OVERHEAD + payload.length;
+        }
+    }
+
+    private record Close(int code, String reason) implements Outgoing {
+        @Override
+        public int bytes() {
+            return 0;
+        }
+    }
+
+    public OutboundQueue(Channel channel, long capBytes) {
         this.channel = channel;
         this.capBytes = capBytes;
     }
 
-    /**
-     * Queues one encoded text frame (shared with other connections; not modified).
-     *
-     * @return {@code false}, queuing nothing, when it would take the queue over its byte cap
-     */
-    boolean offer(byte[] frame) {
-        int len = frame.length;
-        if (queuedBytes.addAndGet(len) > capBytes) {
-            queuedBytes.addAndGet(-len);
-            return false;
+    @Override
+    public void send(byte[] frame) {
+        if (!closing.get()) {
+            offer(new Text(frame));
         }
-        enqueue(frame);
-        return true;
     }
 
-    /** Queues the close frame behind everything queued before it. */
-    void close(int code, String reason) {
-        enqueue(new PendingClose(code, reason));
+    @Override
+    public void ping() {
+        if (!closing.get()) {
+            offer(new Control(true, EMPTY));
+        }
     }
 
-    /** Bytes queued and not yet written to the socket. */
-    long queuedBytes() {
+    /** Queues the pong answering a client's ping (RFC 6455 5.5.3), with a copy of its payload. */
+    public void pong(ByteBuf payload) {
+        if (!closing.get()) {
+            offer(new Control(false, ByteBufUtil.getBytes(payload)));
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (closing.compareAndSet(false, true)) {
+            queueClose(new Close(code, reason));
+        }
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closing.get();
+    }
+
+    @Override
+    public long queuedBytes() {
         return queuedBytes.get();
     }
 
-    private void enqueue(Object item) {
+    private void offer(Outgoing item) {
+        int len = item.bytes();
+        if (queuedBytes.addAndGet(len) > capBytes) {
+            queuedBytes.addAndGet(-len);
+            if (closing.compareAndSet(false, true)) {
+                discardQueued = true;
+                queueClose(new Close(CloseCode.POLICY_VIOLATION.code(), "slow consumer"));
+            }
+            return;
+        }
+        enqueue(item);
+    }
+
+    private void queueClose(Close close) {
+        try {
+            // A client that reads nothing must not hold the connection for ever.
+            channel.eventLoop().schedule(() -> {
+                if (!closeWritten) {
+                    channel.close();
+                }
+            }, CLOSE_WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return; // the server is shutting down and closes every channel itself
+        }
+        enqueue(close);
+    }
+
+    private void enqueue(Outgoing item) {
         items.add(item);
         scheduleDrain();
     }
@@ -81,59 +180,90 @@ final class OutboundQueue {
         }
     }
 
-    /** Writes everything queued, then flushes once. Event loop only. */
+    /** Whether the drain may hand the channel more: dropping needs no room, the rest waits for it. */
+    private boolean mayDrain() {
+        return closeSent || discardQueued || channel.isWritable();
+    }
+
+    /** Writes what the channel can take, then flushes once. Event loop only. */
     private void drain() {
-        Object item;
-        while ((item = items.poll()) != null) {
-            if (item instanceof byte[] frame) {
-                int len = frame.length;
-                if (closeSent) {
-                    queuedBytes.addAndGet(-len);
-                } else {
-                    channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))
-                            .addListener(f -> queuedBytes.addAndGet(-len));
-                }
+        Outgoing item;
+        while (mayDrain() && (item = items.poll()) != null) {
+            if (item instanceof Close c) {
+                writeClose(c);
+            } else if (closeSent || discardQueued) {
+                queuedBytes.addAndGet(-item.bytes());
             } else {
-                writeClose((PendingClose) item);
+                int len = item.bytes();
+                channel.write(toFrame(item)).addListener(f -> queuedBytes.addAndGet(-len));
             }
         }
         channel.flush();
         drainScheduled.set(false);
         // An item queued after the poll loop ended but before the flag was cleared found the flag
-        // set and scheduled nothing: pick it up.
-        if (!items.isEmpty()) {
+        // set and scheduled nothing: pick it up. Items left because the channel is full wait for
+        // channelWritabilityChanged.
+        if (!items.isEmpty() && mayDrain()) {
             scheduleDrain();
         }
     }
 
-    private void writeClose(PendingClose c) {
-        if (!channel.isActive()) {
+    private static WebSocketFrame toFrame(Outgoing item) {
+        if (item instanceof Text t) {
+            return new TextWebSocketFrame(Unpooled.wrappedBuffer(t.frame()));
+        }
+        Control c = (Control) item;
+        return c.ping() ? new PingWebSocketFrame(Unpooled.wrappedBuffer(c.payload()))
+                : new PongWebSocketFrame(Unpooled.wrappedBuffer(c.payload()));
+    }
+
+    private void writeClose(Close c) {
+        if (closeSent) {
             return;
         }
         closeSent = true;
-        // Do not close the TCP connection as soon as the close frame is written: a client that is
-        // still sending (a flood → 4011, a fragmented oversize message → 1009) would leave unread
-        // bytes in our receive buffer, the kernel would answer with RST, and the client would see
-        // a reset (1006) instead of the code it must act on (protocol.md 4). As RFC 6455 7.1.1
-        // asks, keep reading (and ignoring) until the client's close arrives, which makes
-        // WebSocketFrameHandler close the connection.
-        channel.write(new CloseWebSocketFrame(c.code(), c.reason()));
-        // A peer that reads nothing or never answers the close: do not wait on it forever.
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.write(new CloseWebSocketFrame(c.code(), c.reason())).addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+                return;
+            }
+            closeWritten = true;
+            // We send nothing more: a FIN right behind the close frame. Input stays open, so what
+            // the client still sends is read (and ignored) instead of answered with a reset; its
+            // close, or its EOF, ends the connection (WebSocketFrameHandler), else the deadline.
+            // Not under TLS, where the handler owns the end of the stream.
+            if (channel instanceof DuplexChannel duplex && channel.pipeline().get(SslHandler.class) == null) {
+                duplex.shutdownOutput();
+            }
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, CLOSE_LINGER_MS, TimeUnit.MILLISECONDS);
+        });
     }
 
     private void discard() {
-        Object item;
+        Outgoing item;
         while ((item = items.poll()) != null) {
-            if (item instanceof byte[] frame) {
-                queuedBytes.addAndGet(-frame.length);
-            }
+            queuedBytes.addAndGet(-item.bytes());
         }
     }
 
-    /** A close queued behind the frames before it. */
-    private record PendingClose(int code, String reason) {
+    /** The connection is gone: nothing more is queued, and what waits is let go. */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closing.set(true);
+        discard();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable() && !items.isEmpty()) {
+            scheduleDrain();
+        }
+        super.channelWritabilityChanged(ctx);
     }
 }

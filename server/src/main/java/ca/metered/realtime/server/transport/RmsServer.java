@@ -1,12 +1,16 @@
 package ca.metered.realtime.server.transport;
 
 import ca.metered.realtime.protocol.CloseCode;
-import ca.metered.realtime.server.Node;
+import ca.metered.realtime.protocol.frame.FrameCodec;
+import ca.metered.realtime.protocol.frame.ServerFrame;
+import ca.metered.realtime.server.auth.Authenticator;
 import ca.metered.realtime.server.config.ConnectionLimits;
 import ca.metered.realtime.server.config.ServerSettings;
 import ca.metered.realtime.server.config.TlsSettings;
+import ca.metered.realtime.server.connection.Connection;
+import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.rest.RestApi;
-import ca.metered.realtime.server.session.Session;
+import ca.metered.realtime.server.session.Sessions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -33,6 +37,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +60,12 @@ public final class RmsServer implements AutoCloseable {
             .setMaxInitialLineLength(48 * 1024)
             .setMaxHeaderSize(16 * 1024);
 
-    private final Node node;
     private final ServerSettings settings;
+    private final Authenticator authenticator;
+    private final Sessions sessions;
+    private final RestApi rest;
+    private final Connections connections;
+    private final LongSupplier nanoTime;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
@@ -68,9 +77,14 @@ public final class RmsServer implements AutoCloseable {
     private Channel serverChannel;
     private String url;
 
-    public RmsServer(Node node) {
-        this.node = node;
-        this.settings = node.settings();
+    public RmsServer(ServerSettings settings, Authenticator authenticator, Sessions sessions, RestApi rest,
+                     Connections connections, LongSupplier nanoTime) {
+        this.settings = settings;
+        this.authenticator = authenticator;
+        this.sessions = sessions;
+        this.rest = rest;
+        this.connections = connections;
+        this.nanoTime = nanoTime;
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
@@ -86,19 +100,19 @@ public final class RmsServer implements AutoCloseable {
         SslContext ssl = settings.tls().map(RmsServer::sslContext).orElse(null);
         ClientAddress clientAddress = new ClientAddress(settings.trustedProxies());
         ConnectRateLimiter limiter = new ConnectRateLimiter(settings.connectRatePerIp(),
-                settings.connectRateWindow().toNanos(), node::nanoTime);
+                settings.connectRateWindow().toNanos(), nanoTime);
         ConnectionLimits limits = settings.connections();
         long fdLimit = ConnectionBudget.processFdLimit();
-        ConnectionBudget connections;
+        ConnectionBudget sockets;
         try {
-            connections = ConnectionBudget.of(limits, fdLimit, clientAddress::isTrustedProxy, clientErrors);
+            sockets = ConnectionBudget.of(limits, fdLimit, clientAddress::isTrustedProxy, clientErrors);
         } catch (IllegalArgumentException e) {
             shutdownGroups();
             throw new ServerStartException(e.getMessage());
         }
         long requestTimeout = limits.requestTimeout().toNanos();
-        WebSocketUpgrade upgrade = new WebSocketUpgrade(node, limiter, clientAddress, ssl != null, clientErrors);
-        RestApi rest = new RestApi(node);
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(authenticator, sessions, limiter, clientAddress, ssl != null,
+                clientErrors);
         StaticFiles demo = new StaticFiles("/demo", "demo", RmsServer.class.getClassLoader());
         ClientErrorSink sink = new ClientErrorSink(clientErrors);
         ServerBootstrap b = new ServerBootstrap()
@@ -111,12 +125,12 @@ public final class RmsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        PendingConnection pending = new PendingConnection(ch, connections, requestTimeout, clientErrors);
-                        if (!connections.admit(pending)) {
+                        PendingConnection pending = new PendingConnection(ch, sockets, requestTimeout, clientErrors);
+                        if (!sockets.admit(pending)) {
                             ch.close();
                             return;
                         }
-                        ch.closeFuture().addListener(f -> connections.closed(ch));
+                        ch.closeFuture().addListener(f -> sockets.closed(ch));
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }
@@ -143,10 +157,10 @@ public final class RmsServer implements AutoCloseable {
         url = (ssl != null ? "wss://" : "ws://") + host + ":" + bound.getPort();
         summaries = boss.next().scheduleAtFixedRate(clientErrors::flushSummary, 1, 1, TimeUnit.MINUTES);
         log.info("accepting up to {} connections ({}), at most {} not yet upgraded, {} per address",
-                connections.maxOpen() == Integer.MAX_VALUE ? "unlimited" : connections.maxOpen(),
+                sockets.maxOpen() == Integer.MAX_VALUE ? "unlimited" : sockets.maxOpen(),
                 fdLimit > 0 ? "open files limit " + fdLimit + " - reserve " + limits.fdReserve() : "open files limit unknown",
-                connections.maxPending(), connections.maxPendingPerIp());
-        budget = connections;
+                sockets.maxPending(), sockets.maxPendingPerIp());
+        budget = sockets;
         ready = true;
         return this;
     }
@@ -176,14 +190,11 @@ public final class RmsServer implements AutoCloseable {
         return url;
     }
 
-    public Node node() {
-        return node;
-    }
-
     /**
      * Graceful shutdown (protocol.md 8): stop accepting, send {@code going_away} with a spread
      * {@code retryAfterMs} to every connection, close each with 1001, wait up to the configured
-     * grace for the closes to flush, then release everything.
+     * grace for the closes to flush, then stop the event loops. The core behind it is the
+     * caller's to stop afterwards.
      */
     public synchronized void stop() {
         if (stopped) {
@@ -194,17 +205,17 @@ public final class RmsServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
         }
-        List<Session> sessions = node.sessions();
+        List<Connection> open = connections.all();
         // protocol.md 8: going_away to every connection first, then the closes. Closing as we go
         // would let the first closes' presence `left` reach later connections before their
         // going_away, so a client could not tell a shutdown from peers leaving.
-        for (Session s : sessions) {
+        for (Connection c : open) {
             // Spread reconnects over 1–5 s so clients do not come back in one wave.
             long retryAfter = 1000 + ThreadLocalRandom.current().nextLong(4000);
-            s.goingAway(retryAfter);
+            c.deliver(FrameCodec.encode(new ServerFrame.GoingAway(retryAfter)));
         }
-        for (Session s : sessions) {
-            s.close(CloseCode.GOING_AWAY.code(), "server shutting down");
+        for (Connection c : open) {
+            c.close(CloseCode.GOING_AWAY.code(), "server shutting down");
         }
         awaitDrained(settings.shutdownGrace());
         if (summaries != null) {
@@ -212,13 +223,12 @@ public final class RmsServer implements AutoCloseable {
             clientErrors.flushSummary();
         }
         shutdownGroups();
-        node.close();
-        log.info("stopped ({} connections closed)", sessions.size());
+        log.info("stopped ({} connections closed)", open.size());
     }
 
     private void awaitDrained(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
-        while (!node.sessions().isEmpty() && System.nanoTime() < deadline) {
+        while (connections.size() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20); // polling a shutdown condition, not synchronising a test
             } catch (InterruptedException e) {

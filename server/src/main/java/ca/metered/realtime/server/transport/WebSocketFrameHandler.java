@@ -40,8 +40,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         } else if (frame instanceof BinaryWebSocketFrame) {
             session.onBinary();
         } else if (frame instanceof PingWebSocketFrame) {
-            session.touched();
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            session.onPing(frame.content());
         } else if (frame instanceof PongWebSocketFrame) {
             session.touched();
         } else if (frame instanceof CloseWebSocketFrame close) {
@@ -71,9 +70,13 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         if (cause instanceof TooLongFrameException) {
             errors.recordIfClientError(ctx.channel(), cause);
             session.close(CloseCode.MESSAGE_TOO_BIG.code(), "message too big");
-        } else if (cause instanceof CorruptedWebSocketFrameException) {
-            // The decoder has already sent the close frame with the right status.
+        } else if (cause instanceof CorruptedWebSocketFrameException e) {
+            // A protocol violation (1002), invalid UTF-8 (1007) or a frame over the size limit
+            // (1009): the decoders only report it, and the close goes through the session, which
+            // makes sure the client can read it.
             errors.recordIfClientError(ctx.channel(), cause);
+            String reason = e.getMessage() != null ? e.getMessage() : e.closeStatus().reasonText();
+            session.close(e.closeStatus().code(), reason);
         } else if (errors.recordIfClientError(ctx.channel(), cause)) {
             ctx.close(); // connection reset and friends: nothing to tell the peer
         } else {

@@ -1,9 +1,10 @@
 package ca.metered.realtime.server.transport;
 
 import ca.metered.realtime.protocol.CloseCode;
-import ca.metered.realtime.server.Node;
 import ca.metered.realtime.server.auth.AuthOutcome;
+import ca.metered.realtime.server.auth.Authenticator;
 import ca.metered.realtime.server.session.Session;
+import ca.metered.realtime.server.session.Sessions;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,22 +26,23 @@ import java.net.InetSocketAddress;
  * UpgradeRequestCheck}), origin (HTTP 401 {@code origin_not_allowed}), then the upgrade, then
  * auth and plan failures as a 4xxx close before any {@code welcome}.
  *
- * <p>Stateless apart from the node; thread-safe.
+ * <p>Stateless apart from its collaborators; thread-safe.
  */
 final class WebSocketUpgrade {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WebSocketUpgrade.class);
     /** Room for the envelope around a payload the SDK checked against maxMessageSize (protocol.md 4). */
     static final int ENVELOPE_HEADROOM = 1024;
 
-    private final Node node;
+    private final Authenticator authenticator;
+    private final Sessions sessions;
     private final ConnectRateLimiter rateLimiter;
     private final ClientAddress clientAddress;
     private final boolean tls;
     private final ClientErrors errors;
 
-    WebSocketUpgrade(Node node, ConnectRateLimiter rateLimiter, ClientAddress clientAddress, boolean tls,
-            ClientErrors errors) {
-        this.node = node;
+    WebSocketUpgrade(Authenticator authenticator, Sessions sessions, ConnectRateLimiter rateLimiter,
+            ClientAddress clientAddress, boolean tls, ClientErrors errors) {
+        this.authenticator = authenticator;
+        this.sessions = sessions;
         this.rateLimiter = rateLimiter;
         this.clientAddress = clientAddress;
         this.tls = tls;
@@ -65,7 +67,7 @@ final class WebSocketUpgrade {
         CredentialParams credentials = CredentialParams.of(req.uri());
         AuthOutcome outcome = credentials.problem() != null
                 ? new AuthOutcome.Rejected(CloseCode.INVALID_TOKEN.code(), credentials.problem())
-                : node.authenticator().authenticate(credentials.key(), credentials.token(),
+                : authenticator.authenticate(credentials.key(), credentials.token(),
                         req.headers().get(HttpHeaderNames.ORIGIN));
         if (outcome instanceof AuthOutcome.OriginRejected) {
             HttpRouter.respond(ctx, req, HttpResponses.error(HttpResponseStatus.UNAUTHORIZED, "origin_not_allowed",
@@ -77,6 +79,8 @@ final class WebSocketUpgrade {
         WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessageSize + ENVELOPE_HEADROOM)
                 .allowExtensions(false)
+                // Violations are reported, not answered: the session closes so the client can read the code.
+                .closeOnProtocolViolation(false)
                 .build();
         String scheme = tls ? "wss" : "ws";
         WebSocketServerHandshaker handshaker = new Rfc6455Handshaker(
@@ -84,11 +88,13 @@ final class WebSocketUpgrade {
         ChannelPipeline pipeline = ctx.pipeline();
         Session session = null;
         if (outcome instanceof AuthOutcome.Granted g) {
-            session = new Session(node, channel, g.grant(), node.nextConnectionId());
+            session = sessions.create(channel, g.grant());
             // in this handler's place, ahead of the pipeline's ClientErrorSink
-            pipeline.addBefore(ctx.name(), null, new Utf8FrameValidator());
+            pipeline.addBefore(ctx.name(), null, session.rateLimiter());
+            pipeline.addBefore(ctx.name(), null, new Utf8FrameValidator(false));
             pipeline.addBefore(ctx.name(), null, new WebSocketFrameAggregator(maxMessageSize + ENVELOPE_HEADROOM));
             pipeline.addBefore(ctx.name(), null, new WebSocketFrameHandler(session, errors));
+            pipeline.addBefore(ctx.name(), null, session.outbound());
         }
         pipeline.remove(ctx.handler());
         Session opened = session;
@@ -101,27 +107,7 @@ final class WebSocketUpgrade {
                 closeBeforeWelcome(channel, r.closeCode(), r.reason());
                 return;
             }
-            // Frames arriving before open() would see no session state: hold reads until then.
-            channel.config().setAutoRead(false);
-            node.admit(opened.grant()).whenComplete((admitted, err) -> channel.eventLoop().execute(() -> {
-                if (err != null) {
-                    log.warn("usage store unavailable; admitting {} uncounted: {}", opened, err.toString());
-                }
-                if (err == null && !admitted) {
-                    opened.refuse();
-                    closeBeforeWelcome(channel, CloseCode.OVER_CONCURRENT_LIMIT.code(),
-                            "concurrent connection limit reached");
-                    // onClosed() runs when the channel goes inactive; nothing was registered yet.
-                } else if (!channel.isActive()) {
-                    if (err == null) {
-                        node.backplane().usage().closeConnection(opened.grant().app().id(), opened.peerId());
-                    }
-                } else {
-                    node.sessionOpened(opened, err == null);
-                    opened.open();
-                }
-                channel.config().setAutoRead(true);
-            }));
+            opened.start();
         });
     }
 

@@ -3,6 +3,7 @@ package ca.metered.realtime.server.cluster;
 import ca.metered.realtime.server.cluster.redis.RedisBackplane;
 import ca.metered.realtime.server.config.ClusterSettings;
 import ca.metered.realtime.server.it.RedisServer;
+import ca.metered.realtime.server.time.ManualScheduler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ abstract class BackplaneFixture implements AutoCloseable {
     /** A node joined to this cluster, started with {@code inbound}. */
     Backplane node(String nodeId, RecordingInbound inbound) {
         Backplane b = create(nodeId);
-        b.broker().start(inbound);
+        b.start(inbound);
         nodes.add(b);
         return b;
     }
@@ -28,7 +29,7 @@ abstract class BackplaneFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        nodes.forEach(b -> b.broker().close());
+        nodes.forEach(Backplane::close);
     }
 
     static BackplaneFixture inMemory(Clock clock) {
@@ -48,7 +49,7 @@ abstract class BackplaneFixture implements AutoCloseable {
         return new BackplaneFixture() {
             @Override
             Backplane create(String nodeId) {
-                return RedisBackplane.connect(settings, nodeId, List.of(APP), clock);
+                return RedisBackplane.connect(settings, nodeId, List.of(APP), new ManualScheduler(clock));
             }
         };
     }

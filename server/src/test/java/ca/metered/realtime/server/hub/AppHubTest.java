@@ -5,56 +5,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.metered.realtime.protocol.ChannelPattern;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
+import ca.metered.realtime.server.auth.Authorizer;
 import ca.metered.realtime.server.cluster.Backplane;
-import ca.metered.realtime.server.cluster.Broker;
-import ca.metered.realtime.server.cluster.DirectMessage;
 import ca.metered.realtime.server.cluster.InMemoryCluster;
-import ca.metered.realtime.server.cluster.PresenceDelta;
-import ca.metered.realtime.server.cluster.Publication;
+import ca.metered.realtime.server.config.AppConfig;
+import ca.metered.realtime.server.config.Limits;
+import ca.metered.realtime.server.config.LiveConfig;
+import ca.metered.realtime.server.config.ServerConfig;
+import ca.metered.realtime.server.config.ServerSettings;
+import ca.metered.realtime.server.pubsub.LifecycleListener;
 import ca.metered.realtime.server.pubsub.Memberships;
+import ca.metered.realtime.server.pubsub.Outcome;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AppHubTest {
-    private final AppHub hub = new AppHub("app");
+    private final Hub hubs = new Hub(List.of("app"));
+    private final AppHub hub = hubs.app("app");
     private final Backplane backplane = new InMemoryCluster(Clock.systemUTC()).join("n1");
-    private final Memberships memberships = new Memberships(backplane);
+    private final Memberships memberships = new Memberships(hubs, backplane.broker(), backplane.presence(),
+            new Authorizer(), LiveConfig.of(new ServerConfig(ServerSettings.defaults(),
+                    List.of(new AppConfig("app", true, List.of(), List.of(), Limits.defaults(), List.of())))),
+            LifecycleListener.NONE);
 
     AppHubTest() {
-        backplane.broker().start(new Broker.Inbound() {
-            @Override
-            public int onPublication(Publication p, Broker.Route route) {
-                return hub.publishLocal(p.channel(), p.from(), p.data(), p.fromMetadata(), p.originConnectionId());
-            }
-
-            @Override
-            public int onDirect(DirectMessage d) {
-                return hub.directLocal(d.to(), d.from(), d.data(), d.fromMetadata());
-            }
-
-            @Override
-            public void onPresence(String appId, String channel, PresenceDelta delta) {
-                hub.deliverPresence(channel, delta);
-            }
-
-            @Override
-            public int onKick(String appId, String peerId) {
-                return hub.closePeer(peerId, 4020, "admin");
-            }
-        });
+        backplane.start(new LocalDelivery(hubs, "n1"));
     }
 
     private List<PresenceEntry> join(RecordingSubscriber s, String channel, boolean includeMeta) {
-        hub.addConnection(s);
+        memberships.open(s);
         List<PresenceEntry> snapshot = new ArrayList<>();
-        memberships.join(hub, s, channel, includeMeta, snapshot::addAll).toCompletableFuture().join();
+        Outcome<Void> outcome = memberships.subscribe(s, channel, includeMeta, snapshot::addAll)
+                .toCompletableFuture().join();
+        assertThat(outcome).isInstanceOf(Outcome.Done.class);
         return snapshot;
     }
 
-    private boolean unsubscribe(RecordingSubscriber s, String channel) {
-        return memberships.leave(hub, s, channel).toCompletableFuture().join();
+    private void unsubscribe(RecordingSubscriber s, String channel) {
+        memberships.unsubscribe(s, channel).toCompletableFuture().join();
     }
 
     private List<PresenceEntry> members(String channel) {
@@ -160,7 +150,10 @@ class AppHubTest {
         join(a, "c", false);
         unsubscribe(a, "c");
         assertThat(members("c")).isEmpty();
-        assertThat(unsubscribe(a, "c")).isFalse();
+        assertThat(hub.channelCount()).isZero();
+        assertThat(hub.hasSubscribers("c")).isFalse();
+        unsubscribe(a, "c"); // not on it any more: nothing happens
+        assertThat(a.channels().size()).isZero();
         join(a, "c", false);
         assertThat(members("c")).extracting(PresenceEntry::peerId).containsExactly("a");
     }

@@ -1,12 +1,24 @@
 package ca.metered.realtime.server.hub;
 
+import ca.metered.realtime.protocol.Action;
+import ca.metered.realtime.protocol.ChannelPattern;
 import ca.metered.realtime.protocol.frame.RawJson;
+import ca.metered.realtime.server.auth.ChannelScope;
+import ca.metered.realtime.server.auth.Permissions;
+import ca.metered.realtime.server.pubsub.ChannelSet;
+import ca.metered.realtime.server.pubsub.Member;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
-/** A fake connection that records what the hub hands it. Thread-safe enough for single-threaded tests. */
-final class RecordingSubscriber implements Subscriber {
+/**
+ * A fake connection of app {@code app}, allowed every channel and action, that records what
+ * the hub hands it. Thread-safe enough for single-threaded tests.
+ */
+final class RecordingSubscriber implements Member {
+    private static final Permissions ALL = new Permissions(ChannelScope.of(List.of(ChannelPattern.compile("**"))),
+            EnumSet.allOf(Action.class));
     private static long ids;
 
     final long id = ++ids;
@@ -14,6 +26,7 @@ final class RecordingSubscriber implements Subscriber {
     final RawJson metadata;
     final boolean presence;
     final List<byte[]> frames = new ArrayList<>();
+    private final ChannelSet channels = new ChannelSet();
     Integer closedWith;
 
     RecordingSubscriber(String peerId, RawJson metadata, boolean presence) {
@@ -24,6 +37,21 @@ final class RecordingSubscriber implements Subscriber {
 
     RecordingSubscriber(String peerId) {
         this(peerId, null, true);
+    }
+
+    @Override
+    public String appId() {
+        return "app";
+    }
+
+    @Override
+    public Permissions permissions() {
+        return ALL;
+    }
+
+    @Override
+    public ChannelSet channels() {
+        return channels;
     }
 
     @Override

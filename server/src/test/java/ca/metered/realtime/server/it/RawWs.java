@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Not thread-safe.
  */
 public final class RawWs implements AutoCloseable {
+    public static final int CONTINUATION = 0;
     public static final int TEXT = 1;
     public static final int BINARY = 2;
     public static final int CLOSE = 8;
@@ -110,9 +111,17 @@ public final class RawWs implements AutoCloseable {
 
     /** Sends one final, masked frame with an arbitrary payload (e.g. invalid UTF-8 as text). */
     public void sendFrame(int opcode, byte[] payload) {
+        sendFrame(opcode, payload, true);
+    }
+
+    /**
+     * Sends one masked frame; {@code fin = false} starts or continues a fragmented message
+     * (opcode {@link #CONTINUATION} for the frames after the first).
+     */
+    public void sendFrame(int opcode, byte[] payload, boolean fin) {
         try {
             ByteArrayOutputStream b = new ByteArrayOutputStream(payload.length + 14);
-            b.write(0x80 | opcode);
+            b.write((fin ? 0x80 : 0) | opcode);
             int len = payload.length;
             if (len < 126) {
                 b.write(0x80 | len);

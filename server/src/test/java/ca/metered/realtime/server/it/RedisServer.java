@@ -147,6 +147,29 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** The keys matching {@code pattern} ({@code KEYS}; test databases are small). */
+    public java.util.List<String> keys(String pattern) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(2000);
+            s.getOutputStream().write(("KEYS " + pattern + "\r\n").getBytes(StandardCharsets.UTF_8));
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            String header = in.readLine();
+            if (header == null || !header.startsWith("*")) {
+                throw new IllegalStateException("unexpected KEYS reply " + header);
+            }
+            int n = Integer.parseInt(header.substring(1));
+            java.util.List<String> out = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                in.readLine(); // $length
+                out.add(in.readLine());
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import ca.metered.realtime.server.session.Session;
+import ca.metered.realtime.server.connection.Connection;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -49,7 +49,7 @@ class ShutdownIT {
             });
         }
         stopped.get(10, TimeUnit.SECONDS);
-        assertThat(server.node().sessions()).isEmpty();
+        assertThat(server.connections()).isEmpty();
         assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", server.port()), 2000))
                 .isInstanceOf(ConnectException.class);
     }
@@ -65,7 +65,7 @@ class ShutdownIT {
         RawWs stalled = RawWs.open(server.port(), "/v1?key=" + TestServer.PK, 4096);
         stalled.sendText("{\"type\":\"subscribe\",\"channel\":\"fill\",\"requestId\":\"s\"}");
         server.awaitSessionCount(2);
-        Session stalledSession = server.node().sessions().stream()
+        Connection stalledSession = server.connections().stream()
                 .filter(s -> !s.peerId().equals(healthyId)).findFirst().orElseThrow();
         try (WsClient pub = server.client()) {
             // queuedBytes counts bytes not yet written to the socket, including writes still in the
@@ -87,7 +87,7 @@ class ShutdownIT {
             CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> server.server().stop());
             assertThat(healthy.skipUntil("going_away").path("retryAfterMs").asLong()).isBetween(1000L, 5000L);
             // now draining: the stalled session is still there
-            assertThat(server.node().sessions()).contains(stalledSession);
+            assertThat(server.connections()).contains(stalledSession);
             String readyz = get(probe, "/readyz");
             assertThat(readyz).startsWith("HTTP/1.1 503").contains("draining");
             String refused = request(upgrade, "GET /v1?key=" + TestServer.PK + " HTTP/1.1\r\nHost: x\r\n"
@@ -98,7 +98,7 @@ class ShutdownIT {
             stopped.get(15, TimeUnit.SECONDS);
             // the drain waited for the stalled connection (forced closed after its close frame could not be sent)
             assertThat(System.nanoTime() - drainStart).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(1500));
-            assertThat(server.node().sessions()).isEmpty();
+            assertThat(server.connections()).isEmpty();
             assertThat(stalled.awaitEof()).isTrue();
         } finally {
             stalled.close();

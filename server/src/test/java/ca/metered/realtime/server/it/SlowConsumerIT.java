@@ -2,7 +2,7 @@ package ca.metered.realtime.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.metered.realtime.server.session.Session;
+import ca.metered.realtime.server.connection.Connection;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +22,7 @@ class SlowConsumerIT {
             slow.sendText("{\"type\":\"subscribe\",\"channel\":\"feed\"}");
             JsonNode joined = healthy.expect("presence");
             assertThat(joined.path("joined").get(0).path("peerId").asText()).isEqualTo(slowId);
-            Session slowSession = server.node().sessions().stream()
-                    .filter(s -> s.peerId().equals(slowId)).findFirst().orElseThrow();
+            Connection slowSession = server.connection(slowId);
 
             String data = "\"" + "s".repeat(16 * 1024) + "\"";
             int frameBytes = data.length() + 200;

@@ -1,9 +1,11 @@
 package ca.metered.realtime.server.it;
 
-import ca.metered.realtime.server.Node;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.metered.realtime.server.RmsNode;
+import ca.metered.realtime.server.connection.Connection;
 import ca.metered.realtime.server.config.ConfigLoader;
 import ca.metered.realtime.server.config.ServerConfig;
-import ca.metered.realtime.server.transport.RmsServer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -92,10 +94,10 @@ public final class TestServer implements AutoCloseable {
                 + (limits.isBlank() ? "" : "    limits:\n" + limits.stripIndent().indent(6));
     }
 
-    private final RmsServer server;
+    private final RmsNode server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(RmsServer server) {
+    private TestServer(RmsNode server) {
         this.server = server;
     }
 
@@ -106,7 +108,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(String yaml) {
         try {
             ServerConfig config = ConfigLoader.parse(yaml, Map.of());
-            return new TestServer(new RmsServer(Node.standalone(config)).start());
+            return new TestServer(RmsNode.start(config));
         } catch (Exception e) {
             throw new IllegalStateException("test server did not start", e);
         }
@@ -116,18 +118,26 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(String yaml, ca.metered.realtime.server.config.ClusterSettings cluster) {
         try {
             ServerConfig config = ConfigLoader.parse(yaml, Map.of()).withCluster(cluster);
-            return new TestServer(new RmsServer(Node.standalone(config)).start());
+            return new TestServer(RmsNode.start(config));
         } catch (Exception e) {
             throw new IllegalStateException("test server did not start", e);
         }
     }
 
-    public RmsServer server() {
+    public RmsNode server() {
         return server;
     }
 
-    public Node node() {
-        return server.node();
+    /** The node's live connections now. */
+    public java.util.List<Connection> connections() {
+        return server.connections();
+    }
+
+    /** The live connection of {@code peerId} (there must be exactly one). */
+    public Connection connection(String peerId) {
+        java.util.List<Connection> found = connections().stream().filter(c -> c.peerId().equals(peerId)).toList();
+        assertThat(found).as("connections of %s", peerId).hasSize(1);
+        return found.get(0);
     }
 
     public int port() {
@@ -203,9 +213,9 @@ public final class TestServer implements AutoCloseable {
      */
     public void awaitSessionCount(int n) {
         long deadline = System.nanoTime() + WsClient.WAIT.toNanos();
-        while (node().sessions().size() != n) {
+        while (connections().size() != n) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("sessions: " + node().sessions().size() + ", expected " + n);
+                throw new AssertionError("sessions: " + connections().size() + ", expected " + n);
             }
             java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // polling a condition with a deadline
         }

@@ -2,10 +2,16 @@ package ca.metered.realtime.server.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class OutboundQueueTest {
@@ -13,6 +19,12 @@ class OutboundQueueTest {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private OutboundQueue queue(long cap) {
+        OutboundQueue q = new OutboundQueue(channel, cap);
+        channel.pipeline().addLast(q);
+        return q;
     }
 
     private String nextText() {
@@ -24,11 +36,17 @@ class OutboundQueueTest {
         }
     }
 
+    private <T extends WebSocketFrame> T next(Class<T> type) {
+        Object f = channel.readOutbound();
+        assertThat(f).isInstanceOf(type);
+        return type.cast(f);
+    }
+
     @Test
     void writesInQueueOrderAndReleasesTheByteCountOnceWritten() {
-        OutboundQueue q = new OutboundQueue(channel, 1024);
-        assertThat(q.offer(bytes("one"))).isTrue();
-        assertThat(q.offer(bytes("two"))).isTrue();
+        OutboundQueue q = queue(1024);
+        q.send(bytes("one"));
+        q.send(bytes("two"));
         assertThat(q.queuedBytes()).isEqualTo(6);
         channel.runPendingTasks();
         assertThat(nextText()).isEqualTo("one");
@@ -37,29 +55,111 @@ class OutboundQueueTest {
     }
 
     @Test
-    void refusesAFrameThatWouldExceedTheCapAndQueuesNothingOfIt() {
-        OutboundQueue q = new OutboundQueue(channel, 10);
-        assertThat(q.offer(bytes("12345678"))).isTrue();
-        assertThat(q.offer(bytes("abc"))).isFalse();
+    void aFrameThatWouldPassTheCapClosesAsASlowConsumerAndWhatStillWaitsIsDiscardedNotSent() {
+        OutboundQueue q = queue(10);
+        q.send(bytes("12345678"));
+        q.send(bytes("abc")); // 11 bytes: over the cap
+        assertThat(q.isClosing()).isTrue();
         assertThat(q.queuedBytes()).isEqualTo(8);
+        q.send(bytes("later"));
         channel.runPendingTasks();
-        assertThat(nextText()).isEqualTo("12345678");
+        // protocol.md 4: the client is behind anyway; the close goes first so it can read the code
+        CloseWebSocketFrame close = next(CloseWebSocketFrame.class);
+        assertThat(close.statusCode()).isEqualTo(1008);
+        assertThat(close.reasonText()).isEqualTo("slow consumer");
+        close.release();
         assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(q.queuedBytes()).isZero();
     }
 
     @Test
     void theCloseFollowsEarlierFramesAndLaterFramesAreDropped() {
-        OutboundQueue q = new OutboundQueue(channel, 1024);
-        q.offer(bytes("before"));
+        OutboundQueue q = queue(1024);
+        q.send(bytes("before"));
         q.close(4011, "message rate exceeded");
-        q.offer(bytes("after"));
+        q.send(bytes("after"));
+        q.close(1000, "second close is ignored");
         channel.runPendingTasks();
         assertThat(nextText()).isEqualTo("before");
-        CloseWebSocketFrame close = channel.readOutbound();
+        CloseWebSocketFrame close = next(CloseWebSocketFrame.class);
         assertThat(close.statusCode()).isEqualTo(4011);
         assertThat(close.reasonText()).isEqualTo("message rate exceeded");
         close.release();
         assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(q.queuedBytes()).isZero();
+    }
+
+    @Test
+    void pingsAndPongsTakeTheirTurnInTheQueueAndCountAgainstTheCap() {
+        OutboundQueue q = queue(1024);
+        q.send(bytes("first"));
+        q.pong(Unpooled.wrappedBuffer(bytes("abc")));
+        q.ping();
+        assertThat(q.queuedBytes()).isEqualTo(5 + (2 + 3) + 2);
+        channel.runPendingTasks();
+        assertThat(nextText()).isEqualTo("first");
+        PongWebSocketFrame pong = next(PongWebSocketFrame.class);
+        assertThat(pong.content().toString(StandardCharsets.UTF_8)).isEqualTo("abc");
+        pong.release();
+        PingWebSocketFrame ping = next(PingWebSocketFrame.class);
+        assertThat(ping.content().readableBytes()).isZero();
+        ping.release();
+        assertThat(q.queuedBytes()).isZero();
+    }
+
+    @Test
+    void pongsThatPileUpForAClientThatDoesNotReadCloseItAsASlowConsumer() {
+        OutboundQueue q = queue(1000);
+        byte[] payload = new byte[125];
+        int queued = 0;
+        while (!q.isClosing()) {
+            q.pong(Unpooled.wrappedBuffer(payload));
+            queued++;
+        }
+        // even empty pongs count (their header), so a flood of any size ends here
+        assertThat(queued).isEqualTo(1000 / 127 + 1);
+        assertThat(q.queuedBytes()).isLessThanOrEqualTo(1000);
+        channel.runPendingTasks();
+        assertThat(next(CloseWebSocketFrame.class).statusCode()).isEqualTo(1008);
+    }
+
+    @Test
+    void whatTheChannelCannotTakeNowWaitsHereAndFollowsWhenItIsWritableAgain() {
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+        OutboundQueue q = queue(1024);
+        for (int i = 0; i < 5; i++) {
+            q.send(bytes("frame-" + i)); // 7 bytes each: the channel takes about two at a time
+        }
+        channel.runPendingTasks();
+        for (int i = 0; i < 5; i++) {
+            channel.runPendingTasks();
+            assertThat(nextText()).isEqualTo("frame-" + i);
+        }
+        assertThat(q.queuedBytes()).isZero();
+    }
+
+    @Test
+    void afterItsCloseFrameTheConnectionLingersForTheClientsCloseThenIsClosed() {
+        OutboundQueue q = queue(1024);
+        q.close(1001, "server shutting down");
+        channel.runPendingTasks();
+        next(CloseWebSocketFrame.class).release();
+        assertThat(channel.isOpen()).as("waiting for the client's close").isTrue();
+        channel.advanceTimeBy(OutboundQueue.CLOSE_LINGER_MS - 100, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        channel.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void onceTheChannelIsGoneNothingMoreIsQueued() {
+        OutboundQueue q = queue(1024);
+        q.send(bytes("x"));
+        channel.close();
+        assertThat(q.isClosing()).isTrue();
+        q.send(bytes("y"));
         assertThat(q.queuedBytes()).isZero();
     }
 }

@@ -82,10 +82,13 @@ final class Envelope {
         return new PresenceDelta(seq, joined, peer, joined && !meta.isEmpty() ? RawJson.of(meta) : null);
     }
 
-    /** {app, peerId} of a kick. */
-    static String[] parseKick(String s) {
+    /** A kick as it crosses the control topic. */
+    record Kick(String appId, String peerId) {
+    }
+
+    static Kick parseKick(String s) {
         Cursor c = new Cursor(s, 2);
-        return new String[] {c.field(), c.rest()};
+        return new Kick(c.field(), c.rest());
     }
 
     private static final class Cursor {

@@ -1,13 +1,13 @@
 package ca.metered.realtime.server.cluster.redis;
 
+import ca.metered.realtime.server.config.ClusterSettings;
+import ca.metered.realtime.server.time.Cancellable;
+import ca.metered.realtime.server.time.Scheduler;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,61 +19,61 @@ import org.slf4j.LoggerFactory;
  * re-assertion of this node's presence and connection counts after Redis lost or dropped them
  * (restart, or this node was reaped while partitioned).
  *
- * <p>Thread-safe; work runs on one scheduler thread.
+ * <p>Thread-safe; the beats run on the node's {@link Scheduler}.
  */
 final class NodeLiveness {
     private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
-    /** After the pub/sub connection is back, wait for the other nodes to re-subscribe too. */
-    private static final long REASSERT_DELAY_MS = 500;
 
     private final Scripts scripts;
     private final RedisKeys keys;
     private final String nodeId;
     private final RedisPresenceStore presence;
     private final RedisUsageStore usage;
+    private final Scheduler scheduler;
     private final Duration interval;
     private final Duration timeout;
-    private final ScheduledExecutorService timer;
+    /** After the pub/sub connection is back, wait for the other nodes to re-subscribe too. */
+    private final Duration reassertDelay;
     private final AtomicBoolean reassertPending = new AtomicBoolean();
     private volatile boolean started;
+    private volatile Cancellable beats;
 
     NodeLiveness(Scripts scripts, RedisKeys keys, String nodeId, RedisPresenceStore presence, RedisUsageStore usage,
-                 Duration interval, Duration timeout) {
+                 Scheduler scheduler, ClusterSettings settings) {
         this.scripts = scripts;
         this.keys = keys;
         this.nodeId = nodeId;
         this.presence = presence;
         this.usage = usage;
-        this.interval = interval;
-        this.timeout = timeout;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "rms-redis-liveness");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = scheduler;
+        this.interval = settings.heartbeatInterval();
+        this.timeout = settings.nodeTimeout();
+        this.reassertDelay = settings.reassertDelay();
     }
 
     void start() {
         started = true;
-        timer.scheduleAtFixedRate(this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        beat();
+        beats = scheduler.every(interval, this::beat);
     }
 
     void stop() {
         started = false;
-        timer.shutdownNow();
+        Cancellable b = beats;
+        if (b != null) {
+            b.cancel();
+        }
     }
 
     /** The pub/sub connection is (re)connected. */
     void reconnected() {
         if (started && reassertPending.compareAndSet(false, true)) {
-            try {
-                timer.schedule(() -> {
-                    reassertPending.set(false);
+            scheduler.schedule(reassertDelay, () -> {
+                reassertPending.set(false);
+                if (started) {
                     reassert();
-                }, REASSERT_DELAY_MS, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // stopping
-            }
+                }
+            });
         }
     }
 

@@ -1,8 +1,13 @@
 package ca.metered.realtime.server.cluster.redis;
 
-import ca.metered.realtime.server.cluster.BackplaneUnavailableException;
 import ca.metered.realtime.server.cluster.Backplane;
+import ca.metered.realtime.server.cluster.BackplaneUnavailableException;
+import ca.metered.realtime.server.cluster.Broker;
+import ca.metered.realtime.server.cluster.ControlChannel;
+import ca.metered.realtime.server.cluster.PresenceStore;
+import ca.metered.realtime.server.cluster.UsageStore;
 import ca.metered.realtime.server.config.ClusterSettings;
+import ca.metered.realtime.server.time.Scheduler;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -12,13 +17,10 @@ import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.protocol.ProtocolVersion;
-import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -27,22 +29,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The Redis backplane of one node: one command connection (pipelined; per-node order kept),
  * one pub/sub connection, and the four seams built on them. The only place besides its
- * package-private parts that knows Redis.
+ * package-private parts that knows Redis. It opens its connections in {@link #connect} and
+ * closes them in {@link #close}.
  *
  * <p>Commands fail fast while Redis is unreachable ({@code backend_error}); Lettuce reconnects
- * with a capped backoff and re-subscribes, and {@link NodeLiveness} re-asserts this node's
- * state once the pub/sub connection is back.
+ * after {@code cluster.reconnectDelay} and re-subscribes, and {@link NodeLiveness} re-asserts
+ * this node's state once the pub/sub connection is back.
  *
  * <p>Thread-safe.
  */
-public final class RedisBackplane {
+public final class RedisBackplane implements Backplane {
     private static final Logger log = LoggerFactory.getLogger(RedisBackplane.class);
 
-    /** A broker that can stop like a killed process: no cleanup reaches Redis (tests). */
-    public interface Crashable {
-        void crash();
-    }
-
+    private final ClusterSettings settings;
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> commands;
@@ -51,18 +50,21 @@ public final class RedisBackplane {
     private final Scripts scripts;
     private final NodeLiveness liveness;
     private final RedisBroker broker;
-    private final Backplane seams;
+    private final RedisPresenceStore presence;
+    private final RedisUsageStore usage;
+    private final RedisControlChannel control;
 
-    private RedisBackplane(ClusterSettings settings, String nodeId, List<String> appIds, Clock clock) {
+    private RedisBackplane(ClusterSettings settings, String nodeId, List<String> appIds, Scheduler scheduler) {
+        this.settings = settings;
         this.resources = ClientResources.builder()
-                .reconnectDelay(Delay.constant(Duration.ofMillis(300)))
+                .reconnectDelay(Delay.constant(settings.reconnectDelay()))
                 .build();
         this.client = RedisClient.create(resources, uri(settings));
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .protocolVersion(ProtocolVersion.RESP2)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
+                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
                 .build());
         this.keys = new RedisKeys(settings.keyPrefix());
         try {
@@ -76,12 +78,11 @@ public final class RedisBackplane {
                     + u.getHost() + ":" + (u.getPort() < 0 ? 6379 : u.getPort()) + ": " + rootMessage(e), e);
         }
         this.scripts = new Scripts(commands.async());
-        RedisPresenceStore presence = new RedisPresenceStore(scripts, keys.prefix(), nodeId);
-        RedisUsageStore usage = new RedisUsageStore(commands.async(), scripts, keys, nodeId, clock);
-        this.liveness = new NodeLiveness(scripts, keys, nodeId, presence, usage, settings.heartbeatInterval(),
-                settings.nodeTimeout());
-        this.broker = new RedisBroker(this, commands.async(), keys, new TopicSubscriptions(pubsub.async()), appIds);
-        this.seams = new Backplane(broker, presence, new RedisControlChannel(commands.async(), keys, usage), usage);
+        this.presence = new RedisPresenceStore(scripts, keys.prefix(), nodeId);
+        this.usage = new RedisUsageStore(commands.async(), scripts, keys, nodeId, scheduler.clock());
+        this.liveness = new NodeLiveness(scripts, keys, nodeId, presence, usage, scheduler, settings);
+        this.broker = new RedisBroker(commands.async(), keys, new TopicSubscriptions(pubsub.async()), appIds);
+        this.control = new RedisControlChannel(commands.async(), keys, usage);
         pubsub.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
@@ -91,11 +92,14 @@ public final class RedisBackplane {
     }
 
     /**
-     * Connects to Redis (failing if it is unreachable now: a node does not start half-joined)
-     * and returns the node's seams. Traffic flows once the broker is started.
+     * Connects to Redis, failing if it is unreachable now (a node does not start half-joined).
+     * Traffic flows once the backplane is {@linkplain #start started}.
+     *
+     * @throws BackplaneUnavailableException with a one-line reason
      */
-    public static Backplane connect(ClusterSettings settings, String nodeId, List<String> appIds, Clock clock) {
-        return new RedisBackplane(settings, nodeId, appIds, clock).seams;
+    public static RedisBackplane connect(ClusterSettings settings, String nodeId, List<String> appIds,
+                                         Scheduler scheduler) {
+        return new RedisBackplane(settings, nodeId, appIds, scheduler);
     }
 
     private static String rootMessage(Throwable e) {
@@ -115,35 +119,47 @@ public final class RedisBackplane {
         if (s.tls()) {
             uri.setSsl(true);
         }
-        uri.setTimeout(Duration.ofSeconds(5));
+        uri.setTimeout(s.commandTimeout());
         return uri;
     }
 
-    /** Called by the broker's start: traffic and liveness begin. */
-    void startListening(RedisPubSubListener<String, String> listener) {
-        pubsub.addListener(listener);
+    @Override
+    public Broker broker() {
+        return broker;
+    }
+
+    @Override
+    public PresenceStore presence() {
+        return presence;
+    }
+
+    @Override
+    public ControlChannel control() {
+        return control;
+    }
+
+    @Override
+    public UsageStore usage() {
+        return usage;
+    }
+
+    @Override
+    public void start(Broker.Inbound inbound) {
+        broker.deliverTo(inbound);
+        pubsub.addListener(broker.listener());
         pubsub.sync().subscribe(keys.controlTopic());
         liveness.start();
     }
 
     /** Graceful: this node's peers leave at once, then the connections close. */
-    void shutdown() {
+    @Override
+    public void close() {
         liveness.stop();
         try {
-            liveness.removeSelf().toCompletableFuture().get(3, TimeUnit.SECONDS);
+            liveness.removeSelf().toCompletableFuture().get(settings.leaveTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("could not remove this node from Redis on shutdown; the other nodes will reap it: {}", e.toString());
         }
-        closeConnections();
-    }
-
-    /** Like a killed process: nothing more is sent. */
-    void crash() {
-        liveness.stop();
-        closeConnections();
-    }
-
-    private void closeConnections() {
         scripts.close();
         pubsub.closeAsync();
         commands.closeAsync();

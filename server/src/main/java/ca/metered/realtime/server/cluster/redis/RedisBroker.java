@@ -6,7 +6,6 @@ import ca.metered.realtime.server.cluster.Publication;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,29 +20,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; {@link Inbound} is called from Lettuce's pub/sub thread.
  */
-final class RedisBroker implements Broker, RedisBackplane.Crashable {
+final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
 
-    private final RedisBackplane owner;
     private final RedisAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final TopicSubscriptions subscriptions;
     private final List<String> appIds;
     private volatile Inbound inbound;
 
-    RedisBroker(RedisBackplane owner, RedisAsyncCommands<String, String> redis, RedisKeys keys,
-                TopicSubscriptions subscriptions, List<String> appIds) {
-        this.owner = owner;
+    RedisBroker(RedisAsyncCommands<String, String> redis, RedisKeys keys, TopicSubscriptions subscriptions,
+                List<String> appIds) {
         this.redis = redis;
         this.keys = keys;
         this.subscriptions = subscriptions;
         this.appIds = List.copyOf(appIds);
     }
 
-    @Override
-    public void start(Inbound inbound) {
+    /** Where traffic goes from now on; called once by the backplane's start. */
+    void deliverTo(Inbound inbound) {
         this.inbound = inbound;
-        owner.startListening(new Listener());
+    }
+
+    /** Routes what the pub/sub connection receives to the {@link Inbound}. */
+    RedisPubSubAdapter<String, String> listener() {
+        return new Listener();
     }
 
     @Override
@@ -96,21 +97,6 @@ final class RedisBroker implements Broker, RedisBackplane.Crashable {
         subscriptions.release(keys.allChannelsPattern(appId), true);
     }
 
-    /** Number of channel and peer topics this node is subscribed to. */
-    int subscribedTopics() {
-        return subscriptions.topicCount();
-    }
-
-    @Override
-    public void close() {
-        owner.shutdown();
-    }
-
-    @Override
-    public void crash() {
-        owner.crash();
-    }
-
     /** Routes a pub/sub delivery to the right {@link Inbound} call. */
     private final class Listener extends RedisPubSubAdapter<String, String> {
         @Override
@@ -135,8 +121,8 @@ final class RedisBroker implements Broker, RedisBackplane.Crashable {
             Inbound in = inbound;
             char kind = Envelope.kind(payload);
             if (kind == 'k') {
-                String[] k = Envelope.parseKick(payload);
-                in.onKick(k[0], k[1]);
+                Envelope.Kick k = Envelope.parseKick(payload);
+                in.onKick(k.appId(), k.peerId());
                 return;
             }
             for (String app : appIds) {
@@ -158,9 +144,5 @@ final class RedisBroker implements Broker, RedisBackplane.Crashable {
                 }
             }
         }
-    }
-
-    static <T> CompletableFuture<T> failed(Throwable t) {
-        return CompletableFuture.failedFuture(t);
     }
 }

@@ -2,6 +2,7 @@ package ca.metered.realtime.server.cluster.redis;
 
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
+import ca.metered.realtime.server.cluster.ChannelKey;
 import ca.metered.realtime.server.cluster.PresenceStore;
 import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
@@ -11,8 +12,10 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@link PresenceStore} in Redis: per channel a hash of peerId → cluster-wide connection count,
- * a hash of peerId → metadata and a delta sequence number; per node a hash of its own
+ * {@link PresenceStore} in Redis: per channel a hash of peerId → cluster-wide connection count
+ * and a hash of peerId → metadata, which Redis deletes with their last field, so a channel
+ * nobody is on leaves no key; per app one delta sequence counter, shared by all its channels so
+ * that a channel emptied and filled again never reuses a number; per node a hash of its own
  * contributions, so a dead node's share can be taken back. Each decision runs in one Lua script
  * that also publishes the delta on the channel topic ({@code join.lua}, {@code leave.lua}).
  *
@@ -25,8 +28,21 @@ final class RedisPresenceStore implements PresenceStore {
     private final Scripts scripts;
     private final String prefix;
     private final String nodeId;
-    /** app\nchannel\npeerId → [count, metadata]; guarded by itself. Scripts are sent under the same lock. */
-    private final Map<String, Object[]> local = new LinkedHashMap<>();
+    /** This node's counted connections per peer per channel; guarded by itself. Scripts are sent under the same lock. */
+    private final Map<Contribution, Slot> local = new LinkedHashMap<>();
+
+    /** One peer on one channel, as this node counts it. */
+    private record Contribution(ChannelKey channel, String peerId) {
+    }
+
+    private static final class Slot {
+        final String metadata;
+        int connections;
+
+        Slot(String metadata) {
+            this.metadata = metadata;
+        }
+    }
 
     RedisPresenceStore(Scripts scripts, String prefix, String nodeId) {
         this.scripts = scripts;
@@ -39,8 +55,8 @@ final class RedisPresenceStore implements PresenceStore {
         String meta = metadata == null ? "" : metadata.json();
         CompletionStage<List<Object>> r;
         synchronized (local) {
-            Object[] slot = local.computeIfAbsent(appId + '\n' + channel + '\n' + peerId, k -> new Object[] {0, meta});
-            slot[0] = (Integer) slot[0] + 1;
+            local.computeIfAbsent(new Contribution(new ChannelKey(appId, channel), peerId), k -> new Slot(meta))
+                    .connections++;
             r = scripts.run(Scripts.Name.JOIN, ScriptOutputType.MULTI, prefix, appId, channel, peerId, meta, nodeId);
         }
         return r.thenApply(RedisPresenceStore::snapshot);
@@ -50,13 +66,10 @@ final class RedisPresenceStore implements PresenceStore {
     public CompletionStage<Void> leave(String appId, String channel, String peerId) {
         CompletionStage<Long> r;
         synchronized (local) {
-            String k = appId + '\n' + channel + '\n' + peerId;
-            Object[] slot = local.get(k);
-            if (slot != null) {
-                slot[0] = (Integer) slot[0] - 1;
-                if ((Integer) slot[0] <= 0) {
-                    local.remove(k);
-                }
+            Contribution k = new Contribution(new ChannelKey(appId, channel), peerId);
+            Slot slot = local.get(k);
+            if (slot != null && --slot.connections <= 0) {
+                local.remove(k);
             }
             r = scripts.run(Scripts.Name.LEAVE, ScriptOutputType.INTEGER, prefix, appId, channel, peerId, nodeId);
         }
@@ -73,13 +86,12 @@ final class RedisPresenceStore implements PresenceStore {
     List<String> reassertArgs() {
         List<String> out = new ArrayList<>();
         out.add(Integer.toString(local.size()));
-        local.forEach((k, v) -> {
-            String[] parts = k.split("\n", 3);
-            out.add(parts[0]);
-            out.add(parts[1]);
-            out.add(parts[2]);
-            out.add(v[0].toString());
-            out.add((String) v[1]);
+        local.forEach((k, slot) -> {
+            out.add(k.channel().appId());
+            out.add(k.channel().channel());
+            out.add(k.peerId());
+            out.add(Integer.toString(slot.connections));
+            out.add(slot.metadata);
         });
         return out;
     }

@@ -28,8 +28,11 @@ final class RedisUsageStore implements UsageStore {
     private final RedisKeys keys;
     private final String nodeId;
     private final Clock clock;
-    /** app\npeerId → this node's counted connections; guarded by itself. */
-    private final Map<String, Integer> local = new HashMap<>();
+    /** This node's counted connections per peer; guarded by itself. */
+    private final Map<PeerKey, Integer> local = new HashMap<>();
+
+    private record PeerKey(String appId, String peerId) {
+    }
 
     RedisUsageStore(RedisAsyncCommands<String, String> redis, Scripts scripts, RedisKeys keys, String nodeId,
                     Clock clock) {
@@ -43,7 +46,7 @@ final class RedisUsageStore implements UsageStore {
     @Override
     public CompletionStage<Boolean> tryOpenConnection(String appId, String peerId, int max) {
         UsagePeriod p = UsagePeriod.containing(clock.instant());
-        String k = appId + '\n' + peerId;
+        PeerKey k = new PeerKey(appId, peerId);
         CompletionStage<Long> r;
         synchronized (local) {
             local.merge(k, 1, Integer::sum); // optimistic, so a concurrent re-assert already counts it
@@ -64,13 +67,13 @@ final class RedisUsageStore implements UsageStore {
     @Override
     public CompletionStage<Void> closeConnection(String appId, String peerId) {
         synchronized (local) {
-            forget(appId + '\n' + peerId);
+            forget(new PeerKey(appId, peerId));
             return scripts.<Long>run(Scripts.Name.CLOSE_CONN, ScriptOutputType.INTEGER, keys.prefix(), appId, peerId,
                     nodeId).thenApply(n -> null);
         }
     }
 
-    private void forget(String k) {
+    private void forget(PeerKey k) {
         synchronized (local) {
             local.computeIfPresent(k, (key, n) -> n <= 1 ? null : n - 1);
         }
@@ -108,9 +111,8 @@ final class RedisUsageStore implements UsageStore {
     List<String> reassertArgs() {
         List<String> out = new ArrayList<>();
         local.forEach((k, n) -> {
-            String[] parts = k.split("\n", 2);
-            out.add(parts[0]);
-            out.add(parts[1]);
+            out.add(k.appId());
+            out.add(k.peerId());
             out.add(n.toString());
         });
         return out;

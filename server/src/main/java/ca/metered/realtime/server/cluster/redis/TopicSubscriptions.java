@@ -55,9 +55,4 @@ final class TopicSubscriptions {
             }
         }
     }
-
-    /** Number of distinct topics subscribed (for tests: one per channel in use, not per connection). */
-    synchronized int topicCount() {
-        return topics.size();
-    }
 }

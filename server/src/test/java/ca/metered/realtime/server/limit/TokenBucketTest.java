@@ -1,4 +1,4 @@
-package ca.metered.realtime.server.session;
+package ca.metered.realtime.server.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

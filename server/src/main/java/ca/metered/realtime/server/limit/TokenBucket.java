@@ -1,11 +1,12 @@
-package ca.metered.realtime.server.session;
+package ca.metered.realtime.server.limit;
 
 /**
- * A token bucket for the per-connection message rate (protocol.md 4, code 4011): holds up to
- * {@code burst} tokens and refills {@code ratePerSecond} per second. Two longs and a double,
- * refilled lazily on each take, so it costs nothing between frames and needs no timer.
+ * A token bucket, for the per-connection message rate (protocol.md 4, code 4011) and the REST
+ * rate per secret key: holds up to {@code burst} tokens and refills {@code ratePerSecond} per
+ * second. Two longs and a double, refilled lazily on each take, so it costs nothing between
+ * frames and needs no timer.
  *
- * <p>Not thread-safe: owned by one connection's event loop.
+ * <p>Not thread-safe: owned by one connection's event loop, or guarded by its owner.
  */
 public final class TokenBucket {
     private final double capacity;

@@ -1,0 +1,112 @@
+package ca.metered.realtime.server.connection;
+
+import ca.metered.realtime.protocol.Action;
+import ca.metered.realtime.protocol.frame.RawJson;
+import ca.metered.realtime.server.auth.Grant;
+import ca.metered.realtime.server.auth.Permissions;
+import ca.metered.realtime.server.pubsub.ChannelSet;
+import ca.metered.realtime.server.pubsub.Member;
+import ca.metered.realtime.server.pubsub.Sender;
+
+/**
+ * One authenticated client connection on this node, independent of the transport: who it is
+ * (its {@link Grant}), what it is subscribed to, how alive it is, and the {@link Link} its
+ * frames leave through.
+ *
+ * <p>Thread-safe: the hub delivers to it from any thread, its commands run on its event loop,
+ * the keepalive sweep and expiry timers tick it from the scheduler's thread.
+ */
+public final class Connection implements Member {
+    private final long id;
+    private final Grant grant;
+    private final Permissions permissions;
+    private final RawJson peerMetadata;
+    private final Link link;
+    private final Keepalive keepalive;
+    private final ChannelSet channels = new ChannelSet();
+
+    Connection(long id, Grant grant, Link link, Keepalive keepalive) {
+        this.id = id;
+        this.grant = grant;
+        this.permissions = grant.permissions();
+        this.peerMetadata = grant.peerMetadataJson() == null ? null : RawJson.of(grant.peerMetadataJson());
+        this.link = link;
+        this.keepalive = keepalive;
+    }
+
+    public Grant grant() {
+        return grant;
+    }
+
+    @Override
+    public long connectionId() {
+        return id;
+    }
+
+    @Override
+    public String peerId() {
+        return grant.peerId();
+    }
+
+    @Override
+    public String appId() {
+        return grant.app().id();
+    }
+
+    @Override
+    public Permissions permissions() {
+        return permissions;
+    }
+
+    @Override
+    public RawJson peerMetadata() {
+        return peerMetadata;
+    }
+
+    @Override
+    public boolean presenceEnabled() {
+        return permissions.can(Action.PRESENCE);
+    }
+
+    @Override
+    public ChannelSet channels() {
+        return channels;
+    }
+
+    /** This connection as the author of a publish or send. */
+    public Sender sender() {
+        return new Sender(appId(), permissions, peerId(), peerMetadata, id);
+    }
+
+    public Keepalive keepalive() {
+        return keepalive;
+    }
+
+    @Override
+    public void deliver(byte[] frame) {
+        link.send(frame);
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        link.close(code, reason);
+    }
+
+    public boolean isClosing() {
+        return link.isClosing();
+    }
+
+    /** Bytes queued for this connection and not yet written to the socket. */
+    public long queuedBytes() {
+        return link.queuedBytes();
+    }
+
+    Link link() {
+        return link;
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + id + " peer=" + peerId() + " app=" + appId() + "]";
+    }
+}

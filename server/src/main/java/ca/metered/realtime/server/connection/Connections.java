@@ -1,0 +1,159 @@
+package ca.metered.realtime.server.connection;
+
+import ca.metered.realtime.protocol.CloseCode;
+import ca.metered.realtime.server.auth.Grant;
+import ca.metered.realtime.server.cluster.UsageStore;
+import ca.metered.realtime.server.config.LiveConfig;
+import ca.metered.realtime.server.config.ServerSettings;
+import ca.metered.realtime.server.pubsub.LifecycleListener;
+import ca.metered.realtime.server.pubsub.Memberships;
+import ca.metered.realtime.server.time.Cancellable;
+import ca.metered.realtime.server.time.Scheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live connections of this node, from admission to release: the app's concurrent limit
+ * (counted over the cluster), registration for presence and {@code send}, the token-expiry
+ * close, the keepalive sweep, and the release of everything a connection held.
+ *
+ * <p>Thread-safe.
+ */
+public final class Connections {
+    private static final Logger log = LoggerFactory.getLogger(Connections.class);
+    /** The server closes ~250 ms before {@code exp} (protocol.md 6.3). */
+    static final long EXPIRY_LEAD_MS = 250;
+
+    private final Scheduler scheduler;
+    private final LiveConfig config;
+    private final UsageStore usage;
+    private final Memberships memberships;
+    private final LifecycleListener listener;
+    private final AtomicLong ids = new AtomicLong();
+    private final ConcurrentHashMap<Connection, Registration> live = new ConcurrentHashMap<>();
+    private volatile Cancellable sweep;
+
+    /** How a connection was admitted against its app's concurrent limit. */
+    public enum Admission {
+        /** Counted over the cluster. */
+        ADMITTED,
+        /** Over the limit: close 4010 before any welcome. */
+        REFUSED,
+        /**
+         * The usage store was unreachable: served anyway, never counted, so never un-counted
+         * (availability over exact caps while Redis is down, docs/clustering.md).
+         */
+        UNCOUNTED
+    }
+
+    /** A registered connection and when its peer is reachable, i.e. when the welcome may go out. */
+    public record Opening(Connection connection, CompletionStage<Void> reachable) {
+    }
+
+    private record Registration(Optional<Cancellable> expiry, boolean counted) {
+    }
+
+    public Connections(Scheduler scheduler, LiveConfig config, UsageStore usage, Memberships memberships,
+                       LifecycleListener listener) {
+        this.scheduler = scheduler;
+        this.config = config;
+        this.usage = usage;
+        this.memberships = memberships;
+        this.listener = listener;
+    }
+
+    /** Starts the keepalive sweep. */
+    public void start() {
+        long timeoutMs = config.server().pingTimeout().toMillis();
+        Duration tick = Duration.ofMillis(Math.max(50, Math.min(1000, timeoutMs / 4)));
+        sweep = scheduler.every(tick, this::sweep);
+    }
+
+    /** Stops the sweep; connections still open are released as their transport closes them. */
+    public void stop() {
+        Cancellable s = sweep;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    /** Counts a new connection against its app's concurrent limit, over the cluster. */
+    public CompletionStage<Admission> admit(Grant grant) {
+        String appId = grant.app().id();
+        return usage.tryOpenConnection(appId, grant.peerId(), config.limits(appId).maxConcurrentConnections())
+                .handle((ok, err) -> {
+                    if (err != null) {
+                        log.warn("usage store unavailable; admitting peer {} uncounted: {}", grant.peerId(),
+                                err.toString());
+                        return Admission.UNCOUNTED;
+                    }
+                    return ok ? Admission.ADMITTED : Admission.REFUSED;
+                });
+    }
+
+    /** Undoes an admission whose connection went away before it could open. */
+    public void abandon(Grant grant, Admission admission) {
+        if (admission == Admission.ADMITTED) {
+            usage.closeConnection(grant.app().id(), grant.peerId());
+        }
+    }
+
+    /**
+     * Registers an admitted connection: it gets its id, its token-expiry close, a place in the
+     * keepalive sweep, and is made reachable by {@code send} from any node (protocol.md 2.5).
+     */
+    public Opening open(Grant grant, Link link, Admission admission) {
+        Connection c = new Connection(ids.incrementAndGet(), grant, link, new Keepalive(scheduler.nanoTime()));
+        Optional<Cancellable> expiry = Optional.empty();
+        Long exp = grant.expiresAtEpochSeconds();
+        if (exp != null) {
+            long delayMs = exp * 1000 - EXPIRY_LEAD_MS - scheduler.clock().millis();
+            expiry = Optional.of(scheduler.schedule(Duration.ofMillis(Math.max(0, delayMs)),
+                    () -> c.close(CloseCode.TOKEN_EXPIRED.code(), "token expired")));
+        }
+        live.put(c, new Registration(expiry, admission == Admission.ADMITTED));
+        CompletionStage<Void> reachable = memberships.open(c);
+        listener.connectionOpened(c);
+        return new Opening(c, reachable);
+    }
+
+    /** Releases everything a connection held; called once its transport is gone. Idempotent. */
+    public void release(Connection c) {
+        Registration r = live.remove(c);
+        if (r == null) {
+            return;
+        }
+        r.expiry().ifPresent(Cancellable::cancel);
+        memberships.close(c);
+        if (r.counted()) {
+            usage.closeConnection(c.appId(), c.peerId());
+        }
+        listener.connectionClosed(c);
+    }
+
+    /** The live connections now. */
+    public List<Connection> all() {
+        return new ArrayList<>(live.keySet());
+    }
+
+    public int size() {
+        return live.size();
+    }
+
+    private void sweep() {
+        ServerSettings s = config.server();
+        long now = scheduler.nanoTime();
+        long interval = s.pingInterval().toNanos();
+        long grace = s.pingTimeout().toNanos();
+        for (Connection c : live.keySet()) {
+            c.keepalive().tick(now, interval, grace, c.link());
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package ca.metered.realtime.server.pubsub;
+
+import ca.metered.realtime.protocol.ErrorCode;
+import ca.metered.realtime.protocol.frame.RawJson;
+import ca.metered.realtime.server.auth.Authorizer;
+import ca.metered.realtime.server.auth.Refusal;
+import ca.metered.realtime.server.cluster.Broker;
+import ca.metered.realtime.server.cluster.DirectMessage;
+import ca.metered.realtime.server.cluster.Publication;
+import ca.metered.realtime.server.cluster.UsageStore;
+import ca.metered.realtime.server.config.LiveConfig;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publish and send, the one path for the WebSocket commands and the REST API: authorize
+ * (reserved prefix, wildcard, action, channel scope), count against the app's message quota,
+ * hand to the broker, and say what came of it.
+ *
+ * <p>The quota counter failing does not stop traffic (fail open, docs/clustering.md); the
+ * broker failing still serves this node's subscribers and answers {@code backend_error}.
+ *
+ * <p>Thread-safe. Stages complete on whichever thread the backplane answers on.
+ */
+public final class MessageService {
+    private static final Logger log = LoggerFactory.getLogger(MessageService.class);
+    private static final Refusal OVER_QUOTA = new Refusal(ErrorCode.OVER_MESSAGE_QUOTA,
+            "the app's message quota for this period is used up");
+    private static final Refusal PEER_NOT_FOUND = new Refusal(ErrorCode.PEER_NOT_FOUND, "peer is not online");
+
+    private final String nodeId;
+    private final Authorizer authorizer;
+    private final LiveConfig config;
+    private final Broker broker;
+    private final UsageStore usage;
+
+    public MessageService(String nodeId, Authorizer authorizer, LiveConfig config, Broker broker, UsageStore usage) {
+        this.nodeId = nodeId;
+        this.authorizer = authorizer;
+        this.config = config;
+        this.broker = broker;
+        this.usage = usage;
+    }
+
+    /**
+     * Publishes to a concrete channel (protocol.md 2.1); done with the number of receivers the
+     * broker knows of (connections in memory, nodes over Redis).
+     */
+    public CompletionStage<Outcome<Integer>> publish(Sender from, String channel, RawJson data) {
+        Optional<Refusal> denied = authorizer.publish(from.permissions(), channel);
+        if (denied.isPresent()) {
+            return CompletableFuture.completedFuture(Outcome.refused(denied.get()));
+        }
+        Publication p = new Publication(nodeId, from.connectionId(), from.appId(), channel, from.peerId(), data,
+                from.metadata());
+        return withinQuota(from.appId(), () -> broker.publish(p).handle((receivers, err) -> err == null
+                ? Outcome.done(receivers)
+                : backendError(from, err))); // local subscribers were served; remote ones may not have been
+    }
+
+    /** Sends a direct message to every connection of {@code to} in the app (protocol.md 2.5). */
+    public CompletionStage<Outcome<Void>> send(Sender from, String to, RawJson data) {
+        Optional<Refusal> denied = authorizer.send(from.permissions());
+        if (denied.isPresent()) {
+            return CompletableFuture.completedFuture(Outcome.refused(denied.get()));
+        }
+        DirectMessage d = new DirectMessage(nodeId, from.appId(), to, from.peerId(), data, from.metadata());
+        return withinQuota(from.appId(), () -> broker.direct(d).handle((found, err) -> {
+            if (err != null) {
+                return backendError(from, err);
+            }
+            return found ? Outcome.done(null) : Outcome.refused(PEER_NOT_FOUND);
+        }));
+    }
+
+    /** Counts one message against the app's quota, then runs {@code next} or refuses {@code over_message_quota}. */
+    private <T> CompletionStage<Outcome<T>> withinQuota(String appId, Supplier<CompletionStage<Outcome<T>>> next) {
+        return usage.countMessage(appId, config.limits(appId).maxMessagesPerPeriod())
+                .handle((ok, err) -> err != null || ok)
+                .thenCompose(ok -> ok ? next.get() : CompletableFuture.completedFuture(Outcome.<T>refused(OVER_QUOTA)));
+    }
+
+    private static <T> Outcome<T> backendError(Sender from, Throwable err) {
+        log.warn("backplane unavailable for peer {}: {}", from.peerId(), err.toString());
+        return Outcome.refused(Memberships.BACKEND_ERROR);
+    }
+}
