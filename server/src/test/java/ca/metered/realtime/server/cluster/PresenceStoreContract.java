@@ -71,4 +71,22 @@ abstract class PresenceStoreContract {
         assertThat(in1.await(3)).containsExactly("joined room a", "left room a", "joined room a");
         assertThat(n1.presence().members("app", "room").toCompletableFuture().join()).hasSize(1);
     }
+
+    @Test
+    void aChannelThatEmptiesAndFillsAgainNeverReusesASequenceNumber() {
+        RecordingInbound in1 = new RecordingInbound();
+        Backplane n1 = cluster.node("n1", in1);
+        n1.broker().watchChannel("app", "room").toCompletableFuture().join();
+        Snapshot first = n1.presence().join("app", "room", "a", null).toCompletableFuture().join();
+        n1.presence().leave("app", "room", "a").toCompletableFuture().join(); // nobody left: its state may go
+        Snapshot empty = n1.presence().snapshot("app", "room").toCompletableFuture().join();
+        Snapshot again = n1.presence().join("app", "room", "b", null).toCompletableFuture().join();
+        in1.await(3);
+        assertThat(empty.members()).isEmpty();
+        assertThat(in1.deltas).extracting(PresenceDelta::seq).isSorted().doesNotHaveDuplicates();
+        // a pending subscription compares later deltas with its snapshot: the numbers only grow
+        assertThat(first.seq()).isLessThan(in1.deltas.get(1).seq());
+        assertThat(empty.seq()).isGreaterThanOrEqualTo(in1.deltas.get(1).seq()).isLessThan(again.seq());
+        assertThat(again.members()).extracting(PresenceEntry::peerId).containsExactly("b");
+    }
 }

@@ -1,0 +1,111 @@
+package ca.metered.realtime.server.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.metered.realtime.protocol.frame.ClientFrame;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** protocol.md 2.3: commands run one at a time, except that a run of publishes pipelines. */
+class CommandSequencerTest {
+    private final List<String> ran = new ArrayList<>();
+    /** Commands whose answer is held back, by requestId. */
+    private final Map<String, CompletableFuture<Void>> waiting = new HashMap<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CommandSequencer sequencer = new CommandSequencer(Runnable::run, closing::get);
+
+    private final CommandSequencer.Handler handler = item -> {
+        if (item instanceof CommandSequencer.Binary) {
+            ran.add("binary");
+            return null;
+        }
+        if (item instanceof CommandSequencer.Invalid) {
+            ran.add("invalid");
+            return null;
+        }
+        ClientFrame f = ((CommandSequencer.Command) item).frame();
+        ran.add(f.requestId());
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        waiting.put(f.requestId(), answer);
+        return answer;
+    };
+
+    private static CommandSequencer.Item publish(String rid) {
+        return CommandSequencer.Item.decode("{\"type\":\"publish\",\"channel\":\"c\",\"data\":1,\"requestId\":\"" + rid + "\"}");
+    }
+
+    private static CommandSequencer.Item subscribe(String rid) {
+        return CommandSequencer.Item.decode("{\"type\":\"subscribe\",\"channel\":\"c\",\"requestId\":\"" + rid + "\"}");
+    }
+
+    private void answer(String rid) {
+        waiting.remove(rid).complete(null);
+    }
+
+    @Test
+    void nothingRunsBeforeStartThenEverythingThatWaitedRunsInOrder() {
+        sequencer.submit(new CommandSequencer.Binary());
+        sequencer.submit(CommandSequencer.Item.decode("not json"));
+        assertThat(ran).isEmpty();
+        sequencer.start(handler);
+        assertThat(ran).containsExactly("binary", "invalid");
+    }
+
+    @Test
+    void aCommandThatWaitsOnTheBackplaneHoldsTheNextOnesBack() {
+        sequencer.start(handler);
+        sequencer.submit(subscribe("s1"));
+        sequencer.submit(subscribe("s2"));
+        sequencer.submit(publish("p1"));
+        assertThat(ran).containsExactly("s1");
+        answer("s1");
+        assertThat(ran).containsExactly("s1", "s2");
+        answer("s2");
+        assertThat(ran).containsExactly("s1", "s2", "p1");
+    }
+
+    @Test
+    void consecutivePublishesPipelineAndAnythingElseWaitsForAllOfThem() {
+        sequencer.start(handler);
+        sequencer.submit(publish("p1"));
+        sequencer.submit(publish("p2"));
+        sequencer.submit(subscribe("s1"));
+        sequencer.submit(publish("p3"));
+        assertThat(ran).containsExactly("p1", "p2");
+        answer("p2");
+        assertThat(ran).as("p1 still in flight").containsExactly("p1", "p2");
+        answer("p1");
+        assertThat(ran).containsExactly("p1", "p2", "s1");
+        answer("s1");
+        assertThat(ran).containsExactly("p1", "p2", "s1", "p3");
+    }
+
+    @Test
+    void whatWaitsIsDroppedOnceTheConnectionIsClosing() {
+        sequencer.start(handler);
+        sequencer.submit(subscribe("s1"));
+        sequencer.submit(subscribe("s2"));
+        closing.set(true);
+        answer("s1");
+        assertThat(ran).containsExactly("s1");
+    }
+
+    @Test
+    void answersThatArriveOnAnotherThreadAreBroughtBackToTheLoop() {
+        List<Runnable> loop = new ArrayList<>();
+        CommandSequencer onLoop = new CommandSequencer(loop::add, () -> false);
+        onLoop.start(handler);
+        onLoop.submit(subscribe("s1"));
+        onLoop.submit(subscribe("s2"));
+        answer("s1");
+        assertThat(ran).containsExactly("s1");
+        assertThat(loop).hasSize(1);
+        loop.remove(0).run();
+        assertThat(ran).containsExactly("s1", "s2");
+    }
+}
