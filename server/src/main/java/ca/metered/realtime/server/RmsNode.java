@@ -21,7 +21,6 @@ import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.pubsub.Memberships;
 import ca.metered.realtime.server.rest.RestApi;
 import ca.metered.realtime.server.session.Sessions;
-import ca.metered.realtime.server.time.Scheduler;
 import ca.metered.realtime.server.transport.RmsServer;
 import ca.metered.realtime.server.transport.WheelScheduler;
 import java.util.List;
@@ -115,11 +114,6 @@ public final class RmsNode implements AutoCloseable {
     /** Client sockets open now, upgraded or not. */
     public int openConnections() {
         return server.openConnections();
-    }
-
-    /** The node's clocks and timers. */
-    public Scheduler scheduler() {
-        return scheduler;
     }
 
     /**

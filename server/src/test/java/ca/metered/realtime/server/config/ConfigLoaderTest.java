@@ -334,6 +334,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void redisTimingsAreClusterSettingsWithTheDefaultsTheyHadWhenHardCoded() throws Exception {
+        ClusterSettings d = parse("cluster:\n  redis: redis://10.0.0.5:6380\n" + MINIMAL).cluster().orElseThrow();
+        assertThat(d.reconnectDelay()).isEqualTo(java.time.Duration.ofMillis(300));
+        assertThat(d.commandTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(d.reassertDelay()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(d.leaveTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+        ClusterSettings t = parse("""
+                cluster:
+                  redis: redis://10.0.0.5:6380
+                  reconnectDelay: 1s
+                  commandTimeout: 2s
+                  reassertDelay: 250ms
+                  leaveTimeout: 10s
+                """ + MINIMAL).cluster().orElseThrow();
+        assertThat(t.reconnectDelay()).isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(t.commandTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(t.reassertDelay()).isEqualTo(java.time.Duration.ofMillis(250));
+        assertThat(t.leaveTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(errorOf("cluster: {redis: 'redis://x:1', commandTimeout: 0s}\n" + MINIMAL))
+                .contains("cluster.commandTimeout");
+    }
+
+    @Test
     void redisUrlFromTheEnvironmentJoinsACluster() throws Exception {
         ServerConfig c = ConfigLoader.parse(MINIMAL, Map.of("RMS_REDIS_URL", "redis://127.0.0.1:7000"));
         assertThat(c.cluster().orElseThrow().redis().getPort()).isEqualTo(7000);
