@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.metered.realtime.server.config.Limits;
 import ca.metered.realtime.server.hub.AppHub;
+import ca.metered.realtime.server.it.Heap;
 import ca.metered.realtime.server.pubsub.Outcome;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,27 +39,13 @@ class EmptyChannelsTest {
         core.connections.release(watcher.connection());
     }
 
-    private static long liveHeap() {
-        MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
-        long previous = Long.MAX_VALUE;
-        for (int i = 0; i < 20; i++) {
-            System.gc();
-            long used = mx.getHeapMemoryUsage().getUsed();
-            if (Math.abs(previous - used) < 256 * 1024) {
-                return Math.min(previous, used);
-            }
-            previous = used;
-        }
-        return previous;
-    }
-
     @Test
     void aHundredThousandChannelsJoinedAndLeftLeaveNoStateAndTheLiveHeapWhereItWas() {
         churn("warm-", 10_000); // classes loaded, maps at their working size
-        long before = liveHeap();
+        long before = Heap.liveBytes();
         churn("c-", CHANNELS / 2);
         churn("d-", CHANNELS / 2);
-        long after = liveHeap();
+        long after = Heap.liveBytes();
 
         AppHub app = core.hub.app(CoreFixture.APP);
         assertThat(app.channelCount()).isZero();
@@ -68,8 +53,8 @@ class EmptyChannelsTest {
         assertThat(app.peerCount()).isZero();
         assertThat(core.cluster.presenceChannelCount()).isZero();
         assertThat(core.connections.size()).isZero();
-        System.out.printf("live heap before %.2f MiB, after %d channels %.2f MiB (%+d KiB)%n",
-                before / 1048576.0, CHANNELS, after / 1048576.0, (after - before) / 1024);
+        System.out.printf("live heap before %s, after %d channels %s (%+d KiB)%n", Heap.mib(before), CHANNELS,
+                Heap.mib(after), (after - before) / 1024);
         // A roster kept per channel (about 250 bytes) would be over 20 MiB here.
         assertThat(after - before).isLessThan(2L * 1024 * 1024);
     }
