@@ -6,6 +6,10 @@ import ca.metered.realtime.server.config.Limits;
 import ca.metered.realtime.server.connection.Connection;
 import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.connection.Connections.Admission;
+import ca.metered.realtime.server.ice.IceServerProvider;
+import ca.metered.realtime.server.pubsub.MessageService;
+import ca.metered.realtime.server.pubsub.Memberships;
+import ca.metered.realtime.server.time.Scheduler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -27,7 +31,11 @@ public final class Session {
     private final Channel channel;
     private final Grant grant;
     private final Limits limits;
-    private final Sessions services;
+    private final Connections connections;
+    private final Memberships memberships;
+    private final MessageService messages;
+    private final IceServerProvider iceServers;
+    private final Scheduler scheduler;
     private final OutboundQueue outbound;
     private final InboundRateLimiter rateLimiter;
     private final CommandSequencer sequencer;
@@ -35,14 +43,19 @@ public final class Session {
     private Connection connection;
     private boolean released;
 
-    Session(Channel channel, Grant grant, Limits limits, long outboundCapBytes, Sessions services) {
+    Session(Channel channel, Grant grant, Limits limits, long outboundCapBytes, Connections connections,
+            Memberships memberships, MessageService messages, IceServerProvider iceServers, Scheduler scheduler) {
         this.channel = channel;
         this.grant = grant;
         this.limits = limits;
-        this.services = services;
+        this.connections = connections;
+        this.memberships = memberships;
+        this.messages = messages;
+        this.iceServers = iceServers;
+        this.scheduler = scheduler;
         this.outbound = new OutboundQueue(channel, outboundCapBytes);
-        this.rateLimiter = new InboundRateLimiter(limits.messageRate(), limits.messageBurst(),
-                services.scheduler()::nanoTime, outbound);
+        this.rateLimiter = new InboundRateLimiter(limits.messageRate(), limits.messageBurst(), scheduler::nanoTime,
+                outbound);
         Executor loop = r -> {
             if (channel.eventLoop().inEventLoop()) {
                 r.run();
@@ -73,11 +86,11 @@ public final class Session {
      */
     public void start() {
         channel.config().setAutoRead(false);
-        services.connections().admit(grant).whenComplete((admission, err) -> channel.eventLoop().execute(() -> {
+        connections.admit(grant).whenComplete((admission, err) -> channel.eventLoop().execute(() -> {
             if (admission == Admission.REFUSED) {
                 outbound.close(CloseCode.OVER_CONCURRENT_LIMIT.code(), "concurrent connection limit reached");
             } else if (!channel.isActive()) {
-                services.connections().abandon(grant, admission);
+                connections.abandon(grant, admission);
             } else {
                 open(admission);
             }
@@ -86,17 +99,16 @@ public final class Session {
     }
 
     private void open(Admission admission) {
-        Connections.Opening opening = services.connections().open(grant, outbound, admission);
+        Connections.Opening opening = connections.open(grant, outbound, admission);
         connection = opening.connection();
-        Commands commands = new Commands(connection, services.memberships(), services.messages(),
-                services.iceServers());
+        Commands commands = new Commands(connection, memberships, messages, iceServers);
         opening.reachable().whenComplete((ok, err) -> channel.eventLoop().execute(() -> {
             if (err != null) {
                 // Serve the connection anyway: local traffic works, and the backplane re-asserts
                 // this peer when it is back (docs/clustering.md).
                 log.warn("backplane could not register peer {}: {}", grant.peerId(), err.toString());
             }
-            commands.welcome(services.scheduler().clock(), limits.maxMessageSize());
+            commands.welcome(scheduler.clock(), limits.maxMessageSize());
             sequencer.start(commands);
         }));
     }
@@ -104,7 +116,7 @@ public final class Session {
     /** Any inbound frame proves the connection alive (protocol.md 8). Event loop only. */
     public void touched() {
         if (connection != null) {
-            connection.keepalive().touch(services.scheduler().nanoTime());
+            connection.keepalive().touch(scheduler.nanoTime());
         }
     }
 
@@ -147,7 +159,7 @@ public final class Session {
         released = true;
         sequencer.stop();
         if (connection != null) {
-            services.connections().release(connection);
+            connections.release(connection);
         }
     }
 

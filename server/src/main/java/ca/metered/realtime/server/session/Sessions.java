@@ -36,26 +36,7 @@ public final class Sessions {
     /** A session for an authenticated connection, before its handlers are installed. */
     public Session create(Channel channel, Grant grant) {
         Limits limits = config.limits(grant.app().id());
-        return new Session(channel, grant, limits, config.server().outboundBufferBytes(), this);
-    }
-
-    Connections connections() {
-        return connections;
-    }
-
-    Memberships memberships() {
-        return memberships;
-    }
-
-    MessageService messages() {
-        return messages;
-    }
-
-    IceServerProvider iceServers() {
-        return iceServers;
-    }
-
-    Scheduler scheduler() {
-        return scheduler;
+        return new Session(channel, grant, limits, config.server().outboundBufferBytes(), connections, memberships,
+                messages, iceServers, scheduler);
     }
 }
