@@ -2,8 +2,6 @@ package ca.metered.realtime.server.auth;
 
 import ca.metered.realtime.protocol.Action;
 import ca.metered.realtime.server.config.AppConfig;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -34,10 +32,7 @@ public record Grant(
     public Grant {
         Objects.requireNonNull(app, "app");
         Objects.requireNonNull(peerId, "peerId");
-        Objects.requireNonNull(channels, "channels");
-        EnumSet<Action> copy = EnumSet.noneOf(Action.class);
-        copy.addAll(actions);
-        actions = Collections.unmodifiableSet(copy);
+        actions = new Permissions(channels, actions).actions(); // an unmodifiable EnumSet copy
     }
 
     /** Whether the connection may perform {@code action}. */
