@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +58,7 @@ public final class Connections {
     public record Opening(Connection connection, CompletionStage<Void> reachable) {
     }
 
-    private record Registration(Optional<Cancellable> expiry, boolean counted) {
+    private record Registration(Optional<Cancellable> expiry, boolean counted, AtomicBoolean released) {
     }
 
     public Connections(Scheduler scheduler, LiveConfig config, UsageStore usage, Memberships memberships,
@@ -118,16 +119,20 @@ public final class Connections {
             expiry = Optional.of(scheduler.schedule(Duration.ofMillis(Math.max(0, delayMs)),
                     () -> c.close(CloseCode.TOKEN_EXPIRED.code(), "token expired")));
         }
-        live.put(c, new Registration(expiry, admission == Admission.ADMITTED));
+        live.put(c, new Registration(expiry, admission == Admission.ADMITTED, new AtomicBoolean()));
         CompletionStage<Void> reachable = memberships.open(c);
         listener.connectionOpened(c);
         return new Opening(c, reachable);
     }
 
-    /** Releases everything a connection held; called once its transport is gone. Idempotent. */
+    /**
+     * Releases everything a connection held; called once its transport is gone. Idempotent. The
+     * connection stays in {@link #all} until its leaves and its un-count have been handed to the
+     * backplane, so whoever sees it gone also sees them issued.
+     */
     public void release(Connection c) {
-        Registration r = live.remove(c);
-        if (r == null) {
+        Registration r = live.get(c);
+        if (r == null || !r.released().compareAndSet(false, true)) {
             return;
         }
         r.expiry().ifPresent(Cancellable::cancel);
@@ -135,6 +140,7 @@ public final class Connections {
         if (r.counted()) {
             usage.closeConnection(c.appId(), c.peerId());
         }
+        live.remove(c);
         listener.connectionClosed(c);
     }
 

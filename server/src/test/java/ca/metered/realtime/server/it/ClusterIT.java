@@ -91,10 +91,15 @@ class ClusterIT {
         WsClient b = client(c.get(1));
         WsClient pub = client(c.get(2));
         WsClient sameNode = client(c.get(2));
-        for (WsClient w : List.of(a, b, pub, sameNode)) {
+        List<WsClient> inOrder = List.of(a, b, pub, sameNode);
+        for (WsClient w : inOrder) {
             w.subscribe("room");
         }
-        List.of(a, b, pub, sameNode).forEach(WsClient::drainUntilPong);
+        // Each sees the joins of those who came after it. They travel on the nodes' pub/sub
+        // connections, which no ping round trip orders against: wait for them, not for a pong.
+        for (int i = 0; i < inOrder.size(); i++) {
+            awaitJoins(inOrder.get(i), inOrder.size() - 1 - i);
+        }
         pub.sendJson("type", "publish", "channel", "room", "data", JSON.createObjectNode().put("k", 1), "requestId", "p1");
         assertThat(pub.expect("ack").path("requestId").asText()).isEqualTo("p1");
         for (WsClient w : List.of(a, b, sameNode)) {
@@ -418,6 +423,18 @@ class ClusterIT {
         assertThat(json(usage.body()).path("concurrentNow").asLong()).isEqualTo(3);
         System.out.println("after Redis restart: cross-node delivery back in " + deliveryMs
                 + " ms, presence re-asserted in " + presenceMs + " ms");
+    }
+
+    /** Reads presence frames until {@code n} peers joined; anything else is a failure. */
+    private static void awaitJoins(WsClient w, int n) {
+        int joined = 0;
+        while (joined < n) {
+            JsonNode f = w.next();
+            assertThat(f.path("type").asText()).as("frame %s", f).isEqualTo("presence");
+            assertThat(f.path("left").size()).as("frame %s", f).isZero();
+            joined += f.path("joined").size();
+        }
+        assertThat(joined).isEqualTo(n);
     }
 
     static void awaitTrue(java.util.function.BooleanSupplier condition, Duration within) {
