@@ -78,6 +78,10 @@ public final class Memberships {
     /** Takes a closed connection off every channel and unregisters it. Runs once per connection. */
     public void close(Member m) {
         AppHub app = app(m);
+        // Unreachable by send first: whoever sees this peer's presence `left` must also get
+        // peer_not_found when sending to it (both go through the same backplane in order).
+        app.removeConnection(m);
+        broker.unwatchPeer(m.appId(), m.peerId());
         for (String channel : m.channels().takeChannels()) {
             leave(app, m, channel);
             listener.unsubscribed(m, channel);
@@ -86,8 +90,6 @@ public final class Memberships {
             leaveGlob(app, m, glob);
             listener.unsubscribed(m, glob.toString());
         }
-        app.removeConnection(m);
-        broker.unwatchPeer(m.appId(), m.peerId());
     }
 
     /**
