@@ -7,7 +7,7 @@ import java.time.Duration;
  * connection is probably silently dropping frames; the request may or may not have been processed.
  * Code {@code ack_timeout}.
  */
-public class AckTimeoutException extends RealtimeException {
+public class AckTimeoutException extends SignallingException {
     private final String requestId;
     private final Duration timeout;
 

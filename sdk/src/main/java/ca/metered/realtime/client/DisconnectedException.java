@@ -5,7 +5,7 @@ package ca.metered.realtime.client;
  * have processed it; retry after the next {@code connected} if the operation is idempotent.
  * Code {@code disconnected}.
  */
-public class DisconnectedException extends RealtimeException {
+public class DisconnectedException extends SignallingException {
     private final int closeCode;
     private final String closeReason;
 

@@ -5,7 +5,7 @@ package ca.metered.realtime.client;
  * {@code connecting}, or a connect superseded by {@code close()} followed by another
  * {@code connect()}. Code {@code invalid_state}.
  */
-public class InvalidStateException extends RealtimeException {
+public class InvalidStateException extends SignallingException {
     private final ClientState state;
 
     public InvalidStateException(String message, ClientState state) {

@@ -5,7 +5,7 @@ package ca.metered.realtime.client;
  * the client. Wait for the {@code connected} event (or the {@code connect()} future) and retry.
  * Code {@code not_connected}.
  */
-public class NotConnectedException extends RealtimeException {
+public class NotConnectedException extends SignallingException {
     private final ClientState state;
 
     public NotConnectedException(ClientState state) {

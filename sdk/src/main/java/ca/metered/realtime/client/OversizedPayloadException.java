@@ -5,7 +5,7 @@ package ca.metered.realtime.client;
  * {@code maxMessageSize} (from the welcome; 65 536 before the first one). Nothing was sent, so the
  * connection is unaffected. Split the payload. Code {@code oversized_payload}.
  */
-public class OversizedPayloadException extends RealtimeException {
+public class OversizedPayloadException extends SignallingException {
     private final int size;
     private final int cap;
 

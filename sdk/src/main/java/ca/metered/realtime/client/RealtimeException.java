@@ -3,8 +3,10 @@ package ca.metered.realtime.client;
 import ca.metered.realtime.client.internal.Scrub;
 
 /**
- * Root of every exception the SDK raises or fails a future with. Branch on the type or on
- * {@link #code()}, which is stable across releases; message text is not.
+ * Root of every exception the SDK raises or fails a future with (Python
+ * {@code MeteredRealtimeError}): {@link SignallingException} for the signalling layer, the
+ * {@code MeteredPeer*} exceptions and {@code DataChannelOverflowException} for the peer layer.
+ * Branch on the type or on {@link #code()}, which is stable across releases; message text is not.
  *
  * <p>Messages never contain credentials: {@code token=} and {@code key=} query values are
  * replaced with {@code ***}.

@@ -8,7 +8,7 @@ import java.util.Optional;
  * verbatim (e.g. {@code channel_not_authorized}, {@code peer_not_found}); codes this SDK does not
  * know are passed through too. The connection stays open.
  */
-public class ServerRequestException extends RealtimeException {
+public class ServerRequestException extends SignallingException {
     private final String requestId;
     private final String serverMessage;
 

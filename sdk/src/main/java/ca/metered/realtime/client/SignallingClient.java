@@ -26,14 +26,18 @@ import java.util.function.Consumer;
  * never on a transport thread and never under a lock. A listener that throws is logged and does
  * not affect other listeners.
  *
+ * <p><b>Errors.</b> One rule, as in the JS SDK (whose methods returning a promise reject and never
+ * throw): a method returning a {@link CompletableFuture} never throws; every failure, bad arguments
+ * included, completes the future exceptionally with a {@link SignallingException}. Only
+ * {@link SignallingClientOptions.Builder#build()} and the listener methods throw at the call.
+ *
  * <p><b>Requests.</b> {@link #subscribe}, {@link #unsubscribe}, {@link #publish} and {@link #send}
  * complete when the server acks, and fail with {@link ServerRequestException} (server
  * {@code error}), {@link NotConnectedException} (state not {@code connected}; nothing was sent),
- * {@link DisconnectedException} (closed before the ack), {@link AckTimeoutException} (15 s) or
- * {@link OversizedPayloadException} (checked before anything is sent). There is no outbound
- * buffer: retry after {@code connected}. Invalid arguments (null, malformed channel or peerId,
- * data Jackson cannot serialise) throw {@link IllegalArgumentException} or
- * {@link NullPointerException} at the call.
+ * {@link DisconnectedException} (closed before the ack), {@link AckTimeoutException} (15 s),
+ * {@link OversizedPayloadException} or {@link InvalidArgumentException} (malformed channel or
+ * peerId, {@code null}, data Jackson cannot serialise; both checked before anything is sent).
+ * There is no outbound buffer: retry after {@code connected}.
  *
  * <p><b>Data.</b> {@code data} is any JSON value: a Jackson {@code JsonNode}, maps, lists,
  * strings, numbers, booleans or POJOs (serialised with Jackson); for JSON {@code null} pass
@@ -62,14 +66,29 @@ public interface SignallingClient extends AutoCloseable {
     CompletableFuture<Void> connect();
 
     /**
-     * Closes the connection; terminal, no reconnect follows (call {@link #connect()} again to
-     * start over). Completes when the socket's close is seen or after at most 1 s. Idempotent.
+     * Closes the connection; no reconnect follows (call {@link #connect()} again to start over).
+     * Completes when the socket's close is seen or after at most 1 s. Idempotent.
+     *
+     * <p>Every {@link EventStream} open at the call ends once the close has completed (after the
+     * final {@code state-change} and {@code disconnected} events): {@link EventStream#take()}
+     * returns what is still queued, then {@code null}. Listeners stay registered; streams opened
+     * later (for a new {@code connect()}) work as usual.
      */
     CompletableFuture<Void> close(int code, String reason);
 
     /** {@code close(1000, "client requested close")} and waits for it (at most about 1 s). */
     @Override
     void close();
+
+    /**
+     * Tears the client down for good (Dart {@code dispose()}): closes like {@link #close()} and
+     * waits for it, ends every open {@link EventStream}, removes every listener (after the final
+     * events have been delivered to them), and makes the client terminal: a later
+     * {@link #connect()} fails with {@link InvalidStateException}. Use it when the owner of the
+     * client goes away; use {@link #close()} to keep the object for another {@code connect()}.
+     * Idempotent.
+     */
+    void dispose();
 
     /** {@code subscribe(channel, SubscribeOptions.DEFAULT)}. */
     CompletableFuture<Void> subscribe(String channel);

@@ -8,7 +8,7 @@ package ca.metered.realtime.client;
  *
  * <p>The message never includes the server's reason text; read {@link #closeReason()}.
  */
-public class SignallingConnectException extends RealtimeException {
+public class SignallingConnectException extends SignallingException {
     private final int closeCode;
     private final String closeReason;
 

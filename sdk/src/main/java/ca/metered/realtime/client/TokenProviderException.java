@@ -7,7 +7,7 @@ package ca.metered.realtime.client;
  * only schedules the next attempt and, from the third consecutive failure on, fires
  * {@link ClientEvent.TokenProviderError}.
  */
-public class TokenProviderException extends RealtimeException {
+public class TokenProviderException extends SignallingException {
     public TokenProviderException(String code, String message, Throwable cause) {
         super(code, message, cause);
     }

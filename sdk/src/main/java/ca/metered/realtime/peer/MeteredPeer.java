@@ -29,6 +29,14 @@ import java.util.function.Consumer;
  * set synchronously (so their exceptions are thrown at the call) and apply the change to peer
  * connections asynchronously, in call order.
  *
+ * <p><b>Errors.</b> The same rule as {@code SignallingClient}'s, and the JS SDK's (async methods
+ * reject, sync methods throw): a method returning a {@link CompletableFuture} ({@code join},
+ * {@code close}, {@code send}, {@code sendTo}, {@code replaceTrack}) never throws, every failure
+ * (wrong state, bad argument, server refusal) completes the future exceptionally; the void media
+ * methods ({@code addTrack}, {@code addStream}, {@code removeTrack}, {@code removeStream}) throw at
+ * the call. Every failure is a {@link ca.metered.realtime.client.RealtimeException}, except
+ * {@code NullPointerException} for a {@code null} track or stream given to a void media method.
+ *
  * <p><b>Metadata</b> arguments are JSON objects: a Jackson {@code ObjectNode}, a {@code Map} or a
  * POJO Jackson serialises to an object; {@code null} means none.
  */
@@ -58,22 +66,44 @@ public interface MeteredPeer extends AutoCloseable {
      * Connects if needed and subscribes; completes on the subscribe ack. Remote peers arrive
      * afterwards as {@link PeerEvent.PeerJoined}. Only in {@code IDLE}, else fails with
      * {@link MeteredPeerStateException}; a reserved channel fails with
-     * {@link MeteredPeerSendException} {@code reserved_channel}; connect and subscribe failures
+     * {@link MeteredPeerSendException} {@code reserved_channel}, an invalid one with
+     * {@link ca.metered.realtime.client.InvalidArgumentException}; connect and subscribe failures
      * pass through (the state returns to {@code IDLE} and join may be retried).
      */
     CompletableFuture<Void> join(String channel, JoinOptions options);
 
-    /** Closes every remote peer, then the connection; terminal and idempotent. */
+    /**
+     * Closes every remote peer, then the connection; terminal and idempotent. From {@code JOINED}
+     * or {@code RECONNECTING} it fires {@link PeerEvent.Left} on reaching {@code CLOSED}; from
+     * {@code IDLE} it goes straight to {@code CLOSED} without {@code Left}, as JS 1.2.0 does.
+     * Every {@link EventStream} open at the call ends afterwards ({@code take()} returns what is
+     * queued, then {@code null}).
+     */
     CompletableFuture<Void> close(String reason);
 
     /** {@code close(null)} and waits (at most about 1 s). */
     @Override
     void close();
 
-    /** Broadcasts to the channel (server-routed). Fails with {@link MeteredPeerSendException} or {@link MeteredPeerOversizedException}. */
+    /**
+     * {@link #close()}, then ends every event stream and removes every listener (after the final
+     * events reached them), so nothing the application registered stays referenced. Idempotent.
+     */
+    void dispose();
+
+    /**
+     * Broadcasts to the channel (server-routed). Fails with {@link MeteredPeerSendException}
+     * ({@code not_joined}, {@code invalid_args}), {@link MeteredPeerOversizedException}, or what
+     * the client's {@code publish} fails with.
+     */
     CompletableFuture<Void> send(Object data);
 
-    /** Sends to one peer (server-routed). */
+    /**
+     * Sends to one peer (server-routed). Fails with {@link MeteredPeerSendException}
+     * ({@code not_joined}; {@code invalid_args} for a peerId that is not 1–128 printable ASCII
+     * characters or {@code null} data; {@code self_send}), {@link MeteredPeerOversizedException},
+     * or what the client's {@code send} fails with (e.g. {@code peer_not_found}).
+     */
     CompletableFuture<Void> sendTo(String peerId, Object data);
 
     /** {@code addTrack(t, stream, metadata)} for every track of {@code stream}. */
@@ -97,11 +127,12 @@ public interface MeteredPeer extends AutoCloseable {
     void removeTrack(MediaTrack track);
 
     /**
-     * Swaps {@code oldTrack} for {@code newTrack} (or {@code null}: stop sending) on every peer,
-     * without renegotiation. Fails with {@link MeteredPeerReplaceTrackException} listing both the
-     * succeeded and failed peers if any peer failed.
-     *
-     * @throws MeteredPeerStateException in {@code RECONNECTING}, {@code LEAVING}, {@code CLOSED}
+     * Swaps {@code oldTrack} for {@code newTrack} (or {@code null}: stop sending, and later joiners
+     * do not get it) on every peer, without renegotiation. Fails with
+     * {@link MeteredPeerReplaceTrackException} listing both the succeeded and failed peers if any
+     * peer failed; with {@link MeteredPeerStateException} ({@code invalid_state}) in
+     * {@code RECONNECTING}, {@code LEAVING} and {@code CLOSED}; with
+     * {@link ca.metered.realtime.client.InvalidArgumentException} for a {@code null} {@code oldTrack}.
      */
     CompletableFuture<Void> replaceTrack(MediaTrack oldTrack, MediaTrack newTrack);
 

@@ -1,6 +1,8 @@
 package ca.metered.realtime.client.internal;
 
+import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
@@ -20,7 +22,20 @@ public record ClientRuntime(Executor loopBase, Executor callbackBase, Scheduler 
         return new ClientRuntime(SharedResources.io(),
                 callbackExecutor != null ? callbackExecutor : SharedResources.pool(),
                 Scheduler.of(SharedResources.timer()),
-                () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
-                () -> java.util.UUID.randomUUID().toString());
+                () -> ThreadLocalRandom.current().nextDouble(),
+                ClientRuntime::randomRequestId);
+    }
+
+    /**
+     * A UUID v4 string, as the JS SDK's {@code crypto.randomUUID()}. Drawn from
+     * {@link ThreadLocalRandom}, not {@code SecureRandom}: a requestId only correlates an ack on
+     * one connection and needs no secrecy, and {@code UUID.randomUUID()} costs more than the rest
+     * of a publish.
+     */
+    public static String randomRequestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;               // version 4
+        long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+        return new UUID(msb, lsb).toString();
     }
 }

@@ -1,214 +1,176 @@
 package ca.metered.realtime.client.internal;
 
 import ca.metered.realtime.client.ClientEvent;
-import ca.metered.realtime.client.ClientState;
 import ca.metered.realtime.client.NotConnectedException;
-import ca.metered.realtime.client.RealtimeException;
+import ca.metered.realtime.client.ServerRequestException;
+import ca.metered.realtime.client.SignallingException;
 import ca.metered.realtime.client.SubscribeOptions;
+import ca.metered.realtime.protocol.ErrorCode;
 import ca.metered.realtime.protocol.frame.ClientFrame;
 import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.ServerDecodeResult;
 import ca.metered.realtime.protocol.frame.ServerFrame;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * What flows over a live connection: inbound frame dispatch, ack correlation with its 15 s
- * timeout, the tracked subscriptions and their replay after a reconnect (3 retries, 2 s apart,
- * per channel per connection; sdk.md 7.3). Loop-confined.
+ * What flows over a welcomed connection: requests and their acks ({@link PendingAcks}), the tracked
+ * subscriptions ({@link Subscriptions}) and the dispatch of inbound frames to events. It knows
+ * nothing of the connection lifecycle: the client {@link #attach attaches} a connection after its
+ * welcome and {@link #detach detaches} it when it stops being usable. Loop-confined.
  */
 final class ClientSession {
     static final long ACK_TIMEOUT_MS = 15_000;
     static final int DEFAULT_MAX_MESSAGE_SIZE = 65_536;
-    static final int REPLAY_MAX_RETRIES = 3;
-    static final long REPLAY_RETRY_DELAY_MS = 2_000;
 
-    /** Outcome of one acked request, delivered on the loop; {@code err == null} means acked. */
-    @FunctionalInterface
-    interface Ack {
-        void done(RealtimeException err);
+    /** What the session needs from its client; called on the loop. */
+    interface Host {
+        void emit(ClientEvent event);
+
+        /** A {@code welcome} arrived on {@code connection}. */
+        void welcome(Connection connection, ServerFrame.Welcome welcome);
+
+        /** The current state, for {@link NotConnectedException}. */
+        ca.metered.realtime.client.ClientState state();
+
+        void log(String level, String message, Map<String, Object> context);
     }
 
-    private record Pending(Ack ack, LoopTimers.Timer timer) {
-    }
-
-    private final DefaultSignallingClient c;
-    private final Map<String, Pending> pending = new HashMap<>();
-    /** Tracked from the subscribe call (not the ack): subscribe is idempotent, a drop mid-flight must not lose it. */
-    private final Map<String, SubscribeOptions> subscriptions = new LinkedHashMap<>();
-    private final Map<String, Integer> replayRetries = new HashMap<>();
-    private final Set<LoopTimers.Timer> replayTimers = new HashSet<>();
+    private final Host host;
+    private final Supplier<String> requestIds;
+    private final PendingAcks acks;
+    private final Subscriptions subscriptions;
+    private Connection live;
     private Integer maxMessageSize;
 
-    ClientSession(DefaultSignallingClient client) {
-        this.c = client;
+    ClientSession(Host host, LoopTimers timers, Supplier<String> requestIds) {
+        this.host = host;
+        this.requestIds = requestIds;
+        this.acks = new PendingAcks(timers, ACK_TIMEOUT_MS);
+        this.subscriptions = new Subscriptions(timers, this::sendWithAck, () -> live != null,
+                (msg, ctx) -> host.log("warn", msg, ctx));
     }
 
     int maxMessageSize() {
         return maxMessageSize != null ? maxMessageSize : DEFAULT_MAX_MESSAGE_SIZE;
     }
 
-    /** Test hook: the channels replayed after a reconnect. */
     Map<String, SubscribeOptions> subscriptions() {
-        return Map.copyOf(subscriptions);
+        return subscriptions.snapshot();
     }
 
-    void welcomed(int maxMessageSize, boolean isReconnect) {
+    /** Requests go on {@code connection} from now on; after a reconnect the subscriptions are replayed. */
+    void attach(Connection connection, int maxMessageSize, boolean replay) {
+        this.live = connection;
         this.maxMessageSize = maxMessageSize;
-        replayRetries.clear(); // a fresh connection gets a fresh replay budget
-        if (isReconnect && c.options.autoResubscribe() && !subscriptions.isEmpty()) {
-            c.log("info", "replaying subscriptions on reconnect", Map.of("count", subscriptions.size()));
-            for (String channel : new ArrayList<>(subscriptions.keySet())) {
-                replay(channel);
-            }
+        subscriptions.resetRetries();
+        if (replay && !subscriptions.isEmpty()) {
+            host.log("info", "replaying subscriptions on reconnect", Map.of());
+            subscriptions.replayAll();
         }
     }
 
-    void subscribe(String channel, SubscribeOptions opts, CompletableFuture<Void> f) {
-        boolean wasTracked = subscriptions.containsKey(channel);
-        subscriptions.put(channel, opts);
-        boolean sent = sendWithAck(rid -> new ClientFrame.Subscribe(channel, rid, opts.includeSenderMetadata()),
-                c.userAck(f));
-        // Never left the client: do not replay a subscribe the caller was told failed,
-        // unless an earlier subscribe of the channel is still live.
-        if (!sent && !wasTracked) {
-            subscriptions.remove(channel);
-        }
-    }
-
-    void unsubscribe(String channel, CompletableFuture<Void> f) {
-        subscriptions.remove(channel); // before sending: a drop before the ack must not resurrect it
-        sendWithAck(rid -> new ClientFrame.Unsubscribe(channel, rid), c.userAck(f));
-    }
-
-    /** Sends a request and registers its ack; false (and {@code ack} failed) when not connected. */
-    boolean sendWithAck(Function<String, ClientFrame> build, Ack ack) {
-        Connection conn = c.current;
-        if (c.state != ClientState.CONNECTED || conn == null) {
-            ack.done(new NotConnectedException(c.state));
-            return false;
-        }
-        String rid = c.runtime.requestIds().get();
-        String text = FrameCodec.encode(build.apply(rid));
-        LoopTimers.Timer timer = c.timers.schedule(ACK_TIMEOUT_MS, () -> {
-            Pending p = pending.remove(rid);
-            if (p != null) {
-                p.ack().done(c.ackTimeout(rid));
-            }
-        });
-        pending.put(rid, new Pending(ack, timer));
-        if (!conn.socket.send(text)) {
-            timer.cancel();
-            pending.remove(rid);
-            ack.done(new RealtimeException("transport_error", "websocket send failed"));
-        }
-        return true;
+    /** No more requests go out (close() was called, or the socket closed); pending ones stay until {@link #drain}. */
+    void detach() {
+        live = null;
+        subscriptions.cancelRetries();
     }
 
     /** Removes every pending request (the connection closed); the caller fails them. */
-    List<Ack> drainPending() {
-        List<Ack> out = new ArrayList<>(pending.size());
-        for (Pending p : pending.values()) {
-            p.timer().cancel();
-            out.add(p.ack());
-        }
-        pending.clear();
-        return out;
+    List<PendingAcks.Ack> drain() {
+        detach();
+        return acks.drain();
     }
 
-    void clearReplayTimers() {
-        replayTimers.forEach(LoopTimers.Timer::cancel);
-        replayTimers.clear();
+    void subscribe(String channel, SubscribeOptions opts, PendingAcks.Ack ack) {
+        subscriptions.subscribe(channel, opts, ack);
     }
 
-    private void replay(String channel) {
-        SubscribeOptions opts = subscriptions.get(channel);
-        if (opts == null) {
-            return; // unsubscribed meanwhile
+    void unsubscribe(String channel, PendingAcks.Ack ack) {
+        subscriptions.unsubscribe(channel, ack);
+    }
+
+    /** Sends a request and registers its ack; fails {@code ack} with {@link NotConnectedException} when no connection is attached. */
+    void sendWithAck(Function<String, ClientFrame> build, PendingAcks.Ack ack) {
+        Connection conn = live;
+        if (conn == null) {
+            ack.done(new NotConnectedException(host.state()));
+            return;
         }
-        sendWithAck(rid -> new ClientFrame.Subscribe(channel, rid, opts.includeSenderMetadata()), err -> {
-            // A failure from the connection dying must not retry: the next welcome replays everything.
-            if (err == null || c.state != ClientState.CONNECTED) {
-                return;
-            }
-            int used = replayRetries.getOrDefault(channel, 0);
-            if (used >= REPLAY_MAX_RETRIES) {
-                c.log("warn", "subscription replay failed; retries exhausted",
-                        Map.of("channel", channel, "err", err.getMessage(), "attempts", used + 1));
-                return;
-            }
-            replayRetries.put(channel, used + 1);
-            c.log("warn", "subscription replay failed; scheduling retry",
-                    Map.of("channel", channel, "err", err.getMessage(), "retry", used + 1));
-            LoopTimers.Timer[] self = new LoopTimers.Timer[1];
-            self[0] = c.timers.schedule(REPLAY_RETRY_DELAY_MS, () -> {
-                replayTimers.remove(self[0]);
-                if (c.state == ClientState.CONNECTED) {
-                    replay(channel);
-                }
-            });
-            replayTimers.add(self[0]);
-        });
+        String rid = requestIds.get();
+        String text = FrameCodec.encode(build.apply(rid));
+        acks.add(rid, ack);
+        if (!conn.socket.send(text)) {
+            acks.remove(rid);
+            ack.done(new SignallingException("transport_error", "websocket send failed"));
+        }
+    }
+
+    /** Sends a frame that expects no answer (the keepalive ping). */
+    void sendUnacked(ClientFrame frame) {
+        Connection conn = live;
+        if (conn != null) {
+            conn.socket.send(FrameCodec.encode(frame));
+        }
     }
 
     void handleFrame(Connection conn, String text) {
         ServerDecodeResult decoded = FrameCodec.decodeServer(text);
         if (decoded instanceof ServerDecodeResult.Malformed m) {
-            c.log("warn", "malformed inbound frame", Map.of("reason", m.reason()));
+            host.log("warn", "malformed inbound frame", Map.of("reason", m.reason()));
             return;
         }
         ServerFrame frame = ((ServerDecodeResult.Ok) decoded).frame();
         switch (frame.kind()) {
-            case WELCOME -> c.connectorWelcome(conn, (ServerFrame.Welcome) frame);
+            case MESSAGE -> {
+                ServerFrame.Message m = (ServerFrame.Message) frame;
+                host.emit(new ClientEvent.Message(m.channel(), m.from(), Json.tree(m.data()), Json.tree(m.fromMetadata())));
+            }
             case ACK -> {
-                Pending p = pending.remove(((ServerFrame.Ack) frame).requestId());
-                if (p != null) {
-                    p.timer().cancel();
-                    p.ack().done(null);
+                PendingAcks.Ack ack = acks.remove(((ServerFrame.Ack) frame).requestId());
+                if (ack != null) {
+                    ack.done(null);
                 }
             }
             case ERROR -> onError((ServerFrame.Error) frame);
-            case MESSAGE -> {
-                ServerFrame.Message m = (ServerFrame.Message) frame;
-                c.emit(new ClientEvent.Message(m.channel(), m.from(), Json.tree(m.data()), Json.tree(m.fromMetadata())));
-            }
             case DIRECT -> {
                 ServerFrame.Direct d = (ServerFrame.Direct) frame;
-                c.emit(new ClientEvent.Direct(d.from(), Json.tree(d.data()), Json.tree(d.fromMetadata())));
+                host.emit(new ClientEvent.Direct(d.from(), Json.tree(d.data()), Json.tree(d.fromMetadata())));
             }
             case PRESENCE -> {
                 ServerFrame.Presence p = (ServerFrame.Presence) frame;
-                c.emit(new ClientEvent.Presence(p.channel(), peers(p.joined()), peers(p.left())));
+                host.emit(new ClientEvent.Presence(p.channel(), peers(p.joined()), peers(p.left())));
             }
-            case GOING_AWAY -> c.emit(new ClientEvent.GoingAway(((ServerFrame.GoingAway) frame).retryAfterMs()));
+            case WELCOME -> host.welcome(conn, (ServerFrame.Welcome) frame);
+            case GOING_AWAY -> host.emit(new ClientEvent.GoingAway(((ServerFrame.GoingAway) frame).retryAfterMs()));
             case PONG -> {
-                // keepalive reply; the timers were re-armed when the frame arrived
+                // keepalive reply; the arrival of any frame already reset the watchdog
             }
         }
     }
 
+    /**
+     * A correlated {@code error} fails its request and fires no event; only an uncorrelated one
+     * becomes {@link ClientEvent.ServerError} (JS 1.2.0 {@code handleFrame}; seed 000 reads as if
+     * correlated ones fired it too, the code does not).
+     */
     private void onError(ServerFrame.Error e) {
         if (e.requestId() != null) {
-            Pending p = pending.remove(e.requestId());
-            if (p != null) {
-                p.timer().cancel();
-                p.ack().done(c.serverError(e.code(), e.message(), e.requestId()));
+            PendingAcks.Ack ack = acks.remove(e.requestId());
+            if (ack != null) {
+                ack.done(new ServerRequestException(e.code(), e.message(), e.requestId()));
                 return;
             }
         }
         // An old server answering our ping (which has no requestId) with unknown_type.
-        if (e.requestId() == null && e.code().equals("unknown_type")) {
-            c.log("debug", "ignoring unknown_type error (server lacks app-level ping support)", Map.of());
+        if (e.requestId() == null && e.code().equals(ErrorCode.UNKNOWN_TYPE.wireName())) {
+            host.log("debug", "ignoring unknown_type error (server lacks app-level ping support)", Map.of());
             return;
         }
-        c.emit(new ClientEvent.ServerError(e.code(), e.message(), e.requestId()));
+        host.emit(new ClientEvent.ServerError(e.code(), e.message(), e.requestId()));
     }
 
     private static List<ClientEvent.PresencePeer> peers(List<ServerFrame.PresenceEntry> entries) {

@@ -1,67 +1,82 @@
 package ca.metered.realtime.client.internal;
 
-import ca.metered.realtime.client.ClientEvent;
-import ca.metered.realtime.client.ClientState;
-import ca.metered.realtime.client.InvalidStateException;
-import ca.metered.realtime.client.RealtimeException;
+import ca.metered.realtime.client.SignallingClientOptions;
 import ca.metered.realtime.client.SignallingConnectException;
 import ca.metered.realtime.client.TokenProvider;
 import ca.metered.realtime.client.TokenProviderException;
-import ca.metered.realtime.client.internal.StateMachine.Trigger;
-import ca.metered.realtime.protocol.frame.ClientFrame;
-import ca.metered.realtime.protocol.frame.ServerFrame;
+import ca.metered.realtime.client.transport.WebSocketConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
- * Opens connections: credential (with the token provider's timeout and failure count), socket,
- * welcome timeout, and the per-connection inactivity watchdog and keepalive (sdk.md 7.3, 11.2).
- * Loop-confined.
+ * Carries a connection {@link Attempt} through its first two phases: the credential (the API key,
+ * or the token provider with its timeout and consecutive-failure count, sdk.md 7.3 and 9), then
+ * the socket with its welcome timeout (10 s). It reports to its {@link Listener} and never touches
+ * the client's state. Loop-confined.
  */
-final class Connector implements Connection.Handler {
+final class Connector {
     static final long WELCOME_TIMEOUT_MS = 10_000;
-    static final int MAX_INBOUND_CHARS = 1_048_576;
     static final int TOKEN_FAILURE_EVENT_THRESHOLD = 3;
 
-    private final DefaultSignallingClient c;
-    private final long inactivityMs;
-    private final long heartbeatMs;
-    private int epoch;
+    /** What happens to attempts; called on the loop. */
+    interface Listener {
+        /** Whether {@code attempt} is still the one the client waits for. */
+        boolean isCurrent(Attempt attempt);
+
+        /**
+         * The credential could not be obtained.
+         *
+         * @param consecutiveFailures failures in a row, counting this one
+         */
+        void credentialFailed(Attempt attempt, TokenProviderException error, int consecutiveFailures);
+
+        /** No welcome within 10 s; the socket is being closed with 4000. */
+        void welcomeTimedOut(Attempt attempt, SignallingConnectException error);
+    }
+
+    private final SignallingClientOptions options;
+    private final Executor loop;
+    private final LoopTimers timers;
+    private final Logger log;
+    private final Listener listener;
+    private final Connection.Handler connectionHandler;
     private int consecutiveTokenFailures;
-    /** The welcome this client waits for: the connect() future (null for reconnects) and its timer. */
-    private PendingConnect pending;
 
-    private record PendingConnect(CompletableFuture<Void> future, LoopTimers.Timer timer) {
+    /** Debug logging, scrubbed. */
+    @FunctionalInterface
+    interface Logger {
+        void log(String level, String message, Map<String, Object> context);
     }
 
-    Connector(DefaultSignallingClient client) {
-        this.c = client;
-        this.inactivityMs = client.options.inactivityTimeout().toMillis();
-        // Two pings before the watchdog fires; floored at 1 s; off together with the watchdog.
-        this.heartbeatMs = inactivityMs > 0 ? Math.max(1000, inactivityMs / 3) : 0;
+    Connector(SignallingClientOptions options, Executor loop, LoopTimers timers, Logger log, Listener listener,
+              Connection.Handler connectionHandler) {
+        this.options = options;
+        this.loop = loop;
+        this.timers = timers;
+        this.log = log;
+        this.listener = listener;
+        this.connectionHandler = connectionHandler;
     }
 
-    /** JS {@code openSocket}; {@code connectFuture} is null for automatic reconnects. */
-    void open(CompletableFuture<Void> connectFuture) {
-        int myEpoch = ++epoch;
-        if (connectFuture != null) {
-            c.transition(Trigger.CONNECT);
-        }
-        if (c.options.apiKey().isPresent()) {
-            build(myEpoch, connectFuture, "key", c.options.apiKey().get());
+    /** Starts {@code attempt}: credential first, then (if still current) the socket. */
+    void start(Attempt attempt) {
+        if (options.apiKey().isPresent()) {
+            openSocket(attempt, "key", options.apiKey().get());
             return;
         }
-        TokenProvider provider = c.options.tokenProvider().orElseThrow();
-        long timeoutMs = c.options.tokenProviderTimeout().toMillis();
+        TokenProvider provider = options.tokenProvider().orElseThrow();
+        long timeoutMs = options.tokenProviderTimeout().toMillis();
         boolean[] settled = {false};
-        LoopTimers.Timer timer = c.timers.schedule(timeoutMs, () -> {
+        LoopTimers.Timer timer = timers.schedule(timeoutMs, () -> {
             if (!settled[0]) {
                 settled[0] = true;
-                tokenFailed(connectFuture, TokenProviderException.timeout(timeoutMs));
+                tokenFailed(attempt, TokenProviderException.timeout(timeoutMs));
             }
         });
         CompletionStage<String> stage;
@@ -73,194 +88,57 @@ final class Connector implements Connection.Handler {
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
-        stage.whenComplete((token, err) -> c.loop.execute(() -> {
+        stage.whenComplete((token, err) -> loop.execute(() -> {
             if (settled[0]) {
                 return;
             }
             settled[0] = true;
             timer.cancel();
             if (err != null || token == null || token.isEmpty()) {
-                Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                        ? err.getCause() : err;
-                tokenFailed(connectFuture, TokenProviderException.failed(cause));
+                Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                tokenFailed(attempt, TokenProviderException.failed(cause));
                 return;
             }
             consecutiveTokenFailures = 0;
-            build(myEpoch, connectFuture, "token", token);
+            openSocket(attempt, "token", token);
         }));
     }
 
-    private void tokenFailed(CompletableFuture<Void> connectFuture, RealtimeException err) {
+    private void tokenFailed(Attempt attempt, TokenProviderException error) {
         consecutiveTokenFailures++;
-        if (consecutiveTokenFailures >= TOKEN_FAILURE_EVENT_THRESHOLD) {
-            c.emit(new ClientEvent.TokenProviderError(consecutiveTokenFailures, err));
-        }
-        if (c.shouldScheduleReconnect(null)) {
-            c.log("warn", "credential resolve failed; scheduling reconnect",
-                    Map.of("err", err.getMessage(), "consecutiveFailures", consecutiveTokenFailures));
-            c.scheduleReconnect();
-            return;
-        }
-        if (c.wasEverConnected && !c.explicitlyClosed && c.state != ClientState.CLOSED) {
-            // Deviation from JS 1.2.0 (sdk.md 15 q9): the documented contract promises a final
-            // disconnected{willReconnect:false} when reconnecting gives up, so fire it here too.
-            c.emit(new ClientEvent.Disconnected(1006, "tokenProvider failed; reconnect attempts exhausted", false));
-        }
-        c.transition(Trigger.DROP_TERMINAL);
-        c.fail(connectFuture, err);
+        listener.credentialFailed(attempt, error, consecutiveTokenFailures);
     }
 
-    private void build(int myEpoch, CompletableFuture<Void> connectFuture, String param, String credential) {
-        if (myEpoch != epoch) {
-            c.log("debug", "open aborted: superseded by a newer connect during credential resolution", Map.of());
-            c.fail(connectFuture, new InvalidStateException("connect superseded by a newer connect()", c.state));
+    private void openSocket(Attempt attempt, String param, String credential) {
+        if (!listener.isCurrent(attempt) || attempt.phase != Attempt.Phase.CREDENTIAL) {
+            log.log("debug", "open aborted: the attempt was superseded or closed during credential resolution",
+                    Map.of());
             return;
         }
-        if (c.explicitlyClosed) {
-            c.log("debug", "open aborted: client closed during credential resolution", Map.of());
-            c.transition(Trigger.CLOSE);
-            c.fail(connectFuture, new InvalidStateException("client closed before connect completed", c.state));
-            return;
-        }
-        URI uri = URI.create(c.options.url() + "/v1?" + param + "="
-                + URLEncoder.encode(credential, StandardCharsets.UTF_8));
-        c.log("debug", "opening socket", Map.of("url", Scrub.credentials(uri.toString()),
-                "attempt", c.reconnectAttempts));
-        Connection conn = new Connection(c.loop, this);
-        c.current = conn;
-        LoopTimers.Timer welcomeTimer = c.timers.schedule(WELCOME_TIMEOUT_MS, () -> {
-            if (pending == null || c.current != conn) {
-                return;
+        URI uri = URI.create(options.url() + "/v1?" + param + "=" + URLEncoder.encode(credential, StandardCharsets.UTF_8));
+        log.log("debug", "opening socket", Map.of("url", Scrub.credentials(uri.toString()), "attempt", attempt.number));
+        Connection conn = new Connection(loop, connectionHandler, timers);
+        attempt.connection = conn;
+        attempt.phase = Attempt.Phase.OPENING;
+        attempt.welcomeTimer = timers.schedule(WELCOME_TIMEOUT_MS, () -> {
+            attempt.welcomeTimer = null;
+            if (attempt.phase == Attempt.Phase.OPENING && listener.isCurrent(attempt)) {
+                listener.welcomeTimedOut(attempt, SignallingConnectException.welcomeTimeout(WELCOME_TIMEOUT_MS));
+                conn.socket.close(4000, "welcome timeout");
             }
-            CompletableFuture<Void> f = pending.future();
-            pending = null;
-            c.fail(f, SignallingConnectException.welcomeTimeout(WELCOME_TIMEOUT_MS));
-            conn.socket.close(4000, "welcome timeout");
         });
-        pending = new PendingConnect(connectFuture, welcomeTimer);
         try {
-            conn.socket = c.options.transport().connect(uri, conn);
+            conn.socket = options.transport().connect(uri, conn);
         } catch (RuntimeException e) {
-            c.log("warn", "websocket construction failed", Map.of("err", Scrub.credentials(String.valueOf(e))));
+            log.log("warn", "websocket construction failed", Map.of("err", Scrub.credentials(String.valueOf(e))));
             conn.socket = NoSocket.INSTANCE;
             // Through the shared close path, so retry-or-stop follows the normal policy.
-            c.handleClose(conn, 1006, "websocket construction failed");
+            connectionHandler.closed(conn, 1006, "websocket construction failed");
         }
-    }
-
-    /** Fails the pending connect (if any) because its socket closed before the welcome. */
-    void failPendingConnect(SignallingConnectException err) {
-        if (pending != null) {
-            pending.timer().cancel();
-            c.fail(pending.future(), err);
-            pending = null;
-        }
-    }
-
-    void welcome(Connection conn, ServerFrame.Welcome w) {
-        if (c.explicitlyClosed) {
-            c.log("warn", "ignoring welcome frame after close()", Map.of());
-            return;
-        }
-        if (pending == null) {
-            c.log("warn", "unexpected welcome frame", Map.of());
-            return;
-        }
-        pending.timer().cancel();
-        CompletableFuture<Void> f = pending.future();
-        pending = null;
-        boolean isReconnect = c.wasEverConnected;
-        c.reconnectAttempts = 0;
-        c.wasEverConnected = true;
-        c.lastCloseCode = null;
-        c.peerId = w.peerId();
-        c.transition(Trigger.WELCOME);
-        c.emit(new ClientEvent.Connected(w.peerId(), w.serverTime(), w.expiresAt(), isReconnect, w.maxMessageSize(),
-                IceServerParser.parse(Json.tree(w.metadata()))));
-        c.complete(f);
-        c.session.welcomed(w.maxMessageSize(), isReconnect);
-    }
-
-    @Override
-    public void opened(Connection conn) {
-        if (conn != c.current) {
-            return;
-        }
-        c.log("debug", "ws open", Map.of());
-        conn.open = true;
-        armInactivity(conn);
-        armHeartbeat(conn);
-    }
-
-    @Override
-    public void text(Connection conn, String text) {
-        if (conn != c.current) {
-            c.log("warn", "ignoring frame from stale socket", Map.of());
-            return;
-        }
-        if (text.length() > MAX_INBOUND_CHARS) {
-            c.log("warn", "ws frame exceeds size cap, closing connection",
-                    Map.of("size", text.length(), "cap", MAX_INBOUND_CHARS));
-            conn.socket.close(1009, "frame exceeded client cap");
-            return;
-        }
-        armInactivity(conn);
-        armHeartbeat(conn); // traffic suppresses the next ping: probe only when idle
-        c.session.handleFrame(conn, text);
-    }
-
-    @Override
-    public void closed(Connection conn, int code, String reason) {
-        if (conn.closeSeen) {
-            return;
-        }
-        conn.closeSeen = true;
-        conn.open = false;
-        conn.cancelTimers();
-        conn.closeWaiters.forEach(w -> w.complete(null));
-        conn.closeWaiters.clear();
-        if (conn != c.current) {
-            c.log("warn", "ignoring close event from stale socket", Map.of("code", code));
-            return;
-        }
-        c.handleClose(conn, code, reason);
-    }
-
-    @Override
-    public void error(Connection conn, Throwable error) {
-        c.log("warn", "ws error event", Map.of("err", Scrub.credentials(String.valueOf(error))));
-    }
-
-    private void armInactivity(Connection conn) {
-        if (inactivityMs <= 0) {
-            return;
-        }
-        LoopTimers.cancel(conn.inactivityTimer);
-        conn.inactivityTimer = c.timers.schedule(inactivityMs, () -> {
-            c.log("warn", "inactivity timeout - closing connection", Map.of("ms", inactivityMs));
-            conn.socket.close(4000, "inactivity timeout");
-        });
-    }
-
-    private void armHeartbeat(Connection conn) {
-        if (heartbeatMs <= 0) {
-            return;
-        }
-        LoopTimers.cancel(conn.heartbeatTimer);
-        conn.heartbeatTimer = c.timers.schedule(heartbeatMs, () -> {
-            conn.heartbeatTimer = null;
-            if (c.current != conn) {
-                return;
-            }
-            if (c.state == ClientState.CONNECTED && conn.open) {
-                conn.socket.send(c.encode(new ClientFrame.Ping()));
-            }
-            armHeartbeat(conn);
-        });
     }
 
     /** Stands in for a socket the transport failed to create. */
-    private enum NoSocket implements ca.metered.realtime.client.transport.WebSocketConnection {
+    private enum NoSocket implements WebSocketConnection {
         INSTANCE;
 
         @Override

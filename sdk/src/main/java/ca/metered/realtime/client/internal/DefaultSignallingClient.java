@@ -1,26 +1,25 @@
 package ca.metered.realtime.client.internal;
 
-import ca.metered.realtime.client.AckTimeoutException;
 import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.client.ClientState;
 import ca.metered.realtime.client.DisconnectedException;
 import ca.metered.realtime.client.EventStream;
+import ca.metered.realtime.client.InvalidArgumentException;
 import ca.metered.realtime.client.InvalidStateException;
 import ca.metered.realtime.client.Logger;
-import ca.metered.realtime.client.NotConnectedException;
 import ca.metered.realtime.client.OversizedPayloadException;
 import ca.metered.realtime.client.RealtimeException;
 import ca.metered.realtime.client.Registration;
-import ca.metered.realtime.client.ServerRequestException;
 import ca.metered.realtime.client.SignallingClient;
 import ca.metered.realtime.client.SignallingClientOptions;
 import ca.metered.realtime.client.SignallingConnectException;
 import ca.metered.realtime.client.SubscribeOptions;
+import ca.metered.realtime.client.TokenProviderException;
 import ca.metered.realtime.client.internal.StateMachine.Trigger;
 import ca.metered.realtime.protocol.frame.ClientFrame;
-import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.RawJson;
-import java.time.Duration;
+import ca.metered.realtime.protocol.frame.ServerFrame;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -30,34 +29,40 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * The {@link SignallingClient}: public methods validate their arguments, then post to the client
- * loop, a serial executor that owns all state (no locks). The lifecycle (connect, welcome,
- * close, reconnect) is here; frames and requests are in {@link ClientSession}.
+ * The {@link SignallingClient}: public methods check their arguments (a failure completes the
+ * returned future, never throws), then post to the client loop, a serial executor that owns all
+ * state (no locks). This class owns the lifecycle: the state machine, the one current
+ * {@link Attempt}, and the reconnect bookkeeping whose decisions {@link ReconnectPolicy} makes.
+ * Opening attempts is {@link Connector}'s job, requests and inbound frames {@link ClientSession}'s;
+ * both report back through interfaces and never change this class's fields.
  */
 public final class DefaultSignallingClient implements SignallingClient {
     static final long CLOSE_FLUSH_MS = 1_000;
+    static final int MAX_INBOUND_CHARS = 1_048_576;
 
-    final SignallingClientOptions options;
-    final Logger logger;
-    final SerialExecutor loop;
-    final SerialExecutor callbacks;
-    final LoopTimers timers;
-    final EventHub<ClientEvent> hub;
-    final ClientRuntime runtime;
-    final Backoff backoff;
-    final ClientSession session;
+    private final SignallingClientOptions options;
+    private final Logger logger;
+    private final ClientRuntime runtime;
+    private final SerialExecutor loop;
+    private final SerialExecutor callbacks;
+    private final LoopTimers timers;
+    private final EventHub<ClientEvent> hub;
+    private final ReconnectPolicy policy;
+    private final ClientSession session;
     private final Connector connector;
+    private final long inactivityMs;
+    private final long heartbeatMs;
 
-    // Loop-confined state (state and peerId are volatile only so that getters can read them).
-    volatile ClientState state = ClientState.IDLE;
-    volatile String peerId;
-    Connection current;
-    boolean explicitlyClosed;
-    boolean wasEverConnected;
-    int reconnectAttempts;
-    LoopTimers.Timer reconnectTimer;
-    long nextDelayFloorMs;
-    Integer lastCloseCode;
+    // Loop-confined (state and peerId are volatile only so that getters can read them).
+    private volatile ClientState state = ClientState.IDLE;
+    private volatile String peerId;
+    private volatile boolean disposed;
+    private Attempt current;
+    private boolean closedByUser;
+    private boolean everConnected;
+    private int failedAttempts;
+    private boolean slowFloor;
+    private LoopTimers.Timer reconnectTimer;
 
     public DefaultSignallingClient(SignallingClientOptions options) {
         this(options, ClientRuntime.shared(options.callbackExecutor().orElse(null)));
@@ -73,9 +78,13 @@ public final class DefaultSignallingClient implements SignallingClient {
                 t -> Loggers.safe(() -> logger.error("callback threw", Map.of("err", String.valueOf(t)))));
         this.timers = new LoopTimers(runtime.scheduler(), loop);
         this.hub = new EventHub<>(callbacks, logger);
-        this.backoff = options.reconnect().map(r -> new Backoff(r, runtime.random())).orElse(null);
-        this.session = new ClientSession(this);
-        this.connector = new Connector(this);
+        this.policy = options.reconnect().map(ReconnectPolicy::of).orElse(ReconnectPolicy.disabled());
+        this.session = new ClientSession(new SessionHost(), timers, runtime.requestIds());
+        ConnectionEvents events = new ConnectionEvents();
+        this.connector = new Connector(options, loop, timers, this::log, events, events);
+        this.inactivityMs = options.inactivityTimeout().toMillis();
+        // Two pings before the watchdog fires; floored at 1 s; off together with the watchdog.
+        this.heartbeatMs = inactivityMs > 0 ? Math.max(1000, inactivityMs / 3) : 0;
     }
 
     // ---------------------------------------------------------------- public API
@@ -94,32 +103,46 @@ public final class DefaultSignallingClient implements SignallingClient {
     public CompletableFuture<Void> connect() {
         CompletableFuture<Void> f = new CompletableFuture<>();
         loop.execute(() -> {
+            if (disposed) {
+                fail(f, new InvalidStateException("connect: the client was disposed", state));
+                return;
+            }
             if (state != ClientState.IDLE && state != ClientState.CLOSED) {
                 fail(f, new InvalidStateException("connect: invalid state '" + state.wireName() + "'", state));
                 return;
             }
-            explicitlyClosed = false;
-            reconnectAttempts = 0;
+            closedByUser = false;
+            failedAttempts = 0;
+            slowFloor = false;
             // A fresh connect() tries once and reports; silent retries start after its welcome.
-            wasEverConnected = false;
-            connector.open(f);
+            everConnected = false;
+            transition(Trigger.CONNECT);
+            startAttempt(new Attempt(0, f));
         });
         return f;
     }
 
     @Override
     public CompletableFuture<Void> close(int code, String reason) {
-        Objects.requireNonNull(reason, "reason");
-        CompletableFuture<Void> internal = closeOnLoop(code, reason);
         CompletableFuture<Void> f = new CompletableFuture<>();
-        internal.whenComplete((v, e) -> complete(f));
+        closeOnLoop(code, reason == null ? "" : reason, false).whenComplete((v, e) -> complete(f));
         return f;
     }
 
     @Override
     public void close() {
+        await(closeOnLoop(1000, "client requested close", false));
+    }
+
+    @Override
+    public void dispose() {
+        disposed = true;
+        await(closeOnLoop(1000, "client disposed", true));
+    }
+
+    private static void await(CompletableFuture<Void> f) {
         try {
-            closeOnLoop(1000, "client requested close").get(CLOSE_FLUSH_MS * 2, TimeUnit.MILLISECONDS);
+            f.get(CLOSE_FLUSH_MS * 2, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -127,20 +150,38 @@ public final class DefaultSignallingClient implements SignallingClient {
         }
     }
 
-    /** Completed on the loop (not the callback executor), so a blocking close() from a listener cannot deadlock. */
-    private CompletableFuture<Void> closeOnLoop(int code, String reason) {
+    /**
+     * Completed on the loop (not the callback executor), so a blocking close() from a listener
+     * cannot deadlock. The streams open at the call end once the close has flushed, so that the
+     * final state-change and disconnected events are still in them.
+     */
+    private CompletableFuture<Void> closeOnLoop(int code, String reason, boolean dropListeners) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
-            explicitlyClosed = true; // first, so the close event does not schedule a reconnect
+            closedByUser = true; // first, so the close event does not schedule a reconnect
             LoopTimers.cancel(reconnectTimer);
             reconnectTimer = null;
-            session.clearReplayTimers();
-            Connection c = current;
-            if (c == null || state == ClientState.CLOSED) {
+            session.detach();
+            List<EventStream<?>> streams = hub.openStreams();
+            done.whenComplete((v, e) -> loop.execute(() -> {
+                hub.endStreams(streams);
+                if (dropListeners) {
+                    hub.clear();
+                }
+            }));
+            Attempt a = current;
+            if (a != null && a.phase == Attempt.Phase.CREDENTIAL) {
+                a.end();
+                current = null;
+                fail(a.takeConnectFuture(), new InvalidStateException("connect() overtaken by close()", state));
+                a = null;
+            }
+            if (a == null || a.connection == null || state == ClientState.CLOSED) {
                 transition(Trigger.CLOSE);
                 done.complete(null);
                 return;
             }
+            Connection c = a.connection;
             c.cancelTimers();
             c.closeWaiters.add(done);
             timers.schedule(CLOSE_FLUSH_MS, () -> done.complete(null));
@@ -157,38 +198,56 @@ public final class DefaultSignallingClient implements SignallingClient {
 
     @Override
     public CompletableFuture<Void> subscribe(String channel, SubscribeOptions opts) {
-        Validation.channel(channel);
-        Objects.requireNonNull(opts, "options");
+        InvalidArgumentException bad = firstOf(Validation.channel(channel), Validation.notNull(opts, "options"));
         CompletableFuture<Void> f = new CompletableFuture<>();
-        loop.execute(() -> session.subscribe(channel, opts, f));
+        if (bad != null) {
+            fail(f, bad);
+            return f;
+        }
+        loop.execute(() -> session.subscribe(channel, opts, userAck(f)));
         return f;
     }
 
     @Override
     public CompletableFuture<Void> unsubscribe(String channel) {
-        Validation.channel(channel);
+        InvalidArgumentException bad = Validation.channel(channel);
         CompletableFuture<Void> f = new CompletableFuture<>();
-        loop.execute(() -> session.unsubscribe(channel, f));
+        if (bad != null) {
+            fail(f, bad);
+            return f;
+        }
+        loop.execute(() -> session.unsubscribe(channel, userAck(f)));
         return f;
     }
 
     @Override
     public CompletableFuture<Void> publish(String channel, Object data) {
-        Validation.channel(channel);
-        String json = Json.serialize(data);
-        return request(json, rid -> new ClientFrame.Publish(channel, RawJson.of(json), rid));
+        return request(Validation.channel(channel), data, (json, rid) -> new ClientFrame.Publish(channel, json, rid));
     }
 
     @Override
     public CompletableFuture<Void> send(String peerId, Object data) {
-        Validation.peerId(peerId);
-        String json = Json.serialize(data);
-        return request(json, rid -> new ClientFrame.Send(peerId, RawJson.of(json), rid));
+        return request(Validation.peerId(peerId), data, (json, rid) -> new ClientFrame.Send(peerId, json, rid));
     }
 
-    private CompletableFuture<Void> request(String json, java.util.function.Function<String, ClientFrame> frame) {
-        int size = Json.utf8Length(json);
+    private interface FrameBuilder {
+        ClientFrame build(RawJson data, String requestId);
+    }
+
+    private CompletableFuture<Void> request(InvalidArgumentException bad, Object data, FrameBuilder frame) {
         CompletableFuture<Void> f = new CompletableFuture<>();
+        String json;
+        try {
+            if (bad != null) {
+                throw bad;
+            }
+            json = Json.serialize(data);
+        } catch (InvalidArgumentException e) {
+            fail(f, e);
+            return f;
+        }
+        int size = Json.utf8Length(json);
+        RawJson raw = RawJson.of(json);
         loop.execute(() -> {
             int cap = session.maxMessageSize();
             // Checked before the state gate, as in the JS SDK: an oversized frame would cost the connection (1009).
@@ -196,7 +255,7 @@ public final class DefaultSignallingClient implements SignallingClient {
                 fail(f, new OversizedPayloadException(size, cap));
                 return;
             }
-            session.sendWithAck(frame, userAck(f));
+            session.sendWithAck(rid -> frame.build(raw, rid), userAck(f));
         });
         return f;
     }
@@ -226,10 +285,20 @@ public final class DefaultSignallingClient implements SignallingClient {
         return "SignallingClient[state=" + state.wireName() + ", peerId=" + peerId + "]";
     }
 
-    // ---------------------------------------------------------------- loop internals
+    /** Test hook: the tracked subscriptions; call on the loop (or with direct executors). */
+    public Map<String, SubscribeOptions> trackedSubscriptions() {
+        return session.subscriptions();
+    }
+
+    // ---------------------------------------------------------------- lifecycle (loop)
+
+    private void startAttempt(Attempt attempt) {
+        current = attempt;
+        connector.start(attempt);
+    }
 
     /** Applies {@code trigger}; fires one state-change when the state changes. False if not allowed. */
-    boolean transition(Trigger trigger) {
+    private boolean transition(Trigger trigger) {
         ClientState from = state;
         ClientState to = StateMachine.next(from, trigger);
         if (to == null) {
@@ -243,80 +312,92 @@ public final class DefaultSignallingClient implements SignallingClient {
         return true;
     }
 
-    /** Should a close (or token failure, {@code code == null}) lead to another attempt? */
-    boolean shouldScheduleReconnect(Integer code) {
-        if (explicitlyClosed || backoff == null || !wasEverConnected) {
-            return false;
-        }
-        if (code != null && (code == 4001 || code == 4003 || code == 4012 || code == 4020)) {
-            return false;
-        }
-        return reconnectAttempts < options.reconnect().orElseThrow().maxAttempts();
+    private ReconnectPolicy.Decision decide(Integer closeCode) {
+        return policy.next(closeCode, failedAttempts, everConnected, closedByUser, slowFloor,
+                runtime.random().getAsDouble());
     }
 
-    void scheduleReconnect() {
-        if (reconnectTimer != null || backoff == null || explicitlyClosed) {
+    private void scheduleReconnect(ReconnectPolicy.Retry retry) {
+        if (reconnectTimer != null) {
             return;
         }
-        reconnectAttempts++;
-        long delay = backoff.delayMs(reconnectAttempts, nextDelayFloorMs);
-        nextDelayFloorMs = 0; // the 4010 floor is consumed by one attempt
+        failedAttempts = retry.attempt();
+        slowFloor = false; // the 4010 floor is consumed by one attempt
         transition(Trigger.DROP_RETRY);
-        log("info", "scheduling reconnect", Map.of("attempt", reconnectAttempts, "delayMs", delay,
-                "lastCloseCode", String.valueOf(lastCloseCode)));
-        reconnectTimer = timers.schedule(delay, () -> {
+        log("info", "scheduling reconnect", Map.of("attempt", retry.attempt(), "delayMs", retry.delayMs()));
+        reconnectTimer = timers.schedule(retry.delayMs(), () -> {
             reconnectTimer = null;
-            connector.open(null);
+            if (!closedByUser) {
+                startAttempt(new Attempt(failedAttempts, null));
+            }
         });
     }
 
-    /** The socket of {@code c} closed: JS {@code handleClose}. */
-    void handleClose(Connection c, int code, String reason) {
+    /** The current attempt's socket closed: JS {@code handleClose}. */
+    private void handleClose(Attempt a, int code, String reason) {
         log("info", "ws closed", Map.of("code", code, "reason", reason));
-        c.cancelTimers();
-        session.clearReplayTimers();
-        var orphans = session.drainPending();
+        a.end();
+        List<PendingAcks.Ack> orphans = session.drain();
         current = null;
-        lastCloseCode = code;
-        if (code == 4010) {
-            nextDelayFloorMs = Backoff.SLOW_FLOOR_MS;
-        }
-        boolean willReconnect = shouldScheduleReconnect(code);
-        hub.emit(new ClientEvent.Disconnected(code, reason, willReconnect));
-        if (willReconnect) {
-            scheduleReconnect();
+        slowFloor = ReconnectPolicy.isSlow(code);
+        ReconnectPolicy.Decision decision = decide(code);
+        hub.emit(new ClientEvent.Disconnected(code, reason, decision instanceof ReconnectPolicy.Retry));
+        if (decision instanceof ReconnectPolicy.Retry retry) {
+            scheduleReconnect(retry);
         } else {
             transition(Trigger.DROP_TERMINAL);
         }
         // After the state change, as in JS where the rejections run as microtasks after handleClose:
-        // a caller whose connect() failed must already see the new state (the futures complete
-        // on the callback executor, which may run before this loop task ends).
-        connector.failPendingConnect(new SignallingConnectException(code, reason));
+        // a caller whose connect() failed must already see the new state.
+        fail(a.takeConnectFuture(), new SignallingConnectException(code, reason));
         DisconnectedException err = new DisconnectedException(code, reason);
         orphans.forEach(ack -> ack.done(err));
     }
 
-    void connectorWelcome(Connection conn, ca.metered.realtime.protocol.frame.ServerFrame.Welcome w) {
-        connector.welcome(conn, w);
+    private void handleWelcome(Connection conn, ServerFrame.Welcome w) {
+        Attempt a = current;
+        if (closedByUser) {
+            log("warn", "ignoring welcome frame after close()", Map.of());
+            return;
+        }
+        if (a == null || a.connection != conn || a.phase != Attempt.Phase.OPENING) {
+            log("warn", "unexpected welcome frame", Map.of());
+            return;
+        }
+        LoopTimers.cancel(a.welcomeTimer);
+        a.welcomeTimer = null;
+        a.phase = Attempt.Phase.WELCOMED;
+        boolean isReconnect = everConnected;
+        failedAttempts = 0;
+        everConnected = true;
+        slowFloor = false;
+        peerId = w.peerId();
+        transition(Trigger.WELCOME);
+        hub.emit(new ClientEvent.Connected(w.peerId(), w.serverTime(), w.expiresAt(), isReconnect, w.maxMessageSize(),
+                IceServerParser.parse(Json.tree(w.metadata()))));
+        complete(a.takeConnectFuture());
+        session.attach(conn, w.maxMessageSize(), isReconnect && options.autoResubscribe());
     }
 
-    void emit(ClientEvent event) {
-        hub.emit(event);
+    private boolean isLive(Connection conn) {
+        return current != null && current.connection == conn;
     }
 
-    void complete(CompletableFuture<Void> f) {
+    // ---------------------------------------------------------------- helpers
+
+    private void complete(CompletableFuture<Void> f) {
         if (f != null) {
             callbacks.execute(() -> f.complete(null));
         }
     }
 
-    void fail(CompletableFuture<Void> f, RealtimeException e) {
+    private void fail(CompletableFuture<Void> f, RealtimeException e) {
         if (f != null) {
             callbacks.execute(() -> f.completeExceptionally(e));
         }
     }
 
-    ClientSession.Ack userAck(CompletableFuture<Void> f) {
+    private PendingAcks.Ack userAck(CompletableFuture<Void> f) {
         return err -> {
             if (err == null) {
                 complete(f);
@@ -326,35 +407,137 @@ public final class DefaultSignallingClient implements SignallingClient {
         };
     }
 
-    AckTimeoutException ackTimeout(String rid) {
-        return new AckTimeoutException(rid, Duration.ofMillis(ClientSession.ACK_TIMEOUT_MS));
-    }
-
-    ServerRequestException serverError(String code, String message, String rid) {
-        return new ServerRequestException(code, message, rid);
-    }
-
-    NotConnectedException notConnected() {
-        return new NotConnectedException(state);
-    }
-
-    String encode(ClientFrame frame) {
-        return FrameCodec.encode(frame);
-    }
-
-    /** Test hook: the tracked subscriptions; call on the loop (or with direct executors). */
-    public Map<String, SubscribeOptions> trackedSubscriptions() {
-        return session.subscriptions();
+    private static InvalidArgumentException firstOf(InvalidArgumentException a, InvalidArgumentException b) {
+        return a != null ? a : b;
     }
 
     void log(String level, String message, Map<String, Object> ctx) {
-        Loggers.safe(() -> {
-            switch (level) {
-                case "debug" -> logger.debug(message, ctx);
-                case "info" -> logger.info(message, ctx);
-                case "warn" -> logger.warn(message, ctx);
-                default -> logger.error(message, ctx);
+        Loggers.log(logger, level, message, ctx);
+    }
+
+    // ---------------------------------------------------------------- collaborators' callbacks (loop)
+
+    /** What the session reports. */
+    private final class SessionHost implements ClientSession.Host {
+        @Override
+        public void emit(ClientEvent event) {
+            hub.emit(event);
+        }
+
+        @Override
+        public void welcome(Connection connection, ServerFrame.Welcome welcome) {
+            handleWelcome(connection, welcome);
+        }
+
+        @Override
+        public ClientState state() {
+            return state;
+        }
+
+        @Override
+        public void log(String level, String message, Map<String, Object> context) {
+            DefaultSignallingClient.this.log(level, message, context);
+        }
+    }
+
+    /** What attempts and their sockets report. */
+    private final class ConnectionEvents implements Connector.Listener, Connection.Handler {
+        @Override
+        public boolean isCurrent(Attempt attempt) {
+            return attempt == current && !closedByUser;
+        }
+
+        @Override
+        public void credentialFailed(Attempt attempt, TokenProviderException error, int consecutiveFailures) {
+            if (attempt != current) {
+                return;
             }
-        });
+            if (consecutiveFailures >= Connector.TOKEN_FAILURE_EVENT_THRESHOLD) {
+                hub.emit(new ClientEvent.TokenProviderError(consecutiveFailures, error));
+            }
+            attempt.end();
+            ReconnectPolicy.Decision decision = decide(null);
+            if (decision instanceof ReconnectPolicy.Retry retry) {
+                log("warn", "credential resolve failed; scheduling reconnect",
+                        Map.of("err", String.valueOf(error.getMessage()), "consecutiveFailures", consecutiveFailures));
+                current = null;
+                scheduleReconnect(retry);
+                return;
+            }
+            if (everConnected && !closedByUser && state != ClientState.CLOSED) {
+                // Deviation from JS 1.2.0 (sdk.md 15 q9): the documented contract promises a final
+                // disconnected{willReconnect:false} when reconnecting gives up, so fire it here too.
+                hub.emit(new ClientEvent.Disconnected(1006, "tokenProvider failed; reconnect attempts exhausted", false));
+            }
+            current = null;
+            transition(Trigger.DROP_TERMINAL);
+            fail(attempt.takeConnectFuture(), error);
+        }
+
+        @Override
+        public void welcomeTimedOut(Attempt attempt, SignallingConnectException error) {
+            fail(attempt.takeConnectFuture(), error);
+        }
+
+        @Override
+        public void opened(Connection conn) {
+            if (!isLive(conn)) {
+                return;
+            }
+            log("debug", "ws open", Map.of());
+            conn.open = true;
+            conn.startKeepalive(inactivityMs, heartbeatMs);
+        }
+
+        @Override
+        public void text(Connection conn, String text) {
+            if (!isLive(conn)) {
+                log("warn", "ignoring frame from stale socket", Map.of());
+                return;
+            }
+            if (text.length() > MAX_INBOUND_CHARS) {
+                log("warn", "ws frame exceeds size cap, closing connection",
+                        Map.of("size", text.length(), "cap", MAX_INBOUND_CHARS));
+                conn.socket.close(1009, "frame exceeded client cap");
+                return;
+            }
+            conn.touched();
+            session.handleFrame(conn, text);
+        }
+
+        @Override
+        public void closed(Connection conn, int code, String reason) {
+            if (conn.closeSeen) {
+                return;
+            }
+            conn.closeSeen = true;
+            conn.open = false;
+            conn.cancelTimers();
+            conn.closeWaiters.forEach(w -> w.complete(null));
+            conn.closeWaiters.clear();
+            if (!isLive(conn)) {
+                log("warn", "ignoring close event from stale socket", Map.of("code", code));
+                return;
+            }
+            handleClose(current, code, reason);
+        }
+
+        @Override
+        public void error(Connection conn, Throwable error) {
+            log("warn", "ws error event", Map.of("err", Scrub.credentials(String.valueOf(error))));
+        }
+
+        @Override
+        public void inactive(Connection conn, long windowMs) {
+            log("warn", "inactivity timeout - closing connection", Map.of("ms", windowMs));
+            conn.socket.close(4000, "inactivity timeout");
+        }
+
+        @Override
+        public void pingDue(Connection conn) {
+            if (isLive(conn) && state == ClientState.CONNECTED && conn.open) {
+                session.sendUnacked(new ClientFrame.Ping());
+            }
+        }
     }
 }

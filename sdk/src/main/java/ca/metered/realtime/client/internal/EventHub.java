@@ -58,9 +58,22 @@ public final class EventHub<B> {
         return false;
     }
 
-    /** Removes every listener (streams stay open). */
+    /** Removes every listener (streams stay open); events already handed to the callback executor are still delivered. */
     public void clear() {
         listeners.clear();
+    }
+
+    /** The streams open now. */
+    public List<EventStream<?>> openStreams() {
+        return List.copyOf(streams);
+    }
+
+    /**
+     * Ends {@code toEnd}: they stop queuing, and {@link EventStream#take()} returns {@code null} once
+     * what they hold has been taken (the documented end signal).
+     */
+    public void endStreams(List<EventStream<?>> toEnd) {
+        toEnd.forEach(EventStream::close);
     }
 
     /** Delivers {@code event}; call on the owner's loop only. */

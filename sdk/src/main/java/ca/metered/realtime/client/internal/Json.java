@@ -9,12 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
+import ca.metered.realtime.client.InvalidArgumentException;
 import java.util.List;
 
-/** The SDK's one {@link ObjectMapper} and the JSON chores around it. Stateless; thread-safe. */
+/**
+ * The JSON chores of the SDK around its one {@link ObjectMapper}, which stays private: a mapper is
+ * mutable (its configuration can be changed), so it is never handed out. Stateless; thread-safe.
+ */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() {
     }
@@ -31,20 +34,68 @@ public final class Json {
         }
     }
 
-    /** Serialises user data: trees as they are, anything else with Jackson. */
+    /**
+     * Serialises user data: trees as they are, anything else with Jackson.
+     *
+     * @throws InvalidArgumentException for {@code null} or data Jackson cannot serialise
+     */
     public static String serialize(Object data) {
         if (data == null) {
-            throw new NullPointerException("data must not be null; pass NullNode.getInstance() for JSON null");
+            throw new InvalidArgumentException("data must not be null; pass NullNode.getInstance() for JSON null");
+        }
+        if (data instanceof JsonNode n) {
+            return n.toString();
         }
         try {
             return MAPPER.writeValueAsString(data);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("data cannot be serialised as JSON: " + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new InvalidArgumentException("data cannot be serialised as JSON: " + e.getMessage(), e);
         }
     }
 
+    /** {@code data} as a tree (a {@code JsonNode} is returned as is). */
+    public static JsonNode valueToTree(Object data) {
+        if (data instanceof JsonNode n) {
+            return n;
+        }
+        try {
+            return MAPPER.valueToTree(data);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException("data cannot be serialised as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses one JSON document. */
+    public static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** UTF-8 length of {@code s} as {@code s.getBytes(UTF_8).length}, without encoding it (a lone surrogate counts 1, for the '?' Java writes). */
     public static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    bytes += 1;
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    bytes += 2; // 4 bytes for the pair of 2 chars
+                    i++;
+                } else if (!Character.isSurrogate(c)) {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
     }
 
     public static <T> T convert(JsonNode node, Class<T> type) {

@@ -51,8 +51,23 @@ public final class Loggers {
         };
     }
 
+    /**
+     * Logs at {@code level} ({@code "debug"}, {@code "info"}, {@code "warn"}, anything else: error);
+     * whatever the logger throws is swallowed.
+     */
+    public static void log(Logger logger, String level, String message, Map<String, Object> context) {
+        safe(() -> {
+            switch (level) {
+                case "debug" -> logger.debug(message, context);
+                case "info" -> logger.info(message, context);
+                case "warn" -> logger.warn(message, context);
+                default -> logger.error(message, context);
+            }
+        });
+    }
+
     /** Calls {@code logger} and swallows anything it throws: logging must never break the client. */
-    static void safe(Runnable call) {
+    public static void safe(Runnable call) {
         try {
             call.run();
         } catch (RuntimeException ignored) {

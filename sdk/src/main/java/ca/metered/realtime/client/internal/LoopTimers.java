@@ -39,6 +39,11 @@ public final class LoopTimers {
         return t;
     }
 
+    /** The scheduler's clock, in ms; cheap enough to read per frame. */
+    public long nowMs() {
+        return scheduler.nowMs();
+    }
+
     public static void cancel(Timer t) {
         if (t != null) {
             t.cancel();

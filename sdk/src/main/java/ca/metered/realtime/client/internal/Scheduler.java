@@ -5,11 +5,16 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Delayed tasks; injected so timing tests advance a fake clock instead of sleeping. Tasks may run
- * on any thread; the client re-posts them to its loop. Thread-safe.
+ * Delayed tasks and the clock they run on; injected so timing tests advance a fake clock instead of
+ * sleeping. Tasks may run on any thread; the client re-posts them to its loop. Thread-safe.
  */
 public interface Scheduler {
     Cancellable schedule(long delayMs, Runnable task);
+
+    /** A monotonic clock in milliseconds, the one {@link #schedule} measures delays on. */
+    default long nowMs() {
+        return System.nanoTime() / 1_000_000;
+    }
 
     interface Cancellable {
         void cancel();

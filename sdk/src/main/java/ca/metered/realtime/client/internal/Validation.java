@@ -1,44 +1,41 @@
 package ca.metered.realtime.client.internal;
 
+import ca.metered.realtime.client.InvalidArgumentException;
+import ca.metered.realtime.protocol.ChannelNames;
+import ca.metered.realtime.protocol.PeerIds;
+
 /**
- * Client-side argument checks, the same as the JS SDK's frame builders: they fail at the call
- * site instead of as a server {@code error} later. Stateless; thread-safe.
+ * Client-side argument checks with the protocol module's rules (protocol.md 2.4 channel names,
+ * 5 peerIds), so a request the server would refuse fails before it is sent. Each returns the
+ * failure, or {@code null} when the argument is fine. Stateless; thread-safe.
  */
-final class Validation {
+public final class Validation {
     private Validation() {
     }
 
-    static void channel(String channel) {
+    public static InvalidArgumentException channel(String channel) {
         if (channel == null || channel.isEmpty()) {
-            throw new IllegalArgumentException("channel must be a non-empty string");
+            return new InvalidArgumentException("channel must be a non-empty string");
         }
-        if (channel.length() > 256) {
-            throw new IllegalArgumentException("channel exceeds 256-char cap (got " + channel.length() + ")");
+        if (!ChannelNames.isValid(channel)) {
+            return new InvalidArgumentException("channel must be 1-" + ChannelNames.MAX_BYTES
+                    + " bytes of UTF-8 without control characters (got " + Json.utf8Length(channel) + " bytes)");
         }
-        if (hasControlChars(channel)) {
-            throw new IllegalArgumentException("channel contains control characters");
-        }
+        return null;
     }
 
-    static void peerId(String peerId) {
+    public static InvalidArgumentException peerId(String peerId) {
         if (peerId == null || peerId.isEmpty()) {
-            throw new IllegalArgumentException("peerId must be a non-empty string");
+            return new InvalidArgumentException("peerId must be a non-empty string");
         }
-        if (peerId.length() > 128) {
-            throw new IllegalArgumentException("peerId exceeds 128-char cap (got " + peerId.length() + ")");
+        if (!PeerIds.isValid(peerId)) {
+            return new InvalidArgumentException("peerId must be 1-" + PeerIds.MAX_LENGTH
+                    + " printable ASCII characters (got " + peerId.length() + " chars)");
         }
-        if (hasControlChars(peerId)) {
-            throw new IllegalArgumentException("peerId contains control characters");
-        }
+        return null;
     }
 
-    private static boolean hasControlChars(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c <= 0x1F || c == 0x7F || (c >= 0x80 && c <= 0x9F)) {
-                return true;
-            }
-        }
-        return false;
+    public static InvalidArgumentException notNull(Object value, String name) {
+        return value == null ? new InvalidArgumentException(name + " must not be null") : null;
     }
 }

@@ -1,11 +1,10 @@
 package ca.metered.realtime.peer.internal;
 
-import ca.metered.realtime.client.EventStream;
-import ca.metered.realtime.client.internal.EventHub;
-import ca.metered.realtime.client.internal.LoopTimers;
 import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.client.ClientState;
+import ca.metered.realtime.client.EventStream;
 import ca.metered.realtime.client.IceServer;
+import ca.metered.realtime.client.InvalidArgumentException;
 import ca.metered.realtime.client.Logger;
 import ca.metered.realtime.client.RealtimeException;
 import ca.metered.realtime.client.Registration;
@@ -13,29 +12,31 @@ import ca.metered.realtime.client.SignallingClient;
 import ca.metered.realtime.client.SubscribeOptions;
 import ca.metered.realtime.client.internal.ClientRuntime;
 import ca.metered.realtime.client.internal.DefaultSignallingClient;
+import ca.metered.realtime.client.internal.EventHub;
 import ca.metered.realtime.client.internal.Json;
+import ca.metered.realtime.client.internal.Loggers;
+import ca.metered.realtime.client.internal.LoopTimers;
 import ca.metered.realtime.client.internal.SerialExecutor;
+import ca.metered.realtime.client.internal.Validation;
 import ca.metered.realtime.peer.JoinOptions;
 import ca.metered.realtime.peer.MeteredPeer;
 import ca.metered.realtime.peer.MeteredPeerOptions;
 import ca.metered.realtime.peer.MeteredPeerOversizedException;
-import ca.metered.realtime.peer.MeteredPeerReplaceTrackException;
 import ca.metered.realtime.peer.MeteredPeerSendException;
 import ca.metered.realtime.peer.MeteredPeerStateException;
 import ca.metered.realtime.peer.PeerErrorCodes;
 import ca.metered.realtime.peer.PeerEvent;
 import ca.metered.realtime.peer.PeerState;
 import ca.metered.realtime.peer.RemotePeer;
-import ca.metered.realtime.peer.RemotePeerState;
 import ca.metered.realtime.peer.rtc.MediaStream;
 import ca.metered.realtime.peer.rtc.MediaTrack;
 import ca.metered.realtime.peer.rtc.RtcConfiguration;
-import ca.metered.realtime.peer.rtc.RtpSender;
+import ca.metered.realtime.protocol.ChannelNames;
+import ca.metered.realtime.protocol.CloseCode;
+import ca.metered.realtime.protocol.ErrorCode;
+import ca.metered.realtime.protocol.PeerIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,23 +46,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
- * The {@link MeteredPeer}: a {@link SignallingClient} plus one {@link Negotiator} per remote peer.
- * All state is confined to one serial loop; client events and port callbacks hop onto it. The
- * tracked-media map is the exception: it is guarded by its own lock so that {@code addTrack} and
- * friends can validate and throw at the call, like the JS SDK's synchronous methods.
+ * The {@link MeteredPeer}: the peer's own lifecycle ({@code idle → joining → joined ⇄ reconnecting
+ * → leaving → closed}, sdk.md 13), its sends, and the {@code error} surface, over three pieces it
+ * wires together: {@link LocalMedia} (what we send), {@link Roster} (who is there, and the
+ * reconcile) and {@link SignalRouter} (what arrives). All state is confined to one serial loop;
+ * client events and port callbacks hop onto it.
  */
 public final class DefaultMeteredPeer implements MeteredPeer {
     static final int FALLBACK_MAX_MESSAGE_SIZE = 65_536;
-    static final int MAX_PEERS_PER_CHANNEL = 256;
-    static final long RECONCILE_DEADLINE_MS = 10_000;
-    static final int MAX_RECONCILE_RESUBSCRIBES = 2;
-    private static final Pattern RESERVED_CHANNEL = Pattern.compile("^_(metered|internal|system)/",
-            Pattern.CASE_INSENSITIVE);
-    private static final Set<String> FATAL_SERVER_CODES = Set.of("account_suspended", "channel_not_authorized",
-            "action_not_permitted", "invalid_token", "token_expired");
+    /** Uncorrelated server errors MeteredPeer surfaces as {@code error} (seed 001 "What fires error"). */
+    private static final Set<String> FATAL_SERVER_CODES = Set.of(CloseCodes.name(CloseCode.ACCOUNT_SUSPENDED.code()),
+            ErrorCode.CHANNEL_NOT_AUTHORIZED.wireName(), ErrorCode.ACTION_NOT_PERMITTED.wireName(),
+            CloseCodes.name(CloseCode.INVALID_TOKEN.code()), CloseCodes.name(CloseCode.TOKEN_EXPIRED.code()));
 
     private final MeteredPeerOptions options;
     private final SignallingClient client;
@@ -71,27 +69,19 @@ public final class DefaultMeteredPeer implements MeteredPeer {
     private final SerialExecutor callbacks;
     private final LoopTimers timers;
     private final EventHub<PeerEvent> hub;
+    private final LocalMedia media;
+    private final Roster roster;
+    private final SignalRouter router;
 
     private volatile PeerState state = PeerState.IDLE;
     private volatile String localPeerId;
     private volatile String channel;
     private volatile int maxMessageSize = FALLBACK_MAX_MESSAGE_SIZE;
-    private volatile List<RemotePeer> peersSnapshot = List.of();
 
     // Loop-confined.
     private String joinChannel;
     private JoinOptions joinOptions = JoinOptions.DEFAULT;
     private List<IceServer> iceServers = List.of();
-    private final LinkedHashMap<String, DefaultRemotePeer> peers = new LinkedHashMap<>();
-    private boolean reconcilePending;
-    private LoopTimers.Timer reconcileDeadline;
-    private int reconcileResubscribes;
-
-    /** Local media: track id → entry, in insertion order. Guarded by itself. */
-    private final LinkedHashMap<String, Tracked> media = new LinkedHashMap<>();
-
-    record Tracked(MediaTrack track, MediaStream stream, ObjectNode metadata) {
-    }
 
     public static MeteredPeer create(MeteredPeerOptions options) {
         ClientRuntime rt = ClientRuntime.shared(options.signalling().callbackExecutor().orElse(null));
@@ -108,10 +98,13 @@ public final class DefaultMeteredPeer implements MeteredPeer {
         this.callbacks = new SerialExecutor(runtime.callbackBase(), t -> log("error", "callback threw", Map.of("err", String.valueOf(t))));
         this.timers = new LoopTimers(runtime.scheduler(), loop);
         this.hub = new EventHub<>(callbacks, logger);
+        this.media = new LocalMedia(client::send, () -> maxMessageSize, logger);
+        this.roster = new Roster(new RosterHost(), hub, timers, logger);
+        this.router = new SignalRouter(roster, hub, () -> channel, () -> localPeerId, logger);
         client.on(ClientEvent.class, e -> loop.execute(() -> onClientEvent(e)));
     }
 
-    // ---------------------------------------------------------------- getters
+    // ---------------------------------------------------------------- getters and listeners
 
     @Override
     public PeerState state() {
@@ -130,7 +123,7 @@ public final class DefaultMeteredPeer implements MeteredPeer {
 
     @Override
     public List<RemotePeer> remotePeers() {
-        return peersSnapshot;
+        return roster.snapshot();
     }
 
     @Override
@@ -157,16 +150,22 @@ public final class DefaultMeteredPeer implements MeteredPeer {
 
     @Override
     public CompletableFuture<Void> join(String channel, JoinOptions joinOpts) {
-        Objects.requireNonNull(channel, "channel");
-        Objects.requireNonNull(joinOpts, "options");
         CompletableFuture<Void> f = new CompletableFuture<>();
+        InvalidArgumentException bad = Validation.channel(channel);
+        if (bad == null && joinOpts == null) {
+            bad = new InvalidArgumentException("options must not be null");
+        }
+        if (bad != null) {
+            fail(f, bad);
+            return f;
+        }
         loop.execute(() -> {
             if (state != PeerState.IDLE) {
                 fail(f, new MeteredPeerStateException("invalid_state", "join",
                         "MeteredPeer.join: cannot join in state '" + state.wireName() + "'", state));
                 return;
             }
-            if (RESERVED_CHANNEL.matcher(channel).find()) {
+            if (ChannelNames.isReserved(channel)) {
                 fail(f, new MeteredPeerSendException("reserved_channel", "MeteredPeer.join: '" + channel
                         + "' uses a reserved prefix (_metered/, _internal/, _system/)"));
                 return;
@@ -178,27 +177,29 @@ public final class DefaultMeteredPeer implements MeteredPeer {
             CompletableFuture<Void> connected = cs == ClientState.IDLE || cs == ClientState.CLOSED
                     ? client.connect() : CompletableFuture.completedFuture(null);
             connected.thenCompose(v -> client.subscribe(channel, new SubscribeOptions(joinOpts.includeSenderMetadata())))
-                    .whenComplete((v, e) -> loop.execute(() -> {
-                        if (e == null && state == PeerState.JOINING) {
-                            this.channel = channel;
-                            setState(PeerState.JOINED);
-                            if (localPeerId != null) {
-                                hub.emit(new PeerEvent.Joined(localPeerId, channel));
-                            }
-                            complete(f);
-                            return;
-                        }
-                        Throwable err = e != null ? unwrap(e) : new MeteredPeerStateException("invalid_state", "join",
-                                "MeteredPeer.join: closed while joining", state);
-                        client.unsubscribe(channel).exceptionally(x -> null);
-                        if (state == PeerState.JOINING) {
-                            joinChannel = null;
-                            setState(PeerState.IDLE);
-                        }
-                        fail(f, err);
-                    }));
+                    .whenComplete((v, e) -> loop.execute(() -> joinSettled(f, channel, e)));
         });
         return f;
+    }
+
+    private void joinSettled(CompletableFuture<Void> f, String ch, Throwable e) {
+        if (e == null && state == PeerState.JOINING) {
+            this.channel = ch;
+            setState(PeerState.JOINED);
+            if (localPeerId != null) {
+                hub.emit(new PeerEvent.Joined(localPeerId, ch));
+            }
+            complete(f);
+            return;
+        }
+        Throwable err = e != null ? unwrap(e) : new MeteredPeerStateException("invalid_state", "join",
+                "MeteredPeer.join: closed while joining", state);
+        client.unsubscribe(ch).exceptionally(x -> null); // drops it from the replay set
+        if (state == PeerState.JOINING) {
+            joinChannel = null;
+            setState(PeerState.IDLE); // join may be retried on the same instance
+        }
+        fail(f, err);
     }
 
     @Override
@@ -206,24 +207,24 @@ public final class DefaultMeteredPeer implements MeteredPeer {
         CompletableFuture<Void> f = new CompletableFuture<>();
         loop.execute(() -> {
             PeerState at = state;
-            if (at == PeerState.CLOSED || at == PeerState.IDLE || at == PeerState.LEAVING) {
-                if (at != PeerState.LEAVING) {
-                    setState(PeerState.CLOSED);
-                    client.close(1000, "client requested close").whenComplete((v, e) -> complete(f));
-                } else {
+            if (at == PeerState.LEAVING) {
+                complete(f); // a nested close() from a peer-left listener: the outer one finishes
+                return;
+            }
+            List<EventStream<?>> streams = hub.openStreams();
+            if (at == PeerState.CLOSED || at == PeerState.IDLE) {
+                // JS 1.2.0: no `left` from idle or closed (seed 001 says `left` fires on reaching closed).
+                setState(PeerState.CLOSED);
+                client.close(1000, "client requested close").whenComplete((v, e) -> loop.execute(() -> {
+                    hub.endStreams(streams);
                     complete(f);
-                }
+                }));
                 return;
             }
             setState(PeerState.LEAVING);
-            clearReconcileDeadline();
-            reconcilePending = false;
-            for (String id : new ArrayList<>(peers.keySet())) {
-                removePeer(id);
-            }
-            synchronized (media) {
-                media.clear();
-            }
+            roster.endReconcile();
+            roster.removeAll();
+            media.clear();
             String closedPeerId = localPeerId;
             String closedChannel = channel;
             client.close(1000, reason == null ? "client requested close" : reason)
@@ -231,6 +232,7 @@ public final class DefaultMeteredPeer implements MeteredPeer {
                         channel = null;
                         setState(PeerState.CLOSED);
                         hub.emit(new PeerEvent.Left(closedPeerId, closedChannel, reason));
+                        hub.endStreams(streams);
                         complete(f);
                     }));
         });
@@ -239,8 +241,22 @@ public final class DefaultMeteredPeer implements MeteredPeer {
 
     @Override
     public void close() {
+        awaitClose(close(null));
+    }
+
+    @Override
+    public void dispose() {
+        CompletableFuture<Void> closed = close(null);
+        awaitClose(closed);
+        loop.execute(() -> {
+            hub.endStreams(hub.openStreams());
+            hub.clear();
+        });
+    }
+
+    private static void awaitClose(CompletableFuture<Void> f) {
         try {
-            close(null).get(2, TimeUnit.SECONDS);
+            f.get(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -255,44 +271,43 @@ public final class DefaultMeteredPeer implements MeteredPeer {
         PeerState s = state;
         String ch = channel;
         if (s != PeerState.JOINED || ch == null) {
-            return CompletableFuture.failedFuture(new MeteredPeerSendException("not_joined",
+            return failed(new MeteredPeerSendException("not_joined",
                     "MeteredPeer.send: not joined (state=" + s.wireName() + "); call join() first"));
         }
         if (data == null) {
-            return CompletableFuture.failedFuture(new MeteredPeerSendException("invalid_args",
+            return failed(new MeteredPeerSendException("invalid_args",
                     "MeteredPeer.send(data): data must not be null (use NullNode for JSON null)"));
         }
         RealtimeException tooBig = checkSize(data);
-        if (tooBig != null) {
-            return CompletableFuture.failedFuture(tooBig);
-        }
-        return client.publish(ch, data);
+        return tooBig != null ? failed(tooBig) : client.publish(ch, data);
     }
 
     @Override
     public CompletableFuture<Void> sendTo(String peerId, Object data) {
         PeerState s = state;
         if (s != PeerState.JOINED) {
-            return CompletableFuture.failedFuture(new MeteredPeerSendException("not_joined",
+            return failed(new MeteredPeerSendException("not_joined",
                     "MeteredPeer.sendTo: not joined (state=" + s.wireName() + "); call join() first"));
         }
-        if (peerId == null || peerId.isEmpty()) {
-            return CompletableFuture.failedFuture(new MeteredPeerSendException("invalid_args",
-                    "MeteredPeer.sendTo(peerId, data): peerId must be a non-empty string"));
+        if (!PeerIds.isValid(peerId)) {
+            // Seed 001: invalid_args "if peerId is malformed" (JS checks non-empty here and lets its
+            // client layer reject the rest with a TypeError).
+            return failed(new MeteredPeerSendException("invalid_args", "MeteredPeer.sendTo(peerId, data): peerId must be 1-"
+                    + PeerIds.MAX_LENGTH + " printable ASCII characters"));
         }
         if (data == null) {
-            return CompletableFuture.failedFuture(new MeteredPeerSendException("invalid_args",
+            return failed(new MeteredPeerSendException("invalid_args",
                     "MeteredPeer.sendTo(peerId, data): data must not be null (use NullNode for JSON null)"));
         }
         if (peerId.equals(localPeerId)) {
-            return CompletableFuture.failedFuture(new MeteredPeerSendException("self_send",
+            return failed(new MeteredPeerSendException("self_send",
                     "MeteredPeer.sendTo: cannot send to self (peerId equals local peerId)"));
         }
         JsonNode tree;
         try {
-            tree = Json.MAPPER.valueToTree(data);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
+            tree = Json.valueToTree(data);
+        } catch (InvalidArgumentException e) {
+            return failed(new MeteredPeerSendException("invalid_args", "MeteredPeer.sendTo: " + e.getMessage()));
         }
         if (tree.isObject() && tree.has(Signals.TRACK_META_KEY)) {
             log("warn", "MeteredPeer.sendTo: payload uses reserved key '" + Signals.TRACK_META_KEY
@@ -305,10 +320,7 @@ public final class DefaultMeteredPeer implements MeteredPeer {
                     Map.of("toPeerId", peerId));
         }
         RealtimeException tooBig = checkSize(tree);
-        if (tooBig != null) {
-            return CompletableFuture.failedFuture(tooBig);
-        }
-        return client.send(peerId, data);
+        return tooBig != null ? failed(tooBig) : client.send(peerId, tree);
     }
 
     private RealtimeException checkSize(Object data) {
@@ -322,6 +334,13 @@ public final class DefaultMeteredPeer implements MeteredPeer {
         return size > cap ? new MeteredPeerOversizedException(size, cap) : null;
     }
 
+    /** A future failed on the callback executor, like every other completion of this peer. */
+    private CompletableFuture<Void> failed(Throwable e) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        fail(f, e);
+        return f;
+    }
+
     // ---------------------------------------------------------------- local media
 
     private void checkNotTerminal(String method) {
@@ -333,313 +352,126 @@ public final class DefaultMeteredPeer implements MeteredPeer {
         }
     }
 
-    private static ObjectNode toMetadata(Object metadata) {
-        if (metadata == null) {
-            return null;
-        }
-        JsonNode n = metadata instanceof JsonNode j ? j.deepCopy() : Json.MAPPER.valueToTree(metadata);
-        if (!n.isObject()) {
-            throw new IllegalArgumentException("metadata must be a JSON object, got " + n.getNodeType());
-        }
-        return (ObjectNode) n;
+    /** Fans out only while joined; otherwise addPeer or the reconcile's swap attach it (sdk.md 5). */
+    private boolean fanOutNow() {
+        return state == PeerState.JOINED || state == PeerState.JOINING || state == PeerState.IDLE;
     }
 
     @Override
     public void addStream(MediaStream stream, Object metadata) {
         Objects.requireNonNull(stream, "stream");
         checkNotTerminal("addStream");
-        ObjectNode md = toMetadata(metadata);
-        for (MediaTrack t : stream.tracks()) {
-            addTrackInternal(t, stream, md == null ? null : md.deepCopy()); // fresh copy per track, like JS
-        }
+        List<LocalMedia.Tracked> added = media.trackStream(stream, metadata);
+        loop.execute(() -> {
+            if (fanOutNow()) {
+                for (LocalMedia.Tracked t : added) {
+                    roster.all().forEach(p -> media.attach(p, t));
+                }
+            }
+        });
     }
 
     @Override
     public void addTrack(MediaTrack track, MediaStream stream, Object metadata) {
         Objects.requireNonNull(track, "track");
         checkNotTerminal("addTrack");
-        addTrackInternal(track, stream, toMetadata(metadata));
-    }
-
-    private void addTrackInternal(MediaTrack track, MediaStream stream, ObjectNode md) {
-        Tracked entry = new Tracked(track, stream, md);
-        synchronized (media) {
-            Tracked existing = media.get(track.id());
-            if (existing != null) {
-                if (sameStream(existing.stream, stream)) {
-                    return; // idempotent: the first call's stream and metadata win
+        LocalMedia.Tracked t = media.track(track, stream, metadata);
+        if (t != null) {
+            loop.execute(() -> {
+                if (fanOutNow()) {
+                    roster.all().forEach(p -> media.attach(p, t));
                 }
-                throw new MeteredPeerStateException("track_already_attached", "addTrack",
-                        "MeteredPeer.addTrack: track is already attached to "
-                                + (existing.stream == null ? "an orphan slot" : "stream '" + existing.stream.id() + "'")
-                                + ". Multi-stream membership is not supported - use distinct tracks per stream, "
-                                + "or removeTrack(t) before re-adding.", null);
-            }
-            if (md != null) {
-                int size = Signals.size(Signals.trackMeta(track.id(), md));
-                if (size > maxMessageSize) {
-                    throw new MeteredPeerOversizedException(size, maxMessageSize);
-                }
-            }
-            media.put(track.id(), entry);
+            });
         }
-        loop.execute(() -> {
-            if (state == PeerState.RECONNECTING || state == PeerState.LEAVING || state == PeerState.CLOSED) {
-                return; // applied by the reconcile's swap (or moot)
-            }
-            for (DefaultRemotePeer p : peers.values()) {
-                attach(p, entry);
-            }
-        });
-    }
-
-    private static boolean sameStream(MediaStream a, MediaStream b) {
-        return a == null ? b == null : b != null && a.id().equals(b.id());
     }
 
     @Override
     public void removeStream(MediaStream stream) {
         Objects.requireNonNull(stream, "stream");
         checkNotTerminal("removeStream");
-        for (MediaTrack t : stream.tracks()) {
-            removeTrackInternal(t);
-        }
+        stream.tracks().forEach(this::untrack);
     }
 
     @Override
     public void removeTrack(MediaTrack track) {
         Objects.requireNonNull(track, "track");
         checkNotTerminal("removeTrack");
-        removeTrackInternal(track);
+        untrack(track);
     }
 
-    private void removeTrackInternal(MediaTrack track) {
-        Tracked entry;
-        synchronized (media) {
-            entry = media.remove(track.id());
+    private void untrack(MediaTrack track) {
+        LocalMedia.Tracked entry = media.untrack(track);
+        if (entry != null) {
+            loop.execute(() -> {
+                if (state != PeerState.RECONNECTING) { // the swap attaches only what is still tracked
+                    roster.all().forEach(p -> media.detach(p, entry));
+                }
+            });
         }
-        if (entry == null) {
-            return;
-        }
-        loop.execute(() -> {
-            if (state == PeerState.RECONNECTING) {
-                return; // the swap attaches only what is still tracked
-            }
-            for (DefaultRemotePeer p : peers.values()) {
-                RtpSender sender = p.attached.remove(track.id());
-                if (sender == null) {
-                    continue;
-                }
-                if (entry.metadata != null) {
-                    sendTrackMeta(p.id(), track.id(), null);
-                }
-                try {
-                    p.connection().pc().removeTrack(sender);
-                } catch (RuntimeException e) {
-                    log("warn", "removeTrack failed", Map.of("peerId", p.id(), "err", String.valueOf(e.getMessage())));
-                }
-            }
-        });
     }
 
     @Override
     public Optional<ObjectNode> getTrackMetadata(MediaTrack track) {
-        synchronized (media) {
-            Tracked t = media.get(track.id());
-            return t == null || t.metadata == null ? Optional.empty() : Optional.of(t.metadata.deepCopy());
-        }
+        return media.trackMetadata(track);
     }
 
     @Override
     public Optional<ObjectNode> getStreamMetadata(MediaStream stream) {
-        synchronized (media) {
-            for (MediaTrack track : stream.tracks()) {
-                Tracked t = media.get(track.id());
-                if (t != null) {
-                    return t.metadata == null ? Optional.empty() : Optional.of(t.metadata.deepCopy());
-                }
-            }
-        }
-        return Optional.empty();
+        return media.streamMetadata(stream);
     }
 
     @Override
     public CompletableFuture<Void> replaceTrack(MediaTrack oldTrack, MediaTrack newTrack) {
         PeerState s = state;
         if (s == PeerState.RECONNECTING || s == PeerState.LEAVING || s == PeerState.CLOSED) {
-            throw new MeteredPeerStateException("invalid_state", "replaceTrack", "MeteredPeer.replaceTrack: cannot "
-                    + "replace tracks in state '" + s.wireName() + "'. Wait for state JOINED and retry.", s);
+            return failed(new MeteredPeerStateException("invalid_state", "replaceTrack", "MeteredPeer.replaceTrack: "
+                    + "cannot replace tracks in state '" + s.wireName() + "'. Wait for state JOINED and retry.", s));
         }
-        Objects.requireNonNull(oldTrack, "oldTrack must not be null; to stop sending a stream use removeStream()");
+        if (oldTrack == null) {
+            return failed(new InvalidArgumentException("MeteredPeer.replaceTrack: oldTrack must not be null; "
+                    + "to stop sending a stream use removeStream()"));
+        }
         CompletableFuture<Void> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            List<DefaultRemotePeer> targets = new ArrayList<>(peers.values());
-            List<CompletableFuture<Void>> results = new ArrayList<>();
-            for (DefaultRemotePeer p : targets) {
-                results.add(replaceOn(p, oldTrack, newTrack));
+        loop.execute(() -> media.replace(roster.all(), oldTrack, newTrack, loop).whenComplete((v, e) -> {
+            if (e == null) {
+                complete(f);
+            } else {
+                fail(f, unwrap(e));
             }
-            CompletableFuture.allOf(results.stream().map(r -> r.exceptionally(x -> null))
-                            .toArray(CompletableFuture[]::new))
-                    .whenComplete((v, e) -> loop.execute(() -> {
-                        List<String> succeeded = new ArrayList<>();
-                        List<MeteredPeerReplaceTrackException.Failure> failed = new ArrayList<>();
-                        for (int i = 0; i < targets.size(); i++) {
-                            CompletableFuture<Void> r = results.get(i);
-                            if (r.isCompletedExceptionally()) {
-                                Throwable err = r.handle((x, t) -> t).join();
-                                failed.add(new MeteredPeerReplaceTrackException.Failure(targets.get(i).id(), unwrap(err)));
-                            } else {
-                                succeeded.add(targets.get(i).id());
-                            }
-                        }
-                        if (!succeeded.isEmpty() || targets.isEmpty()) {
-                            rekey(oldTrack, newTrack, succeeded);
-                        }
-                        if (failed.isEmpty()) {
-                            complete(f);
-                        } else {
-                            fail(f, new MeteredPeerReplaceTrackException(succeeded, failed));
-                        }
-                    }));
-        });
+        }));
         return f;
-    }
-
-    private CompletableFuture<Void> replaceOn(DefaultRemotePeer p, MediaTrack oldTrack, MediaTrack newTrack) {
-        RtpSender sender = p.attached.get(oldTrack.id());
-        if (sender == null) {
-            return CompletableFuture.completedFuture(null); // JS: no matching sender counts as success
-        }
-        CompletableFuture<Void> r = new CompletableFuture<>();
-        try {
-            sender.replaceTrack(newTrack).whenComplete((v, e) -> {
-                if (e != null) {
-                    r.completeExceptionally(unwrap(e));
-                } else {
-                    r.complete(null);
-                }
-            });
-        } catch (RuntimeException e) {
-            r.completeExceptionally(e);
-        }
-        return r;
-    }
-
-    private void rekey(MediaTrack oldTrack, MediaTrack newTrack, List<String> succeeded) {
-        Tracked entry;
-        synchronized (media) {
-            entry = media.remove(oldTrack.id());
-            if (entry != null && newTrack != null) {
-                // re-insert under the new id; order changes (JS Map delete+set does the same)
-                media.put(newTrack.id(), new Tracked(newTrack, entry.stream, entry.metadata));
-            }
-        }
-        if (entry == null) {
-            return;
-        }
-        for (String id : succeeded) {
-            DefaultRemotePeer p = peers.get(id);
-            if (p != null) {
-                RtpSender sender = p.attached.remove(oldTrack.id());
-                if (sender != null && newTrack != null) {
-                    p.attached.put(newTrack.id(), sender);
-                }
-            }
-            if (entry.metadata != null) {
-                sendTrackMeta(id, oldTrack.id(), null);
-                if (newTrack != null) {
-                    sendTrackMeta(id, newTrack.id(), entry.metadata);
-                }
-            }
-        }
-    }
-
-    /** Sends the track's metadata (if any) and then attaches it: metadata precedes the offer (sdk.md 2.3). */
-    private void attach(DefaultRemotePeer p, Tracked entry) {
-        if (p.attached.containsKey(entry.track.id())) {
-            return;
-        }
-        if (entry.metadata != null) {
-            sendTrackMeta(p.id(), entry.track.id(), entry.metadata);
-        }
-        try {
-            RtpSender sender = p.connection().pc().addTrack(entry.track,
-                    entry.stream == null ? List.of() : List.of(entry.stream.id()));
-            p.attached.put(entry.track.id(), sender);
-        } catch (RuntimeException e) {
-            log("warn", "addTrack failed", Map.of("peerId", p.id(), "err", String.valueOf(e.getMessage())));
-        }
-    }
-
-    /** JS order: all metadata first, then all tracks. */
-    private void attachAll(DefaultRemotePeer p) {
-        List<Tracked> snapshot;
-        synchronized (media) {
-            snapshot = new ArrayList<>(media.values());
-        }
-        for (Tracked t : snapshot) {
-            if (t.metadata != null && !p.attached.containsKey(t.track.id())) {
-                sendTrackMeta(p.id(), t.track.id(), t.metadata);
-            }
-        }
-        for (Tracked t : snapshot) {
-            if (!p.attached.containsKey(t.track.id())) {
-                try {
-                    RtpSender sender = p.connection().pc().addTrack(t.track,
-                            t.stream == null ? List.of() : List.of(t.stream.id()));
-                    p.attached.put(t.track.id(), sender);
-                } catch (RuntimeException e) {
-                    log("warn", "addTrack failed", Map.of("peerId", p.id(), "err", String.valueOf(e.getMessage())));
-                }
-            }
-        }
-    }
-
-    private void sendTrackMeta(String toPeerId, String trackId, ObjectNode md) {
-        client.send(toPeerId, Signals.trackMeta(trackId, md)).whenComplete((v, e) -> {
-            if (e != null) {
-                log("warn", "track metadata send failed", Map.of("toPeerId", toPeerId, "trackId", trackId,
-                        "err", String.valueOf(unwrap(e).getMessage())));
-            }
-        });
     }
 
     // ---------------------------------------------------------------- client events (loop)
 
     private void onClientEvent(ClientEvent e) {
-        if (e instanceof ClientEvent.Connected c) {
-            onConnected(c);
-        } else if (e instanceof ClientEvent.Disconnected d) {
-            onDisconnected(d);
-        } else if (e instanceof ClientEvent.Presence p) {
-            onPresence(p);
-        } else if (e instanceof ClientEvent.Direct d) {
-            onDirect(d);
-        } else if (e instanceof ClientEvent.Message m) {
-            onMessage(m);
-        } else if (e instanceof ClientEvent.ServerError s) {
-            onServerError(s);
-        } else if (e instanceof ClientEvent.TokenProviderError t) {
-            onTokenProviderError(t);
+        switch (e.type()) {
+            case CONNECTED -> onConnected((ClientEvent.Connected) e);
+            case DISCONNECTED -> onDisconnected((ClientEvent.Disconnected) e);
+            case PRESENCE -> {
+                ClientEvent.Presence p = (ClientEvent.Presence) e;
+                if (isOurChannel(p.channel())) {
+                    roster.presence(p);
+                }
+            }
+            case DIRECT -> router.direct((ClientEvent.Direct) e);
+            case MESSAGE -> router.message((ClientEvent.Message) e);
+            case SERVER_ERROR -> onServerError((ClientEvent.ServerError) e);
+            case TOKEN_PROVIDER_ERROR -> onTokenProviderError((ClientEvent.TokenProviderError) e);
+            default -> {
+                // state-change, going-away: nothing to do here
+            }
         }
     }
 
     private void onConnected(ClientEvent.Connected ev) {
         localPeerId = ev.peerId();
         if (ev.iceServers() != null) {
-            iceServers = ev.iceServers();
+            iceServers = ev.iceServers(); // a reconnect welcome without iceServers keeps the previous ones (sdk.md 9)
         }
         maxMessageSize = ev.maxMessageSize();
         if (ev.isReconnect() && state == PeerState.RECONNECTING) {
-            if (peers.isEmpty()) {
-                reconcilePending = false;
-                clearReconcileDeadline();
-                setState(PeerState.JOINED);
-                return;
-            }
-            reconcilePending = true;
-            reconcileResubscribes = 0;
-            armReconcileDeadline();
+            roster.reconnected();
         }
     }
 
@@ -648,63 +480,30 @@ public final class DefaultMeteredPeer implements MeteredPeer {
             return;
         }
         if (state == PeerState.JOINING) {
-            if (isFatalCloseCode(ev.code())) {
-                hub.emit(new PeerEvent.Error(fatalClose(ev)));
+            if (CloseCodes.isFatal(ev.code())) {
+                hub.emit(new PeerEvent.Error(CloseCodes.error(ev.code(), ev.reason())));
             }
             if (ev.willReconnect()) {
-                client.close(1000, "join failed");
+                client.close(1000, "join failed"); // nothing reconnects in the background
             }
             return;
         }
-        if (ev.willReconnect() && (state == PeerState.JOINED || state == PeerState.RECONNECTING)) {
-            clearReconcileDeadline();
-            reconcilePending = true;
-            for (DefaultRemotePeer p : peers.values()) {
-                RemotePeerState rs = p.state();
-                if (rs != RemotePeerState.RECONNECTING && rs != RemotePeerState.CLOSED && rs != RemotePeerState.IDLE) {
-                    p.setState(RemotePeerState.RECONNECTING);
-                }
-            }
+        if (ev.willReconnect()) {
+            roster.dropped();
             setState(PeerState.RECONNECTING);
             return;
         }
-        if (!ev.willReconnect() && isFatalCloseCode(ev.code())) {
-            hub.emit(new PeerEvent.Error(fatalClose(ev)));
+        if (CloseCodes.isFatal(ev.code())) {
+            hub.emit(new PeerEvent.Error(CloseCodes.error(ev.code(), ev.reason())));
         }
-        if (ev.willReconnect()) {
-            client.close(1000, "terminal");
-        }
-        for (String id : new ArrayList<>(peers.keySet())) {
-            removePeer(id);
-        }
-        reconcilePending = false;
-        clearReconcileDeadline();
+        roster.endReconcile();
+        roster.removeAll();
         String closedPeerId = localPeerId;
         String closedChannel = channel;
         channel = null;
         setState(PeerState.CLOSED);
         hub.emit(new PeerEvent.Left(closedPeerId, closedChannel,
                 ev.reason() != null && !ev.reason().isEmpty() ? ev.reason() : "disconnected (code " + ev.code() + ")"));
-    }
-
-    static boolean isFatalCloseCode(int code) {
-        return code == 4001 || code == 4002 || code == 4003 || code == 4012 || code == 4020;
-    }
-
-    static String closeCodeName(int code) {
-        return switch (code) {
-            case 4001 -> "invalid_token";
-            case 4002 -> "token_expired";
-            case 4003 -> "channel_not_authorized";
-            case 4012 -> "account_suspended";
-            case 4020 -> "admin_disconnect";
-            default -> "close_" + code;
-        };
-    }
-
-    private static RealtimeException fatalClose(ClientEvent.Disconnected ev) {
-        return new RealtimeException(closeCodeName(ev.code()), "connection closed terminally (code " + ev.code() + ")"
-                + (ev.reason() != null && !ev.reason().isEmpty() ? ": " + ev.reason() : ""));
     }
 
     private void onServerError(ClientEvent.ServerError ev) {
@@ -726,184 +525,62 @@ public final class DefaultMeteredPeer implements MeteredPeer {
         return ours != null && ours.equals(ch);
     }
 
-    private void onPresence(ClientEvent.Presence ev) {
-        if (!isOurChannel(ev.channel())) {
-            return;
+    /** What the roster asks of this peer. */
+    private final class RosterHost implements Roster.Host {
+        @Override
+        public String localPeerId() {
+            return localPeerId;
         }
-        if (reconcilePending) {
-            reconcilePending = false;
-            clearReconcileDeadline();
-            reconcileFromSnapshot(ev.joined());
-            return;
-        }
-        for (ClientEvent.PresencePeer p : ev.joined()) {
-            addPeer(p.peerId(), p.metadata());
-        }
-        for (ClientEvent.PresencePeer p : ev.left()) {
-            removePeer(p.peerId());
-        }
-    }
 
-    private void onDirect(ClientEvent.Direct ev) {
-        Signals.Inbound in = Signals.classify(ev.data());
-        DefaultRemotePeer p = peers.get(ev.from());
-        if (in != null) {
-            if (p == null) {
-                return; // JS: no buffering of signals from unknown peers
-            }
-            if (in instanceof Signals.Description d) {
-                p.connection().handleDescription(d.description());
-            } else if (in instanceof Signals.Ice i) {
-                p.connection().handleIce(i.candidate());
-            } else if (in instanceof Signals.TrackMeta m) {
-                p.setTrackMetadata(m.trackId(), m.metadata());
-            }
-            return;
-        }
-        if (p == null) {
-            log("debug", "MeteredPeer: dropping direct from unknown peerId", Map.of("from", ev.from()));
-            return;
-        }
-        hub.emit(new PeerEvent.Data(ev.from(), ev.data(), PeerEvent.DataKind.DIRECT, ev.fromMetadata()));
-    }
-
-    private void onMessage(ClientEvent.Message ev) {
-        if (channel == null || !channel.equals(ev.channel())) {
-            return;
-        }
-        if (localPeerId != null && ev.from().equals(localPeerId)) {
-            return;
-        }
-        hub.emit(new PeerEvent.Data(ev.from(), ev.data(), PeerEvent.DataKind.BROADCAST, ev.fromMetadata()));
-    }
-
-    // ---------------------------------------------------------------- peers
-
-    private Negotiator newNegotiator(DefaultRemotePeer remote) {
-        boolean polite = localPeerId.compareTo(remote.id()) < 0;
-        // The latest welcome's list for every new connection (sdk.md 4: live ones keep theirs).
-        RtcConfiguration rtc = new RtcConfiguration(iceServers, options.iceTransportPolicy());
-        return new Negotiator(options.rtcPeerConnectionFactory(), rtc, remote.id(), polite, loop, timers,
-                client::send, logger, remote);
-    }
-
-    private void addPeer(String peerId, JsonNode metadata) {
-        if (peerId.equals(localPeerId) || peers.containsKey(peerId) || localPeerId == null) {
-            return;
-        }
-        if (peers.size() >= MAX_PEERS_PER_CHANNEL) {
-            log("warn", "MeteredPeer: peer cap reached, dropping peer-joined",
-                    Map.of("peerId", peerId, "cap", MAX_PEERS_PER_CHANNEL));
-            return;
-        }
-        DefaultRemotePeer remote = new DefaultRemotePeer(peerId, metadata, callbacks, runtime.callbackBase(), logger,
-                data -> sendTo(peerId, data));
-        try {
-            remote.init(newNegotiator(remote));
-        } catch (RuntimeException e) {
-            log("warn", "MeteredPeer: could not create a peer connection", Map.of("peerId", peerId,
-                    "err", String.valueOf(e.getMessage())));
-            return;
-        }
-        peers.put(peerId, remote);
-        publishSnapshot();
-        attachAll(remote);
-        hub.emit(new PeerEvent.PeerJoined(remote));
-    }
-
-    private void removePeer(String peerId) {
-        DefaultRemotePeer remote = peers.remove(peerId);
-        if (remote == null) {
-            log("warn", "MeteredPeer: peer-left for unknown peerId", Map.of("peerId", peerId));
-            return;
-        }
-        publishSnapshot();
-        remote.close();
-        hub.emit(new PeerEvent.PeerLeft(remote));
-    }
-
-    private void publishSnapshot() {
-        peersSnapshot = List.copyOf(peers.values());
-    }
-
-    // ---------------------------------------------------------------- reconcile (sdk.md 5)
-
-    private void reconcileFromSnapshot(List<ClientEvent.PresencePeer> joined) {
-        Set<String> ids = new HashSet<>();
-        for (ClientEvent.PresencePeer p : joined) {
-            if (!p.peerId().equals(localPeerId)) {
-                ids.add(p.peerId());
-            }
-        }
-        for (String id : new ArrayList<>(peers.keySet())) {
-            if (state != PeerState.RECONNECTING) {
-                return;
-            }
-            if (!ids.contains(id)) {
-                removePeer(id);
-            }
-        }
-        for (ClientEvent.PresencePeer p : joined) {
-            if (state != PeerState.RECONNECTING) {
-                return;
-            }
-            if (p.peerId().equals(localPeerId)) {
-                continue;
-            }
-            DefaultRemotePeer existing = peers.get(p.peerId());
+        @Override
+        public DefaultRemotePeer create(String peerId, JsonNode metadata) {
+            DefaultRemotePeer remote = new DefaultRemotePeer(peerId, metadata, callbacks, runtime.callbackBase(), logger,
+                    data -> sendTo(peerId, data));
             try {
-                if (existing != null) {
-                    existing.setMetadata(p.metadata());
-                    swapPeerConnection(existing);
-                } else {
-                    addPeer(p.peerId(), p.metadata());
-                }
+                remote.init(connectionFor(remote));
+                return remote;
             } catch (RuntimeException e) {
-                log("warn", "reconcile peer swap failed", Map.of("peerId", p.peerId(), "err", String.valueOf(e.getMessage())));
+                log("warn", "MeteredPeer: could not create a peer connection", Map.of("peerId", peerId,
+                        "err", String.valueOf(e.getMessage())));
+                return null;
             }
         }
-        if (state == PeerState.RECONNECTING) {
+
+        @Override
+        public Negotiator connectionFor(DefaultRemotePeer remote) {
+            boolean polite = localPeerId.compareTo(remote.id()) < 0;
+            // The latest welcome's list for every new connection (sdk.md 4: live ones keep theirs).
+            RtcConfiguration rtc = new RtcConfiguration(iceServers, options.iceTransportPolicy());
+            return new Negotiator(options.rtcPeerConnectionFactory(), rtc, remote.id(), polite, loop, timers,
+                    client::send, logger, remote);
+        }
+
+        @Override
+        public void attachMedia(DefaultRemotePeer remote) {
+            media.attachAll(remote);
+        }
+
+        @Override
+        public boolean reconnecting() {
+            return state == PeerState.RECONNECTING;
+        }
+
+        @Override
+        public void reconciled() {
             setState(PeerState.JOINED);
         }
-    }
 
-    private void swapPeerConnection(DefaultRemotePeer remote) {
-        if (localPeerId == null) {
-            return;
-        }
-        RemotePeerState rs = remote.state();
-        if (rs != RemotePeerState.RECONNECTING && rs != RemotePeerState.CLOSED && rs != RemotePeerState.IDLE) {
-            remote.setState(RemotePeerState.RECONNECTING);
-        }
-        remote.setConnection(newNegotiator(remote));
-        attachAll(remote);
-    }
-
-    private void armReconcileDeadline() {
-        clearReconcileDeadline();
-        reconcileDeadline = timers.schedule(RECONCILE_DEADLINE_MS, () -> {
-            reconcileDeadline = null;
-            onReconcileDeadline();
-        });
-    }
-
-    private void clearReconcileDeadline() {
-        LoopTimers.cancel(reconcileDeadline);
-        reconcileDeadline = null;
-    }
-
-    private void onReconcileDeadline() {
-        if (!reconcilePending || state != PeerState.RECONNECTING || client.state() != ClientState.CONNECTED
-                || channel == null) {
-            return;
-        }
-        if (reconcileResubscribes < MAX_RECONCILE_RESUBSCRIBES) {
-            reconcileResubscribes++;
-            log("warn", "MeteredPeer: no presence snapshot after reconnect; re-issuing subscribe",
-                    Map.of("channel", channel, "attempt", reconcileResubscribes));
+        @Override
+        public boolean resubscribe(int attempt) {
+            if (client.state() != ClientState.CONNECTED || channel == null) {
+                return false;
+            }
             client.subscribe(channel, new SubscribeOptions(joinOptions.includeSenderMetadata())).exceptionally(x -> null);
-            armReconcileDeadline();
-        } else {
+            return true;
+        }
+
+        @Override
+        public void reconcileTimedOut() {
             hub.emit(new PeerEvent.Error(new RealtimeException(PeerErrorCodes.RECONCILE_TIMEOUT,
                     "reconcile timed out: no channel presence arrived after reconnect; close() this instance and "
                             + "construct a new MeteredPeer to recover")));
@@ -934,21 +611,13 @@ public final class DefaultMeteredPeer implements MeteredPeer {
     }
 
     private void log(String level, String msg, Map<String, Object> ctx) {
-        try {
-            switch (level) {
-                case "debug" -> logger.debug(msg, ctx);
-                case "warn" -> logger.warn(msg, ctx);
-                default -> logger.error(msg, ctx);
-            }
-        } catch (RuntimeException ignored) {
-            // loggers must not throw
-        }
+        Loggers.log(logger, level, msg, ctx);
     }
 
-    // Test hooks (same package).
+    // Test hook (same package).
     DefaultRemotePeer peer(String id) {
         CompletableFuture<DefaultRemotePeer> f = new CompletableFuture<>();
-        loop.execute(() -> f.complete(peers.get(id)));
+        loop.execute(() -> f.complete(roster.get(id)));
         return f.join();
     }
 }

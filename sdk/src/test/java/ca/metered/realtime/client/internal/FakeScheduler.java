@@ -49,6 +49,11 @@ public final class FakeScheduler implements Scheduler {
         now = until;
     }
 
+    @Override
+    public long nowMs() {
+        return now;
+    }
+
     public long now() {
         return now;
     }

@@ -103,7 +103,7 @@ final class FakeTransport implements WebSocketTransport {
 
         JsonNode sentJson(int i) {
             try {
-                return Json.MAPPER.readTree(sent.get(i));
+                return Json.parse(sent.get(i));
             } catch (Exception e) {
                 throw new AssertionError(e);
             }

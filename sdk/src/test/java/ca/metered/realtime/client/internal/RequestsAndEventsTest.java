@@ -8,6 +8,9 @@ import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.client.DisconnectedException;
 import ca.metered.realtime.client.EventStream;
 import ca.metered.realtime.client.IceServer;
+import ca.metered.realtime.client.InvalidArgumentException;
+import ca.metered.realtime.client.ClientState;
+import ca.metered.realtime.client.InvalidStateException;
 import ca.metered.realtime.client.NotConnectedException;
 import ca.metered.realtime.client.OversizedPayloadException;
 import ca.metered.realtime.client.Registration;
@@ -47,9 +50,41 @@ class RequestsAndEventsTest {
         assertThat(s.lastSent().get("data").isNull()).isTrue();
         h.client.publish("c", List.of(1, "two", true));
         assertThat(s.lastSent().get("data").toString()).isEqualTo("[1,\"two\",true]");
-        assertThatThrownBy(() -> h.client.publish("c", null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> h.client.publish("", 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> h.client.send("bad\u0001", 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void badArgumentsFailTheFutureWithInvalidArgsAndSendNothing() {
+        // The one error rule: a method returning a future never throws (JS: async methods reject).
+        Harness h = new Harness();
+        FakeTransport.FakeSocket s = h.connected();
+        int sent = s.sent.size();
+        List<CompletableFuture<Void>> calls = List.of(
+                h.client.publish("c", null),
+                h.client.publish("", 1),
+                h.client.publish("x".repeat(257), 1),
+                h.client.publish("é".repeat(129), 1),          // 129 chars but 258 bytes: protocol.md 2.4 counts bytes
+                h.client.subscribe(null),
+                h.client.subscribe("c", null),
+                h.client.unsubscribe("bad\u0001"),
+                h.client.send("bad\u0001", 1),
+                h.client.send("p".repeat(129), 1),
+                h.client.send("caf\u00e9", 1),                // not printable ASCII (protocol.md 5)
+                h.client.publish("c", new Object() {
+                    @SuppressWarnings("unused")
+                    public Object getSelf() {
+                        return this;                           // Jackson cannot serialise a cycle
+                    }
+                }));
+        for (CompletableFuture<Void> f : calls) {
+            Throwable e = Harness.cause(f);
+            assertThat(e).isInstanceOf(InvalidArgumentException.class);
+            assertThat(((InvalidArgumentException) e).code()).isEqualTo("invalid_args");
+        }
+        assertThat(s.sent).hasSize(sent);
+        assertThat(h.client.trackedSubscriptions()).isEmpty();
+        // Exactly 256 bytes is still a valid channel.
+        h.client.publish("é".repeat(128), 1);
+        assertThat(s.sent).hasSize(sent + 1);
     }
 
     @Test
@@ -311,5 +346,62 @@ class RequestsAndEventsTest {
             stream.close();
             assertThat(stream.take()).isNull();
         }
+    }
+
+    @Test
+    void closeEndsOpenStreamsAfterTheFinalEvents() throws Exception {
+        Harness h = new Harness();
+        FakeTransport.FakeSocket s = h.connected();
+        EventStream<ClientEvent.Message> messages = h.client.events(ClientEvent.Message.class);
+        EventStream<ClientEvent> all = h.client.events(ClientEvent.class);
+        s.receive("{\"type\":\"message\",\"channel\":\"c\",\"from\":\"p\",\"data\":1}");
+        h.client.close(1000, "bye");
+        // What was queued is still there, then the end signal (null), without waiting.
+        assertThat(messages.take().data().asInt()).isEqualTo(1);
+        assertThat(messages.take()).isNull();
+        assertThat(messages.isClosed()).isTrue();
+        List<String> tail = new ArrayList<>();
+        ClientEvent e;
+        while ((e = all.take()) != null) {
+            tail.add(e.type().eventName());
+        }
+        assertThat(tail).containsExactly("message", "state-change", "disconnected");
+        // Listeners survive close(); streams opened afterwards work for the next connect().
+        List<ClientEvent> later = new ArrayList<>();
+        h.client.on(ClientEvent.Connected.class, later::add);
+        EventStream<ClientEvent.Connected> next = h.client.events(ClientEvent.Connected.class);
+        h.client.connect();
+        h.transport.last().welcome();
+        assertThat(next.poll()).isNotNull();
+        assertThat(later).hasSize(1);
+    }
+
+    @Test
+    void closeEndsStreamsEvenWhenTheServerNeverAnswersTheClose() throws Exception {
+        Harness h = new Harness();
+        h.transport.echoClientClose = false;
+        h.connected();
+        EventStream<ClientEvent.Message> messages = h.client.events(ClientEvent.Message.class);
+        h.client.close(1000, "bye");
+        assertThat(messages.isClosed()).isFalse(); // still waiting for the close to flush
+        h.advance(1000);
+        assertThat(messages.take()).isNull();
+    }
+
+    @Test
+    void disposeEndsStreamsDropsListenersAndIsTerminal() throws Exception {
+        Harness h = new Harness();
+        h.connected();
+        EventStream<ClientEvent.StateChange> states = h.client.events(ClientEvent.StateChange.class);
+        List<ClientEvent> seen = new ArrayList<>();
+        h.client.on(ClientEvent.class, seen::add);
+        h.client.dispose();
+        assertThat(states.take().to()).isEqualTo(ClientState.CLOSED);
+        assertThat(states.take()).isNull();
+        assertThat(seen).extracting(ev -> ev.type().eventName()).containsExactly("state-change", "disconnected");
+        assertThat(Harness.cause(h.client.connect())).isInstanceOf(InvalidStateException.class)
+                .hasMessageContaining("disposed");
+        assertThat(seen).hasSize(2); // no listener is left to hear anything
+        h.client.dispose(); // idempotent
     }
 }

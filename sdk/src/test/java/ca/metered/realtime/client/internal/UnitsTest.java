@@ -38,18 +38,69 @@ class UnitsTest {
 
     @Test
     void backoffFollowsTheCurveWithinJitterBounds() {
-        ReconnectOptions o = ReconnectOptions.defaults();
-        assertThat(new Backoff(o, () -> 0.5).delayMs(1, 0)).isEqualTo(500);
-        assertThat(new Backoff(o, () -> 0.5).delayMs(3, 0)).isEqualTo(2000);
-        assertThat(new Backoff(o, () -> 0.5).delayMs(50, 0)).isEqualTo(30_000);
-        assertThat(new Backoff(o, () -> 0.0).delayMs(1, 0)).isEqualTo(400);
-        assertThat(new Backoff(o, () -> 0.999999).delayMs(1, 0)).isBetween(599L, 600L);
-        assertThat(new Backoff(o, () -> 0.0).delayMs(1, Backoff.SLOW_FLOOR_MS)).isEqualTo(24_000);
+        ReconnectPolicy p = ReconnectPolicy.of(ReconnectOptions.defaults());
+        assertThat(p.delayMs(1, false, 0.5)).isEqualTo(500);
+        assertThat(p.delayMs(3, false, 0.5)).isEqualTo(2000);
+        assertThat(p.delayMs(50, false, 0.5)).isEqualTo(30_000);
+        assertThat(p.delayMs(1, false, 0.0)).isEqualTo(400);
+        assertThat(p.delayMs(1, false, 0.999999)).isBetween(599L, 600L);
         java.util.Random r = new java.util.Random(42);
-        Backoff seeded = new Backoff(o, r::nextDouble);
         for (int i = 0; i < 1000; i++) {
-            assertThat(seeded.delayMs(4, 0)).isBetween(3200L, 4800L);
+            assertThat(p.delayMs(4, false, r.nextDouble())).isBetween(3200L, 4800L);
         }
+    }
+
+    @Test
+    void overConcurrentLimitDelayIsThirtySecondsWithJitterAroundItAsInJs() {
+        // JS 1.2.0 computeReconnectDelay: max(base, 30 s), then ± jitter. So 24-36 s with the
+        // default 0.2 jitter; seeds 000/002 say "at least 30 s", the code does not (docs/sdk-java.md).
+        ReconnectPolicy p = ReconnectPolicy.of(ReconnectOptions.defaults());
+        assertThat(p.delayMs(1, true, 0.0)).isEqualTo(24_000);
+        assertThat(p.delayMs(1, true, 0.5)).isEqualTo(30_000);
+        assertThat(p.delayMs(1, true, 0.999999)).isBetween(35_999L, 36_000L);
+        ReconnectPolicy noJitter = ReconnectPolicy.of(ReconnectOptions.builder().jitterRatio(0).build());
+        assertThat(noJitter.delayMs(1, true, 0.0)).isEqualTo(30_000);
+        assertThat(noJitter.delayMs(20, true, 0.0)).isEqualTo(30_000);
+    }
+
+    @Test
+    void reconnectPolicyDecidesWithoutState() {
+        ReconnectPolicy p = ReconnectPolicy.of(ReconnectOptions.builder().maxAttempts(3).jitterRatio(0).build());
+        assertThat(p.next(1006, 0, true, false, false, 0.5)).isEqualTo(new ReconnectPolicy.Retry(1, 500));
+        assertThat(p.next(1006, 2, true, false, false, 0.5)).isEqualTo(new ReconnectPolicy.Retry(3, 2000));
+        assertThat(p.next(null, 2, true, false, false, 0.5)).isEqualTo(new ReconnectPolicy.Retry(3, 2000));
+        assertThat(p.next(1006, 3, true, false, false, 0.5))
+                .isEqualTo(new ReconnectPolicy.Stop(ReconnectPolicy.StopReason.ATTEMPTS_EXHAUSTED));
+        assertThat(p.next(1006, 0, false, false, false, 0.5))
+                .isEqualTo(new ReconnectPolicy.Stop(ReconnectPolicy.StopReason.NEVER_CONNECTED));
+        assertThat(p.next(1006, 0, true, true, false, 0.5))
+                .isEqualTo(new ReconnectPolicy.Stop(ReconnectPolicy.StopReason.CLOSED_BY_USER));
+        assertThat(ReconnectPolicy.disabled().next(1006, 0, true, false, false, 0.5))
+                .isEqualTo(new ReconnectPolicy.Stop(ReconnectPolicy.StopReason.DISABLED));
+        for (int code : new int[] {4001, 4003, 4012, 4020}) {
+            assertThat(p.next(code, 0, true, false, false, 0.5))
+                    .isEqualTo(new ReconnectPolicy.Stop(ReconnectPolicy.StopReason.TERMINAL_CODE));
+        }
+        for (int code : new int[] {1000, 1001, 1006, 1008, 1009, 4000, 4002, 4010, 4011, 4999}) {
+            assertThat(p.next(code, 0, true, false, ReconnectPolicy.isSlow(code), 0.5))
+                    .isInstanceOf(ReconnectPolicy.Retry.class);
+        }
+        assertThat(ReconnectPolicy.isSlow(4010)).isTrue();
+        assertThat(ReconnectPolicy.isSlow(4011)).isFalse();
+    }
+
+    @Test
+    void defaultReconnectOptionsAreTheJsOnes() {
+        ReconnectOptions d = ReconnectOptions.defaults();
+        assertThat(d.initialDelay()).isEqualTo(Duration.ofMillis(500));
+        assertThat(d.multiplier()).isEqualTo(2.0);
+        assertThat(d.maxDelay()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.jitterRatio()).isEqualTo(0.2);
+        assertThat(d.maxAttempts()).isEqualTo(100);
+        SignallingClientOptions o = SignallingClientOptions.builder().apiKey("pk").build();
+        assertThat(o.tokenProviderTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(o.inactivityTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(o.reconnect()).contains(ReconnectOptions.defaults());
     }
 
     @Test
@@ -72,7 +123,7 @@ class UnitsTest {
     }
 
     private static JsonNode json(String s) throws Exception {
-        return Json.MAPPER.readTree(s);
+        return Json.parse(s);
     }
 
     @ParameterizedTest
@@ -103,6 +154,16 @@ class UnitsTest {
         assertThatThrownBy(() -> ReconnectOptions.builder().multiplier(0.5).build()).hasMessageContaining("multiplier");
         assertThatThrownBy(() -> ReconnectOptions.builder().jitterRatio(1.5).build()).hasMessageContaining("jitterRatio");
         assertThatThrownBy(() -> ReconnectOptions.builder().maxAttempts(0).build()).hasMessageContaining("maxAttempts");
+        assertThatThrownBy(() -> ReconnectOptions.builder().initialDelay(Duration.ofMillis(-1)).build())
+                .hasMessageContaining("initialDelay");
+        assertThatThrownBy(() -> ReconnectOptions.builder().maxDelay(Duration.ofMillis(-1)).build())
+                .hasMessageContaining("maxDelay");
+        // JS 1.2.0 (validateReconnectOptions) and Dart accept a zero initialDelay and a maxDelay below
+        // initialDelay; Python rejects both. JS decides (docs/sdk-java.md): maxDelay then caps every delay.
+        assertThat(ReconnectOptions.builder().initialDelay(Duration.ZERO).build().initialDelay()).isZero();
+        ReconnectOptions capped = ReconnectOptions.builder().initialDelay(Duration.ofSeconds(5))
+                .maxDelay(Duration.ofSeconds(1)).jitterRatio(0).build();
+        assertThat(ReconnectPolicy.of(capped).delayMs(1, false, 0.5)).isEqualTo(1000);
         SignallingClientOptions o = SignallingClientOptions.builder().apiKey("pk_secret").build();
         assertThat(o.toString()).doesNotContain("pk_secret");
         assertThat(o.url().toString()).isEqualTo("wss://rms.metered.ca");

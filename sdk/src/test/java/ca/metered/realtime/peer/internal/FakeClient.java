@@ -86,6 +86,12 @@ final class FakeClient implements SignallingClient {
     }
 
     @Override
+    public void dispose() {
+        close();
+        listeners.clear();
+    }
+
+    @Override
     public CompletableFuture<Void> subscribe(String channel) {
         return subscribe(channel, SubscribeOptions.DEFAULT);
     }
@@ -107,13 +113,13 @@ final class FakeClient implements SignallingClient {
 
     @Override
     public CompletableFuture<Void> publish(String channel, Object data) {
-        publishes.add(Json.MAPPER.valueToTree(data));
+        publishes.add(Json.valueToTree(data));
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletableFuture<Void> send(String peerId, Object data) {
-        directs.add(new Sent(peerId, Json.MAPPER.valueToTree(data)));
+        directs.add(new Sent(peerId, Json.valueToTree(data)));
         return CompletableFuture.completedFuture(null);
     }
 

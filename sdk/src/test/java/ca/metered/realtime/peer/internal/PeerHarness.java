@@ -79,7 +79,7 @@ final class PeerHarness {
     }
 
     void direct(String from, Object data) {
-        client.emit(new ClientEvent.Direct(from, Json.MAPPER.valueToTree(data), null));
+        client.emit(new ClientEvent.Direct(from, Json.valueToTree(data), null));
     }
 
     void remoteOffer(String from, String sdp) {
@@ -106,7 +106,7 @@ final class PeerHarness {
 
     static ObjectNode obj(String json) {
         try {
-            return (ObjectNode) Json.MAPPER.readTree(json);
+            return (ObjectNode) Json.parse(json);
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }

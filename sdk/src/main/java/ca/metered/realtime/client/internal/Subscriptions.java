@@ -1,0 +1,124 @@
+package ca.metered.realtime.client.internal;
+
+import ca.metered.realtime.client.NotConnectedException;
+import ca.metered.realtime.client.SubscribeOptions;
+import ca.metered.realtime.protocol.frame.ClientFrame;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+/**
+ * The channels a client re-subscribes after a reconnect, with their options, and the replay itself:
+ * a rejected replay is retried 3 times, 2 s apart, per channel per connection (sdk.md 7.3).
+ * Loop-confined.
+ */
+final class Subscriptions {
+    static final int REPLAY_MAX_RETRIES = 3;
+    static final long REPLAY_RETRY_DELAY_MS = 2_000;
+
+    /** Sends a request; the ack (or failure) goes to the given callback. */
+    interface Requests {
+        void send(Function<String, ClientFrame> frame, PendingAcks.Ack ack);
+    }
+
+    private final LoopTimers timers;
+    private final Requests requests;
+    private final BooleanSupplier connected;
+    private final BiConsumer<String, Map<String, Object>> warn;
+    /** Tracked from the subscribe call (not the ack): subscribe is idempotent, a drop mid-flight must not lose it. */
+    private final Map<String, SubscribeOptions> tracked = new LinkedHashMap<>();
+    private final Map<String, Integer> retries = new HashMap<>();
+    private final Set<LoopTimers.Timer> retryTimers = new HashSet<>();
+
+    Subscriptions(LoopTimers timers, Requests requests, BooleanSupplier connected,
+                  BiConsumer<String, Map<String, Object>> warn) {
+        this.timers = timers;
+        this.requests = requests;
+        this.connected = connected;
+        this.warn = warn;
+    }
+
+    Map<String, SubscribeOptions> snapshot() {
+        return Map.copyOf(tracked);
+    }
+
+    boolean isEmpty() {
+        return tracked.isEmpty();
+    }
+
+    /** A user subscribe: tracked at once; forgotten again if the frame never left the client. */
+    void subscribe(String channel, SubscribeOptions opts, PendingAcks.Ack ack) {
+        boolean wasTracked = tracked.containsKey(channel);
+        tracked.put(channel, opts);
+        requests.send(rid -> new ClientFrame.Subscribe(channel, rid,
+                opts.includeSenderMetadata()), err -> {
+                    // Never left the client: do not replay a subscribe the caller was told failed,
+                    // unless an earlier subscribe of the channel is still live (JS 1.1.0).
+                    if (err instanceof NotConnectedException && !wasTracked) {
+                        tracked.remove(channel);
+                    }
+                    ack.done(err);
+                });
+    }
+
+    /** A user unsubscribe: untracked before sending, so a drop before the ack cannot resurrect it. */
+    void unsubscribe(String channel, PendingAcks.Ack ack) {
+        tracked.remove(channel);
+        requests.send(rid -> new ClientFrame.Unsubscribe(channel, rid), ack);
+    }
+
+    /** After a reconnect welcome: replays every tracked channel with a fresh retry budget. */
+    void replayAll() {
+        retries.clear();
+        for (String channel : new ArrayList<>(tracked.keySet())) {
+            replay(channel);
+        }
+    }
+
+    /** A fresh connection: the per-connection retry budget starts over. */
+    void resetRetries() {
+        retries.clear();
+    }
+
+    void cancelRetries() {
+        retryTimers.forEach(LoopTimers.Timer::cancel);
+        retryTimers.clear();
+    }
+
+    private void replay(String channel) {
+        SubscribeOptions opts = tracked.get(channel);
+        if (opts == null) {
+            return; // unsubscribed meanwhile
+        }
+        requests.send(rid -> new ClientFrame.Subscribe(channel, rid,
+                opts.includeSenderMetadata()), err -> {
+                    // A failure from the connection dying must not retry: the next welcome replays everything.
+                    if (err == null || !connected.getAsBoolean()) {
+                        return;
+                    }
+                    int used = retries.getOrDefault(channel, 0);
+                    if (used >= REPLAY_MAX_RETRIES) {
+                        warn.accept("subscription replay failed; retries exhausted",
+                                Map.of("channel", channel, "err", String.valueOf(err.getMessage()), "attempts", used + 1));
+                        return;
+                    }
+                    retries.put(channel, used + 1);
+                    warn.accept("subscription replay failed; scheduling retry",
+                            Map.of("channel", channel, "err", String.valueOf(err.getMessage()), "retry", used + 1));
+                    LoopTimers.Timer[] self = new LoopTimers.Timer[1];
+                    self[0] = timers.schedule(REPLAY_RETRY_DELAY_MS, () -> {
+                        retryTimers.remove(self[0]);
+                        if (connected.getAsBoolean()) {
+                            replay(channel);
+                        }
+                    });
+                    retryTimers.add(self[0]);
+                });
+    }
+}
