@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the Java SDK against a running server (idle clients per JVM, messages/s per client).",
-        subcommands = {BenchCommand.Idle.class, BenchCommand.Throughput.class})
+        subcommands = {BenchCommand.Idle.class, BenchCommand.Throughput.class, BenchSource.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -40,6 +40,13 @@ final class BenchCommand implements Runnable {
     }
 
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    /** CPU time used by this process so far, in ns (all threads). */
+    static long processCpuNanos() {
+        return OS.getProcessCpuTime();
+    }
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** Heap in use after a few GCs, so garbage does not count. */
@@ -167,6 +174,7 @@ final class BenchCommand implements Runnable {
             String filler = "x".repeat(Math.max(0, size - 30));
             AtomicLong received = new AtomicLong();
             AtomicLong firstNanos = new AtomicLong();
+            AtomicLong firstCpu = new AtomicLong();
             CountDownLatch all = new CountDownLatch(1);
             List<SignallingClient> pubs = new ArrayList<>();
             try (SignallingClient receiver = SignallingClient.create(options)) {
@@ -174,6 +182,7 @@ final class BenchCommand implements Runnable {
                     long n = received.incrementAndGet();
                     if (n == 1) {
                         firstNanos.set(System.nanoTime());
+                        firstCpu.set(processCpuNanos());
                     }
                     if (n == messages) {
                         all.countDown();
@@ -188,8 +197,11 @@ final class BenchCommand implements Runnable {
                 if (!publish) {
                     boolean complete = all.await(10, TimeUnit.MINUTES);
                     double seconds = (System.nanoTime() - firstNanos.get()) / 1e9;
+                    long cpu = processCpuNanos() - firstCpu.get();
                     out.printf(Locale.ROOT, "received %d/%d at one client: %.0f messages/s (first to last message)%n",
                             received.get(), messages, received.get() / Math.max(seconds, 1e-9));
+                    out.printf(Locale.ROOT, "receiver process CPU: %.2f s over %.2f s (%.2f cores), %.2f us per message%n",
+                            cpu / 1e9, seconds, cpu / 1e9 / Math.max(seconds, 1e-9), cpu / 1e3 / Math.max(1, received.get()));
                     return complete ? 0 : 1;
                 }
                 for (int p = 0; p < publishers; p++) {
@@ -198,6 +210,7 @@ final class BenchCommand implements Runnable {
                     pub.connect().get(30, TimeUnit.SECONDS);
                 }
                 long t0 = System.nanoTime();
+                long cpu0 = processCpuNanos();
                 List<Thread> threads = new ArrayList<>();
                 AtomicInteger failures = new AtomicInteger();
                 for (int p = 0; p < publishers; p++) {
@@ -214,6 +227,9 @@ final class BenchCommand implements Runnable {
                 out.printf(Locale.ROOT, "published %d messages of ~%d bytes from %d clients in %.2f s (%d failed)%n",
                         messages, size, publishers, publishedNanos / 1e9, failures.get());
                 if (!receive) {
+                    long cpu = processCpuNanos() - cpu0;
+                    out.printf(Locale.ROOT, "publisher process CPU: %.2f s, %.2f us per publish (%.0f publishes/s)%n",
+                            cpu / 1e9, cpu / 1e3 / Math.max(1, messages), messages / (publishedNanos / 1e9));
                     return failures.get() == 0 ? 0 : 1;
                 }
                 boolean complete = all.await(2, TimeUnit.MINUTES);

@@ -2,6 +2,7 @@ package ca.metered.realtime.cli;
 
 import ca.metered.realtime.client.SignallingClientOptions;
 import ca.metered.realtime.client.TokenProvider;
+import ca.metered.realtime.transport.netty.NettyWebSocketTransport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -18,6 +19,10 @@ final class ClientArgs {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Credential credential;
 
+    @Option(names = "--transport", defaultValue = "jdk", paramLabel = "jdk|netty",
+            description = "WebSocket transport: jdk (java.net.http, the SDK's default) or netty (module sdk-netty); default ${DEFAULT-VALUE}")
+    String transport;
+
     static final class Credential {
         @Option(names = "--key", paramLabel = "PK", description = "publishable key (pk_…)")
         String key;
@@ -32,6 +37,11 @@ final class ClientArgs {
         SignallingClientOptions.Builder b = SignallingClientOptions.builder();
         try {
             b.url(url);
+            switch (transport) {
+                case "jdk" -> { }
+                case "netty" -> b.transport(NettyWebSocketTransport.shared());
+                default -> throw new CliException("--transport must be jdk or netty, got '" + transport + "'", 2);
+            }
             if (credential.key != null) {
                 b.apiKey(credential.key);
             } else {

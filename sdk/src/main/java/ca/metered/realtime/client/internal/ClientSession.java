@@ -8,9 +8,7 @@ import ca.metered.realtime.client.SubscribeOptions;
 import ca.metered.realtime.protocol.ErrorCode;
 import ca.metered.realtime.protocol.frame.ClientFrame;
 import ca.metered.realtime.protocol.frame.FrameCodec;
-import ca.metered.realtime.protocol.frame.ServerDecodeResult;
 import ca.metered.realtime.protocol.frame.ServerFrame;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -117,18 +115,17 @@ final class ClientSession {
         }
     }
 
-    void handleFrame(Connection conn, String text) {
-        ServerDecodeResult decoded = FrameCodec.decodeServer(text);
-        if (decoded instanceof ServerDecodeResult.Malformed m) {
-            host.log("warn", "malformed inbound frame", Map.of("reason", m.reason()));
+    void handleFrame(Connection conn, Inbound in) {
+        if (in.problem() != null) {
+            host.log("warn", "malformed inbound frame", Map.of("reason", in.problem()));
             return;
         }
-        ServerFrame frame = ((ServerDecodeResult.Ok) decoded).frame();
+        if (in.event() != null) {
+            host.emit(in.event());
+            return;
+        }
+        ServerFrame frame = in.frame();
         switch (frame.kind()) {
-            case MESSAGE -> {
-                ServerFrame.Message m = (ServerFrame.Message) frame;
-                host.emit(new ClientEvent.Message(m.channel(), m.from(), Json.tree(m.data()), Json.tree(m.fromMetadata())));
-            }
             case ACK -> {
                 PendingAcks.Ack ack = acks.remove(((ServerFrame.Ack) frame).requestId());
                 if (ack != null) {
@@ -136,18 +133,9 @@ final class ClientSession {
                 }
             }
             case ERROR -> onError((ServerFrame.Error) frame);
-            case DIRECT -> {
-                ServerFrame.Direct d = (ServerFrame.Direct) frame;
-                host.emit(new ClientEvent.Direct(d.from(), Json.tree(d.data()), Json.tree(d.fromMetadata())));
-            }
-            case PRESENCE -> {
-                ServerFrame.Presence p = (ServerFrame.Presence) frame;
-                host.emit(new ClientEvent.Presence(p.channel(), peers(p.joined()), peers(p.left())));
-            }
             case WELCOME -> host.welcome(conn, (ServerFrame.Welcome) frame);
-            case GOING_AWAY -> host.emit(new ClientEvent.GoingAway(((ServerFrame.GoingAway) frame).retryAfterMs()));
-            case PONG -> {
-                // keepalive reply; the arrival of any frame already reset the watchdog
+            default -> {
+                // pong: keepalive reply; its arrival already reset the watchdog
             }
         }
     }
@@ -171,13 +159,5 @@ final class ClientSession {
             return;
         }
         host.emit(new ClientEvent.ServerError(e.code(), e.message(), e.requestId()));
-    }
-
-    private static List<ClientEvent.PresencePeer> peers(List<ServerFrame.PresenceEntry> entries) {
-        List<ClientEvent.PresencePeer> out = new ArrayList<>(entries.size());
-        for (ServerFrame.PresenceEntry e : entries) {
-            out.add(new ClientEvent.PresencePeer(e.peerId(), Json.tree(e.metadata())));
-        }
-        return out;
     }
 }

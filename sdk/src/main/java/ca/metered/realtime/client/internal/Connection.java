@@ -22,7 +22,8 @@ final class Connection implements WebSocketListener {
     interface Handler {
         void opened(Connection c);
 
-        void text(Connection c, String text);
+        /** A text message. */
+        void frame(Connection c, String text);
 
         void closed(Connection c, int code, String reason);
 
@@ -116,7 +117,7 @@ final class Connection implements WebSocketListener {
 
     @Override
     public void onText(String text) {
-        loop.execute(() -> handler.text(this, text));
+        loop.execute(() -> handler.frame(this, text));
     }
 
     @Override

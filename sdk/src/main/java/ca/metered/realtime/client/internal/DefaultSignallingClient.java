@@ -38,7 +38,6 @@ import java.util.function.Consumer;
  */
 public final class DefaultSignallingClient implements SignallingClient {
     static final long CLOSE_FLUSH_MS = 1_000;
-    static final int MAX_INBOUND_CHARS = 1_048_576;
 
     private final SignallingClientOptions options;
     private final Logger logger;
@@ -490,19 +489,21 @@ public final class DefaultSignallingClient implements SignallingClient {
         }
 
         @Override
-        public void text(Connection conn, String text) {
+        public void frame(Connection conn, String text) {
             if (!isLive(conn)) {
                 log("warn", "ignoring frame from stale socket", Map.of());
                 return;
             }
-            if (text.length() > MAX_INBOUND_CHARS) {
-                log("warn", "ws frame exceeds size cap, closing connection",
-                        Map.of("size", text.length(), "cap", MAX_INBOUND_CHARS));
+            // Decoded here, on the loop, not on the transport's thread: one busy connection then
+            // spreads over two threads (transport: frames and UTF-8; loop: JSON and dispatch).
+            Inbound frame = Inbound.decode(text);
+            if (frame.oversized()) {
+                log("warn", "ws frame exceeds size cap, closing connection", Map.of("cap", Inbound.MAX_CHARS));
                 conn.socket.close(1009, "frame exceeded client cap");
                 return;
             }
             conn.touched();
-            session.handleFrame(conn, text);
+            session.handleFrame(conn, frame);
         }
 
         @Override

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #shared()} uses one {@link HttpClient} (one selector thread) and the SDK's shared fixed daemon
  * pool for every client in the process, so thousands of idle clients cost no threads each.
  *
- * <p>Thread-safe. Sends are queued (the JDK allows one outstanding send per socket). Inbound
+ * <p>Thread-safe. Sends are queued (the JDK allows one outstanding send per socket); a close is
+ * sent after the queued texts. Inbound
  * messages are reassembled from fragments and truncated past 1 MiB + 1 chars, which the client
  * answers with a 1009 close. A close handshake the peer does not answer within 1 s is aborted
  * and reported as 1006.
@@ -67,7 +69,10 @@ public final class JdkWebSocketTransport implements WebSocketTransport {
         private final WebSocketListener listener;
         private final StringBuilder partial = new StringBuilder();
         private volatile WebSocket ws;
-        private CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        /** Texts waiting for the one send the JDK allows in flight; guarded by {@code this}. */
+        private final ArrayDeque<String> outbox = new ArrayDeque<>();
+        private boolean sending;
+        private Runnable afterSends;
         private boolean closing;
         private boolean closeRequestedEarly;
         private boolean closed;
@@ -90,8 +95,47 @@ public final class JdkWebSocketTransport implements WebSocketTransport {
             if (s == null || closing || closed || s.isOutputClosed()) {
                 return false;
             }
-            chain = chain.exceptionally(e -> null).thenCompose(v -> s.sendText(text, true).thenApply(w -> null));
+            outbox.add(text);
+            if (!sending) {
+                sending = true;
+                sendNext(s);
+            }
             return true;
+        }
+
+        /**
+         * Sends queued texts one at a time (the JDK allows one outstanding send); a send that
+         * completed at once is followed in the same loop, not by recursion. Holds the lock.
+         */
+        private void sendNext(WebSocket s) {
+            while (true) {
+                String next = outbox.poll();
+                if (next == null) {
+                    sending = false;
+                    Runnable then = afterSends;
+                    afterSends = null;
+                    if (then != null) {
+                        then.run();
+                    }
+                    return;
+                }
+                CompletableFuture<WebSocket> f = s.sendText(next, true);
+                if (f.isDone()) {
+                    if (f.isCompletedExceptionally()) {
+                        outbox.clear(); // the output is broken; the close path reports it
+                    }
+                    continue;
+                }
+                f.whenComplete((w, e) -> {
+                    synchronized (this) {
+                        if (e != null) {
+                            outbox.clear();
+                        }
+                        sendNext(s);
+                    }
+                });
+                return;
+            }
         }
 
         @Override
@@ -105,12 +149,16 @@ public final class JdkWebSocketTransport implements WebSocketTransport {
                 closeRequestedEarly = true;
                 return;
             }
-            chain = chain.exceptionally(e -> null).thenCompose(v -> s.sendClose(code, reason).thenApply(w -> null));
-            chain.exceptionally(e -> {
+            Runnable sendClose = () -> s.sendClose(code, reason).exceptionally(e -> {
                 s.abort();
                 fireClose(1006, "close failed");
                 return null;
             });
+            if (sending) {
+                afterSends = sendClose; // queued texts go first
+            } else {
+                sendClose.run();
+            }
             SharedResources.timer().schedule(() -> {
                 if (!isClosed()) {
                     s.abort();
@@ -152,12 +200,20 @@ public final class JdkWebSocketTransport implements WebSocketTransport {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            if (partial.length() < MAX_CHARS) {
-                partial.append(data, 0, Math.min(data.length(), MAX_CHARS - partial.length()));
+            String text = null;
+            if (last && partial.length() == 0) {
+                // the common case, a message in one part: one copy, no builder
+                text = data.length() <= MAX_CHARS ? data.toString() : data.subSequence(0, MAX_CHARS).toString();
+            } else {
+                if (partial.length() < MAX_CHARS) {
+                    partial.append(data, 0, Math.min(data.length(), MAX_CHARS - partial.length()));
+                }
+                if (last) {
+                    text = partial.toString();
+                    partial.setLength(0);
+                }
             }
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
+            if (text != null) {
                 synchronized (this) {
                     if (!closed) {
                         listener.onText(text);

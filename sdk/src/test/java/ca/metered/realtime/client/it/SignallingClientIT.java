@@ -14,6 +14,8 @@ import ca.metered.realtime.client.SignallingClientOptions;
 import ca.metered.realtime.client.SignallingConnectException;
 import ca.metered.realtime.client.SubscribeOptions;
 import ca.metered.realtime.client.TokenProvider;
+import ca.metered.realtime.client.transport.JdkWebSocketTransport;
+import ca.metered.realtime.client.transport.WebSocketTransport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,10 +31,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class SignallingClientIT {
+/**
+ * The client against the real server over real WebSockets. Transport-agnostic: the default runs on
+ * the JDK transport, and other transport modules run every test again by overriding
+ * {@link #transport()} (sdk-netty: {@code NettySignallingClientIT}).
+ */
+public class SignallingClientIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private RealServer server;
     private final List<SignallingClient> clients = new ArrayList<>();
+
+    /** The transport every client of this class uses. */
+    protected WebSocketTransport transport() {
+        return JdkWebSocketTransport.shared();
+    }
 
     @BeforeEach
     void start() {
@@ -48,7 +60,7 @@ class SignallingClientIT {
     }
 
     private SignallingClient client(java.util.function.Consumer<SignallingClientOptions.Builder> customize) {
-        SignallingClientOptions.Builder b = SignallingClientOptions.builder().url(server.url());
+        SignallingClientOptions.Builder b = SignallingClientOptions.builder().url(server.url()).transport(transport());
         customize.accept(b);
         SignallingClient c = SignallingClient.create(b.build());
         clients.add(c);
