@@ -133,6 +133,47 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    void overConcurrentLimitDelayIsThirtySecondsPlusMinusJitterLikeJs() {
+        // JS 1.2.0 jitters around the 30 s floor: 24 s with the lowest draw (seeds say "at least 30 s").
+        Harness h = new Harness();
+        h.random = 0.0;
+        h.connected().serverClose(4010, "limit");
+        h.advance(23_999);
+        assertThat(h.transport.sockets).hasSize(1);
+        h.advance(1);
+        assertThat(h.transport.sockets).hasSize(2);
+    }
+
+    @Test
+    void defaultReconnectGivesUpAfter100Attempts() {
+        Harness h = new Harness();
+        h.connected().serverClose(1006, "");
+        for (int attempt = 1; attempt <= 100; attempt++) {
+            h.advance(Math.min(500L << Math.min(attempt - 1, 20), 30_000)); // 500 ms, 1 s, 2 s, ... 30 s
+            assertThat(h.transport.sockets).as("attempt %d", attempt).hasSize(attempt + 1);
+            h.transport.last().open().serverClose(1006, "");
+        }
+        assertThat(h.client.state()).isEqualTo(ClientState.CLOSED);
+        List<ClientEvent.Disconnected> d = h.events(ClientEvent.Disconnected.class);
+        assertThat(d).hasSize(101);
+        assertThat(d.subList(0, 100)).allMatch(ClientEvent.Disconnected::willReconnect);
+        assertThat(d.get(100).willReconnect()).isFalse();
+        h.advance(3_600_000);
+        assertThat(h.transport.sockets).hasSize(101);
+    }
+
+    @Test
+    void defaultTokenProviderTimeoutIsTenSeconds() {
+        Harness h = new Harness(b -> b.tokenProvider(CompletableFuture::new));
+        CompletableFuture<Void> f = h.client.connect();
+        h.advance(9_999);
+        assertThat(f).isNotDone();
+        h.advance(1);
+        assertThat(((TokenProviderException) Harness.cause(f)).code()).isEqualTo("token_provider_timeout");
+        assertThat(Harness.cause(f)).hasMessage("tokenProvider did not resolve within 10000ms");
+    }
+
+    @Test
     void overConcurrentLimitForcesAtLeastThirtySecondsOnce() {
         Harness h = new Harness();
         h.connected().serverClose(4010, "limit");

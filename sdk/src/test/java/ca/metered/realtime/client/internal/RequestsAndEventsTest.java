@@ -88,7 +88,7 @@ class RequestsAndEventsTest {
     }
 
     @Test
-    void serverErrorsFailTheMatchingRequestWithTheServerCode() {
+    void correlatedServerErrorsFailTheRequestAndFireNoServerErrorAsInJs() {
         Harness h = new Harness();
         FakeTransport.FakeSocket s = h.connected();
         CompletableFuture<Void> f = h.client.send("ghost", 1);

@@ -24,6 +24,7 @@ final class FakeClient implements SignallingClient {
     final List<Sent> directs = new ArrayList<>();
     final List<JsonNode> publishes = new ArrayList<>();
     final List<String> subscribes = new ArrayList<>();
+    final List<String> unsubscribes = new ArrayList<>();
     ClientState state = ClientState.IDLE;
     String peerId = "m-local";
     List<IceServer> iceServers = List.of(new IceServer(List.of("turn:turn.example.com:3478"), "u", "c"));
@@ -108,6 +109,7 @@ final class FakeClient implements SignallingClient {
 
     @Override
     public CompletableFuture<Void> unsubscribe(String channel) {
+        unsubscribes.add(channel);
         return CompletableFuture.completedFuture(null);
     }
 

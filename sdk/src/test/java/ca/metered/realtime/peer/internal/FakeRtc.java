@@ -130,6 +130,7 @@ final class FakeRtc implements RtcPeerConnectionFactory {
         CompletableFuture<Void> heldRemote; // when non-null, setRemoteDescription waits for it
         boolean holdNextRemote;
         boolean failNextAddIce;
+        String failNextRemote; // when set, the next setRemoteDescription fails with this message
 
         FakePc(RtcConfiguration configuration, RtcPeerConnectionObserver observer, int index) {
             this.configuration = configuration;
@@ -189,6 +190,11 @@ final class FakeRtc implements RtcPeerConnectionFactory {
         @Override
         public CompletionStage<Void> setRemoteDescription(SessionDescription d) {
             ops.add("setRemote:" + d.type().wireName());
+            if (failNextRemote != null) {
+                String msg = failNextRemote;
+                failNextRemote = null;
+                return fail(msg);
+            }
             if (holdNextRemote) {
                 holdNextRemote = false;
                 heldRemote = new CompletableFuture<>();

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.client.ClientState;
+import ca.metered.realtime.client.EventStream;
+import ca.metered.realtime.client.IceServer;
+import ca.metered.realtime.client.InvalidArgumentException;
+import ca.metered.realtime.client.ServerRequestException;
 import ca.metered.realtime.client.SignallingClientOptions;
 import ca.metered.realtime.peer.DataChannel;
 import ca.metered.realtime.peer.DataChannelOptions;
@@ -30,6 +34,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MeteredPeerTest {
     final FakeRtc.Track cam = new FakeRtc.Track("cam", MediaTrack.Kind.VIDEO);
@@ -341,5 +347,190 @@ class MeteredPeerTest {
         assertThat(reopened).containsExactly("chat");
         assertThat(((FakeRtc.FakePc) z1.peerConnection()).channels).hasSize(1);
         assertThat(h.rtc.created).hasSize(2);
+    }
+
+    // ---------------------------------------------------------------- parity choices and untested paths (issue 11)
+
+    @Test
+    void joinFailureReturnsToIdleForgetsTheChannelAndMayBeRetried() {
+        PeerHarness h = new PeerHarness();
+        h.client.autoAckSubscribe = false;
+        CompletableFuture<Void> first = h.peer.join("room");
+        assertThat(h.peer.state()).isEqualTo(PeerState.JOINING);
+        h.client.pendingSubscribe.completeExceptionally(
+                new ServerRequestException("channel_not_authorized", "no", "r1"));
+        assertThatThrownBy(first::join).cause().isInstanceOf(ServerRequestException.class);
+        assertThat(h.peer.state()).isEqualTo(PeerState.IDLE);
+        assertThat(h.peer.channel()).isNull();
+        assertThat(h.client.unsubscribes).containsExactly("room"); // dropped from the replay set
+        assertThat(h.events(PeerEvent.Joined.class)).isEmpty();
+        assertThat(h.events(PeerEvent.StateChange.class)).extracting(e -> e.from() + ">" + e.to())
+                .containsExactly("IDLE>JOINING", "JOINING>IDLE");
+        h.client.autoAckSubscribe = true;
+        h.peer.join("room").join();
+        assertThat(h.peer.state()).isEqualTo(PeerState.JOINED);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"4001, invalid_token", "4002, token_expired", "4003, channel_not_authorized",
+            "4012, account_suspended", "4020, admin_disconnect"})
+    void terminalCloseCodesSurfaceAsErrorsNamedLikeJs(int code, String name) {
+        PeerHarness h = new PeerHarness();
+        h.joined("room", "z1");
+        h.client.emit(new ClientEvent.Disconnected(code, "", false));
+        assertThat(h.events(PeerEvent.Error.class)).singleElement().satisfies(e -> {
+            assertThat(e.error().code()).isEqualTo(name);
+            assertThat(e.error().getMessage()).isEqualTo("connection closed terminally (code " + code + ")");
+        });
+        assertThat(h.events(PeerEvent.Left.class)).singleElement()
+                .isEqualTo(new PeerEvent.Left("m-local", "room", "disconnected (code " + code + ")"));
+        assertThat(h.peer.state()).isEqualTo(PeerState.CLOSED);
+    }
+
+    @Test
+    void aDropThatEndsTheSessionWithANonFatalCodeClosesWithoutError() {
+        PeerHarness h = new PeerHarness();
+        h.joined("room");
+        h.client.emit(new ClientEvent.Disconnected(1006, "", false)); // e.g. maxAttempts used up
+        assertThat(h.events(PeerEvent.Error.class)).isEmpty();
+        assertThat(h.events(PeerEvent.Left.class)).hasSize(1);
+    }
+
+    @Test
+    void negotiationErrorsAreScrubbedOfSdpAndIceCredentials() {
+        PeerHarness h = new PeerHarness();
+        h.joined("room", "z1");
+        List<RemotePeerEvent> ev = h.record(h.remote("z1"));
+        h.rtc.last().failNextRemote = "bad description: a=ice-ufrag:UFRAGX a=ice-pwd:PWDSECRET "
+                + "{\"credential\": \"TURNSECRET\"} credential=OTHERSECRET";
+        h.remoteOffer("z1", "v=0");
+        RemotePeerEvent.NegotiationError err = (RemotePeerEvent.NegotiationError) ev.stream()
+                .filter(e -> e instanceof RemotePeerEvent.NegotiationError).findFirst().orElseThrow();
+        assertThat(err.error().code()).isEqualTo(PeerErrorCodes.NEGOTIATION_FAILED);
+        assertThat(err.error().getMessage()).contains("a=ice-ufrag:***", "a=ice-pwd:***")
+                .doesNotContain("UFRAGX", "PWDSECRET", "TURNSECRET", "OTHERSECRET");
+    }
+
+    @Test
+    void replaceTrackWithNullStopsSendingAndNewcomersDoNotGetTheTrack() {
+        PeerHarness h = new PeerHarness();
+        h.peer.addTrack(cam, null, Map.of("role", "camera"));
+        h.joined("room", "z1");
+        h.peer.replaceTrack(cam, null).join();
+        assertThat(((FakeRtc.Sender) h.rtc.created.get(0).senders.get(0)).track).isNull();
+        assertThat(h.peer.getTrackMetadata(cam)).isEmpty();
+        assertThat(h.client.sentTo("z1", Signals.TRACK_META_KEY)).last().hasToString("{\"__meteredTrackMeta\":{\"trackId\":\"cam\"}}");
+        assertThat(h.rtc.created.get(0).count("createOffer")).isEqualTo(1); // no renegotiation
+        h.presence("room", List.of("y1"), List.of());
+        assertThat(h.rtc.last().ops).noneMatch(op -> op.startsWith("addTrack"));
+        assertThat(h.client.sentTo("y1", Signals.TRACK_META_KEY)).isEmpty();
+    }
+
+    @Test
+    void replaceTrackFailsTheFutureInsteadOfThrowing() {
+        PeerHarness h = new PeerHarness();
+        h.joined("room", "z1");
+        assertThatThrownBy(() -> h.peer.replaceTrack(null, cam).join()).cause()
+                .isInstanceOf(InvalidArgumentException.class);
+        h.client.drop();
+        CompletableFuture<Void> f = h.peer.replaceTrack(cam, null); // the call itself must not throw
+        assertThatThrownBy(f::join).cause().isInstanceOfSatisfying(MeteredPeerStateException.class,
+                e -> assertThat(e.code()).isEqualTo("invalid_state"));
+    }
+
+    @Test
+    void badArgumentsOfFutureMethodsFailTheFuture() {
+        PeerHarness h = new PeerHarness();
+        assertThatThrownBy(() -> h.peer.join(null).join()).cause().isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> h.peer.join("a\u0001b").join()).cause().isInstanceOf(InvalidArgumentException.class);
+        assertThat(h.peer.state()).isEqualTo(PeerState.IDLE);
+        h.joined("room", "z1");
+        // Seed 001: sendTo rejects a malformed peerId with invalid_args (JS: only an empty one).
+        for (String bad : new String[] {null, "", "p".repeat(129), "tab\there", "caf\u00e9"}) {
+            assertThat(code(h.peer.sendTo(bad, "x"))).as("peerId %s", bad).isEqualTo("invalid_args");
+        }
+        assertThat(h.client.directs).isEmpty();
+    }
+
+    @Test
+    void reconnectWelcomeWithoutIceServersKeepsThePreviousOnesForNewConnections() {
+        PeerHarness h = new PeerHarness();
+        IceServer turn = new IceServer(List.of("turn:turn.example.com:3478"), "u", "c");
+        h.client.iceServers = List.of(turn);
+        h.joined("room", "z1");
+        h.client.drop();
+        h.client.iceServers = null; // the reconnect welcome has no metadata.iceServers
+        h.client.welcome(true);
+        h.presenceWithMetadata("room", Map.of("z1", PeerHarness.obj("{\"name\":\"Zed\"}")));
+        h.presence("room", List.of("y1"), List.of());
+        assertThat(h.rtc.created).hasSize(3); // z1, z1 swapped, y1
+        assertThat(h.rtc.created).allSatisfy(pc -> assertThat(pc.configuration.iceServers()).containsExactly(turn));
+        assertThat(h.remote("z1").metadata().get("name").asText()).isEqualTo("Zed"); // refreshed by the reconcile
+    }
+
+    @Test
+    void dataChannelDefaultsAreOneMebibyteHalfOfItAnd256Sends() {
+        assertThat(DataChannelOptions.DEFAULT).isEqualTo(new DataChannelOptions(1_048_576, 524_288, 256));
+        PeerHarness h = new PeerHarness();
+        h.joined("room", "z1");
+        DataChannel dc = h.remote("z1").createDataChannel("bulk"); // the default options
+        FakeRtc.Dc raw = h.rtc.last().channels.get(0);
+        raw.open();
+        raw.buffered = 1_048_576; // the native buffer is full: every send waits
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        for (int i = 0; i < 256; i++) {
+            sends.add(dc.send("x"));
+        }
+        assertThatThrownBy(() -> dc.send("x").join()).cause()
+                .isInstanceOfSatisfying(DataChannelOverflowException.class, e -> {
+                    assertThat(e.queued()).isEqualTo(256);
+                    assertThat(e.cap()).isEqualTo(256);
+                });
+        raw.drain(524_289); // above the low threshold: still waiting
+        assertThat(sends).noneMatch(CompletableFuture::isDone);
+        raw.drain(524_288); // at the threshold (half of 1 MiB): the queue moves
+        assertThat(sends.get(0)).isCompleted();
+    }
+
+    @Test
+    void closeFromIdleReachesClosedWithoutLeftAsInJs() {
+        // JS 1.2.0 MeteredPeer.close(): from idle, setState("closed") and return, no `left`; seed 001
+        // says `left` fires once on reaching closed. JS decides (docs/sdk-java.md).
+        PeerHarness h = new PeerHarness();
+        h.peer.close("bye").join();
+        assertThat(h.peer.state()).isEqualTo(PeerState.CLOSED);
+        assertThat(h.events(PeerEvent.Left.class)).isEmpty();
+        assertThat(h.events(PeerEvent.StateChange.class)).extracting(e -> e.from() + ">" + e.to())
+                .containsExactly("IDLE>CLOSED");
+        assertThat(h.client.state).isEqualTo(ClientState.CLOSED);
+    }
+
+    @Test
+    void closeEndsEventStreamsAfterLeft() throws Exception {
+        PeerHarness h = new PeerHarness();
+        EventStream<PeerEvent> all = h.peer.events(PeerEvent.class);
+        h.joined("room", "z1");
+        h.peer.close("done").join();
+        List<String> names = new ArrayList<>();
+        PeerEvent e;
+        while ((e = all.take()) != null) { // returns null at the end instead of blocking for ever
+            names.add(e.eventName());
+        }
+        assertThat(names).endsWith("peer-left", "state-change", "left");
+        assertThat(all.isClosed()).isTrue();
+    }
+
+    @Test
+    void disposeEndsStreamsAndDropsListeners() throws Exception {
+        PeerHarness h = new PeerHarness();
+        h.joined("room", "z1");
+        EventStream<PeerEvent.Data> data = h.peer.events(PeerEvent.Data.class);
+        int before = h.events.size();
+        h.peer.dispose();
+        assertThat(h.events.size()).isGreaterThan(before); // the final events still reached the listener
+        int after = h.events.size();
+        assertThat(data.take()).isNull();
+        h.client.emit(new ClientEvent.Message("room", "z1", PeerHarness.obj("{}"), null));
+        assertThat(h.events).hasSize(after);
     }
 }

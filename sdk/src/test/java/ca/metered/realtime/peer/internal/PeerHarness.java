@@ -78,6 +78,12 @@ final class PeerHarness {
                 left.stream().map(id -> new ClientEvent.PresencePeer(id, null)).toList()));
     }
 
+    /** A presence whose joined entries carry {@code peerMetadata}. */
+    void presenceWithMetadata(String ch, Map<String, JsonNode> joined) {
+        client.emit(new ClientEvent.Presence(ch, joined.entrySet().stream()
+                .map(e -> new ClientEvent.PresencePeer(e.getKey(), e.getValue())).toList(), List.of()));
+    }
+
     void direct(String from, Object data) {
         client.emit(new ClientEvent.Direct(from, Json.valueToTree(data), null));
     }
