@@ -100,7 +100,7 @@ class SignalRouterTest {
 
     @Test
     void userDirectsFromMembersAreDataWithSenderMetadata() {
-        direct("z1", Map.of("type", "chat", "text", "hi"));      // a 'type' that is not a signal is user data
+        direct("z1", Json.parse("{\"type\":\"chat\",\"text\":\"hi\"}")); // a 'type' that is not a signal is user data
         direct("z1", Map.of("type", "rtc-ice"));                // rtc-ice without 'candidate': user data too
         assertThat(data).extracting(d -> d.kind() + " " + d.senderPeerId() + " " + d.data() + " " + d.senderMetadata())
                 .containsExactly("DIRECT z1 {\"type\":\"chat\",\"text\":\"hi\"} {\"name\":\"z1\"}",
