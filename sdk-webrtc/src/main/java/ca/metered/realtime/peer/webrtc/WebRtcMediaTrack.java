@@ -71,6 +71,15 @@ final class WebRtcMediaTrack implements MediaTrack {
         return MediaTrack.super.unwrap(type);
     }
 
+    /** Frees the native track (for tracks the binding created and owns, e.g. a camera's). */
+    void dispose() {
+        try {
+            track.dispose();
+        } catch (RuntimeException alreadyGone) {
+            // disposed before, or its factory is gone
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof WebRtcMediaTrack t && t.id.equals(id);
