@@ -44,15 +44,6 @@ public final class FrameCodec {
         return CLIENT_SIDE.encode(frame);
     }
 
-    /**
-     * Decodes one text message received by a client. Never throws for bad input: a frame that is
-     * not valid JSON, lacks a required field or has an unknown {@code type} is
-     * {@link ServerDecodeResult.Malformed}.
-     */
-    public static ServerDecodeResult decodeServer(String text) {
-        return CLIENT_SIDE.decode(text);
-    }
-
     /** Decodes one inbound text message. Never throws for bad input. */
     public static DecodeResult decodeClient(String text) {
         Fields f = new Fields();
