@@ -76,9 +76,22 @@ public final class Worker implements AutoCloseable {
         return done.get();
     }
 
+    /** Whether the work loop still runs (it ends by itself once the client is closed). */
+    public boolean working() {
+        return loop.isAlive();
+    }
+
+    /**
+     * Closes the client; that ends the task stream, so the work loop's {@code take()} returns
+     * {@code null} and the loop thread finishes on its own.
+     */
     @Override
     public void close() {
-        tasks.close();
         client.close();
+        try {
+            loop.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -21,4 +21,17 @@ class AgentBusExampleIT {
                     .containsExactly("worker-1", "worker-2", "worker-3");
         }
     }
+
+    @Test
+    void closingAWorkerEndsItsLoopBecauseTheClientEndsItsEventStream() throws Exception {
+        try (RealServer server = RealServer.start(0)) {
+            ca.metered.realtime.examples.Tokens tokens = new ca.metered.realtime.examples.Tokens(server.url(),
+                    RealServer.SECRET_KEY);
+            Worker w = new Worker(server.url(), tokens, "worker-x");
+            w.start().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(w.working()).isTrue();
+            w.close(); // no special stop signal: close() ends the stream, take() returns null
+            assertThat(w.working()).isFalse();
+        }
+    }
 }
