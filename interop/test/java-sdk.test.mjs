@@ -54,81 +54,87 @@ async function token(peerId, peerMetadata) {
   return (await ctx.server.mintToken({ peerId, peerMetadata })).token;
 }
 
-test("Java listener and JS client: presence with metadata, messages and directs both ways", async () => {
-  const channel = uniq("room");
-  const javaId = uniq("java");
-  const jsId = uniq("js");
-  const javaMeta = { name: "Java", lang: "java", n: 1 };
-  const jsMeta = { name: "JS", lang: "js", tags: ["a", "b"] };
+// Every Java test runs once per WebSocket transport of the Java SDK: the JDK's (the default) and
+// Netty's (module sdk-netty), through `rms … --transport`.
+for (const transport of ["jdk", "netty"]) {
+  const T = ["--transport", transport];
 
-  // The JS client is in the channel first.
-  const js = await ctx.pool.connected(ctx.server, { tokenProvider: () => token(jsId, jsMeta) });
-  await js.client.subscribe(channel, { includeSenderMetadata: true });
-  await js.rec.waitFor("presence", (p) => p.channel === channel, { what: "js snapshot" });
-  const jsMark = js.rec.mark;
+  test(`Java listener (${transport}) and JS client: presence with metadata, messages and directs both ways`, async () => {
+    const channel = uniq("room");
+    const javaId = uniq("java");
+    const jsId = uniq("js");
+    const javaMeta = { name: "Java", lang: "java", n: 1 };
+    const jsMeta = { name: "JS", lang: "js", tags: ["a", "b"] };
 
-  // Java joins: its snapshot lists the JS peer with metadata; JS sees Java join with metadata.
-  const java = rms(["listen", "--url", ctx.server.wsBase, "--token", await token(javaId, javaMeta),
-    "--channel", channel, "--include-sender-metadata"]);
-  const connected = await java.wait("connected", () => true, "the Java client's welcome");
-  assert.equal(connected.peerId, javaId);
-  const snapshot = await java.wait("presence", (p) => p.channel === channel, "the Java client's snapshot");
-  assert.deepEqual(snapshot, { event: "presence", channel, joined: [{ peerId: jsId, metadata: jsMeta }], left: [] });
-  const javaJoined = await js.rec.waitFor("presence", (p) => p.joined.some((j) => j.peerId === javaId),
-    { from: jsMark, timeoutMs: JAVA_WAIT_MS, what: "JS sees the Java peer join" });
-  assert.deepEqual(javaJoined.joined, [{ peerId: javaId, metadata: javaMeta }]);
+    // The JS client is in the channel first.
+    const js = await ctx.pool.connected(ctx.server, { tokenProvider: () => token(jsId, jsMeta) });
+    await js.client.subscribe(channel, { includeSenderMetadata: true });
+    await js.rec.waitFor("presence", (p) => p.channel === channel, { what: "js snapshot" });
+    const jsMark = js.rec.mark;
 
-  // JS -> Java: a publish with sender metadata, and a direct.
-  const payload = { text: "hello from JS", n: [1, 2.5, -3], nested: { ok: true, s: "ünïcødé 😀" } };
-  await js.client.publish(channel, payload);
-  const msg = await java.wait("message", (m) => m.from === jsId, "the JS publish at the Java client");
-  assert.deepEqual(msg, { event: "message", channel, from: jsId, data: payload, fromMetadata: jsMeta });
+    // Java joins: its snapshot lists the JS peer with metadata; JS sees Java join with metadata.
+    const java = rms(["listen", ...T, "--url", ctx.server.wsBase, "--token", await token(javaId, javaMeta),
+      "--channel", channel, "--include-sender-metadata"]);
+    const connected = await java.wait("connected", () => true, "the Java client's welcome");
+    assert.equal(connected.peerId, javaId);
+    const snapshot = await java.wait("presence", (p) => p.channel === channel, "the Java client's snapshot");
+    assert.deepEqual(snapshot, { event: "presence", channel, joined: [{ peerId: jsId, metadata: jsMeta }], left: [] });
+    const javaJoined = await js.rec.waitFor("presence", (p) => p.joined.some((j) => j.peerId === javaId),
+      { from: jsMark, timeoutMs: JAVA_WAIT_MS, what: "JS sees the Java peer join" });
+    assert.deepEqual(javaJoined.joined, [{ peerId: javaId, metadata: javaMeta }]);
 
-  await js.client.send(javaId, { direct: "to java" });
-  const direct = await java.wait("direct", (d) => d.from === jsId, "the JS direct at the Java client");
-  assert.deepEqual(direct, { event: "direct", from: jsId, data: { direct: "to java" }, fromMetadata: jsMeta });
+    // JS -> Java: a publish with sender metadata, and a direct.
+    const payload = { text: "hello from JS", n: [1, 2.5, -3], nested: { ok: true, s: "ünïcødé 😀" } };
+    await js.client.publish(channel, payload);
+    const msg = await java.wait("message", (m) => m.from === jsId, "the JS publish at the Java client");
+    assert.deepEqual(msg, { event: "message", channel, from: jsId, data: payload, fromMetadata: jsMeta });
 
-  // Java -> JS: a publish and a direct from Java peers with metadata (rms publish / rms send).
-  const pubId = uniq("java-pub");
-  const pubMeta = { name: "Java publisher" };
-  const pub = await rmsOnce(["publish", "--url", ctx.server.wsBase, "--token", await token(pubId, pubMeta),
-    "--channel", channel, "--data", JSON.stringify({ text: "hello from Java", list: [1, "two", null] })]);
-  assert.equal(pub.code, 0, `rms publish: ${pub.stderr}`);
-  const fromJava = await js.rec.waitFor("message", (m) => m.from === pubId, { what: "the Java publish at JS" });
-  assert.deepEqual(fromJava, { channel, from: pubId, data: { text: "hello from Java", list: [1, "two", null] }, fromMetadata: pubMeta });
+    await js.client.send(javaId, { direct: "to java" });
+    const direct = await java.wait("direct", (d) => d.from === jsId, "the JS direct at the Java client");
+    assert.deepEqual(direct, { event: "direct", from: jsId, data: { direct: "to java" }, fromMetadata: jsMeta });
 
-  const sent = await rmsOnce(["send", "--url", ctx.server.wsBase, "--token", await token(javaId, javaMeta),
-    "--to", jsId, "--data", '"a bare string"']);
-  assert.equal(sent.code, 0, `rms send: ${sent.stderr}`);
-  const directAtJs = await js.rec.waitFor("direct", (d) => d.from === javaId, { what: "the Java direct at JS" });
-  assert.deepEqual(directAtJs, { from: javaId, data: "a bare string", fromMetadata: javaMeta });
+    // Java -> JS: a publish and a direct from Java peers with metadata (rms publish / rms send).
+    const pubId = uniq("java-pub");
+    const pubMeta = { name: "Java publisher" };
+    const pub = await rmsOnce(["publish", ...T, "--url", ctx.server.wsBase, "--token", await token(pubId, pubMeta),
+      "--channel", channel, "--data", JSON.stringify({ text: "hello from Java", list: [1, "two", null] })]);
+    assert.equal(pub.code, 0, `rms publish: ${pub.stderr}`);
+    const fromJava = await js.rec.waitFor("message", (m) => m.from === pubId, { what: "the Java publish at JS" });
+    assert.deepEqual(fromJava, { channel, from: pubId, data: { text: "hello from Java", list: [1, "two", null] }, fromMetadata: pubMeta });
 
-  // Presence left both ways: the JS client leaves, then the Java listener stops.
-  const javaMark = java.rec.mark;
-  await js.client.unsubscribe(channel);
-  const jsLeft = await java.rec.waitFor("presence", (p) => p.left.some((l) => l.peerId === jsId),
-    { from: javaMark, timeoutMs: JAVA_WAIT_MS, what: "the Java client sees JS leave" });
-  assert.deepEqual(jsLeft.left.map((l) => l.peerId), [jsId]);
+    const sent = await rmsOnce(["send", ...T, "--url", ctx.server.wsBase, "--token", await token(javaId, javaMeta),
+      "--to", jsId, "--data", '"a bare string"']);
+    assert.equal(sent.code, 0, `rms send: ${sent.stderr}`);
+    const directAtJs = await js.rec.waitFor("direct", (d) => d.from === javaId, { what: "the Java direct at JS" });
+    assert.deepEqual(directAtJs, { from: javaId, data: "a bare string", fromMetadata: javaMeta });
 
-  await js.client.subscribe(channel);
-  await js.rec.waitFor("presence", (p) => p.channel === channel && p.joined.some((j) => j.peerId === javaId),
-    { from: jsMark + 1, what: "JS re-subscribed snapshot with the Java peer" });
-  const mark2 = js.rec.mark;
-  java.child.kill("SIGTERM");
-  const exit = await withDeadline(java.exited, JAVA_WAIT_MS, "rms listen to exit on SIGTERM");
-  assert.equal(exit.code, 0, exit.stderr);
-  const javaLeft = await js.rec.waitFor("presence", (p) => p.left.some((l) => l.peerId === javaId),
-    { from: mark2, what: "JS sees the Java peer leave" });
-  assert.equal(javaLeft.channel, channel);
-});
+    // Presence left both ways: the JS client leaves, then the Java listener stops.
+    const javaMark = java.rec.mark;
+    await js.client.unsubscribe(channel);
+    const jsLeft = await java.rec.waitFor("presence", (p) => p.left.some((l) => l.peerId === jsId),
+      { from: javaMark, timeoutMs: JAVA_WAIT_MS, what: "the Java client sees JS leave" });
+    assert.deepEqual(jsLeft.left.map((l) => l.peerId), [jsId]);
 
-test("Java one-shot commands report the server's error codes: peer_not_found, channel_not_authorized", async () => {
-  const gone = await rmsOnce(["send", "--url", ctx.server.wsBase, "--key", "pk_live_demo", "--to", uniq("nobody"),
-    "--data", "{}"]);
-  assert.equal(gone.code, 1);
-  assert.match(gone.stderr, /^rms: peer_not_found: /);
-  const refused = await rmsOnce(["publish", "--url", ctx.server.wsBase, "--key", "pk_live_narrow",
-    "--channel", "not-a-room", "--data", "1"]);
-  assert.equal(refused.code, 1);
-  assert.match(refused.stderr, /^rms: channel_not_authorized: /);
-});
+    await js.client.subscribe(channel);
+    await js.rec.waitFor("presence", (p) => p.channel === channel && p.joined.some((j) => j.peerId === javaId),
+      { from: jsMark + 1, what: "JS re-subscribed snapshot with the Java peer" });
+    const mark2 = js.rec.mark;
+    java.child.kill("SIGTERM");
+    const exit = await withDeadline(java.exited, JAVA_WAIT_MS, "rms listen to exit on SIGTERM");
+    assert.equal(exit.code, 0, exit.stderr);
+    const javaLeft = await js.rec.waitFor("presence", (p) => p.left.some((l) => l.peerId === javaId),
+      { from: mark2, what: "JS sees the Java peer leave" });
+    assert.equal(javaLeft.channel, channel);
+  });
+
+  test(`Java one-shot commands (${transport}) report the server's error codes: peer_not_found, channel_not_authorized`, async () => {
+    const gone = await rmsOnce(["send", ...T, "--url", ctx.server.wsBase, "--key", "pk_live_demo", "--to", uniq("nobody"),
+      "--data", "{}"]);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /^rms: peer_not_found: /);
+    const refused = await rmsOnce(["publish", ...T, "--url", ctx.server.wsBase, "--key", "pk_live_narrow",
+      "--channel", "not-a-room", "--data", "1"]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^rms: channel_not_authorized: /);
+  });
+}
