@@ -1,11 +1,9 @@
 package ca.metered.realtime.client.internal;
 
 import ca.metered.realtime.client.ClientEvent;
-import ca.metered.realtime.client.Logger;
 import ca.metered.realtime.client.SignallingClientOptions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -27,7 +25,7 @@ final class Harness {
 
     Harness(Consumer<SignallingClientOptions.Builder> customize) {
         SignallingClientOptions.Builder b = SignallingClientOptions.builder()
-                .url("ws://localhost:9").transport(transport).logger(recordingLogger());
+                .url("ws://localhost:9").transport(transport).logger(new RecordingLogger(logs));
         customize.accept(b);
         SignallingClientOptions options;
         try {
@@ -40,30 +38,6 @@ final class Harness {
                 () -> "r" + ids.incrementAndGet());
         client = new DefaultSignallingClient(options, rt);
         client.on(ClientEvent.class, events::add);
-    }
-
-    private Logger recordingLogger() {
-        return new Logger() {
-            @Override
-            public void debug(String m, Map<String, Object> c) {
-                logs.add("debug " + m);
-            }
-
-            @Override
-            public void info(String m, Map<String, Object> c) {
-                logs.add("info " + m);
-            }
-
-            @Override
-            public void warn(String m, Map<String, Object> c) {
-                logs.add("warn " + m);
-            }
-
-            @Override
-            public void error(String m, Map<String, Object> c) {
-                logs.add("error " + m + " " + c);
-            }
-        };
     }
 
     void advance(long ms) {

@@ -2,7 +2,7 @@ package ca.metered.realtime.peer.internal;
 
 import ca.metered.realtime.client.internal.FakeScheduler;
 import ca.metered.realtime.client.ClientEvent;
-import ca.metered.realtime.client.Logger;
+import ca.metered.realtime.client.internal.RecordingLogger;
 import ca.metered.realtime.client.SignallingClientOptions;
 import ca.metered.realtime.client.internal.ClientRuntime;
 import ca.metered.realtime.client.internal.Json;
@@ -38,27 +38,7 @@ final class PeerHarness {
     PeerHarness(String localId, IceTransportPolicy policy) {
         client.peerId = localId;
         SignallingClientOptions sig = SignallingClientOptions.builder().apiKey("pk_test").url("ws://localhost:9")
-                .logger(new Logger() {
-                    @Override
-                    public void debug(String m, Map<String, Object> c) {
-                        logs.add("debug " + m);
-                    }
-
-                    @Override
-                    public void info(String m, Map<String, Object> c) {
-                        logs.add("info " + m);
-                    }
-
-                    @Override
-                    public void warn(String m, Map<String, Object> c) {
-                        logs.add("warn " + m);
-                    }
-
-                    @Override
-                    public void error(String m, Map<String, Object> c) {
-                        logs.add("error " + m + " " + c);
-                    }
-                }).build();
+                .logger(new RecordingLogger(logs)).build();
         AtomicInteger ids = new AtomicInteger();
         ClientRuntime rt = new ClientRuntime(Runnable::run, Runnable::run, scheduler, () -> 0.5,
                 () -> "r" + ids.incrementAndGet());

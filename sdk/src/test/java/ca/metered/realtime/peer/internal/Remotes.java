@@ -5,6 +5,7 @@ import ca.metered.realtime.client.Logger;
 import ca.metered.realtime.client.internal.FakeScheduler;
 import ca.metered.realtime.client.internal.Json;
 import ca.metered.realtime.client.internal.LoopTimers;
+import ca.metered.realtime.client.internal.RecordingLogger;
 import ca.metered.realtime.client.internal.SerialExecutor;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -29,27 +30,7 @@ final class Remotes {
     final LoopTimers timers = new LoopTimers(scheduler, direct);
     final List<Signal> signals = new ArrayList<>();
     final List<String> logs = new ArrayList<>();
-    final Logger logger = new Logger() {
-        @Override
-        public void debug(String m, java.util.Map<String, Object> c) {
-            logs.add("debug " + m);
-        }
-
-        @Override
-        public void info(String m, java.util.Map<String, Object> c) {
-            logs.add("info " + m);
-        }
-
-        @Override
-        public void warn(String m, java.util.Map<String, Object> c) {
-            logs.add("warn " + m);
-        }
-
-        @Override
-        public void error(String m, java.util.Map<String, Object> c) {
-            logs.add("error " + m);
-        }
-    };
+    final Logger logger = new RecordingLogger(logs);
     String localPeerId = "m-local";
     List<IceServer> iceServers = List.of();
 
@@ -76,5 +57,59 @@ final class Remotes {
 
     List<String> signalsTo(String to) {
         return signals.stream().filter(s -> s.to().equals(to)).map(s -> s.payload().toString()).toList();
+    }
+
+    /**
+     * A {@link Roster.Host} whose peers are this fixture's; it records what the roster asks in
+     * {@code calls}. {@code reconnecting} and {@code connected} steer the reconcile.
+     */
+    final class RosterHost implements Roster.Host {
+        final List<String> calls = new ArrayList<>();
+        /** How many events the test had seen, for ordering checks; set by the test. */
+        java.util.function.IntSupplier eventsSoFar = () -> 0;
+        boolean reconnecting;
+        boolean connected = true;
+
+        @Override
+        public String localPeerId() {
+            return localPeerId;
+        }
+
+        @Override
+        public DefaultRemotePeer create(String peerId, JsonNode metadata) {
+            return peer(peerId, metadata);
+        }
+
+        @Override
+        public Negotiator connectionFor(DefaultRemotePeer remote) {
+            return Remotes.this.connectionFor(remote);
+        }
+
+        @Override
+        public void attachMedia(DefaultRemotePeer remote) {
+            calls.add("attach " + remote.id() + " (" + eventsSoFar.getAsInt() + " events so far)");
+        }
+
+        @Override
+        public boolean reconnecting() {
+            return reconnecting;
+        }
+
+        @Override
+        public void reconciled() {
+            calls.add("reconciled");
+            reconnecting = false;
+        }
+
+        @Override
+        public boolean resubscribe(int attempt) {
+            calls.add("resubscribe " + attempt);
+            return connected;
+        }
+
+        @Override
+        public void reconcileTimedOut() {
+            calls.add("timed out");
+        }
     }
 }

@@ -22,56 +22,13 @@ class RosterTest {
     final Remotes r = new Remotes();
     final List<PeerEvent> events = new ArrayList<>();
     final EventHub<PeerEvent> hub = new EventHub<>(Runnable::run, r.logger);
-    final List<String> calls = new ArrayList<>();
-    boolean reconnecting;
-    boolean connected = true;
-
-    final Roster roster = new Roster(new Roster.Host() {
-        @Override
-        public String localPeerId() {
-            return r.localPeerId;
-        }
-
-        @Override
-        public DefaultRemotePeer create(String peerId, JsonNode metadata) {
-            return r.peer(peerId, metadata);
-        }
-
-        @Override
-        public Negotiator connectionFor(DefaultRemotePeer remote) {
-            return r.connectionFor(remote);
-        }
-
-        @Override
-        public void attachMedia(DefaultRemotePeer remote) {
-            calls.add("attach " + remote.id() + " (" + events.size() + " events so far)");
-        }
-
-        @Override
-        public boolean reconnecting() {
-            return reconnecting;
-        }
-
-        @Override
-        public void reconciled() {
-            calls.add("reconciled");
-            reconnecting = false;
-        }
-
-        @Override
-        public boolean resubscribe(int attempt) {
-            calls.add("resubscribe " + attempt);
-            return connected;
-        }
-
-        @Override
-        public void reconcileTimedOut() {
-            calls.add("timed out");
-        }
-    }, hub, r.timers, r.logger);
+    final Remotes.RosterHost host = r.new RosterHost();
+    final List<String> calls = host.calls;
+    final Roster roster = new Roster(host, hub, r.timers, r.logger);
 
     RosterTest() {
         hub.on(PeerEvent.class, events::add, false);
+        host.eventsSoFar = events::size;
     }
 
     private static ClientEvent.Presence presence(List<String> joined, List<String> left) {
@@ -115,7 +72,7 @@ class RosterTest {
         oldPc.connectionState(PeerConnectionState.CONNECTING);
         oldPc.connectionState(PeerConnectionState.CONNECTED);
 
-        reconnecting = true;
+        host.reconnecting = true;
         roster.dropped();
         assertThat(z1.state()).isEqualTo(RemotePeerState.RECONNECTING);
         assertThat(roster.get("y1").state()).isEqualTo(RemotePeerState.IDLE); // never negotiated: stays idle
@@ -144,7 +101,7 @@ class RosterTest {
         IceServer first = new IceServer(List.of("turn:a.example.com"), "u", "c");
         r.iceServers = List.of(first);
         roster.presence(presence(List.of("z1"), List.of()));
-        reconnecting = true;
+        host.reconnecting = true;
         roster.dropped();
         roster.reconnected();
         roster.presence(presence(List.of("z1"), List.of()));
@@ -154,7 +111,7 @@ class RosterTest {
 
     @Test
     void reconnectWithNobodyThereIsDoneAtOnce() {
-        reconnecting = true;
+        host.reconnecting = true;
         roster.dropped();
         roster.reconnected();
         assertThat(calls).containsExactly("reconciled");
@@ -164,7 +121,7 @@ class RosterTest {
     @Test
     void noSnapshotResubscribesTwiceTenSecondsApartThenTimesOut() {
         roster.presence(presence(List.of("z1"), List.of()));
-        reconnecting = true;
+        host.reconnecting = true;
         roster.dropped();
         roster.reconnected();
         r.scheduler.advance(Roster.RECONCILE_DEADLINE_MS - 1);
@@ -180,10 +137,10 @@ class RosterTest {
     @Test
     void aDeadlineWhileDisconnectedDoesNotSpendAResubscribe() {
         roster.presence(presence(List.of("z1"), List.of()));
-        reconnecting = true;
+        host.reconnecting = true;
         roster.dropped();
         roster.reconnected();
-        connected = false;
+        host.connected = false;
         r.scheduler.advance(Roster.RECONCILE_DEADLINE_MS);
         assertThat(calls).containsExactly("attach z1 (0 events so far)", "resubscribe 1");
         r.scheduler.advance(60_000); // the deadline is not re-armed; the next welcome re-arms it
@@ -193,10 +150,10 @@ class RosterTest {
     @Test
     void closingFromAListenerStopsTheReconcileLoop() {
         roster.presence(presence(List.of("z1", "y1"), List.of()));
-        reconnecting = true;
+        host.reconnecting = true;
         roster.dropped();
         roster.reconnected();
-        hub.on(PeerEvent.PeerLeft.class, e -> reconnecting = false, false); // the app closes on the first peer-left
+        hub.on(PeerEvent.PeerLeft.class, e -> host.reconnecting = false, false); // the app closes on the first peer-left
         roster.presence(presence(List.of("x1"), List.of()));
         assertThat(names(PeerEvent.PeerLeft.class)).containsExactly("z1");
         assertThat(roster.get("x1")).isNull();

@@ -6,7 +6,6 @@ import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.client.internal.EventHub;
 import ca.metered.realtime.client.internal.Json;
 import ca.metered.realtime.peer.PeerEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,44 +17,7 @@ class SignalRouterTest {
     final EventHub<PeerEvent> hub = new EventHub<>(Runnable::run, r.logger);
     final List<PeerEvent.Data> data = new ArrayList<>();
     String channel = "room";
-    final Roster roster = new Roster(new Roster.Host() {
-        @Override
-        public String localPeerId() {
-            return r.localPeerId;
-        }
-
-        @Override
-        public DefaultRemotePeer create(String peerId, JsonNode metadata) {
-            return r.peer(peerId, metadata);
-        }
-
-        @Override
-        public Negotiator connectionFor(DefaultRemotePeer remote) {
-            return r.connectionFor(remote);
-        }
-
-        @Override
-        public void attachMedia(DefaultRemotePeer remote) {
-        }
-
-        @Override
-        public boolean reconnecting() {
-            return false;
-        }
-
-        @Override
-        public void reconciled() {
-        }
-
-        @Override
-        public boolean resubscribe(int attempt) {
-            return false;
-        }
-
-        @Override
-        public void reconcileTimedOut() {
-        }
-    }, hub, r.timers, r.logger);
+    final Roster roster = new Roster(r.new RosterHost(), hub, r.timers, r.logger);
     final SignalRouter router = new SignalRouter(roster, hub, () -> channel, () -> r.localPeerId, r.logger);
 
     SignalRouterTest() {
