@@ -1,6 +1,7 @@
 package ca.metered.realtime.cli;
 
 import ca.metered.realtime.client.ClientEvent;
+import ca.metered.realtime.client.InvalidArgumentException;
 import ca.metered.realtime.client.ReconnectOptions;
 import ca.metered.realtime.client.ServerRequestException;
 import ca.metered.realtime.client.SignallingClient;
@@ -84,6 +85,12 @@ final class ListenCommand implements Callable<Integer> {
                     if (failure == null) {
                         return;
                     }
+                    if (Failures.unwrap(failure) instanceof InvalidArgumentException bad) {
+                        if (done.complete(2)) { // a --channel the protocol does not allow: a usage error
+                            System.err.println("rms: --channel " + channel + ": " + bad.getMessage());
+                        }
+                        return;
+                    }
                     print(out, subscribeFailed(channel, failure));
                     // A refusal is final; a drop before the ack is not: the channel stays tracked and
                     // is re-subscribed on the next connection.
@@ -92,9 +99,6 @@ final class ListenCommand implements Callable<Integer> {
                     }
                 });
             }
-        } catch (IllegalArgumentException e) {
-            close(c);
-            throw new CliException(e.getMessage(), 2);
         } catch (ExecutionException e) {
             close(c);
             throw Failures.failed(e);

@@ -1,5 +1,6 @@
 package ca.metered.realtime.cli;
 
+import ca.metered.realtime.client.InvalidArgumentException;
 import ca.metered.realtime.client.SignallingClient;
 import ca.metered.realtime.client.SignallingClientOptions;
 import java.time.Duration;
@@ -24,13 +25,7 @@ final class OneShot {
         SignallingClientOptions options = ClientArgs.build(args.builder().reconnectDisabled());
         try (SignallingClient client = SignallingClient.create(options)) {
             await(client.connect());
-            CompletableFuture<Void> sent;
-            try {
-                sent = request.apply(client);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new CliException(e.getMessage(), 2); // the SDK validates arguments at the call
-            }
-            await(sent);
+            await(request.apply(client));
             return 0;
         }
     }
@@ -39,6 +34,9 @@ final class OneShot {
         try {
             f.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (Failures.unwrap(e) instanceof InvalidArgumentException bad) {
+                throw new CliException(bad.getMessage(), 2); // a bad --channel/--to: a usage error
+            }
             throw Failures.failed(e);
         } catch (TimeoutException e) {
             throw new CliException("timeout: no answer within " + DEADLINE.toSeconds() + " s", 1);

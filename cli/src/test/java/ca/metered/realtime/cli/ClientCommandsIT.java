@@ -188,6 +188,21 @@ class ClientCommandsIT {
         assertThat(badJson.stderr()).startsWith("rms: --data is not valid JSON");
     }
 
+    @Test
+    void channelsAndPeerIdsTheProtocolForbidsAreUsageErrors() throws Exception {
+        // The SDK fails the request's future with invalid_args (protocol.md 2.4: 256 bytes, 5: printable ASCII).
+        Finished longChannel = run("publish", "--url", url, "--key", PK, "--channel", "é".repeat(129), "--data", "1");
+        assertThat(longChannel.exitCode()).isEqualTo(2);
+        assertThat(longChannel.stderr().lines().toList()).singleElement().asString()
+                .startsWith("rms: channel must be 1-256 bytes");
+        Finished badPeer = run("send", "--url", url, "--key", PK, "--to", "caf\u00e9", "--data", "1");
+        assertThat(badPeer.exitCode()).isEqualTo(2);
+        assertThat(badPeer.stderr()).startsWith("rms: peerId must be 1-128 printable ASCII");
+        RmsProcess listener = listen("--key", PK, "--channel", "ok", "--channel", "x".repeat(300));
+        assertThat(listener.awaitExit()).isEqualTo(2);
+        assertThat(listener.stderrText()).contains("rms: --channel " + "x".repeat(300) + ": channel must be");
+    }
+
     private String narrowToken() {
         CliRun t = CliRun.of("token", "--config", config.toString(), "--key-id", "sk_id_narrow", "--sub", "narrow");
         assertThat(t.exitCode()).as(t.err()).isZero();
