@@ -7,6 +7,8 @@ import ca.metered.realtime.client.internal.Json;
 import ca.metered.realtime.client.internal.LoopTimers;
 import ca.metered.realtime.client.internal.RecordingLogger;
 import ca.metered.realtime.client.internal.SerialExecutor;
+import ca.metered.realtime.peer.rtc.IceTransportPolicy;
+import ca.metered.realtime.peer.rtc.RtcConfiguration;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +49,7 @@ final class Remotes {
     }
 
     Negotiator connectionFor(DefaultRemotePeer p) {
-        return new Negotiator(rtc, iceServers, p.id(), localPeerId.compareTo(p.id()) < 0, direct, timers,
+        return new Negotiator(rtc, new RtcConfiguration(iceServers, IceTransportPolicy.ALL), p.id(), localPeerId.compareTo(p.id()) < 0, direct, timers,
                 this::send, logger, p);
     }
 
