@@ -7,6 +7,8 @@ import ca.metered.realtime.client.EventStream;
 import ca.metered.realtime.client.SignallingClient;
 import ca.metered.realtime.client.SignallingClientOptions;
 import ca.metered.realtime.client.TokenProvider;
+import ca.metered.realtime.client.transport.JdkWebSocketTransport;
+import ca.metered.realtime.client.transport.WebSocketTransport;
 import ca.metered.realtime.server.RmsNode;
 import ca.metered.realtime.server.config.ClusterSettings;
 import ca.metered.realtime.server.config.ConfigLoader;
@@ -36,15 +38,21 @@ import org.junit.jupiter.api.Test;
 /**
  * Our Java SDK against two server nodes joined through a real {@code redis-server}
  * (docs/clustering.md): clients on different nodes publish, send, see presence and get kicked
- * as if there were one server.
+ * as if there were one server. Transport-agnostic like {@link SignallingClientIT}: sdk-netty runs
+ * it again over its transport by overriding {@link #transport()}.
  */
-class ClusterSdkIT {
+public class ClusterSdkIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Process redis;
     private final List<RmsNode> nodes = new ArrayList<>();
     private final List<SignallingClient> clients = new ArrayList<>();
+
+    /** The transport every client of this class uses. */
+    protected WebSocketTransport transport() {
+        return JdkWebSocketTransport.shared();
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -102,14 +110,14 @@ class ClusterSdkIT {
     }
 
     private SignallingClient pk(RmsNode node) {
-        SignallingClient c = SignallingClient.create(SignallingClientOptions.builder().url(url(node))
+        SignallingClient c = SignallingClient.create(SignallingClientOptions.builder().url(url(node)).transport(transport())
                 .apiKey(RealServer.PK).build());
         clients.add(c);
         return c;
     }
 
     private SignallingClient jwt(RmsNode node, String peerId) {
-        SignallingClient c = SignallingClient.create(SignallingClientOptions.builder().url(url(node))
+        SignallingClient c = SignallingClient.create(SignallingClientOptions.builder().url(url(node)).transport(transport())
                 .tokenProvider(TokenProvider.blocking(() -> {
                     try {
                         return MAPPER.readTree(rest(node, "POST", "/v1/tokens",
