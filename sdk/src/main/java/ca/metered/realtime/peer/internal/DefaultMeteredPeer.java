@@ -13,7 +13,6 @@ import ca.metered.realtime.client.SubscribeOptions;
 import ca.metered.realtime.client.internal.ClientRuntime;
 import ca.metered.realtime.client.internal.DefaultSignallingClient;
 import ca.metered.realtime.client.internal.EventHub;
-import ca.metered.realtime.client.internal.Json;
 import ca.metered.realtime.client.internal.Loggers;
 import ca.metered.realtime.client.internal.LoopTimers;
 import ca.metered.realtime.client.internal.SerialExecutor;
@@ -21,7 +20,6 @@ import ca.metered.realtime.client.internal.Validation;
 import ca.metered.realtime.peer.JoinOptions;
 import ca.metered.realtime.peer.MeteredPeer;
 import ca.metered.realtime.peer.MeteredPeerOptions;
-import ca.metered.realtime.peer.MeteredPeerOversizedException;
 import ca.metered.realtime.peer.MeteredPeerSendException;
 import ca.metered.realtime.peer.MeteredPeerStateException;
 import ca.metered.realtime.peer.PeerErrorCodes;
@@ -34,7 +32,6 @@ import ca.metered.realtime.peer.rtc.RtcConfiguration;
 import ca.metered.realtime.protocol.ChannelNames;
 import ca.metered.realtime.protocol.CloseCode;
 import ca.metered.realtime.protocol.ErrorCode;
-import ca.metered.realtime.protocol.PeerIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -268,70 +265,15 @@ public final class DefaultMeteredPeer implements MeteredPeer {
 
     @Override
     public CompletableFuture<Void> send(Object data) {
-        PeerState s = state;
         String ch = channel;
-        if (s != PeerState.JOINED || ch == null) {
-            return failed(new MeteredPeerSendException("not_joined",
-                    "MeteredPeer.send: not joined (state=" + s.wireName() + "); call join() first"));
-        }
-        if (data == null) {
-            return failed(new MeteredPeerSendException("invalid_args",
-                    "MeteredPeer.send(data): data must not be null (use NullNode for JSON null)"));
-        }
-        RealtimeException tooBig = checkSize(data);
-        return tooBig != null ? failed(tooBig) : client.publish(ch, data);
+        RealtimeException problem = SendChecks.broadcast(state, ch, data, maxMessageSize);
+        return problem != null ? failed(problem) : client.publish(ch, data);
     }
 
     @Override
     public CompletableFuture<Void> sendTo(String peerId, Object data) {
-        PeerState s = state;
-        if (s != PeerState.JOINED) {
-            return failed(new MeteredPeerSendException("not_joined",
-                    "MeteredPeer.sendTo: not joined (state=" + s.wireName() + "); call join() first"));
-        }
-        if (!PeerIds.isValid(peerId)) {
-            // Seed 001: invalid_args "if peerId is malformed" (JS checks non-empty here and lets its
-            // client layer reject the rest with a TypeError).
-            return failed(new MeteredPeerSendException("invalid_args", "MeteredPeer.sendTo(peerId, data): peerId must be 1-"
-                    + PeerIds.MAX_LENGTH + " printable ASCII characters"));
-        }
-        if (data == null) {
-            return failed(new MeteredPeerSendException("invalid_args",
-                    "MeteredPeer.sendTo(peerId, data): data must not be null (use NullNode for JSON null)"));
-        }
-        if (peerId.equals(localPeerId)) {
-            return failed(new MeteredPeerSendException("self_send",
-                    "MeteredPeer.sendTo: cannot send to self (peerId equals local peerId)"));
-        }
-        JsonNode tree;
-        try {
-            tree = Json.valueToTree(data);
-        } catch (InvalidArgumentException e) {
-            return failed(new MeteredPeerSendException("invalid_args", "MeteredPeer.sendTo: " + e.getMessage()));
-        }
-        if (tree.isObject() && tree.has(Signals.TRACK_META_KEY)) {
-            log("warn", "MeteredPeer.sendTo: payload uses reserved key '" + Signals.TRACK_META_KEY
-                    + "'; the receiver may interpret it as a track-metadata update. Use a different key.",
-                    Map.of("toPeerId", peerId));
-        }
-        if (Signals.looksLikeSignal(tree)) {
-            log("warn", "MeteredPeer.sendTo: payload matches the SDK's internal WebRTC signalling shape "
-                    + "('rtc-description' / 'rtc-ice'); the recipient SDK will consume it as a connection signal.",
-                    Map.of("toPeerId", peerId));
-        }
-        RealtimeException tooBig = checkSize(tree);
-        return tooBig != null ? failed(tooBig) : client.send(peerId, tree);
-    }
-
-    private RealtimeException checkSize(Object data) {
-        int size;
-        try {
-            size = Signals.size(data);
-        } catch (RuntimeException e) {
-            return null; // let the client report the serialisation problem
-        }
-        int cap = maxMessageSize;
-        return size > cap ? new MeteredPeerOversizedException(size, cap) : null;
+        SendChecks.Direct d = SendChecks.direct(state, localPeerId, peerId, data, maxMessageSize, logger);
+        return d.problem() != null ? failed(d.problem()) : client.send(peerId, d.data());
     }
 
     /** A future failed on the callback executor, like every other completion of this peer. */
