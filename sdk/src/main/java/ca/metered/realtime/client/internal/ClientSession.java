@@ -9,6 +9,7 @@ import ca.metered.realtime.protocol.ErrorCode;
 import ca.metered.realtime.protocol.frame.ClientFrame;
 import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.ServerFrame;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -28,8 +29,8 @@ final class ClientSession {
     interface Host {
         void emit(ClientEvent event);
 
-        /** A {@code welcome} arrived on {@code connection}. */
-        void welcome(Connection connection, ServerFrame.Welcome welcome);
+        /** A {@code welcome} arrived on {@code connection}; {@code metadata} is its metadata object or {@code null}. */
+        void welcome(Connection connection, ServerFrame.Welcome welcome, JsonNode metadata);
 
         /** The current state, for {@link NotConnectedException}. */
         ca.metered.realtime.client.ClientState state();
@@ -133,7 +134,7 @@ final class ClientSession {
                 }
             }
             case ERROR -> onError((ServerFrame.Error) frame);
-            case WELCOME -> host.welcome(conn, (ServerFrame.Welcome) frame);
+            case WELCOME -> host.welcome(conn, (ServerFrame.Welcome) frame, in.welcomeMetadata());
             default -> {
                 // pong: keepalive reply; its arrival already reset the watchdog
             }

@@ -19,6 +19,7 @@ import ca.metered.realtime.client.internal.StateMachine.Trigger;
 import ca.metered.realtime.protocol.frame.ClientFrame;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -353,7 +354,7 @@ public final class DefaultSignallingClient implements SignallingClient {
         orphans.forEach(ack -> ack.done(err));
     }
 
-    private void handleWelcome(Connection conn, ServerFrame.Welcome w) {
+    private void handleWelcome(Connection conn, ServerFrame.Welcome w, JsonNode metadata) {
         Attempt a = current;
         if (closedByUser) {
             log("warn", "ignoring welcome frame after close()", Map.of());
@@ -373,7 +374,7 @@ public final class DefaultSignallingClient implements SignallingClient {
         peerId = w.peerId();
         transition(Trigger.WELCOME);
         hub.emit(new ClientEvent.Connected(w.peerId(), w.serverTime(), w.expiresAt(), isReconnect, w.maxMessageSize(),
-                IceServerParser.parse(Json.tree(w.metadata()))));
+                IceServerParser.parse(metadata)));
         complete(a.takeConnectFuture());
         session.attach(conn, w.maxMessageSize(), isReconnect && options.autoResubscribe());
     }
@@ -424,8 +425,8 @@ public final class DefaultSignallingClient implements SignallingClient {
         }
 
         @Override
-        public void welcome(Connection connection, ServerFrame.Welcome welcome) {
-            handleWelcome(connection, welcome);
+        public void welcome(Connection connection, ServerFrame.Welcome welcome, JsonNode metadata) {
+            handleWelcome(connection, welcome, metadata);
         }
 
         @Override

@@ -1,7 +1,6 @@
 package ca.metered.realtime.client.internal;
 
 import ca.metered.realtime.client.ClientEvent;
-import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -20,18 +19,20 @@ import java.util.List;
  * {@code fromMetadata} kept only when they are objects; anything else is malformed (dropped with a
  * log line, the connection stays open). A pure function of the text; thread-safe.
  *
- * @param frame     the control frame, or {@code null}
- * @param event     the event, or {@code null}
- * @param oversized the text was longer than {@link #MAX_CHARS} (the client closes with 1009)
- * @param problem   why the frame was dropped as malformed, or {@code null}
+ * @param frame           the control frame, or {@code null} (a welcome's {@code metadata} is not in it:
+ *                        see {@code welcomeMetadata})
+ * @param welcomeMetadata a welcome's {@code metadata} object as parsed, or {@code null}
+ * @param event           the event, or {@code null}
+ * @param oversized       the text was longer than {@link #MAX_CHARS} (the client closes with 1009)
+ * @param problem         why the frame was dropped as malformed, or {@code null}
  */
-record Inbound(ServerFrame frame, ClientEvent event, boolean oversized, String problem) {
+record Inbound(ServerFrame frame, JsonNode welcomeMetadata, ClientEvent event, boolean oversized, String problem) {
     /** Inbound frame cap in chars, as JS's string-length check (sdk.md 11.2: 1 MiB). */
     static final int MAX_CHARS = 1_048_576;
 
     static Inbound decode(String text) {
         if (text.length() > MAX_CHARS) {
-            return new Inbound(null, null, true, "frame exceeds " + MAX_CHARS + " chars");
+            return new Inbound(null, null, null, true, "frame exceeds " + MAX_CHARS + " chars");
         }
         JsonNode root = Json.parseFrame(text);
         if (root == null) {
@@ -149,11 +150,12 @@ record Inbound(ServerFrame frame, ClientEvent event, boolean oversized, String p
         if (maxMessageSize == null) {
             return bad("welcome.maxMessageSize missing");
         }
-        JsonNode metadata = object(root, "metadata");
-        return control(new ServerFrame.Welcome(peerId, serverTime.longValue(),
+        // The metadata stays a tree: written back to text it would lose what JSON cannot say
+        // again exactly (1e400 parses to Infinity).
+        return new Inbound(new ServerFrame.Welcome(peerId, serverTime.longValue(),
                 expiresAt.isNull() ? null : expiresAt.longValue(),
-                (int) Math.min(Integer.MAX_VALUE, maxMessageSize.longValue()),
-                metadata == null ? null : RawJson.of(metadata.toString())));
+                (int) Math.min(Integer.MAX_VALUE, maxMessageSize.longValue()), null),
+                object(root, "metadata"), null, false, null);
     }
 
     private static String string(JsonNode o, String field) {
@@ -173,14 +175,14 @@ record Inbound(ServerFrame frame, ClientEvent event, boolean oversized, String p
     }
 
     private static Inbound event(ClientEvent e) {
-        return new Inbound(null, e, false, null);
+        return new Inbound(null, null, e, false, null);
     }
 
     private static Inbound control(ServerFrame f) {
-        return new Inbound(f, null, false, null);
+        return new Inbound(f, null, null, false, null);
     }
 
     private static Inbound bad(String reason) {
-        return new Inbound(null, null, false, reason);
+        return new Inbound(null, null, null, false, reason);
     }
 }

@@ -2,7 +2,6 @@ package ca.metered.realtime.client.internal;
 
 import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.client.IceServer;
-import ca.metered.realtime.protocol.frame.RawJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -26,18 +25,6 @@ public final class Json {
     private static final ObjectReader FRAMES = TREES.with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {
-    }
-
-    /** Parses text the codec already validated as one JSON value; {@code null} stays {@code null}. */
-    public static JsonNode tree(RawJson raw) {
-        if (raw == null) {
-            return null;
-        }
-        try {
-            return TREES.readTree(raw.json());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("codec passed invalid JSON", e);
-        }
     }
 
     /** One inbound frame as a tree, or {@code null} when it is not exactly one JSON value. */
