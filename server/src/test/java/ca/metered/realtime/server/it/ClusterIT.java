@@ -260,7 +260,16 @@ class ClusterIT {
         assertThat(bob2.awaitClose().code()).isEqualTo(4020);
         c.get(0).awaitSessionCount(1);
         c.get(1).awaitSessionCount(0);
-        usage = c.get(1).rest("GET", "/v1/usage", TestServer.BEARER, null);
+        // A released connection's un-count is issued to Redis asynchronously by the node that
+        // held it; another node's read is not ordered after it, so poll with a deadline.
+        long deadline = System.nanoTime() + WsClient.WAIT.toNanos();
+        do {
+            usage = c.get(1).rest("GET", "/v1/usage", TestServer.BEARER, null);
+            if (json(usage.body()).path("concurrentNow").asLong() == 1 || System.nanoTime() > deadline) {
+                break;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // polling a condition with a deadline
+        } while (true);
         assertThat(json(usage.body()).path("concurrentNow").asLong()).isEqualTo(1);
         assertThat(json(usage.body()).path("peakConcurrent").asLong()).isEqualTo(3);
         assertThat(json(usage.body()).path("messagesUsed").asLong()).isEqualTo(1);
