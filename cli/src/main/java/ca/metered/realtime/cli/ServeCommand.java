@@ -88,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private static ServerConfig withPort(ServerConfig cfg, int port) {
-        return new ServerConfig(cfg.server().withPort(port), cfg.apps(), cfg.cluster());
+        return cfg.withServer(cfg.server().withPort(port));
     }
 
     private static void printDevBanner(PrintStream out, AppConfig app, String url, Path file) {

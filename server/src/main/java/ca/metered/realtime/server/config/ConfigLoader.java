@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * Loads the server's single YAML file: parse, apply environment overrides
  * ({@code RMS_HOST}, {@code RMS_PORT}, {@code RMS_TLS_CERT}, {@code RMS_TLS_KEY},
- * {@code RMS_TRUSTED_PROXIES}, {@code RMS_OUTBOUND_BUFFER_BYTES}, {@code RMS_REDIS_URL}), then bind and validate
+ * {@code RMS_TRUSTED_PROXIES}, {@code RMS_OUTBOUND_BUFFER_BYTES}, {@code RMS_REDIS_URL}, {@code RMS_ADMIN_PASSWORD},
+ * {@code RMS_METRICS_TOKEN}, {@code RMS_LOG_FORMAT}), then bind and validate
  * into immutable records with defaults filled in. Unknown keys are errors, so a typo never
  * silently falls back to a default.
  *
@@ -70,8 +71,11 @@ public final class ConfigLoader {
         List<IceServerConfig> iceServers = IceServerBinder.bind(root.field("iceServers"), List.of());
         List<AppConfig> apps = new AppBinder(iceServers).bind(root.field("apps"));
         Optional<ClusterSettings> cluster = ClusterBinder.bind(root.field("cluster"));
+        MetricsSettings metrics = OperationsBinder.metrics(root.field("metrics"));
+        Optional<AdminSettings> admin = OperationsBinder.admin(root.field("admin"));
+        LogFormat logFormat = OperationsBinder.logFormat(root.field("logging"));
         root.rejectUnknownFields();
-        return new ServerConfig(server, apps, cluster);
+        return new ServerConfig(server, apps, cluster, metrics, admin, logFormat);
     }
 
     private static String syntaxMessage(JsonProcessingException e) {

@@ -20,6 +20,9 @@ final class EnvOverrides {
     static final String TRUSTED_PROXIES = "RMS_TRUSTED_PROXIES";
     static final String OUTBOUND_BUFFER_BYTES = "RMS_OUTBOUND_BUFFER_BYTES";
     static final String REDIS_URL = "RMS_REDIS_URL";
+    static final String ADMIN_PASSWORD = "RMS_ADMIN_PASSWORD";
+    static final String METRICS_TOKEN = "RMS_METRICS_TOKEN";
+    static final String LOG_FORMAT = "RMS_LOG_FORMAT";
 
     private EnvOverrides() {
     }
@@ -65,6 +68,24 @@ final class EnvOverrides {
                     integer(OUTBOUND_BUFFER_BYTES, outbound, Limits.MIN_MESSAGE_SIZE, Integer.MAX_VALUE));
         }
         redis(root, env);
+        operations(root, env);
+    }
+
+    private static void operations(ObjectNode root, Map<String, String> env) throws ConfigException {
+        String password = env.get(ADMIN_PASSWORD);
+        if (password != null && !password.isEmpty()) {
+            // Turns the dashboard on even without an admin section (username "admin"), so a
+            // secret store can provide the whole credential; the password is never defaulted.
+            child(root, "admin", "admin").put("password", password);
+        }
+        String token = env.get(METRICS_TOKEN);
+        if (token != null && !token.isEmpty()) {
+            child(root, "metrics", "metrics").put("bearerToken", token);
+        }
+        String format = env.get(LOG_FORMAT);
+        if (format != null && !format.isBlank()) {
+            child(root, "logging", "logging").put("format", format.trim());
+        }
     }
 
     private static void redis(ObjectNode root, Map<String, String> env) throws ConfigException {
