@@ -48,11 +48,12 @@ public final class MetricsAccess {
     }
 
     /**
-     * @param client the client's address as resolved by the transport
+     * @param client the client's address as resolved by the transport; empty when unknown (a
+     *     proxy forwarded something that is not an address), which counts as not loopback
      * @param authorization the {@code Authorization} header, or null
      */
-    public Decision check(InetAddress client, String authorization) {
-        if (loopbackFree && client.isLoopbackAddress()) {
+    public Decision check(Optional<InetAddress> client, String authorization) {
+        if (loopbackFree && client.map(InetAddress::isLoopbackAddress).orElse(false)) {
             return Decision.ALLOWED;
         }
         if (token.isEmpty()) {

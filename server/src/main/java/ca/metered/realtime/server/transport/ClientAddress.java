@@ -2,7 +2,10 @@ package ca.metered.realtime.server.transport;
 
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,6 +47,19 @@ public final class ClientAddress {
         }
         String[] hops = forwardedFor.split(",");
         return hops[hops.length - 1].trim();
+    }
+
+    /**
+     * The client's address: the socket peer, or — when the peer is a trusted proxy that sent
+     * {@code X-Forwarded-For} — the last hop it names. Empty when that hop is not an IP literal
+     * (the client is then unknown, and treated as nobody in particular).
+     */
+    public Optional<InetAddress> client(InetSocketAddress peer, String forwardedFor) {
+        if (!isTrusted(peer) || forwardedFor == null || forwardedFor.isBlank()) {
+            return Optional.of(peer.getAddress());
+        }
+        String[] hops = forwardedFor.split(",");
+        return Optional.ofNullable(NetUtil.createInetAddressFromIpAddressString(hops[hops.length - 1].trim()));
     }
 
     /** Whether {@code peer} is a trusted proxy: its connections are many clients' (protocol.md 5). */

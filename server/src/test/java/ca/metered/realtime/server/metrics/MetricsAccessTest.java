@@ -30,42 +30,45 @@ class MetricsAccessTest {
         MetricsAccess noToken = MetricsAccess.mainPort(Optional.empty());
         MetricsAccess withToken = MetricsAccess.mainPort(Optional.of(TOKEN));
         for (InetAddress loopback : new InetAddress[] {LOOPBACK4, LOOPBACK_OTHER, LOOPBACK6}) {
-            assertThat(noToken.check(loopback, null)).isEqualTo(ALLOWED);
-            assertThat(withToken.check(loopback, null)).isEqualTo(ALLOWED);
-            assertThat(withToken.check(loopback, "Bearer wrong")).isEqualTo(ALLOWED);
+            assertThat(noToken.check(Optional.of(loopback), null)).isEqualTo(ALLOWED);
+            assertThat(withToken.check(Optional.of(loopback), null)).isEqualTo(ALLOWED);
+            assertThat(withToken.check(Optional.of(loopback), "Bearer wrong")).isEqualTo(ALLOWED);
         }
     }
 
     @Test
     void onTheMainPortOthersAreForbiddenWithoutAConfiguredToken() {
         MetricsAccess access = MetricsAccess.mainPort(Optional.empty());
-        assertThat(access.check(REMOTE, null)).isEqualTo(FORBIDDEN);
-        assertThat(access.check(REMOTE6, "Bearer " + TOKEN)).isEqualTo(FORBIDDEN);
+        assertThat(access.check(Optional.of(REMOTE), null)).isEqualTo(FORBIDDEN);
+        assertThat(access.check(Optional.of(REMOTE6), "Bearer " + TOKEN)).isEqualTo(FORBIDDEN);
+        assertThat(access.check(Optional.empty(), null)).as("unknown client").isEqualTo(FORBIDDEN);
     }
 
     @Test
     void onTheMainPortOthersNeedTheExactBearerToken() {
         MetricsAccess access = MetricsAccess.mainPort(Optional.of(TOKEN));
-        assertThat(access.check(REMOTE, "Bearer " + TOKEN)).isEqualTo(ALLOWED);
-        assertThat(access.check(REMOTE6, "bearer " + TOKEN)).as("scheme is case-insensitive").isEqualTo(ALLOWED);
-        assertThat(access.check(REMOTE, null)).isEqualTo(UNAUTHORIZED);
-        assertThat(access.check(REMOTE, "")).isEqualTo(UNAUTHORIZED);
-        assertThat(access.check(REMOTE, "Bearer")).isEqualTo(UNAUTHORIZED);
-        assertThat(access.check(REMOTE, "Bearer " + TOKEN + "x")).isEqualTo(UNAUTHORIZED);
-        assertThat(access.check(REMOTE, "Bearer " + TOKEN.substring(1))).isEqualTo(UNAUTHORIZED);
-        assertThat(access.check(REMOTE, "Basic " + TOKEN)).isEqualTo(UNAUTHORIZED);
-        assertThat(access.check(REMOTE, TOKEN)).isEqualTo(UNAUTHORIZED);
+        assertThat(access.check(Optional.of(REMOTE), "Bearer " + TOKEN)).isEqualTo(ALLOWED);
+        assertThat(access.check(Optional.of(REMOTE6), "bearer " + TOKEN)).as("scheme is case-insensitive").isEqualTo(ALLOWED);
+        assertThat(access.check(Optional.of(REMOTE), null)).isEqualTo(UNAUTHORIZED);
+        assertThat(access.check(Optional.of(REMOTE), "")).isEqualTo(UNAUTHORIZED);
+        assertThat(access.check(Optional.of(REMOTE), "Bearer")).isEqualTo(UNAUTHORIZED);
+        assertThat(access.check(Optional.of(REMOTE), "Bearer " + TOKEN + "x")).isEqualTo(UNAUTHORIZED);
+        assertThat(access.check(Optional.of(REMOTE), "Bearer " + TOKEN.substring(1))).isEqualTo(UNAUTHORIZED);
+        assertThat(access.check(Optional.of(REMOTE), "Basic " + TOKEN)).isEqualTo(UNAUTHORIZED);
+        assertThat(access.check(Optional.of(REMOTE), TOKEN)).isEqualTo(UNAUTHORIZED);
+        assertThat(access.check(Optional.empty(), null)).as("unknown client").isEqualTo(UNAUTHORIZED);
+        assertThat(access.check(Optional.empty(), "Bearer " + TOKEN)).isEqualTo(ALLOWED);
     }
 
     @Test
     void theSeparatePortIsOpenWithoutATokenAndAsksEveryoneForOneWithIt() {
         MetricsAccess open = MetricsAccess.separatePort(Optional.empty());
-        assertThat(open.check(REMOTE, null)).isEqualTo(ALLOWED);
-        assertThat(open.check(LOOPBACK4, null)).isEqualTo(ALLOWED);
+        assertThat(open.check(Optional.of(REMOTE), null)).isEqualTo(ALLOWED);
+        assertThat(open.check(Optional.of(LOOPBACK4), null)).isEqualTo(ALLOWED);
 
         MetricsAccess guarded = MetricsAccess.separatePort(Optional.of(TOKEN));
-        assertThat(guarded.check(LOOPBACK4, null)).isEqualTo(UNAUTHORIZED);
-        assertThat(guarded.check(REMOTE, null)).isEqualTo(UNAUTHORIZED);
-        assertThat(guarded.check(REMOTE, "Bearer " + TOKEN)).isEqualTo(ALLOWED);
+        assertThat(guarded.check(Optional.of(LOOPBACK4), null)).isEqualTo(UNAUTHORIZED);
+        assertThat(guarded.check(Optional.of(REMOTE), null)).isEqualTo(UNAUTHORIZED);
+        assertThat(guarded.check(Optional.of(REMOTE), "Bearer " + TOKEN)).isEqualTo(ALLOWED);
     }
 }
