@@ -211,7 +211,12 @@ public final class NodeMetrics {
 
     /** The current value of a counter or gauge summed over every tag combination (for the admin overview). */
     public double sum(Metric metric) {
-        return registry.find(metric.meterName()).meters().stream()
+        return sumOf(metric.meterName());
+    }
+
+    /** {@link #sum(Metric)} for a meter that is not rms's own, e.g. {@code rms.netty.allocator.memory.used}. */
+    public double sumOf(String meterName) {
+        return registry.find(meterName).meters().stream()
                 .mapToDouble(m -> {
                     double total = 0;
                     for (var measurement : m.measure()) {

@@ -15,12 +15,12 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Stateless; thread-safe.
  */
-final class PathSegment {
+public final class PathSegment {
     private PathSegment() {
     }
 
     /** The decoded segment, or {@code null} when it is not valid percent-encoded UTF-8. */
-    static String decode(String raw) {
+    public static String decode(String raw) {
         if (raw.chars().allMatch(c -> c < 0x80 && c != '%')) {
             return raw;
         }

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes each HTTP request on the shared port: the WebSocket upgrade at {@code /v1}, health
- * probes, the REST control plane under {@code /v1/}, and the demo page's files under
- * {@code /demo/}.
+ * probes, the REST control plane under {@code /v1/}, the demo page's files under
+ * {@code /demo/}, and what operators use: {@code /metrics} and the admin under {@code /admin/}.
  *
  * <p>Per connection (removed once the connection upgrades); runs on its event loop.
  */
@@ -33,13 +33,16 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final BooleanSupplier ready;
     private final StaticFiles demo;
     private final ClientErrors errors;
+    private final OperatorEndpoints operators;
 
-    HttpRouter(WebSocketUpgrade upgrade, RestApi rest, BooleanSupplier ready, StaticFiles demo, ClientErrors errors) {
+    HttpRouter(WebSocketUpgrade upgrade, RestApi rest, BooleanSupplier ready, StaticFiles demo, ClientErrors errors,
+               OperatorEndpoints operators) {
         this.upgrade = upgrade;
         this.rest = rest;
         this.ready = ready;
         this.demo = demo;
         this.errors = errors;
+        this.operators = operators;
     }
 
     @Override
@@ -90,17 +93,22 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, req, demo.respond(req.method(), path));
             return;
         }
+        if (operators.matches(path)) {
+            req.retain();
+            operators.handle(ctx, req, path).ifPresentOrElse(stage -> stage.whenComplete((res, err) -> {
+                try {
+                    respond(ctx, req, err != null ? internalError(req, path, err) : res);
+                } finally {
+                    req.release();
+                }
+            }), req::release);
+            return;
+        }
         if (path.startsWith("/v1/")) {
             req.retain();
             rest.handle(req, path).whenComplete((res, err) -> {
                 try {
-                    FullHttpResponse out = res;
-                    if (err != null) {
-                        log.error("REST {} {} failed", req.method(), path, err);
-                        out = HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "internal_error",
-                                "internal error");
-                    }
-                    respond(ctx, req, out);
+                    respond(ctx, req, err != null ? internalError(req, path, err) : res);
                 } finally {
                     req.release();
                 }
@@ -108,6 +116,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         respond(ctx, req, HttpResponses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint"));
+    }
+
+    private static FullHttpResponse internalError(FullHttpRequest req, String path, Throwable err) {
+        log.error("{} {} failed", req.method(), path, err);
+        return HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "internal_error", "internal error");
     }
 
     private static boolean isUpgrade(FullHttpRequest req) {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -28,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  *       client that errs pays a new connection for its next try.
  *   <li>A {@code 101 Switching Protocols} ends its job: the connection leaves the pending budget
  *       and this handler leaves the pipeline; the WebSocket keepalive takes over (protocol.md 8).
+ *       So does the start of an event stream ({@code text/event-stream}, only answered to a
+ *       logged-in admin): it lives as long as the dashboard is open.
  * </ul>
  *
  * <p>Per connection; runs on its event loop ({@link #isIdle} may be read from any thread).
@@ -95,7 +98,7 @@ final class PendingConnection extends ChannelDuplexHandler implements Connection
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         if (msg instanceof HttpResponse res) {
             int status = res.status().code();
-            if (status == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+            if (status == HttpResponseStatus.SWITCHING_PROTOCOLS.code() || isEventStream(res)) {
                 promise = promise.unvoid().addListener((ChannelFutureListener) f -> {
                     if (f.isSuccess()) {
                         budget.upgraded(channel);
@@ -113,6 +116,12 @@ final class PendingConnection extends ChannelDuplexHandler implements Connection
             }
         }
         super.write(ctx, msg, promise);
+    }
+
+    /** An authenticated admin's Server-Sent Events stream outlives any request deadline, like a WebSocket. */
+    private static boolean isEventStream(HttpResponse res) {
+        String type = res.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        return res.status().code() == 200 && type != null && type.startsWith("text/event-stream");
     }
 
     private void answered(boolean close) {

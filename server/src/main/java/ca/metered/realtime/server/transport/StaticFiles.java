@@ -40,6 +40,7 @@ final class StaticFiles {
             "svg", "image/svg+xml",
             "png", "image/png",
             "ico", "image/x-icon",
+            "woff2", "font/woff2",
             "txt", "text/plain; charset=utf-8");
 
     private final String urlPrefix;
