@@ -4,6 +4,7 @@ import ca.metered.realtime.server.RmsNode;
 import ca.metered.realtime.server.config.AppConfig;
 import ca.metered.realtime.server.config.ConfigException;
 import ca.metered.realtime.server.config.ConfigLoader;
+import ca.metered.realtime.server.config.ConfigReloader;
 import ca.metered.realtime.server.config.DevConfig;
 import ca.metered.realtime.server.config.PublishableKeyConfig;
 import ca.metered.realtime.server.config.SecretKeyConfig;
@@ -14,13 +15,14 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /**
  * {@code rms serve}: runs the server until SIGTERM/SIGINT, then shuts down gracefully
- * ({@code going_away}, 1001, exit 0). Without {@code --config} it runs the zero-setup dev app
+ * ({@code going_away}, 1001, exit 0); SIGHUP reloads the configuration file. Without {@code --config} it runs the zero-setup dev app
  * whose keys are kept in {@code $RMS_HOME/dev.yaml} (default {@code ~/.rms/dev.yaml}).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server.")
@@ -36,21 +38,29 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         boolean dev = config == null;
         Path devFile = devConfigPath();
-        ServerConfig cfg;
+        Path file = dev ? devFile : config;
+        ServerConfig loaded;
         try {
-            cfg = dev ? DevConfig.loadOrCreate(devFile) : ConfigLoader.load(config, System.getenv());
+            loaded = dev ? DevConfig.loadOrCreate(devFile) : ConfigLoader.load(config, System.getenv());
         } catch (ConfigException e) {
             throw new CliException(e.getMessage(), 2);
         }
-        if (port != null) {
-            if (port < 0 || port > 65535) {
-                throw new CliException("--port must be between 0 and 65535", 2);
-            }
-            cfg = withPort(cfg, port);
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new CliException("--port must be between 0 and 65535", 2);
         }
+        UnaryOperator<ServerConfig> overrides = c -> port == null ? c : withPort(c, port);
+        ConfigReloader reloader = new ConfigReloader(loaded,
+                Optional.of(() -> ConfigLoader.load(file, System.getenv())), overrides);
+        ServerConfig cfg = reloader.current();
+        LogFormatting.apply(cfg.logFormat());
+        reloader.addListener((previous, current, change) -> {
+            if (change.logFormatChanged()) {
+                LogFormatting.apply(current.logFormat());
+            }
+        });
         RmsNode server;
         try {
-            server = RmsNode.start(cfg);
+            server = RmsNode.start(reloader);
         } catch (ca.metered.realtime.server.cluster.BackplaneUnavailableException e) {
             throw new CliException(e.getMessage(), 1);
         } catch (RmsServer.ServerStartException e) {
@@ -66,9 +76,16 @@ final class ServeCommand implements Callable<Integer> {
         };
         Signal.handle(new Signal("TERM"), s -> new Thread(stop, "rms-shutdown").start());
         Signal.handle(new Signal("INT"), s -> new Thread(stop, "rms-shutdown").start());
+        // kill -HUP reloads the file (docs/operations.md): its result is logged and audited.
+        Signal.handle(new Signal("HUP"), s -> new Thread(() -> server.reload("SIGHUP"), "rms-reload").start());
         PrintStream out = System.out;
-        out.println("rms listening on " + server.url() + " (WebSocket " + server.url() + "/v1, REST "
-                + server.url().replaceFirst("^ws", "http") + "/v1)");
+        String http = server.url().replaceFirst("^ws", "http");
+        out.println("rms listening on " + server.url() + " (WebSocket " + server.url() + "/v1, REST " + http + "/v1)");
+        if (cfg.admin().isPresent()) {
+            out.println("admin dashboard: " + http + "/admin/ (user " + cfg.admin().get().username() + ")");
+        }
+        out.println("metrics: " + server.metricsPort().map(p -> "http://" + cfg.metrics().host() + ":" + p)
+                .orElse(http) + "/metrics");
         if (dev) {
             printDevBanner(out, cfg.apps().get(0), server.url(), devFile);
         }

@@ -1,5 +1,9 @@
 package ca.metered.realtime.server;
 
+import ca.metered.realtime.server.admin.AdminBackend;
+import ca.metered.realtime.server.admin.AdminConsole;
+import ca.metered.realtime.server.admin.AuditLog;
+import ca.metered.realtime.server.admin.CoreBackend;
 import ca.metered.realtime.server.auth.Authenticator;
 import ca.metered.realtime.server.auth.Authorizer;
 import ca.metered.realtime.server.auth.SecretKeyAuthenticator;
@@ -7,7 +11,7 @@ import ca.metered.realtime.server.auth.TokenMinter;
 import ca.metered.realtime.server.cluster.Backplane;
 import ca.metered.realtime.server.cluster.InMemoryCluster;
 import ca.metered.realtime.server.cluster.redis.RedisBackplane;
-import ca.metered.realtime.server.config.AppConfig;
+import ca.metered.realtime.server.config.ConfigReloader;
 import ca.metered.realtime.server.config.LiveConfig;
 import ca.metered.realtime.server.config.ServerConfig;
 import ca.metered.realtime.server.connection.Connection;
@@ -16,6 +20,8 @@ import ca.metered.realtime.server.hub.Hub;
 import ca.metered.realtime.server.hub.LocalDelivery;
 import ca.metered.realtime.server.ice.IceServerProvider;
 import ca.metered.realtime.server.limit.KeyedRateLimiter;
+import ca.metered.realtime.server.metrics.Metric;
+import ca.metered.realtime.server.metrics.NodeMetrics;
 import ca.metered.realtime.server.pubsub.LifecycleListener;
 import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.pubsub.Memberships;
@@ -24,6 +30,7 @@ import ca.metered.realtime.server.session.Sessions;
 import ca.metered.realtime.server.transport.RmsServer;
 import ca.metered.realtime.server.transport.WheelScheduler;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -38,62 +45,121 @@ public final class RmsNode implements AutoCloseable {
     private final Backplane backplane;
     private final Connections connections;
     private final RmsServer server;
+    private final AdminConsole admin;
+    private final ConfigReloader reloader;
+    private final AuditLog audit;
+    private final NodeMetrics metrics;
     private boolean stopped;
 
-    private RmsNode(WheelScheduler scheduler, Backplane backplane, Connections connections, RmsServer server) {
+    private RmsNode(WheelScheduler scheduler, Backplane backplane, Connections connections, RmsServer server,
+                    AdminConsole admin, ConfigReloader reloader, AuditLog audit, NodeMetrics metrics) {
         this.scheduler = scheduler;
         this.backplane = backplane;
         this.connections = connections;
         this.server = server;
+        this.admin = admin;
+        this.reloader = reloader;
+        this.audit = audit;
+        this.metrics = metrics;
     }
 
     /**
      * Builds a node from {@code config}, joins its cluster (the in-memory backplane without a
-     * {@code cluster} section) and starts serving.
+     * {@code cluster} section) and starts serving. The configuration never changes.
      *
      * @throws ca.metered.realtime.server.cluster.BackplaneUnavailableException when Redis is unreachable
      * @throws RmsServer.ServerStartException when the port or TLS files are unusable
      */
     public static RmsNode start(ServerConfig config) {
+        return start(ConfigReloader.fixed(config));
+    }
+
+    /**
+     * Like {@link #start(ServerConfig)}, with the configuration {@code reloader} holds, and follows
+     * it when it is reloaded ({@link #reload}, the admin's reload action).
+     */
+    public static RmsNode start(ConfigReloader reloader) {
+        ServerConfig config = reloader.current();
         WheelScheduler scheduler = new WheelScheduler();
-        LiveConfig live = LiveConfig.of(config);
+        LiveConfig live = new LiveConfig(reloader::current);
         String nodeId = UUID.randomUUID().toString();
-        List<String> appIds = config.apps().stream().map(AppConfig::id).toList();
+        long startedAt = scheduler.clock().millis();
+        NodeMetrics metrics = new NodeMetrics(RmsServer.version());
         Backplane backplane;
         try {
-            backplane = config.cluster().<Backplane>map(c -> RedisBackplane.connect(c, nodeId, appIds, scheduler))
+            backplane = config.cluster().<Backplane>map(c -> RedisBackplane.connect(c, nodeId, scheduler))
                     .orElseGet(() -> new InMemoryCluster(scheduler.clock()).join(nodeId));
         } catch (RuntimeException e) {
             scheduler.close();
             throw e;
         }
-        LifecycleListener listener = LifecycleListener.NONE;
-        Hub hub = new Hub(appIds);
+        boolean redis = config.cluster().isPresent();
+        LifecycleListener listener = new ConnectionMetering(metrics);
+        Hub hub = new Hub(id -> live.get().app(id).isPresent(), metrics::app);
+        config.apps().forEach(app -> hub.app(app.id())); // every app in the scrape from the start
         Authorizer authorizer = new Authorizer();
         Memberships memberships = new Memberships(hub, backplane.broker(), backplane.presence(), authorizer, live,
                 listener);
-        MessageService messages = new MessageService(nodeId, authorizer, live, backplane.broker(), backplane.usage());
+        MessageService messages = new MessageService(nodeId, authorizer, live, backplane.broker(), backplane.usage(),
+                metrics, metrics.backplane(redis));
         Connections connections = new Connections(scheduler, live, backplane.usage(), memberships, listener);
+        metrics.gauge(Metric.OUTBOUND_QUEUE_BYTES, connections,
+                c -> c.all().stream().mapToLong(Connection::queuedBytes).sum());
+        metrics.gauge(Metric.OUTBOUND_QUEUE_MAX_BYTES, connections,
+                c -> c.all().stream().mapToLong(Connection::queuedBytes).max().orElse(0));
         IceServerProvider iceServers = new IceServerProvider(scheduler.clock());
-        RestApi rest = new RestApi(new SecretKeyAuthenticator(config),
+        TokenMinter minter = new TokenMinter(scheduler.clock());
+        RestApi rest = new RestApi(new SecretKeyAuthenticator(live::get),
                 new KeyedRateLimiter(RestApi.RATE_PER_SECOND, RestApi.RATE_BURST, scheduler::nanoTime),
-                new TokenMinter(scheduler.clock()), iceServers, authorizer, memberships, messages, backplane.control(),
-                backplane.usage(), scheduler.clock());
-        RmsServer server = new RmsServer(config.server(), new Authenticator(config, scheduler.clock()),
-                new Sessions(connections, memberships, messages, iceServers, scheduler, live), rest, connections,
-                scheduler::nanoTime);
+                minter, iceServers, authorizer, memberships, messages, backplane.control(),
+                backplane.usage(), scheduler.clock(), metrics);
+        AuditLog audit = new AuditLog(scheduler.clock(), metrics);
+        AdminConsole admin = new AdminConsole(
+                new CoreBackend(new AdminBackend.NodeInfo(nodeId, RmsServer.version(), startedAt,
+                        redis ? "redis" : "memory"), id -> live.get().app(id).isPresent(), hub, connections,
+                        backplane.presence(), backplane.usage(), backplane.control(), scheduler.clock()),
+                metrics, reloader, minter, audit, scheduler.clock());
+        RmsServer server = new RmsServer(config.server(), new Authenticator(live::get, scheduler.clock()),
+                new Sessions(connections, memberships, messages, iceServers, scheduler, live, metrics), rest,
+                connections, scheduler::nanoTime, metrics, () -> live.get().metrics(), Optional.of(admin));
+        reloader.addListener(new ReloadEffects(connections, metrics));
+        reloader.onResult(r -> metrics.configReload(r.applied()));
 
         backplane.start(new LocalDelivery(hub, nodeId));
         connections.start();
         try {
             server.start();
         } catch (RuntimeException e) {
+            admin.close();
             connections.stop();
             backplane.close();
             scheduler.close();
+            metrics.close();
             throw e;
         }
-        return new RmsNode(scheduler, backplane, connections, server);
+        admin.start();
+        return new RmsNode(scheduler, backplane, connections, server, admin, reloader, audit, metrics);
+    }
+
+    /**
+     * Reloads the configuration file ({@code kill -HUP}): applied if valid, refused (old
+     * configuration kept) if not; audited as an action of {@code user}. Blocking (file I/O).
+     */
+    public ConfigReloader.Result reload(String user) {
+        ConfigReloader.Result r = reloader.reload();
+        audit.record(user, null, "config.reload", null, r.applied() ? "applied" : "refused",
+                r.applied() ? r.change().orElseThrow().summary() : r.error().orElseThrow());
+        return r;
+    }
+
+    /** The node's meters (what {@code /metrics} exposes). */
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    /** The port of the separate {@code /metrics} listener, if {@code metrics.port} is set. */
+    public Optional<Integer> metricsPort() {
+        return server.metricsPort();
     }
 
     /** The bound port (useful with port 0). */
@@ -126,9 +192,11 @@ public final class RmsNode implements AutoCloseable {
         }
         stopped = true;
         server.stop();
+        admin.close();
         connections.stop();
         backplane.close();
         scheduler.close();
+        metrics.close();
     }
 
     @Override

@@ -55,14 +55,14 @@ public interface AdminBackend {
     }
 
     /** A subscription on this node: the connection, its peer, and whether it shows in presence. */
-    record Subscriber(long connectionId, String peerId, boolean presence) {
+    record LocalSubscription(long connectionId, String peerId, boolean presence) {
     }
 
     /** A presence member of the channel over the cluster, with its {@code peerMetadata} (null if none). */
     record Member(String peerId, JsonNode metadata) {
     }
 
-    record ChannelDetail(String app, String name, List<Subscriber> subscribers, List<Member> members) {
+    record ChannelDetail(String app, String name, List<LocalSubscription> subscribers, List<Member> members) {
     }
 
     record ConnectionSummary(long id, String app, String peerId, String remoteAddress, long connectedAt,

@@ -10,23 +10,49 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Authenticates a WebSocket upgrade from its {@code key} or {@code token} query parameter and
- * {@code Origin} header (protocol.md 1 and 6). Keys are indexed once at construction; a config
- * reload means a new instance.
+ * {@code Origin} header (protocol.md 1 and 6). Keys are indexed once per configuration: after a
+ * reload the next handshake indexes the new one.
  *
- * <p>Immutable; thread-safe. Never logs credentials.
+ * <p>Thread-safe. Never logs credentials.
  */
 public final class Authenticator {
     private record PublishableKey(AppConfig app, PublishableKeyConfig key, OriginMatcher origins) {
     }
 
-    private final Map<String, PublishableKey> publishableKeys;
-    private final JwtVerifier jwtVerifier;
+    /** The keys of one configuration. */
+    private record Index(ServerConfig config, Map<String, PublishableKey> publishableKeys, JwtVerifier jwtVerifier) {
+    }
 
+    private final Supplier<ServerConfig> config;
+    private final Clock clock;
+    private volatile Index index;
+
+    /** @param config the configuration now (read at every handshake; re-indexed when it changes) */
+    public Authenticator(Supplier<ServerConfig> config, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A fixed configuration. */
     public Authenticator(ServerConfig config, Clock clock) {
-        Objects.requireNonNull(clock, "clock");
+        this(() -> config, clock);
+    }
+
+    private Index index() {
+        ServerConfig now = config.get();
+        Index i = index;
+        if (i == null || i.config() != now) {
+            i = build(now, clock); // racing threads may both build; either result is right
+            index = i;
+        }
+        return i;
+    }
+
+    private static Index build(ServerConfig config, Clock clock) {
         Map<String, PublishableKey> pks = new HashMap<>();
         Map<String, JwtVerifier.SigningKey> sks = new HashMap<>();
         for (AppConfig app : config.apps()) {
@@ -37,8 +63,7 @@ public final class Authenticator {
                 sks.put(sk.id(), new JwtVerifier.SigningKey(app, sk, new Hs256(sk.secret())));
             }
         }
-        this.publishableKeys = Map.copyOf(pks);
-        this.jwtVerifier = new JwtVerifier(sks, clock);
+        return new Index(config, Map.copyOf(pks), new JwtVerifier(sks, clock));
     }
 
     /**
@@ -55,11 +80,12 @@ public final class Authenticator {
             // protocol.md 1 [ours]: exactly one credential.
             return invalid(hasKey ? "both key and token" : "missing credentials");
         }
-        return hasKey ? publishableKey(key, origin) : jwtVerifier.verify(token);
+        Index i = index();
+        return hasKey ? publishableKey(i, key, origin) : i.jwtVerifier().verify(token);
     }
 
-    private AuthOutcome publishableKey(String key, String origin) {
-        PublishableKey pk = publishableKeys.get(key);
+    private AuthOutcome publishableKey(Index index, String key, String origin) {
+        PublishableKey pk = index.publishableKeys().get(key);
         if (pk == null) {
             return invalid("unknown key");
         }
@@ -71,7 +97,7 @@ public final class Authenticator {
         }
         // protocol.md 6.1: every pk connection is a new anonymous peer.
         return new AuthOutcome.Granted(new Grant(pk.app(), UUID.randomUUID().toString(),
-                ChannelScope.of(pk.key().channels()), pk.key().actions(), null, null, null));
+                ChannelScope.of(pk.key().channels()), pk.key().actions(), null, null, null, pk.key().key()));
     }
 
     private static AuthOutcome.Rejected invalid(String reason) {

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param peerMetadataJson compact JSON object of the {@code peerMetadata} claim, or null
  * @param metadataJson compact JSON object of the {@code metadata} claim, or null
  * @param expiresAtEpochSeconds the JWT {@code exp}, or null for a publishable key
+ * @param credential the publishable key, or the id of the secret key that signed the JWT: a
+ *     configuration reload that removes or re-keys it closes the connection (4001)
  */
 public record Grant(
         AppConfig app,
@@ -27,11 +29,14 @@ public record Grant(
         Set<Action> actions,
         String peerMetadataJson,
         String metadataJson,
-        Long expiresAtEpochSeconds) {
+        Long expiresAtEpochSeconds,
+        String credential) {
 
     public Grant {
         Objects.requireNonNull(app, "app");
         Objects.requireNonNull(peerId, "peerId");
+        Objects.requireNonNull(channels, "channels");
+        Objects.requireNonNull(credential, "credential");
         actions = new Permissions(channels, actions).actions(); // an unmodifiable EnumSet copy
     }
 

@@ -151,7 +151,7 @@ final class JwtVerifier {
             }
         }
         return new AuthOutcome.Granted(new Grant(signingKey.app(), sub.textValue(), scope, actions,
-                peerMetadata, metadata, epochSeconds(exp)));
+                peerMetadata, metadata, epochSeconds(exp), signingKey.key().id()));
     }
 
     /**

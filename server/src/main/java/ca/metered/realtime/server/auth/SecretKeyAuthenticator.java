@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Authenticates REST requests from {@code Authorization: Bearer sk_id_…:sk_secret_…}
@@ -18,7 +19,7 @@ import java.util.Optional;
  * matching prefix nor the secret's length, and an unknown id costs the same as a known one.
  * A key of a disabled app does not authenticate: a suspended app must not mint tokens.
  *
- * <p>Immutable; thread-safe.
+ * <p>Thread-safe. Keys are indexed once per configuration (after a reload, at the next request).
  */
 public final class SecretKeyAuthenticator {
     private static final String BEARER = "bearer ";
@@ -27,16 +28,36 @@ public final class SecretKeyAuthenticator {
     private record Entry(AppAndKey appAndKey, byte[] secretDigest) {
     }
 
-    private final Map<String, Entry> byId;
+    private record Index(ServerConfig config, Map<String, Entry> byId) {
+    }
 
+    private final Supplier<ServerConfig> config;
+    private volatile Index index;
+
+    /** @param config the configuration now (read at every request; re-indexed when it changes) */
+    public SecretKeyAuthenticator(Supplier<ServerConfig> config) {
+        this.config = config;
+    }
+
+    /** A fixed configuration. */
     public SecretKeyAuthenticator(ServerConfig config) {
-        Map<String, Entry> entries = new HashMap<>();
-        for (AppConfig app : config.apps()) {
-            for (SecretKeyConfig key : app.secretKeys()) {
-                entries.put(key.id(), new Entry(new AppAndKey(app, key), sha256(key.secret())));
+        this(() -> config);
+    }
+
+    private Map<String, Entry> byId() {
+        ServerConfig now = config.get();
+        Index i = index;
+        if (i == null || i.config() != now) {
+            Map<String, Entry> entries = new HashMap<>();
+            for (AppConfig app : now.apps()) {
+                for (SecretKeyConfig key : app.secretKeys()) {
+                    entries.put(key.id(), new Entry(new AppAndKey(app, key), sha256(key.secret())));
+                }
             }
+            i = new Index(now, Map.copyOf(entries));
+            index = i;
         }
-        this.byId = Map.copyOf(entries);
+        return i.byId();
     }
 
     /** The app and key for a valid header; empty for a missing, malformed or wrong one. */
@@ -50,7 +71,7 @@ public final class SecretKeyAuthenticator {
         if (colon < 0) {
             return Optional.empty();
         }
-        Entry entry = byId.get(credentials.substring(0, colon));
+        Entry entry = byId().get(credentials.substring(0, colon));
         byte[] given = sha256(credentials.substring(colon + 1));
         boolean match = MessageDigest.isEqual(given, entry == null ? NO_SUCH_KEY : entry.secretDigest());
         if (entry == null || !match || !entry.appAndKey().app().enabled()) {

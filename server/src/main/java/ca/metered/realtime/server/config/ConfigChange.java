@@ -142,6 +142,21 @@ public record ConfigChange(
         return credentialsRemoved.contains(credential) || secretsRotated.contains(credential);
     }
 
+    /** Whether a session of {@code appId} on the credential {@code credentialId} (a publishable key or a secret key id) must be closed. */
+    public boolean revokes(String appId, String credentialId) {
+        for (Credential c : credentialsRemoved) {
+            if (c.appId().equals(appId) && c.id().equals(credentialId)) {
+                return true;
+            }
+        }
+        for (Credential c : secretsRotated) {
+            if (c.appId().equals(appId) && c.id().equals(credentialId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the app's sessions must be closed 4012 (disabled or removed). */
     public boolean suspends(String appId) {
         return appsDisabled.contains(appId) || appsRemoved.contains(appId);

@@ -58,6 +58,7 @@ public final class ConfigReloader {
     private final Optional<Source> source;
     private final UnaryOperator<ServerConfig> overrides;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<Result>> outcomes = new CopyOnWriteArrayList<>();
     /** The file as loaded at start: what the settings bound at start were taken from. */
     private final ServerConfig startFile;
     private volatile ServerConfig current;
@@ -90,6 +91,11 @@ public final class ConfigReloader {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** Hears every reload's result, applied or refused (metrics). */
+    public void onResult(java.util.function.Consumer<Result> listener) {
+        outcomes.add(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** Whether there is a file to reload. */
     public boolean canReload() {
         return source.isPresent();
@@ -97,6 +103,12 @@ public final class ConfigReloader {
 
     /** Loads the file again and, if it is valid, applies it. Blocking (file I/O): not on an event loop. */
     public synchronized Result reload() {
+        Result r = load();
+        outcomes.forEach(l -> l.accept(r));
+        return r;
+    }
+
+    private Result load() {
         if (source.isEmpty()) {
             return Result.refused("this server was started without --config; there is no file to reload");
         }

@@ -24,8 +24,10 @@ public final class Connection implements Member {
     private final Link link;
     private final Keepalive keepalive;
     private final ChannelSet channels = new ChannelSet();
+    private final long connectedAt;
 
-    Connection(long id, Grant grant, Link link, Keepalive keepalive) {
+    Connection(long id, Grant grant, Link link, Keepalive keepalive, long connectedAt) {
+        this.connectedAt = connectedAt;
         this.id = id;
         this.grant = grant;
         this.permissions = grant.permissions();
@@ -76,6 +78,16 @@ public final class Connection implements Member {
     /** This connection as the author of a publish or send. */
     public Sender sender() {
         return new Sender(appId(), permissions, peerId(), peerMetadata, id);
+    }
+
+    /** When the connection was admitted, epoch milliseconds. */
+    public long connectedAt() {
+        return connectedAt;
+    }
+
+    /** Where the client connects from. */
+    public String remoteAddress() {
+        return link.remoteAddress();
     }
 
     public Keepalive keepalive() {

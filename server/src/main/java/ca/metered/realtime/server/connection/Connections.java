@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +112,8 @@ public final class Connections {
      * keepalive sweep, and is made reachable by {@code send} from any node (protocol.md 2.5).
      */
     public Opening open(Grant grant, Link link, Admission admission) {
-        Connection c = new Connection(ids.incrementAndGet(), grant, link, new Keepalive(scheduler.nanoTime()));
+        Connection c = new Connection(ids.incrementAndGet(), grant, link, new Keepalive(scheduler.nanoTime()),
+                scheduler.clock().millis());
         Optional<Cancellable> expiry = Optional.empty();
         Long exp = grant.expiresAtEpochSeconds();
         if (exp != null) {
@@ -122,6 +124,7 @@ public final class Connections {
         live.put(c, new Registration(expiry, admission == Admission.ADMITTED, new AtomicBoolean()));
         CompletionStage<Void> reachable = memberships.open(c);
         listener.connectionOpened(c);
+        ConnectionLog.of(log.atDebug(), c).log("connection opened");
         return new Opening(c, reachable);
     }
 
@@ -142,6 +145,22 @@ public final class Connections {
         }
         live.remove(c);
         listener.connectionClosed(c);
+        ConnectionLog.of(log.atDebug(), c).log("connection closed");
+    }
+
+    /**
+     * Closes every live connection {@code which} selects (a configuration reload suspending an
+     * app or revoking a credential); returns how many.
+     */
+    public int closeWhere(Predicate<Connection> which, int code, String reason) {
+        int n = 0;
+        for (Connection c : live.keySet()) {
+            if (which.test(c)) {
+                c.close(code, reason);
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The live connections now. */

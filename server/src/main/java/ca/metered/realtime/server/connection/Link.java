@@ -28,4 +28,9 @@ public interface Link {
 
     /** Bytes queued and not yet written to the socket. */
     long queuedBytes();
+
+    /** Where the client connects from (behind a trusted proxy: the address it forwarded), for the admin and logs. */
+    default String remoteAddress() {
+        return "unknown";
+    }
 }

@@ -5,6 +5,7 @@ import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame;
 import ca.metered.realtime.server.cluster.PresenceDelta;
+import ca.metered.realtime.server.metrics.AppMeters;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,12 +24,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class AppHub {
     private final String appId;
+    private final AppMeters meters;
     private final ConcurrentHashMap<String, LocalChannel> channels = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<WildcardSubscription> wildcards = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Set<Subscriber>> peers = new ConcurrentHashMap<>();
 
-    public AppHub(String appId) {
+    public AppHub(String appId, AppMeters meters) {
         this.appId = appId;
+        this.meters = meters;
+    }
+
+    /** A hub whose meters go nowhere (tests). */
+    public AppHub(String appId) {
+        this(appId, AppMeters.unregistered(appId));
     }
 
     public String appId() {
@@ -129,12 +137,15 @@ public final class AppHub {
                               long excludeConnectionId, boolean exact, boolean wildcard) {
         Encoded enc = new Encoded(channel, from, data, fromMetadata);
         int delivered = 0;
+        long bytes = 0;
         LocalChannel ch = channels.get(channel);
         if (exact && ch != null) {
             for (Subscription sub : ch.subscriptions.values()) {
                 if (sub.subscriber().connectionId() != excludeConnectionId) {
-                    sub.offerMessage(enc.bytes(sub.includeSenderMetadata()));
+                    byte[] frame = enc.bytes(sub.includeSenderMetadata());
+                    sub.offerMessage(frame);
                     delivered++;
+                    bytes += frame.length;
                 }
             }
         }
@@ -152,11 +163,15 @@ public final class AppHub {
                     seen = new HashSet<>();
                 }
                 if (seen.add(s)) { // several globs of one connection: still one copy
-                    s.deliver(enc.bytes(w.includeSenderMetadata()));
+                    byte[] frame = enc.bytes(w.includeSenderMetadata());
+                    s.deliver(frame);
                     delivered++;
+                    bytes += frame.length;
                 }
             }
         }
+        // Counted once per fan-out, not per recipient, to keep the hot loop free of meters.
+        meters.fannedOut(delivered, bytes);
         return delivered;
     }
 
@@ -171,6 +186,23 @@ public final class AppHub {
         LocalChannel ch = channels.get(channel);
         if (ch != null) {
             ch.deliverPresence(delta);
+            meters.presenceDelta(delta.joined());
+        }
+    }
+
+    /** The names of the concrete channels with local subscribers now (the admin's list). */
+    public List<String> channelNames() {
+        return new ArrayList<>(channels.keySet());
+    }
+
+    /** The local subscribers of a channel now; empty if none (the admin's channel view). */
+    public List<Subscriber> subscribersOf(String channel) {
+        LocalChannel ch = channels.get(channel);
+        if (ch == null) {
+            return List.of();
+        }
+        synchronized (ch) {
+            return new ArrayList<>(ch.subscriptions.keySet());
         }
     }
 
@@ -207,6 +239,7 @@ public final class AppHub {
             s.deliver(bytes);
             n++;
         }
+        meters.delivered(n, (long) n * bytes.length);
         return n;
     }
 

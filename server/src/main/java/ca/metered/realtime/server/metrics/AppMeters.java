@@ -57,6 +57,11 @@ public final class AppMeters {
         left = counter(Metric.PRESENCE_DELTAS, app.and("action", "left"));
     }
 
+    /** Meters in a registry of their own, exposed nowhere (tests, embedded hubs). */
+    public static AppMeters unregistered(String appId) {
+        return new AppMeters(appId, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
     public String appId() {
         return appId;
     }
@@ -87,12 +92,12 @@ public final class AppMeters {
     }
 
     /**
-     * One fan-out on this node: the same frame of {@code frameBytes} went to {@code recipients}
-     * local connections.
+     * One fan-out on this node: a message went to {@code recipients} local connections,
+     * {@code bytes} of frames in all.
      */
-    public void fannedOut(int recipients, int frameBytes) {
+    public void fannedOut(int recipients, long bytes) {
         fanout.record(recipients);
-        delivered(recipients, (long) recipients * frameBytes);
+        delivered(recipients, bytes);
     }
 
     /** {@code frames} message or direct frames, {@code bytes} in all, queued to local connections. */

@@ -42,7 +42,7 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Thread-safe.
  */
-public final class NodeMetrics {
+public final class NodeMetrics implements AutoCloseable {
     /** Buckets of the latency histograms (backplane publish, REST), for {@code histogram_quantile}. */
     private static final Duration[] LATENCY_BUCKETS = {
         Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
@@ -67,6 +67,7 @@ public final class NodeMetrics {
     private final Counter reloadsRefused;
     private final Timer memoryPublish;
     private final Timer redisPublish;
+    private final JvmGcMetrics gc;
 
     /**
      * A registry with the JVM and process meters bound.
@@ -74,6 +75,14 @@ public final class NodeMetrics {
      * @param version the running version, exposed as {@code rms_build_info{version=…} 1}
      */
     public NodeMetrics(String version) {
+        this(version, true);
+    }
+
+    /**
+     * @param jvm whether to bind the JVM and process meters (they register JVM-wide listeners;
+     *     unit tests that make many of these pass false)
+     */
+    public NodeMetrics(String version, boolean jvm) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().meterFilter(new MeterFilter() {
             @Override
@@ -81,13 +90,18 @@ public final class NodeMetrics {
                 return id.getName().startsWith("rms.") ? id : id.withName("rms." + id.getName());
             }
         });
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
+        if (jvm) {
+            new JvmMemoryMetrics().bindTo(registry);
+            gc = new JvmGcMetrics();
+            gc.bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ClassLoaderMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            new FileDescriptorMetrics().bindTo(registry);
+        } else {
+            gc = null;
+        }
         Gauge.builder(Metric.BUILD_INFO.meterName(), () -> 1).description(Metric.BUILD_INFO.help())
                 .tags("version", version).register(registry);
         for (ErrorCode code : ErrorCode.values()) {
@@ -101,6 +115,15 @@ public final class NodeMetrics {
         reloadsRefused = counter(Metric.CONFIG_RELOADS, Tags.of("result", "refused"));
         memoryPublish = publishTimer("memory");
         redisPublish = publishTimer("redis");
+    }
+
+    /** Lets go of the JVM-wide GC listeners. */
+    @Override
+    public void close() {
+        if (gc != null) {
+            gc.close();
+        }
+        registry.close();
     }
 
     /** The registry, for binders that live elsewhere (Netty's allocator, the event loops). */
@@ -179,6 +202,34 @@ public final class NodeMetrics {
     /** The publish latency timer of the {@code redis} or the in-memory backplane. */
     public Timer backplanePublish(boolean redis) {
         return redis ? redisPublish : memoryPublish;
+    }
+
+    /** The meters of this node's backplane, for the services that use it. */
+    public BackplaneMeters backplane(boolean redis) {
+        return new BackplaneMeters(this, redis);
+    }
+
+    /** Publish latency and failures of one backplane. Thread-safe. */
+    public static final class BackplaneMeters {
+        private final NodeMetrics metrics;
+        private final boolean redis;
+        private final Timer publish;
+
+        private BackplaneMeters(NodeMetrics metrics, boolean redis) {
+            this.metrics = metrics;
+            this.redis = redis;
+            this.publish = metrics.backplanePublish(redis);
+        }
+
+        /** A publication was taken (or refused) {@code nanos} after it was handed over. */
+        public void published(long nanos) {
+            publish.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        /** An operation ({@code publish}, {@code direct}, {@code presence}, {@code usage}, {@code control}) failed. */
+        public void failed(String operation) {
+            metrics.backplaneError(redis, operation);
+        }
     }
 
     /** A backplane operation ({@code publish}, {@code presence}, {@code usage}, {@code control}) failed. */

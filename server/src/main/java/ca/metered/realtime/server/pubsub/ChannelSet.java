@@ -23,6 +23,14 @@ public final class ChannelSet {
         return concrete.size() + globs.size();
     }
 
+    /** The channel names and pattern texts now (the admin's view of a connection). */
+    public List<String> names() {
+        List<String> out = new ArrayList<>(concrete);
+        out.addAll(globs.keySet());
+        out.sort(null);
+        return out;
+    }
+
     boolean hasChannel(String channel) {
         return concrete.contains(channel);
     }

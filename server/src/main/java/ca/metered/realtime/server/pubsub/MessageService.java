@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import ca.metered.realtime.server.metrics.NodeMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +38,18 @@ public final class MessageService {
     private final LiveConfig config;
     private final Broker broker;
     private final UsageStore usage;
+    private final NodeMetrics metrics;
+    private final NodeMetrics.BackplaneMeters backplane;
 
-    public MessageService(String nodeId, Authorizer authorizer, LiveConfig config, Broker broker, UsageStore usage) {
+    public MessageService(String nodeId, Authorizer authorizer, LiveConfig config, Broker broker, UsageStore usage,
+                          NodeMetrics metrics, NodeMetrics.BackplaneMeters backplane) {
         this.nodeId = nodeId;
         this.authorizer = authorizer;
         this.config = config;
         this.broker = broker;
         this.usage = usage;
+        this.metrics = metrics;
+        this.backplane = backplane;
     }
 
     /**
@@ -57,9 +63,18 @@ public final class MessageService {
         }
         Publication p = new Publication(nodeId, from.connectionId(), from.appId(), channel, from.peerId(), data,
                 from.metadata());
-        return withinQuota(from.appId(), () -> broker.publish(p).handle((receivers, err) -> err == null
-                ? Outcome.done(receivers)
-                : backendError(from, err))); // local subscribers were served; remote ones may not have been
+        return withinQuota(from.appId(), () -> {
+            received(from, data);
+            long start = System.nanoTime();
+            return broker.publish(p).handle((receivers, err) -> {
+                backplane.published(System.nanoTime() - start);
+                if (err != null) {
+                    backplane.failed("publish");
+                    return backendError(from, err); // local subscribers were served; remote ones may not have been
+                }
+                return Outcome.done(receivers);
+            });
+        });
     }
 
     /** Sends a direct message to every connection of {@code to} in the app (protocol.md 2.5). */
@@ -69,18 +84,33 @@ public final class MessageService {
             return CompletableFuture.completedFuture(Outcome.refused(denied.get()));
         }
         DirectMessage d = new DirectMessage(nodeId, from.appId(), to, from.peerId(), data, from.metadata());
-        return withinQuota(from.appId(), () -> broker.direct(d).handle((found, err) -> {
-            if (err != null) {
-                return backendError(from, err);
-            }
-            return found ? Outcome.done(null) : Outcome.refused(PEER_NOT_FOUND);
-        }));
+        return withinQuota(from.appId(), () -> {
+            received(from, data);
+            return broker.direct(d).handle((found, err) -> {
+                if (err != null) {
+                    backplane.failed("direct");
+                    return backendError(from, err);
+                }
+                return found ? Outcome.done(null) : Outcome.<Void>refused(PEER_NOT_FOUND);
+            });
+        });
     }
+
+    /** Counts a message that passed authorization and the quota (REST senders have no connection). */
+    private void received(Sender from, RawJson data) {
+        metrics.app(from.appId()).received(from.connectionId() < 0, data == null ? 0 : data.json().length());
+    }
+
 
     /** Counts one message against the app's quota, then runs {@code next} or refuses {@code over_message_quota}. */
     private <T> CompletionStage<Outcome<T>> withinQuota(String appId, Supplier<CompletionStage<Outcome<T>>> next) {
         return usage.countMessage(appId, config.limits(appId).maxMessagesPerPeriod())
-                .handle((ok, err) -> err != null || ok)
+                .handle((ok, err) -> {
+                    if (err != null) {
+                        backplane.failed("usage");
+                    }
+                    return err != null || ok;
+                })
                 .thenCompose(ok -> ok ? next.get() : CompletableFuture.completedFuture(Outcome.<T>refused(OVER_QUOTA)));
     }
 

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ca.metered.realtime.server.metrics.NodeMetrics;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -63,12 +64,14 @@ public final class RestApi {
     private final ControlChannel control;
     private final UsageStore usage;
     private final Clock clock;
+    private final NodeMetrics metrics;
     private final ObjectMapper json = HttpResponses.mapper();
 
     /** @param rateLimiter per secret key id, normally {@link #RATE_PER_SECOND} / {@link #RATE_BURST} */
     public RestApi(SecretKeyAuthenticator secretKeys, KeyedRateLimiter rateLimiter, TokenMinter tokenMinter,
                    IceServerProvider iceServers, Authorizer authorizer, Memberships memberships,
-                   MessageService messages, ControlChannel control, UsageStore usage, Clock clock) {
+                   MessageService messages, ControlChannel control, UsageStore usage, Clock clock,
+                   NodeMetrics metrics) {
         this.secretKeys = secretKeys;
         this.rateLimiter = rateLimiter;
         this.tokenMinter = tokenMinter;
@@ -79,15 +82,30 @@ public final class RestApi {
         this.control = control;
         this.usage = usage;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** Handles one request under {@code /v1/}; the returned stage never fails for client errors. */
     public CompletionStage<FullHttpResponse> handle(FullHttpRequest req, String rawPath) {
+        long start = System.nanoTime();
+        CompletionStage<FullHttpResponse> answer;
         try {
-            return route(req, rawPath).exceptionally(this::failure);
+            answer = route(req, rawPath).exceptionally(this::failure);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(failure(e));
+            answer = CompletableFuture.completedFuture(failure(e));
         }
+        String[] seg = rawPath.substring(1).split("/", -1);
+        Route route = Route.match(seg);
+        return answer.whenComplete((res, err) -> metrics.restRequest(route == null ? "other" : route.template,
+                methodLabel(req.method()), res == null ? 500 : res.status().code(), System.nanoTime() - start));
+    }
+
+    /** Methods as a metric label: the ones HTTP defines, anything else as {@code OTHER} (bounded). */
+    private static String methodLabel(HttpMethod method) {
+        return switch (method.name()) {
+            case "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS" -> method.name();
+            default -> "OTHER";
+        };
     }
 
     private FullHttpResponse failure(Throwable t) {
@@ -114,8 +132,11 @@ public final class RestApi {
                     route.method + " is the only method on this path");
         }
         AppAndKey auth = secretKeys.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION))
-                .orElseThrow(() -> new RestError(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-                        "send Authorization: Bearer sk_id_…:sk_secret_…"));
+                .orElseThrow(() -> {
+                    metrics.authFailure("rest_unauthorized");
+                    return new RestError(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
+                            "send Authorization: Bearer sk_id_…:sk_secret_…");
+                });
         if (!rateLimiter.tryAcquire(auth.key().id())) {
             throw new RestError(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited",
                     "too many requests for this key; retry later");
@@ -331,13 +352,20 @@ public final class RestApi {
 
     /** The endpoints, matched on path segments after the leading slash. */
     private enum Route {
-        TOKENS(HttpMethod.POST), PEERS(HttpMethod.GET), PUBLISH(HttpMethod.POST), KICK(HttpMethod.DELETE),
-        USAGE(HttpMethod.GET), ICE_SERVERS(HttpMethod.GET);
+        TOKENS(HttpMethod.POST, "/v1/tokens"),
+        PEERS(HttpMethod.GET, "/v1/channels/{channel}/peers"),
+        PUBLISH(HttpMethod.POST, "/v1/channels/{channel}/publish"),
+        KICK(HttpMethod.DELETE, "/v1/peers/{peerId}"),
+        USAGE(HttpMethod.GET, "/v1/usage"),
+        ICE_SERVERS(HttpMethod.GET, "/v1/ice-servers");
 
         final HttpMethod method;
+        /** The {@code route} label of {@code rms_rest_requests_total}. */
+        final String template;
 
-        Route(HttpMethod method) {
+        Route(HttpMethod method, String template) {
             this.method = method;
+            this.template = template;
         }
 
         static Route match(String[] seg) {

@@ -9,6 +9,7 @@ import ca.metered.realtime.server.auth.Grant;
 import ca.metered.realtime.server.auth.Refusal;
 import ca.metered.realtime.server.connection.Connection;
 import ca.metered.realtime.server.ice.IceServerProvider;
+import ca.metered.realtime.server.metrics.NodeMetrics;
 import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.pubsub.Memberships;
 import ca.metered.realtime.server.pubsub.Outcome;
@@ -35,11 +36,15 @@ final class Commands implements CommandSequencer.Handler {
     private final MessageService messages;
     private final IceServerProvider iceServers;
 
-    Commands(Connection connection, Memberships memberships, MessageService messages, IceServerProvider iceServers) {
+    private final NodeMetrics metrics;
+
+    Commands(Connection connection, Memberships memberships, MessageService messages, IceServerProvider iceServers,
+             NodeMetrics metrics) {
         this.connection = connection;
         this.memberships = memberships;
         this.messages = messages;
         this.iceServers = iceServers;
+        this.metrics = metrics;
     }
 
     /** The first frame of every connection (protocol.md 2.5), with the app's ICE servers (docs/turn.md). */
@@ -122,6 +127,7 @@ final class Commands implements CommandSequencer.Handler {
     }
 
     private void error(Refusal refusal, String rid) {
+        metrics.error(refusal.code());
         write(new ServerFrame.Error(refusal.code().wireName(), refusal.message(), rid));
     }
 

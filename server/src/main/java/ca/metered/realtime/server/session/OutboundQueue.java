@@ -2,6 +2,7 @@ package ca.metered.realtime.server.session;
 
 import ca.metered.realtime.protocol.CloseCode;
 import ca.metered.realtime.server.connection.Link;
+import ca.metered.realtime.server.metrics.NodeMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -55,6 +56,12 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     private final Channel channel;
     private final long capBytes;
+    private final NodeMetrics metrics;
+    private final String remoteAddress;
+    /** 1006: no close frame was exchanged (RFC 6455 7.1.5). */
+    private static final int ABNORMAL_CLOSURE = 1006;
+    /** The close code of the connection: the first close frame, ours or the client's; 0 before. */
+    private volatile int closeCode;
     private final AtomicLong queuedBytes = new AtomicLong();
     private final ConcurrentLinkedQueue<Outgoing> items = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -95,9 +102,23 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    public OutboundQueue(Channel channel, long capBytes) {
+    public OutboundQueue(Channel channel, long capBytes, NodeMetrics metrics) {
+        this(channel, capBytes, metrics, String.valueOf(channel.remoteAddress()));
+    }
+
+    /** @param remoteAddress the client's address as the transport resolved it */
+    public OutboundQueue(Channel channel, long capBytes, NodeMetrics metrics, String remoteAddress) {
+        this.remoteAddress = remoteAddress;
         this.channel = channel;
         this.capBytes = capBytes;
+        this.metrics = metrics;
+    }
+
+    /** The client sent its close frame first; counted as the connection's close code unless we closed first. */
+    void clientClosed(int code) {
+        if (closeCode == 0) {
+            closeCode = code;
+        }
     }
 
     @Override
@@ -124,6 +145,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     @Override
     public void close(int code, String reason) {
         if (closing.compareAndSet(false, true)) {
+            closeCode = code;
             queueClose(new Close(code, reason));
         }
     }
@@ -138,12 +160,19 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         return queuedBytes.get();
     }
 
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
     private void offer(Outgoing item) {
         int len = item.bytes();
         if (queuedBytes.addAndGet(len) > capBytes) {
             queuedBytes.addAndGet(-len);
             if (closing.compareAndSet(false, true)) {
                 discardQueued = true;
+                closeCode = CloseCode.POLICY_VIOLATION.code();
+                metrics.slowConsumer();
                 queueClose(new Close(CloseCode.POLICY_VIOLATION.code(), "slow consumer"));
             }
             return;
@@ -255,6 +284,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closing.set(true);
+        // Ours if we closed first, the client's if it did, 1006 if nobody sent a close frame.
+        metrics.closed(closeCode == 0 ? ABNORMAL_CLOSURE : closeCode);
         discard();
         super.channelInactive(ctx);
     }

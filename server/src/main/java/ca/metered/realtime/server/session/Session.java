@@ -4,6 +4,7 @@ import ca.metered.realtime.protocol.CloseCode;
 import ca.metered.realtime.server.auth.Grant;
 import ca.metered.realtime.server.config.Limits;
 import ca.metered.realtime.server.connection.Connection;
+import ca.metered.realtime.server.connection.ConnectionLog;
 import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.connection.Connections.Admission;
 import ca.metered.realtime.server.ice.IceServerProvider;
@@ -11,6 +12,7 @@ import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.pubsub.Memberships;
 import ca.metered.realtime.server.time.Scheduler;
 import io.netty.buffer.ByteBuf;
+import ca.metered.realtime.server.metrics.NodeMetrics;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import java.util.concurrent.Executor;
@@ -36,6 +38,7 @@ public final class Session {
     private final MessageService messages;
     private final IceServerProvider iceServers;
     private final Scheduler scheduler;
+    private final NodeMetrics metrics;
     private final OutboundQueue outbound;
     private final InboundRateLimiter rateLimiter;
     private final CommandSequencer sequencer;
@@ -44,7 +47,8 @@ public final class Session {
     private boolean released;
 
     Session(Channel channel, Grant grant, Limits limits, long outboundCapBytes, Connections connections,
-            Memberships memberships, MessageService messages, IceServerProvider iceServers, Scheduler scheduler) {
+            Memberships memberships, MessageService messages, IceServerProvider iceServers, Scheduler scheduler,
+            NodeMetrics metrics, String remoteAddress) {
         this.channel = channel;
         this.grant = grant;
         this.limits = limits;
@@ -53,7 +57,8 @@ public final class Session {
         this.messages = messages;
         this.iceServers = iceServers;
         this.scheduler = scheduler;
-        this.outbound = new OutboundQueue(channel, outboundCapBytes);
+        this.metrics = metrics;
+        this.outbound = new OutboundQueue(channel, outboundCapBytes, metrics, remoteAddress);
         this.rateLimiter = new InboundRateLimiter(limits.messageRate(), limits.messageBurst(), scheduler::nanoTime,
                 outbound);
         Executor loop = r -> {
@@ -101,12 +106,12 @@ public final class Session {
     private void open(Admission admission) {
         Connections.Opening opening = connections.open(grant, outbound, admission);
         connection = opening.connection();
-        Commands commands = new Commands(connection, memberships, messages, iceServers);
+        Commands commands = new Commands(connection, memberships, messages, iceServers, metrics);
         opening.reachable().whenComplete((ok, err) -> channel.eventLoop().execute(() -> {
             if (err != null) {
                 // Serve the connection anyway: local traffic works, and the backplane re-asserts
                 // this peer when it is back (docs/clustering.md).
-                log.warn("backplane could not register peer {}: {}", grant.peerId(), err.toString());
+                ConnectionLog.of(log.atWarn(), connection).log("backplane could not register the peer: {}", err.toString());
             }
             commands.welcome(scheduler.clock(), limits.maxMessageSize());
             sequencer.start(commands);
@@ -140,6 +145,11 @@ public final class Session {
     public void onPing(ByteBuf payload) {
         touched();
         outbound.pong(payload);
+    }
+
+    /** The client sent a close frame with {@code code} (1005 for none). Event loop only. */
+    public void clientClosed(int code) {
+        outbound.clientClosed(code);
     }
 
     /** Closes with a WebSocket close code; safe from any thread, idempotent. */

@@ -8,6 +8,7 @@ import ca.metered.realtime.server.ice.IceServerProvider;
 import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.pubsub.Memberships;
 import ca.metered.realtime.server.time.Scheduler;
+import ca.metered.realtime.server.metrics.NodeMetrics;
 import io.netty.channel.Channel;
 
 /**
@@ -22,21 +23,27 @@ public final class Sessions {
     private final IceServerProvider iceServers;
     private final Scheduler scheduler;
     private final LiveConfig config;
+    private final NodeMetrics metrics;
 
     public Sessions(Connections connections, Memberships memberships, MessageService messages,
-                    IceServerProvider iceServers, Scheduler scheduler, LiveConfig config) {
+                    IceServerProvider iceServers, Scheduler scheduler, LiveConfig config, NodeMetrics metrics) {
         this.connections = connections;
         this.memberships = memberships;
         this.messages = messages;
         this.iceServers = iceServers;
         this.scheduler = scheduler;
         this.config = config;
+        this.metrics = metrics;
     }
 
-    /** A session for an authenticated connection, before its handlers are installed. */
-    public Session create(Channel channel, Grant grant) {
+    /**
+     * A session for an authenticated connection, before its handlers are installed.
+     *
+     * @param remoteAddress where the client connects from (what a trusted proxy forwarded, else the peer)
+     */
+    public Session create(Channel channel, Grant grant, String remoteAddress) {
         Limits limits = config.limits(grant.app().id());
         return new Session(channel, grant, limits, config.server().outboundBufferBytes(), connections, memberships,
-                messages, iceServers, scheduler);
+                messages, iceServers, scheduler, metrics, remoteAddress);
     }
 }

@@ -3,7 +3,14 @@ package ca.metered.realtime.server.transport;
 import ca.metered.realtime.protocol.CloseCode;
 import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.ServerFrame;
+import ca.metered.realtime.server.admin.AdminConsole;
 import ca.metered.realtime.server.auth.Authenticator;
+import ca.metered.realtime.server.config.MetricsSettings;
+import ca.metered.realtime.server.metrics.MetricsAccess;
+import ca.metered.realtime.server.metrics.NodeMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import ca.metered.realtime.server.config.ConnectionLimits;
 import ca.metered.realtime.server.config.ServerSettings;
 import ca.metered.realtime.server.config.TlsSettings;
@@ -34,10 +41,12 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +75,9 @@ public final class RmsServer implements AutoCloseable {
     private final RestApi rest;
     private final Connections connections;
     private final LongSupplier nanoTime;
+    private final NodeMetrics metrics;
+    private final Supplier<MetricsSettings> metricsSettings;
+    private final Optional<AdminConsole> admin;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
@@ -75,10 +87,19 @@ public final class RmsServer implements AutoCloseable {
     private ScheduledFuture<?> summaries;
     private volatile ConnectionBudget budget;
     private Channel serverChannel;
+    private MetricsListener metricsListener;
     private String url;
 
+    /**
+     * @param metricsSettings who may read {@code /metrics} and where (read per request: a reloaded token applies)
+     * @param admin the dashboard under {@code /admin/}; empty for none
+     */
     public RmsServer(ServerSettings settings, Authenticator authenticator, Sessions sessions, RestApi rest,
-                     Connections connections, LongSupplier nanoTime) {
+                     Connections connections, LongSupplier nanoTime, NodeMetrics metrics,
+                     Supplier<MetricsSettings> metricsSettings, Optional<AdminConsole> admin) {
+        this.metrics = metrics;
+        this.metricsSettings = metricsSettings;
+        this.admin = admin;
         this.settings = settings;
         this.authenticator = authenticator;
         this.sessions = sessions;
@@ -112,7 +133,12 @@ public final class RmsServer implements AutoCloseable {
         }
         long requestTimeout = limits.requestTimeout().toNanos();
         WebSocketUpgrade upgrade = new WebSocketUpgrade(authenticator, sessions, limiter, clientAddress, ssl != null,
-                clientErrors);
+                clientErrors, metrics);
+        MetricsEndpoint scrape = new MetricsEndpoint(metrics,
+                () -> MetricsAccess.mainPort(metricsSettings.get().bearerToken()));
+        boolean separateMetrics = metricsSettings.get().port().isPresent();
+        OperatorEndpoints operators = new OperatorEndpoints(separateMetrics ? Optional.empty() : Optional.of(scrape),
+                admin, clientAddress, ssl != null);
         StaticFiles demo = new StaticFiles("/demo", "demo", RmsServer.class.getClassLoader());
         ClientErrorSink sink = new ClientErrorSink(clientErrors);
         ServerBootstrap b = new ServerBootstrap()
@@ -135,7 +161,7 @@ public final class RmsServer implements AutoCloseable {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast(new HttpServerCodec(HTTP_DECODER), pending, new BodyLimit(clientErrors),
-                                new HttpRouter(upgrade, rest, () -> ready, demo, clientErrors), sink);
+                                new HttpRouter(upgrade, rest, () -> ready, demo, clientErrors, operators), sink);
                     }
                 });
         try {
@@ -148,6 +174,21 @@ public final class RmsServer implements AutoCloseable {
             }
             throw new ServerStartException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
                     + e.getMessage());
+        }
+        if (separateMetrics) {
+            try {
+                metricsListener = MetricsListener.bind(boss, workers, channelType, metricsSettings.get(),
+                        new MetricsEndpoint(metrics,
+                                () -> MetricsAccess.separatePort(metricsSettings.get().bearerToken())),
+                        clientAddress);
+            } catch (ServerStartException e) {
+                serverChannel.close().awaitUninterruptibly();
+                shutdownGroups();
+                throw e;
+            }
+        }
+        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
+            new NettyAllocatorMetrics(provider).bindTo(metrics.registry());
         }
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
@@ -172,6 +213,16 @@ public final class RmsServer implements AutoCloseable {
             throw new ServerStartException("cannot load TLS certificate/key (" + tls.certFile() + ", "
                     + tls.keyFile() + "): " + e.getMessage());
         }
+    }
+
+    /** The running rms version (the jar manifest's), {@code dev} outside a built jar. */
+    public static String version() {
+        return RootPage.buildVersion();
+    }
+
+    /** The port of the separate {@code /metrics} listener, if {@code metrics.port} is set. */
+    public Optional<Integer> metricsPort() {
+        return Optional.ofNullable(metricsListener).map(MetricsListener::port);
     }
 
     /** The bound port (useful with port 0). */
@@ -204,6 +255,9 @@ public final class RmsServer implements AutoCloseable {
         ready = false;
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
+        }
+        if (metricsListener != null) {
+            metricsListener.close();
         }
         List<Connection> open = connections.all();
         // protocol.md 8: going_away to every connection first, then the closes. Closing as we go

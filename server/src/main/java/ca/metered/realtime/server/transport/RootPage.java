@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code GET /}: tells whoever lands on the bare server URL where things are. Browsers (an
  * {@code Accept} that names {@code text/html}) get a small HTML page linking the demo page and
  * health probes; everything else (curl, API clients) gets the same as JSON:
- * {@code {"name":"rms","version":…,"websocket":"/v1","rest":"/v1/","demo":"/demo/","health":"/healthz","ready":"/readyz"}}.
+ * {@code {"name":"rms","version":…,"websocket":"/v1","rest":"/v1/","demo":"/demo/","admin":"/admin/","health":"/healthz","ready":"/readyz","metrics":"/metrics"}}.
  * Other methods get the usual JSON 405. Documented in docs/operations.md.
  *
  * <p>Immutable; thread-safe; shared by every connection.
@@ -38,8 +38,10 @@ final class RootPage {
         body.put("websocket", "/v1");
         body.put("rest", "/v1/");
         body.put("demo", "/demo/");
+        body.put("admin", "/admin/");
         body.put("health", "/healthz");
         body.put("ready", "/readyz");
+        body.put("metrics", "/metrics");
         this.json = Collections.unmodifiableMap(body);
     }
 

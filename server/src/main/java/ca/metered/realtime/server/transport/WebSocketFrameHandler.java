@@ -45,6 +45,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             session.touched();
         } else if (frame instanceof CloseWebSocketFrame close) {
             session.touched();
+            session.clientClosed(close.statusCode() < 0 ? 1005 : close.statusCode());
             // Echo a valid close, answer an invalid one with 1002/1007 (RFC 6455 5.5.1, 7.4),
             // unless we already sent ours.
             CloseFrames.Reply reply = CloseFrames.replyTo(close);

@@ -5,6 +5,7 @@ import ca.metered.realtime.server.auth.AuthOutcome;
 import ca.metered.realtime.server.auth.Authenticator;
 import ca.metered.realtime.server.session.Session;
 import ca.metered.realtime.server.session.Sessions;
+import ca.metered.realtime.server.metrics.NodeMetrics;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
@@ -38,15 +40,17 @@ final class WebSocketUpgrade {
     private final ClientAddress clientAddress;
     private final boolean tls;
     private final ClientErrors errors;
+    private final NodeMetrics metrics;
 
     WebSocketUpgrade(Authenticator authenticator, Sessions sessions, ConnectRateLimiter rateLimiter,
-            ClientAddress clientAddress, boolean tls, ClientErrors errors) {
+            ClientAddress clientAddress, boolean tls, ClientErrors errors, NodeMetrics metrics) {
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.rateLimiter = rateLimiter;
         this.clientAddress = clientAddress;
         this.tls = tls;
         this.errors = errors;
+        this.metrics = metrics;
     }
 
     void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -70,6 +74,7 @@ final class WebSocketUpgrade {
                 : authenticator.authenticate(credentials.key(), credentials.token(),
                         req.headers().get(HttpHeaderNames.ORIGIN));
         if (outcome instanceof AuthOutcome.OriginRejected) {
+            metrics.authFailure("origin_not_allowed");
             HttpRouter.respond(ctx, req, HttpResponses.error(HttpResponseStatus.UNAUTHORIZED, "origin_not_allowed",
                     "the Origin is not in the key's allowedOrigins"));
             return;
@@ -88,7 +93,9 @@ final class WebSocketUpgrade {
         ChannelPipeline pipeline = ctx.pipeline();
         Session session = null;
         if (outcome instanceof AuthOutcome.Granted g) {
-            session = sessions.create(channel, g.grant());
+            String remote = clientAddress.client((InetSocketAddress) channel.remoteAddress(),
+                    req.headers().get("X-Forwarded-For")).map(InetAddress::getHostAddress).orElse("unknown");
+            session = sessions.create(channel, g.grant(), remote);
             // in this handler's place, ahead of the pipeline's ClientErrorSink
             pipeline.addBefore(ctx.name(), null, session.rateLimiter());
             pipeline.addBefore(ctx.name(), null, new Utf8FrameValidator(false));
@@ -104,11 +111,24 @@ final class WebSocketUpgrade {
                 return;
             }
             if (outcome instanceof AuthOutcome.Rejected r) {
+                metrics.authFailure(reasonLabel(r.closeCode()));
+                metrics.closed(r.closeCode());
                 closeBeforeWelcome(channel, r.closeCode(), r.reason());
                 return;
             }
             opened.start();
         });
+    }
+
+    /** The {@code reason} label of {@code rms_auth_failures_total} for a refused handshake. */
+    private static String reasonLabel(int closeCode) {
+        if (closeCode == CloseCode.TOKEN_EXPIRED.code()) {
+            return "token_expired";
+        }
+        if (closeCode == CloseCode.ACCOUNT_SUSPENDED.code()) {
+            return "app_disabled";
+        }
+        return "invalid_token";
     }
 
     private static void closeBeforeWelcome(Channel channel, int code, String reason) {

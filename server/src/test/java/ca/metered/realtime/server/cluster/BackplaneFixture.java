@@ -49,7 +49,7 @@ abstract class BackplaneFixture implements AutoCloseable {
         return new BackplaneFixture() {
             @Override
             Backplane create(String nodeId) {
-                return RedisBackplane.connect(settings, nodeId, List.of(APP), new ManualScheduler(clock));
+                return RedisBackplane.connect(settings, nodeId, new ManualScheduler(clock));
             }
         };
     }

@@ -42,7 +42,7 @@ class ConnectionsTest {
     void aTokenConnectionIsClosed4002AQuarterSecondBeforeItsExpiry() {
         long exp = core.time.clock().instant().getEpochSecond() + 20; // within the first ping interval
         Grant g = new Grant(core.app(), "t", ChannelScope.of(List.of(ChannelPattern.compile("**"))),
-                EnumSet.allOf(Action.class), null, null, exp);
+                EnumSet.allOf(Action.class), null, null, exp, "sk_id_test");
         CoreFixture.Client c = core.connect(g);
         core.time.advance(Duration.ofSeconds(20).minusMillis(Connections.EXPIRY_LEAD_MS + 1));
         assertThat(c.link().closeCode()).isNull();
@@ -55,7 +55,7 @@ class ConnectionsTest {
     void releasedConnectionsAreNotClosedByTheirExpiryLater() {
         long exp = core.time.clock().instant().getEpochSecond() + 10;
         Grant g = new Grant(core.app(), "t", ChannelScope.of(List.of(ChannelPattern.compile("**"))),
-                EnumSet.allOf(Action.class), null, null, exp);
+                EnumSet.allOf(Action.class), null, null, exp, "sk_id_test");
         CoreFixture.Client c = core.connect(g);
         core.connections.release(c.connection());
         core.time.advance(Duration.ofSeconds(20));

@@ -1,5 +1,6 @@
 package ca.metered.realtime.server.connection;
 
+import ca.metered.realtime.server.metrics.NodeMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.metered.realtime.protocol.Action;
@@ -37,6 +38,8 @@ import java.util.Collections;
 public final class CoreFixture {
     public static final String APP = "app";
 
+    /** The meters the core counts into (a registry of its own per fixture). */
+    public final NodeMetrics metrics = new NodeMetrics("test", false);
     public final ManualScheduler time = new ManualScheduler();
     public final InMemoryCluster cluster = new InMemoryCluster(time.clock());
     public final Backplane backplane = cluster.join("n1");
@@ -60,7 +63,8 @@ public final class CoreFixture {
         Authorizer authorizer = new Authorizer();
         LifecycleListener listener = recordEvents ? events : LifecycleListener.NONE;
         this.memberships = new Memberships(hub, backplane.broker(), backplane.presence(), authorizer, config, listener);
-        this.messages = new MessageService("n1", authorizer, config, backplane.broker(), backplane.usage());
+        this.messages = new MessageService("n1", authorizer, config, backplane.broker(), backplane.usage(), metrics,
+                metrics.backplane(false));
         this.connections = new Connections(time, config, backplane.usage(), memberships, listener);
         backplane.start(new LocalDelivery(hub, "n1"));
         connections.start();
@@ -87,7 +91,7 @@ public final class CoreFixture {
     public Grant grant(String peerId, Set<Action> actions, String... patterns) {
         List<String> globs = patterns.length == 0 ? List.of("**") : Arrays.asList(patterns);
         return new Grant(app(), peerId, ChannelScope.of(globs.stream().map(ChannelPattern::compile).toList()), actions,
-                null, null, null);
+                null, null, null, "pk_test");
     }
 
     /** A connection with every action on every channel, admitted, registered and reachable. */

@@ -59,7 +59,7 @@ class IceServerProviderTest {
 
     private static Grant grant(String appId, String peerId, String metadata, Long exp) {
         return new Grant(app(appId), peerId, ChannelScope.of(List.of(ChannelPattern.compile("**"))),
-                EnumSet.allOf(Action.class), null, metadata, exp);
+                EnumSet.allOf(Action.class), null, metadata, exp, "sk_id_test");
     }
 
     private static JsonNode tree(RawJson raw) throws Exception {

@@ -32,7 +32,7 @@ class NodeMetricsTest {
         app.connectionOpened();
         app.subscribed();
         app.received(false, 10);
-        app.fannedOut(3, 40);
+        app.fannedOut(3, 120);
         app.presenceDelta(true);
         metrics.error(ErrorCode.CHANNEL_NOT_AUTHORIZED);
         metrics.closed(4012);
@@ -62,7 +62,7 @@ class NodeMetricsTest {
         app.connectionClosed();
         app.received(false, 10);
         app.received(true, 5);
-        app.fannedOut(3, 40);
+        app.fannedOut(3, 120);
         metrics.closed(4012);
         metrics.closed(4012);
         String scrape = metrics.scrape(null).body();

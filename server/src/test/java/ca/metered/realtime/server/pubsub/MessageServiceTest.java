@@ -186,7 +186,8 @@ class MessageServiceTest {
             public void unwatchAllChannels(String appId) {
             }
         };
-        MessageService fallible = new MessageService("n1", new Authorizer(), core.config, failing, down);
+        MessageService fallible = new MessageService("n1", new Authorizer(), core.config, failing, down,
+                core.metrics, core.metrics.backplane(false));
         assertThat(refusal(await(fallible.publish(pub.connection().sender(), "room", RawJson.of("1")))))
                 .isEqualTo(ErrorCode.BACKEND_ERROR);
         assertThat(published).as("the quota counter failing let the publish through").hasSize(1);

@@ -1,5 +1,6 @@
 package ca.metered.realtime.server.session;
 
+import ca.metered.realtime.server.metrics.NodeMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
@@ -22,7 +23,7 @@ class OutboundQueueTest {
     }
 
     private OutboundQueue queue(long cap) {
-        OutboundQueue q = new OutboundQueue(channel, cap);
+        OutboundQueue q = new OutboundQueue(channel, cap, new NodeMetrics("test", false));
         channel.pipeline().addLast(q);
         return q;
     }

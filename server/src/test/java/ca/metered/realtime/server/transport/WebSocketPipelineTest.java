@@ -35,8 +35,8 @@ class WebSocketPipelineTest {
 
     WebSocketPipelineTest() {
         Sessions sessions = new Sessions(core.connections, core.memberships, core.messages,
-                new IceServerProvider(core.time.clock()), core.time, core.config);
-        session = sessions.create(channel, core.grant("alice", EnumSet.allOf(Action.class)));
+                new IceServerProvider(core.time.clock()), core.time, core.config, core.metrics);
+        session = sessions.create(channel, core.grant("alice", EnumSet.allOf(Action.class)), "127.0.0.1");
         channel.pipeline().addLast(session.rateLimiter(), new Utf8FrameValidator(false),
                 new WebSocketFrameAggregator(65536 + 1024), new WebSocketFrameHandler(session, new ClientErrors()),
                 session.outbound());

@@ -54,7 +54,7 @@ public final class RedisBackplane implements Backplane {
     private final RedisUsageStore usage;
     private final RedisControlChannel control;
 
-    private RedisBackplane(ClusterSettings settings, String nodeId, List<String> appIds, Scheduler scheduler) {
+    private RedisBackplane(ClusterSettings settings, String nodeId, Scheduler scheduler) {
         this.settings = settings;
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.constant(settings.reconnectDelay()))
@@ -81,7 +81,7 @@ public final class RedisBackplane implements Backplane {
         this.presence = new RedisPresenceStore(scripts, keys.prefix(), nodeId);
         this.usage = new RedisUsageStore(commands.async(), scripts, keys, nodeId, scheduler.clock());
         this.liveness = new NodeLiveness(scripts, keys, nodeId, presence, usage, scheduler, settings);
-        this.broker = new RedisBroker(commands.async(), keys, new TopicSubscriptions(pubsub.async()), appIds);
+        this.broker = new RedisBroker(commands.async(), keys, new TopicSubscriptions(pubsub.async()));
         this.control = new RedisControlChannel(commands.async(), keys, usage);
         pubsub.addListener(new RedisConnectionStateListener() {
             @Override
@@ -97,9 +97,8 @@ public final class RedisBackplane implements Backplane {
      *
      * @throws BackplaneUnavailableException with a one-line reason
      */
-    public static RedisBackplane connect(ClusterSettings settings, String nodeId, List<String> appIds,
-                                         Scheduler scheduler) {
-        return new RedisBackplane(settings, nodeId, appIds, scheduler);
+    public static RedisBackplane connect(ClusterSettings settings, String nodeId, Scheduler scheduler) {
+        return new RedisBackplane(settings, nodeId, scheduler);
     }
 
     private static String rootMessage(Throwable e) {

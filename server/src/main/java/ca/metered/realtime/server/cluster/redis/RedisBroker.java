@@ -26,15 +26,12 @@ final class RedisBroker implements Broker {
     private final RedisAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final TopicSubscriptions subscriptions;
-    private final List<String> appIds;
     private volatile Inbound inbound;
 
-    RedisBroker(RedisAsyncCommands<String, String> redis, RedisKeys keys, TopicSubscriptions subscriptions,
-                List<String> appIds) {
+    RedisBroker(RedisAsyncCommands<String, String> redis, RedisKeys keys, TopicSubscriptions subscriptions) {
         this.redis = redis;
         this.keys = keys;
         this.subscriptions = subscriptions;
-        this.appIds = List.copyOf(appIds);
     }
 
     /** Where traffic goes from now on; called once by the backplane's start. */
@@ -125,7 +122,8 @@ final class RedisBroker implements Broker {
                 in.onKick(k.appId(), k.peerId());
                 return;
             }
-            for (String app : appIds) {
+            String app = keys.appOf(topic);
+            if (app != null) {
                 String chPrefix = keys.channelTopicPrefix(app);
                 if (topic.startsWith(chPrefix)) {
                     String channel = topic.substring(chPrefix.length());

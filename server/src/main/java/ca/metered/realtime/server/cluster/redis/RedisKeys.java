@@ -8,6 +8,18 @@ package ca.metered.realtime.server.cluster.redis;
  */
 record RedisKeys(String prefix) {
 
+    /**
+     * The app a channel or peer topic belongs to, or null for any other topic. App ids never
+     * contain ':' (docs/configuration.md), so the first ':' after the prefix ends it.
+     */
+    String appOf(String topic) {
+        if (!topic.startsWith(prefix)) {
+            return null;
+        }
+        int colon = topic.indexOf(':', prefix.length());
+        return colon <= prefix.length() ? null : topic.substring(prefix.length(), colon);
+    }
+
     String channelTopic(String app, String channel) {
         return prefix + app + ":ch:" + channel;
     }
