@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release tarball: rms-<version>-linux-x86_64.tar.gz with a Java runtime made by jlink
 # (only the JDK modules the server and CLI need, found with jdeps), bin/rms, the jar, the example
-# config, the systemd unit, LICENSE/NOTICE/README and docs. A host that unpacks it needs no JDK and
+# config, the systemd unit, the Grafana dashboard, LICENSE/NOTICE/README and docs. A host that unpacks it needs no JDK and
 # no Maven. Called by `./rms dist`, by the cli module's `-Pdist` Maven profile and by ReleaseIT.
 #
 #   scripts/dist.sh <rms.jar> <output-dir>
@@ -41,7 +41,7 @@ TARBALL="rms-$VERSION-linux-x86_64.tar.gz"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 STAGE="$WORK/$NAME"
-mkdir -p "$STAGE/bin" "$STAGE/lib" "$STAGE/config" "$STAGE/systemd" "$STAGE/docs"
+mkdir -p "$STAGE/bin" "$STAGE/lib" "$STAGE/config" "$STAGE/systemd" "$STAGE/docs" "$STAGE/grafana"
 
 # Modules: what jdeps finds in the jar, plus those used without a static reference:
 #   jdk.crypto.ec     elliptic-curve TLS (ECDHE key exchange, ECDSA certificates) for server.tls
@@ -58,8 +58,10 @@ cp "$JAR" "$STAGE/lib/rms.jar"
 install -m 0755 "$ROOT/dist/bin/rms" "$STAGE/bin/rms"
 cp "$ROOT/config/rms.example.yaml" "$STAGE/config/"
 cp "$ROOT/dist/rms.service" "$STAGE/systemd/"
+cp "$ROOT/dist/grafana/rms-dashboard.json" "$STAGE/grafana/"
 cp "$ROOT/LICENSE" "$ROOT/NOTICE" "$ROOT/README.md" "$STAGE/"
 cp "$ROOT"/docs/*.md "$STAGE/docs/"
+if [ -d "$ROOT/docs/images" ]; then cp -r "$ROOT/docs/images" "$STAGE/docs/"; fi
 echo "$MODULES" > "$STAGE/runtime/MODULES"
 
 mkdir -p "$OUT"

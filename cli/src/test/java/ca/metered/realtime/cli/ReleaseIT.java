@@ -69,7 +69,7 @@ class ReleaseIT {
     @Test
     void theTarballHasTheLayoutTheDocsDescribe() {
         for (String file : new String[] {"bin/rms", "lib/rms.jar", "runtime/bin/java", "config/rms.example.yaml",
-                "systemd/rms.service", "LICENSE", "NOTICE", "README.md", "docs/operations.md", "docs/protocol.md"}) {
+                "systemd/rms.service", "grafana/rms-dashboard.json", "LICENSE", "NOTICE", "README.md", "docs/operations.md", "docs/protocol.md"}) {
             assertThat(home.resolve(file)).as(file).isRegularFile();
         }
         assertThat(home.resolve("bin/rms")).isExecutable();

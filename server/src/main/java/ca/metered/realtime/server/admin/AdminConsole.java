@@ -79,11 +79,13 @@ public final class AdminConsole implements AutoCloseable {
     private final AdminApi api;
     private final ScheduledExecutorService timer;
     private final ObjectMapper json = HttpResponses.mapper();
+    private final NodeMetrics metrics;
     private final byte[] page;
 
     public AdminConsole(AdminBackend backend, NodeMetrics metrics, ConfigReloader reloader, TokenMinter minter,
                         AuditLog audit, Clock clock) {
         this.settings = () -> reloader.current().admin();
+        this.metrics = metrics;
         this.sessions = new AdminSessions(clock);
         this.throttle = new LoginThrottle(clock);
         this.audit = audit;
@@ -218,6 +220,7 @@ public final class AdminConsole implements AutoCloseable {
         }
         if (!matches(cfg, username, password)) {
             throttle.failed(remote);
+            metrics.authFailure("admin_login");
             audit.record(printable(username), remote, "login", null, "failed", "wrong username or password");
             return HttpResponses.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "wrong username or password");
         }

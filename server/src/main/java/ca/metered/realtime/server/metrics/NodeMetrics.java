@@ -49,6 +49,13 @@ public final class NodeMetrics implements AutoCloseable {
         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
         Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
         Duration.ofSeconds(5)};
+    /** Reasons of {@code rms_auth_failures_total}, registered at start so every series exists from the first scrape. */
+    public static final List<String> AUTH_FAILURE_REASONS = List.of("invalid_token", "token_expired", "app_disabled",
+            "origin_not_allowed", "rest_unauthorized", "admin_login");
+    /** Operations of {@code rms_backplane_errors_total}. */
+    public static final List<String> BACKPLANE_OPERATIONS = List.of("publish", "direct", "presence", "usage", "control");
+    /** Actions of {@code rms_admin_actions_total}. */
+    public static final List<String> ADMIN_ACTIONS = List.of("login", "logout", "kick", "token.mint", "config.reload");
     /** Close codes counted under their own label: the protocol's, and RFC 6455's the server sees. */
     private static final Set<Integer> RFC_CLOSE_CODES = Set.of(1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008,
             1009, 1010, 1011);
@@ -115,6 +122,16 @@ public final class NodeMetrics implements AutoCloseable {
         reloadsRefused = counter(Metric.CONFIG_RELOADS, Tags.of("result", "refused"));
         memoryPublish = publishTimer("memory");
         redisPublish = publishTimer("redis");
+        // Known label values up front: a series that exists at 0 is easier to alert on than one
+        // that appears with the first event.
+        AUTH_FAILURE_REASONS.forEach(r -> authFailures.computeIfAbsent(r,
+                k -> counter(Metric.AUTH_FAILURES, Tags.of("reason", k))));
+        ADMIN_ACTIONS.forEach(a -> adminActions.computeIfAbsent(a,
+                k -> counter(Metric.ADMIN_ACTIONS, Tags.of("action", k))));
+        for (String backplane : List.of("memory", "redis")) {
+            BACKPLANE_OPERATIONS.forEach(op -> backplaneErrors.computeIfAbsent(backplane + ' ' + op,
+                    k -> counter(Metric.BACKPLANE_ERRORS, Tags.of("backplane", backplane, "operation", op))));
+        }
     }
 
     /** Lets go of the JVM-wide GC listeners. */
