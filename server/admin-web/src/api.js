@@ -1,6 +1,7 @@
 // The admin API (docs/operations.md "Admin API"): JSON under /admin/api/, authenticated by the
-// session cookie set at login. Mutating requests carry X-Rms-Admin, which a cross-site form
-// cannot send (the cookie is SameSite=Strict too).
+// session cookie set at login. Every request carries X-Rms-Admin: actions need it (a cross-site
+// form cannot send it; the cookie is SameSite=Strict too), and with it a 401 comes without a
+// Basic challenge, so the browser never opens its own password prompt over the page.
 
 // Relative to the page (always /admin/: the pages are hash routes), so a reverse proxy may
 // mount the dashboard under a path prefix.
@@ -21,8 +22,7 @@ export function setUnauthorizedHandler(fn) {
 }
 
 async function request(method, path, body) {
-  const headers = { Accept: "application/json" };
-  if (method !== "GET") headers["X-Rms-Admin"] = "1";
+  const headers = { Accept: "application/json", "X-Rms-Admin": "1" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const res = await fetch(BASE + path, {
     method,

@@ -7,7 +7,11 @@ import "uplot/dist/uPlot.min.css";
  * @param samples objects with `t` (epoch ms) and the fields named by `series`
  * @param series [{ field, label, color, fill }]
  */
-export function TimeChart({ samples, series, height = 220, format = (v) => v, axisWidth = 52, testId }) {
+/** Y steps for counts and rates: whole numbers only, so a small scale reads 0 2 4 6, not 0 2.5 5. */
+const COUNT_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 2.5e4, 5e4, 1e5,
+  2e5, 2.5e5, 5e5, 1e6, 2e6, 2.5e6, 5e6, 1e7, 2e7, 5e7, 1e8, 2e8, 5e8, 1e9];
+
+export function TimeChart({ samples, series, height = 220, format = (v) => v, axisWidth = 52, counts = true, testId }) {
   const box = useRef(null);
   const plot = useRef(null);
 
@@ -25,6 +29,7 @@ export function TimeChart({ samples, series, height = 220, format = (v) => v, ax
           stroke: "#94a3b8",
           grid: { show: false },
           ticks: { stroke: "#e2e8f0" },
+          space: 80, // px between time labels: "20:42:36" needs ~55
           font: "11px 'Inter Variable', system-ui, sans-serif",
           values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleTimeString("en-GB", { hour12: false })),
         },
@@ -34,6 +39,7 @@ export function TimeChart({ samples, series, height = 220, format = (v) => v, ax
           ticks: { show: false },
           font: "11px 'Inter Variable', system-ui, sans-serif",
           size: axisWidth,
+          ...(counts ? { incrs: COUNT_STEPS } : {}),
           values: (u, ticks) => ticks.map((v) => format(v)),
         },
       ],

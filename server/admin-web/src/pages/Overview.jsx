@@ -25,7 +25,7 @@ export function Overview() {
         <Stat testId="stat-connections" label="Connections" value={count(s?.connections)} icon={Users} tone="sky"
           hint={s ? `${count(s.subscriptions)} subscriptions` : null} />
         <Stat testId="stat-channels" label="Channels" value={count(s?.channels)} icon={Hash} tone="violet"
-          hint={overview ? `${overview.apps ?? 0} apps` : null} />
+          hint={overview ? `${overview.apps} app${overview.apps === 1 ? "" : "s"}` : null} />
         <Stat testId="stat-in" label="Received" value={rate(s?.receivedPerSecond)} unit="msg/s" icon={ArrowDownToLine}
           tone="indigo" hint={s ? <span data-testid="total-received">{count(s.received)} total</span> : null} />
         <Stat testId="stat-out" label="Delivered" value={rate(s?.deliveredPerSecond)} unit="msg/s" icon={ArrowUpFromLine}
@@ -46,7 +46,7 @@ export function Overview() {
           <TimeChart testId="chart-connections" samples={live.samples} series={CONNECTION_SERIES} height={180} format={compact} />
         </Card>
         <Card title="Heap over time" subtitle="Used heap and direct buffer memory">
-          <TimeChart samples={live.samples} series={MEMORY_SERIES} height={180} format={(v) => bytes(v)} axisWidth={78} />
+          <TimeChart samples={live.samples} series={MEMORY_SERIES} height={180} format={(v) => bytes(v)} axisWidth={78} counts={false} />
         </Card>
       </div>
 
