@@ -1,24 +1,16 @@
-import { useEffect, useState } from "preact/hooks";
 import { Boxes, Hash, KeyRound, Users } from "lucide-preact";
 import { api } from "../api.js";
+import { useFetch } from "../fetch.js";
 import { bytes, compact, count, dateTime, duration } from "../format.js";
 import { useLive } from "../live.js";
 import { href } from "../router.js";
 import { Badge, Card, Empty, ErrorNote, Spinner, Usage } from "../ui.jsx";
 
 export function Apps() {
-  const [apps, setApps] = useState(null);
-  const [error, setError] = useState(null);
   const live = useLive();
   const tick = live.samples.length ? live.samples[live.samples.length - 1].t : 0;
-
-  useEffect(() => {
-    let alive = true;
-    api.apps().then((a) => alive && (setApps(a.apps), setError(null))).catch((e) => alive && setError(e));
-    return () => {
-      alive = false;
-    };
-  }, [Math.floor(tick / 5000)]); // refresh every ~5 s of live samples
+  // Refreshed every ~5 s of live samples.
+  const { data: apps, error } = useFetch(() => api.apps().then((a) => a.apps), [Math.floor(tick / 5000)]);
 
   if (error && !apps) return <ErrorNote error={error} />;
   if (!apps) return <Spinner />;

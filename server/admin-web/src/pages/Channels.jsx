@@ -1,48 +1,33 @@
-import { useEffect, useState } from "preact/hooks";
-import { Hash, RefreshCw, Search, Users, X } from "lucide-preact";
+import { Hash, Users, X } from "lucide-preact";
 import { api } from "../api.js";
+import { useFetch } from "../fetch.js";
 import { count } from "../format.js";
 import { href, navigate } from "../router.js";
-import { Badge, Button, Card, Empty, ErrorNote, Json, Spinner } from "../ui.jsx";
-import { AppPicker, useApps } from "./AppPicker.jsx";
+import { Badge, Card, Empty, ErrorNote, Json, Spinner } from "../ui.jsx";
+import { useApps } from "./AppPicker.jsx";
+import { Toolbar } from "./Toolbar.jsx";
 
 export function Channels({ params }) {
   const apps = useApps();
   const app = params.app || apps?.[0]?.id;
-  const [q, setQ] = useState(params.q ?? "");
-  const [list, setList] = useState(null);
-  const [error, setError] = useState(null);
-  const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    if (!app) return;
-    let alive = true;
-    setList(null);
-    api.channels(app, params.q ?? "").then((r) => alive && (setList(r), setError(null))).catch((e) => alive && setError(e));
-    return () => {
-      alive = false;
-    };
-  }, [app, params.q, version]);
+  const { data: list, error, reload } = useFetch(
+    () => (app ? api.channels(app, params.q ?? "") : Promise.resolve(null)),
+    [app, params.q],
+  );
 
   const selected = params.channel;
   return (
     <div class="page">
-      <div class="toolbar">
-        <AppPicker apps={apps} value={app} onChange={(a) => navigate("channels", { app: a })} />
-        <form
-          class="search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            navigate("channels", { app, q });
-          }}
-        >
-          <Search size={15} />
-          <input placeholder="Filter channels by name" value={q} onInput={(e) => setQ(e.currentTarget.value)} data-testid="channel-filter" />
-        </form>
-        <Button icon={RefreshCw} onClick={() => setVersion((v) => v + 1)}>
-          Refresh
-        </Button>
-      </div>
+      <Toolbar
+        apps={apps}
+        app={app}
+        onApp={(a) => navigate("channels", { app: a })}
+        query={params.q}
+        placeholder="Filter channels by name"
+        searchTestId="channel-filter"
+        onSearch={(q) => navigate("channels", { app, q })}
+        onRefresh={reload}
+      />
       <div class={`split${selected ? " with-detail" : ""}`}>
         <Card
           title="Channels"
@@ -87,12 +72,7 @@ export function Channels({ params }) {
           )}
         </Card>
         {selected && (
-          <ChannelDetail
-            app={app}
-            name={selected}
-            version={version}
-            onClose={() => navigate("channels", { app, q: params.q })}
-          />
+          <ChannelDetail app={app} name={selected} version={list} onClose={() => navigate("channels", { app, q: params.q })} />
         )}
       </div>
     </div>
@@ -100,17 +80,8 @@ export function Channels({ params }) {
 }
 
 function ChannelDetail({ app, name, version, onClose }) {
-  const [detail, setDetail] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => {
-    let alive = true;
-    setDetail(null);
-    setError(null);
-    api.channel(app, name).then((d) => alive && setDetail(d)).catch((e) => alive && setError(e));
-    return () => {
-      alive = false;
-    };
-  }, [app, name, version]);
+  // `version` is the channel list: a refresh of the list refreshes the detail too.
+  const { data: detail, error } = useFetch(() => api.channel(app, name), [app, name, version]);
   return (
     <Card
       class="detail"

@@ -1,22 +1,17 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { RefreshCw } from "lucide-preact";
 import { api } from "../api.js";
+import { useFetch } from "../fetch.js";
 import { dateTime } from "../format.js";
 import { useLive } from "../live.js";
 import { Badge, Button, Card, Confirm, ErrorNote, Json, Spinner, toast } from "../ui.jsx";
 
 export function Config() {
-  const [config, setConfig] = useState(null);
-  const [error, setError] = useState(null);
+  const { data: config, error, reload: refresh } = useFetch(() => api.config(), []);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [last, setLast] = useState(null);
-  const [version, setVersion] = useState(0);
   const live = useLive();
-
-  useEffect(() => {
-    api.config().then((c) => (setConfig(c), setError(null))).catch(setError);
-  }, [version]);
 
   async function reload() {
     setBusy(true);
@@ -25,7 +20,7 @@ export function Config() {
       setLast(r);
       toast(r.applied ? `Configuration reloaded: ${r.summary}` : `Reload refused: ${r.error}`, r.applied ? "ok" : "error");
       setConfirming(false);
-      setVersion((v) => v + 1);
+      refresh();
     } catch (e) {
       toast(e.message, "error");
     } finally {

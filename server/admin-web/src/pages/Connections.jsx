@@ -1,46 +1,32 @@
-import { useEffect, useState } from "preact/hooks";
-import { Plug, RefreshCw, Search, UserX, Users, X } from "lucide-preact";
+import { useState } from "preact/hooks";
+import { Plug, UserX, Users, X } from "lucide-preact";
 import { api } from "../api.js";
+import { useFetch } from "../fetch.js";
 import { ago, bytes, count, dateTime } from "../format.js";
 import { href, navigate } from "../router.js";
 import { Badge, Button, Card, Confirm, Empty, ErrorNote, Spinner, toast } from "../ui.jsx";
-import { AppPicker, useApps } from "./AppPicker.jsx";
+import { useApps } from "./AppPicker.jsx";
+import { Toolbar } from "./Toolbar.jsx";
 
 export function Connections({ params }) {
   const apps = useApps();
   const app = params.app ?? "";
-  const [q, setQ] = useState(params.q ?? "");
-  const [list, setList] = useState(null);
-  const [error, setError] = useState(null);
-  const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    let alive = true;
-    api.connections(app, params.q ?? "").then((r) => alive && (setList(r), setError(null))).catch((e) => alive && setError(e));
-    return () => {
-      alive = false;
-    };
-  }, [app, params.q, version]);
+  const { data: list, error, reload } = useFetch(() => api.connections(app, params.q ?? ""), [app, params.q]);
 
   const peer = params.peer;
   return (
     <div class="page">
-      <div class="toolbar">
-        <AppPicker apps={apps} value={app} allowAll onChange={(a) => navigate("connections", { app: a })} />
-        <form
-          class="search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            navigate("connections", { app, q });
-          }}
-        >
-          <Search size={15} />
-          <input placeholder="Find a peer id" value={q} onInput={(e) => setQ(e.currentTarget.value)} data-testid="peer-search" />
-        </form>
-        <Button icon={RefreshCw} onClick={() => setVersion((v) => v + 1)}>
-          Refresh
-        </Button>
-      </div>
+      <Toolbar
+        apps={apps}
+        app={app}
+        allowAll
+        onApp={(a) => navigate("connections", { app: a })}
+        query={params.q}
+        placeholder="Find a peer id"
+        searchTestId="peer-search"
+        onSearch={(q) => navigate("connections", { app, q })}
+        onRefresh={reload}
+      />
       <div class={`split${peer ? " with-detail" : ""}`}>
         <Card
           title="Connections on this node"
@@ -93,7 +79,7 @@ export function Connections({ params }) {
             app={params.peerApp || app || apps?.[0]?.id}
             peerId={peer}
             onClose={() => navigate("connections", { app, q: params.q })}
-            onKicked={() => setVersion((v) => v + 1)}
+            onKicked={reload}
           />
         )}
       </div>
@@ -102,21 +88,9 @@ export function Connections({ params }) {
 }
 
 function PeerDetail({ app, peerId, onClose, onKicked }) {
-  const [detail, setDetail] = useState(null);
-  const [error, setError] = useState(null);
+  const { data: detail, error, reload } = useFetch(() => (app ? api.peer(app, peerId) : Promise.resolve(null)), [app, peerId]);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    if (!app) return;
-    let alive = true;
-    setError(null);
-    api.peer(app, peerId).then((d) => alive && setDetail(d)).catch((e) => alive && setError(e));
-    return () => {
-      alive = false;
-    };
-  }, [app, peerId, version]);
 
   async function kick() {
     setBusy(true);
@@ -124,7 +98,7 @@ function PeerDetail({ app, peerId, onClose, onKicked }) {
       await api.kick(app, peerId, "disconnected from the admin dashboard");
       toast(`Disconnected ${peerId} (close 4020)`);
       setConfirming(false);
-      setVersion((v) => v + 1);
+      reload();
       onKicked();
     } catch (e) {
       toast(e.message, "error");

@@ -12,9 +12,10 @@ import ca.metered.realtime.server.config.SecretKeyConfig;
 import ca.metered.realtime.server.config.ServerConfig;
 import ca.metered.realtime.server.metrics.AppMeters;
 import ca.metered.realtime.server.metrics.NodeMetrics;
+import ca.metered.realtime.server.rest.JsonBody;
 import ca.metered.realtime.server.rest.PathSegment;
+import ca.metered.realtime.server.rest.RestError;
 import ca.metered.realtime.server.transport.HttpResponses;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,7 +25,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -110,6 +110,9 @@ final class AdminApi {
         if (e instanceof Failure f) {
             return HttpResponses.error(f.status, f.code, f.getMessage());
         }
+        if (e instanceof RestError r) {
+            return HttpResponses.error(r.status(), r.code(), r.getMessage());
+        }
         if (e instanceof TokenRequestException tre) {
             return HttpResponses.error(HttpResponseStatus.BAD_REQUEST, tre.code(), tre.getMessage());
         }
@@ -175,7 +178,7 @@ final class AdminApi {
             });
         }
         if (seg.length == 3 && post && seg[0].equals("apps") && seg[2].equals("tokens")) {
-            return done(mint(knownApp(seg[1]), body(req), user, remote));
+            return done(mint(knownApp(seg[1]), JsonBody.of(json, req), user, remote));
         }
         if (seg.length == 2 && post && seg[0].equals("config") && seg[1].equals("reload")) {
             return CompletableFuture.supplyAsync(reloader::reload, blocking).thenApply(r -> {
@@ -267,16 +270,16 @@ final class AdminApi {
     }
 
     /** {@code POST /admin/api/apps/{app}/tokens}: the body of {@code POST /v1/tokens} plus {@code keyId}. */
-    private ObjectNode mint(String appId, JsonNode body, String user, String remote) {
+    private ObjectNode mint(String appId, JsonBody body, String user, String remote) {
         AppConfig app = config.get().app(appId).orElseThrow(() -> notFound("no such app"));
-        String keyId = optionalText(body, "keyId");
+        String keyId = body.has("keyId") ? body.requiredString("keyId") : null;
         SecretKeyConfig key = app.secretKeys().stream()
                 .filter(k -> keyId == null || k.id().equals(keyId)).findFirst()
                 .orElseThrow(() -> invalid(keyId == null ? "the app has no secret key to sign with"
                         : "no secret key " + keyId + " in app " + appId));
-        TokenRequest request = new TokenRequest(optionalText(body, "peerId"), stringList(body, "channels"),
-                stringList(body, "permissions"), optionalLong(body, "expiresInSec"), optionalObject(body, "metadata"),
-                optionalObject(body, "peerMetadata"));
+        TokenRequest request = new TokenRequest(body.requiredString("peerId"), body.stringList("channels"),
+                body.stringList("permissions"), body.optionalLong("expiresInSec"), body.optionalObject("metadata"),
+                body.optionalObject("peerMetadata"));
         MintedToken minted = minter.mint(key, request, app.limits().maxTokenLifetime());
         audit.record(user, remote, "token.mint", appId + "/" + request.peerId(), "ok",
                 "key " + key.id() + ", expires " + java.time.Instant.ofEpochSecond(minted.expiresAtEpochSeconds()));
@@ -328,73 +331,6 @@ final class AdminApi {
         } catch (NumberFormatException e) {
             throw invalid("limit must be an integer");
         }
-    }
-
-    private JsonNode body(FullHttpRequest req) {
-        String text = req.content().toString(StandardCharsets.UTF_8);
-        if (text.isBlank()) {
-            return json.createObjectNode();
-        }
-        try {
-            JsonNode node = json.readTree(text);
-            if (!node.isObject()) {
-                throw invalid("body must be a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw invalid("body is not valid JSON");
-        }
-    }
-
-    private static String optionalText(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw invalid(field + " must be a string");
-        }
-        return v.textValue();
-    }
-
-    private static Long optionalLong(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw invalid(field + " must be an integer");
-        }
-        return v.longValue();
-    }
-
-    private static JsonNode optionalObject(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isObject()) {
-            throw invalid(field + " must be a JSON object");
-        }
-        return v;
-    }
-
-    private static List<String> stringList(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isArray()) {
-            throw invalid(field + " must be a list of strings");
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : v) {
-            if (!e.isTextual()) {
-                throw invalid(field + " must be a list of strings");
-            }
-            out.add(e.textValue());
-        }
-        return out;
     }
 
     private static void actions(ArrayNode out, java.util.Set<Action> actions) {

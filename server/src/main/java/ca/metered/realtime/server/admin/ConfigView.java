@@ -130,6 +130,10 @@ final class ConfigView {
         out.put("keyPrefix", c.keyPrefix());
         out.put("heartbeatInterval", duration(c.heartbeatInterval()));
         out.put("nodeTimeout", duration(c.nodeTimeout()));
+        out.put("reconnectDelay", duration(c.reconnectDelay()));
+        out.put("commandTimeout", duration(c.commandTimeout()));
+        out.put("reassertDelay", duration(c.reassertDelay()));
+        out.put("leaveTimeout", duration(c.leaveTimeout()));
     }
 
     /** {@code redis://user:pass@host:6379/0} → {@code redis://********@host:6379/0}. */

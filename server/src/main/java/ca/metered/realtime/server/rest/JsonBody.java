@@ -10,11 +10,12 @@ import java.util.List;
 
 /**
  * A REST request's JSON object body and typed access to its fields; a missing or mistyped
- * field is a 400 {@code invalid_request} naming the field (protocol.md 7).
+ * field is a 400 {@code invalid_request} naming the field (protocol.md 7). The admin API reads
+ * its bodies with it too, and answers its {@link RestError}s the same way.
  *
  * <p>Immutable; thread-safe.
  */
-final class JsonBody {
+public final class JsonBody {
     private final ObjectMapper json;
     private final JsonNode body;
 
@@ -24,7 +25,7 @@ final class JsonBody {
     }
 
     /** The request's body, which must be one JSON object. */
-    static JsonBody of(ObjectMapper json, FullHttpRequest req) {
+    public static JsonBody of(ObjectMapper json, FullHttpRequest req) {
         if (req.content().readableBytes() == 0) {
             throw RestError.invalid("request body must be a JSON object");
         }
@@ -39,15 +40,15 @@ final class JsonBody {
         }
     }
 
-    boolean has(String field) {
+    public boolean has(String field) {
         return body.has(field);
     }
 
-    JsonNode get(String field) {
+    public JsonNode get(String field) {
         return body.get(field);
     }
 
-    String requiredString(String field) {
+    public String requiredString(String field) {
         JsonNode n = body.get(field);
         if (n == null || !n.isTextual()) {
             throw RestError.invalid("\"" + field + "\" must be a string");
@@ -55,7 +56,7 @@ final class JsonBody {
         return n.asText();
     }
 
-    List<String> stringList(String field) {
+    public List<String> stringList(String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
             return null;
@@ -73,7 +74,7 @@ final class JsonBody {
         return out;
     }
 
-    Long optionalLong(String field) {
+    public Long optionalLong(String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
             return null;
@@ -84,7 +85,7 @@ final class JsonBody {
         return n.asLong();
     }
 
-    boolean optionalBoolean(String field) {
+    public boolean optionalBoolean(String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
             return false;
@@ -95,7 +96,7 @@ final class JsonBody {
         return n.booleanValue();
     }
 
-    JsonNode optionalObject(String field) {
+    public JsonNode optionalObject(String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
             return null;

@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * and turned into the shared {@code {"error","message"}} body in one place. {@link #of} is the
  * one mapping from the core's error codes to HTTP statuses.
  */
-final class RestError extends RuntimeException {
+public final class RestError extends RuntimeException {
     private final HttpResponseStatus status;
     private final String code;
 
@@ -46,11 +46,11 @@ final class RestError extends RuntimeException {
         };
     }
 
-    HttpResponseStatus status() {
+    public HttpResponseStatus status() {
         return status;
     }
 
-    String code() {
+    public String code() {
         return code;
     }
 

@@ -49,6 +49,8 @@ class RootPageIT {
             assertThat(body.path("version").asText()).isNotBlank();
             assertThat(body.path("websocket").asText()).isEqualTo("/v1");
             assertThat(body.path("demo").asText()).isEqualTo("/demo/");
+            assertThat(body.path("admin").asText()).isEqualTo("/admin/");
+            assertThat(body.path("metrics").asText()).isEqualTo("/metrics");
             assertThat(body.path("health").asText()).isEqualTo("/healthz");
         }
     }
