@@ -122,7 +122,7 @@ public final class RmsNode implements AutoCloseable {
         RmsServer server = new RmsServer(config.server(), new Authenticator(live::get, scheduler.clock()),
                 new Sessions(connections, memberships, messages, iceServers, scheduler, live, metrics), rest,
                 connections, scheduler::nanoTime, metrics, () -> live.get().metrics(), Optional.of(admin));
-        reloader.addListener(new ReloadEffects(connections, metrics));
+        reloader.addListener(new ReloadEffects(connections, hub, metrics));
         reloader.onResult(r -> metrics.configReload(r.applied()));
 
         backplane.start(new LocalDelivery(hub, nodeId));
