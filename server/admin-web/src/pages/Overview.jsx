@@ -121,7 +121,7 @@ function NodesCard({ overview, sample }) {
                         <span class={`node-dot${n.lastSeenAt && Date.now() - n.lastSeenAt > 10_000 ? " stale" : ""}`} />
                         <code title={n.id}>{n.id.slice(0, 8)}</code> {self && <Badge tone="indigo">this node</Badge>}
                       </div>
-                      <div class="node-sub">v{n.version}</div>
+                      <div class="node-sub">{n.version ? `v${n.version}` : "not reporting"}</div>
                     </td>
                     <td class="r num">{count(conns)}</td>
                     <td class="r num">{rate(self && sample ? sample.receivedPerSecond : n.receivedPerSecond)}</td>

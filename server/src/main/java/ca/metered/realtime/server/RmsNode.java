@@ -117,7 +117,8 @@ public final class RmsNode implements AutoCloseable {
         AdminConsole admin = new AdminConsole(
                 new CoreBackend(new AdminBackend.NodeInfo(nodeId, RmsServer.version(), startedAt,
                         redis ? "redis" : "memory"), id -> live.get().app(id).isPresent(), hub, connections,
-                        backplane.presence(), backplane.usage(), backplane.control(), scheduler.clock()),
+                        backplane.presence(), backplane.usage(), backplane.control(), backplane.nodes(),
+                        scheduler.clock()),
                 metrics, reloader, minter, audit, scheduler.clock());
         RmsServer server = new RmsServer(config.server(), new Authenticator(live::get, scheduler.clock()),
                 new Sessions(connections, memberships, messages, iceServers, scheduler, live, metrics), rest,

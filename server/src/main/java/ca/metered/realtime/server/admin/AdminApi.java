@@ -128,7 +128,7 @@ final class AdminApi {
         if (seg.length == 1 && get) {
             switch (seg[0]) {
                 case "overview" -> {
-                    return done(overview());
+                    return overview().thenApply(AdminApi::ok);
                 }
                 case "apps" -> {
                     return apps().thenApply(AdminApi::ok);
@@ -197,14 +197,14 @@ final class AdminApi {
         throw notFound("no such admin endpoint");
     }
 
-    private Map<String, Object> overview() {
+    private CompletionStage<Map<String, Object>> overview() {
         AdminBackend.NodeInfo node = backend.node();
         ServerConfig cfg = config.get();
-        return Map.of(
+        return backend.nodes().thenApply(nodes -> Map.of(
                 "node", node,
-                "nodes", backend.nodes(),
+                "nodes", nodes,
                 "apps", cfg.apps().size(),
-                "history", feed.history());
+                "history", feed.history()));
     }
 
     private CompletionStage<Map<String, Object>> apps() {

@@ -18,8 +18,15 @@ public interface AdminBackend {
     /** This node: its id, the backplane it uses ({@code memory} or {@code redis}), when it started. */
     NodeInfo node();
 
-    /** The nodes of the cluster that this node knows of, itself first. */
-    List<NodeStatus> nodes();
+    /**
+     * The live nodes of the cluster with what each last reported, this node first; only this node
+     * when the backplane cannot be read.
+     */
+    CompletionStage<List<NodeStatus>> nodes();
+
+    /** Tells the other nodes how this node is doing; called about once a second by the live feed. */
+    void report(int connections, double receivedPerSecond, double deliveredPerSecond, long heapUsedBytes,
+                long heapMaxBytes);
 
     /** Channels with subscribers on this node, of one app, whose name contains {@code query}. */
     ChannelList channels(String appId, String query, int limit);
@@ -42,10 +49,14 @@ public interface AdminBackend {
     record NodeInfo(String id, String version, long startedAt, String backplane) {
     }
 
-    /** A node of the cluster as last reported (numbers are this node's own when {@code self}). */
-    record NodeStatus(String id, boolean self, String version, long startedAt, long lastSeenAt, Integer connections,
+    /**
+     * A node of the cluster as last reported (numbers are this node's own when {@code self}). The
+     * reported fields are null for a node that has not reported: it has not reported yet, or its
+     * report expired.
+     */
+    record NodeStatus(String id, boolean self, String version, Long startedAt, long lastSeenAt, Integer connections,
                       Double receivedPerSecond, Double deliveredPerSecond, Long heapUsedBytes, Long heapMaxBytes,
-                      long uptimeSeconds) {
+                      Long uptimeSeconds) {
     }
 
     record ChannelSummary(String name, int subscribers, int peers) {

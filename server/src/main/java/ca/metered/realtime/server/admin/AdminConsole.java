@@ -80,12 +80,14 @@ public final class AdminConsole implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ObjectMapper json = HttpResponses.mapper();
     private final NodeMetrics metrics;
+    private final AdminBackend backend;
     private final byte[] page;
 
     public AdminConsole(AdminBackend backend, NodeMetrics metrics, ConfigReloader reloader, TokenMinter minter,
                         AuditLog audit, Clock clock) {
         this.settings = () -> reloader.current().admin();
         this.metrics = metrics;
+        this.backend = backend;
         this.sessions = new AdminSessions(clock);
         this.throttle = new LoginThrottle(clock);
         this.audit = audit;
@@ -392,7 +394,9 @@ public final class AdminConsole implements AutoCloseable {
 
     private void tick() {
         try {
-            feed.tick();
+            LiveFeed.Sample s = feed.tick();
+            backend.report(s.connections(), s.receivedPerSecond(), s.deliveredPerSecond(), s.heapUsedBytes(),
+                    s.heapMaxBytes());
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(AdminConsole.class).warn("admin live sample failed", e);
         }

@@ -2,6 +2,9 @@ package ca.metered.realtime.server.admin;
 
 import ca.metered.realtime.protocol.frame.ServerFrame;
 import ca.metered.realtime.server.cluster.ControlChannel;
+import ca.metered.realtime.server.cluster.NodeDirectory;
+import ca.metered.realtime.server.cluster.NodeDirectory.NodeEntry;
+import ca.metered.realtime.server.cluster.NodeDirectory.NodeReport;
 import ca.metered.realtime.server.cluster.PresenceStore;
 import ca.metered.realtime.server.cluster.UsageStore;
 import ca.metered.realtime.server.connection.Connection;
@@ -38,13 +41,15 @@ public final class CoreBackend implements AdminBackend {
     private final PresenceStore presence;
     private final UsageStore usage;
     private final ControlChannel control;
+    private final NodeDirectory directory;
     private final Clock clock;
 
     /**
      * @param configured whether an app id is in the configuration now
      */
     public CoreBackend(NodeInfo node, Predicate<String> configured, Hub hub, Connections connections,
-                       PresenceStore presence, UsageStore usage, ControlChannel control, Clock clock) {
+                       PresenceStore presence, UsageStore usage, ControlChannel control, NodeDirectory directory,
+                       Clock clock) {
         this.node = node;
         this.configured = configured;
         this.hub = hub;
@@ -52,6 +57,7 @@ public final class CoreBackend implements AdminBackend {
         this.presence = presence;
         this.usage = usage;
         this.control = control;
+        this.directory = directory;
         this.clock = clock;
     }
 
@@ -61,10 +67,37 @@ public final class CoreBackend implements AdminBackend {
     }
 
     @Override
-    public List<NodeStatus> nodes() {
-        long now = clock.millis();
-        return List.of(new NodeStatus(node.id(), true, node.version(), node.startedAt(), now, null, null, null,
-                null, null, (now - node.startedAt()) / 1000));
+    public CompletionStage<List<NodeStatus>> nodes() {
+        return directory.list().handle((entries, err) -> {
+            long now = clock.millis();
+            List<NodeStatus> all = new ArrayList<>();
+            all.add(new NodeStatus(node.id(), true, node.version(), node.startedAt(), now, null, null, null,
+                    null, null, (now - node.startedAt()) / 1000));
+            if (err == null) {
+                entries.stream()
+                        .filter(e -> !e.id().equals(node.id()))
+                        .sorted(Comparator.comparing(NodeEntry::id))
+                        .forEach(e -> all.add(status(e, now)));
+            }
+            return all;
+        });
+    }
+
+    private static NodeStatus status(NodeEntry e, long now) {
+        NodeReport r = e.report();
+        if (r == null) {
+            return new NodeStatus(e.id(), false, null, null, e.lastSeenAt(), null, null, null, null, null, null);
+        }
+        return new NodeStatus(e.id(), false, r.version(), r.startedAt(), e.lastSeenAt(), r.connections(),
+                r.receivedPerSecond(), r.deliveredPerSecond(), r.heapUsedBytes(), r.heapMaxBytes(),
+                Math.max(0, (now - r.startedAt()) / 1000));
+    }
+
+    @Override
+    public void report(int connections, double receivedPerSecond, double deliveredPerSecond, long heapUsedBytes,
+                       long heapMaxBytes) {
+        directory.report(new NodeReport(node.version(), node.startedAt(), connections, receivedPerSecond,
+                deliveredPerSecond, heapUsedBytes, heapMaxBytes));
     }
 
     @Override

@@ -62,8 +62,8 @@ final class LiveFeed {
         this.json = json;
     }
 
-    /** Takes a sample and pushes it to every stream. */
-    void tick() {
+    /** Takes a sample, pushes it to every stream and returns it. */
+    Sample tick() {
         Sample s = sample();
         synchronized (history) {
             history.addLast(s);
@@ -72,6 +72,7 @@ final class LiveFeed {
             }
         }
         broadcast("sample", s);
+        return s;
     }
 
     /** Pushes an audit entry to every stream. */

@@ -18,6 +18,9 @@ public interface Backplane extends AutoCloseable {
 
     UsageStore usage();
 
+    /** The cluster's nodes and what each says about itself, for the admin console. */
+    NodeDirectory nodes();
+
     /**
      * Starts delivering traffic to {@code inbound} (this node's own included) and, for a real
      * cluster, proving this node alive.

@@ -31,8 +31,10 @@ public final class InMemoryCluster {
     private final InMemoryUsageStore usage;
     private final Map<ChannelKey, Roster> rosters = new ConcurrentHashMap<>();
     private final AtomicLong presenceSeq = new AtomicLong();
+    private final Clock clock;
 
     public InMemoryCluster(Clock clock) {
+        this.clock = clock;
         this.usage = new InMemoryUsageStore(clock);
     }
 
@@ -49,9 +51,11 @@ public final class InMemoryCluster {
     }
 
     /** One node's view of the cluster. */
-    private final class Member implements Backplane, Broker {
+    private final class Member implements Backplane, Broker, NodeDirectory {
         final String nodeId;
         volatile Broker.Inbound inbound;
+        /** This member's last report and when it was made; a member in the list is alive. */
+        volatile NodeEntry entry;
         private final Presence presence = new Presence();
         private final Control control = new Control();
 
@@ -77,6 +81,28 @@ public final class InMemoryCluster {
         @Override
         public UsageStore usage() {
             return usage;
+        }
+
+        @Override
+        public NodeDirectory nodes() {
+            return this;
+        }
+
+        @Override
+        public void report(NodeReport self) {
+            entry = new NodeEntry(nodeId, clock.millis(), self);
+        }
+
+        @Override
+        public CompletionStage<List<NodeEntry>> list() {
+            long now = clock.millis();
+            List<NodeEntry> all = new ArrayList<>();
+            for (Member m : members) {
+                NodeEntry e = m.entry;
+                // A member in the list is alive now, whenever it last reported.
+                all.add(e == null ? new NodeEntry(m.nodeId, now, null) : new NodeEntry(m.nodeId, now, e.report()));
+            }
+            return CompletableFuture.completedFuture(all);
         }
 
         @Override

@@ -4,6 +4,7 @@ import ca.metered.realtime.server.cluster.Backplane;
 import ca.metered.realtime.server.cluster.BackplaneUnavailableException;
 import ca.metered.realtime.server.cluster.Broker;
 import ca.metered.realtime.server.cluster.ControlChannel;
+import ca.metered.realtime.server.cluster.NodeDirectory;
 import ca.metered.realtime.server.cluster.PresenceStore;
 import ca.metered.realtime.server.cluster.UsageStore;
 import ca.metered.realtime.server.config.ClusterSettings;
@@ -53,6 +54,7 @@ public final class RedisBackplane implements Backplane {
     private final RedisPresenceStore presence;
     private final RedisUsageStore usage;
     private final RedisControlChannel control;
+    private final RedisNodeDirectory nodes;
 
     private RedisBackplane(ClusterSettings settings, String nodeId, Scheduler scheduler) {
         this.settings = settings;
@@ -83,6 +85,7 @@ public final class RedisBackplane implements Backplane {
         this.liveness = new NodeLiveness(scripts, keys, nodeId, presence, usage, scheduler, settings);
         this.broker = new RedisBroker(commands.async(), keys, new TopicSubscriptions(pubsub.async()));
         this.control = new RedisControlChannel(commands.async(), keys, usage);
+        this.nodes = new RedisNodeDirectory(commands.async(), keys, nodeId, settings.nodeTimeout());
         pubsub.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
@@ -140,6 +143,11 @@ public final class RedisBackplane implements Backplane {
     @Override
     public UsageStore usage() {
         return usage;
+    }
+
+    @Override
+    public NodeDirectory nodes() {
+        return nodes;
     }
 
     @Override

@@ -36,6 +36,16 @@ record RedisKeys(String prefix) {
         return prefix + app + ":peer:";
     }
 
+    /** The sorted set of live nodes, scored by their last heartbeat (heartbeat.lua). */
+    String nodes() {
+        return prefix + "nodes";
+    }
+
+    /** What a node says about itself (a hash that expires unless refreshed). */
+    String nodeInfo(String nodeId) {
+        return prefix + "node:" + nodeId + ":info";
+    }
+
     String controlTopic() {
         return prefix + "ctl";
     }
