@@ -1,0 +1,176 @@
+package ca.metered.realtime.bench;
+
+import ca.metered.realtime.bench.load.DeliveryMeter;
+import ca.metered.realtime.bench.load.Fleet;
+import ca.metered.realtime.bench.load.LoadClient;
+import ca.metered.realtime.bench.load.Payload;
+import ca.metered.realtime.bench.load.Peer;
+import ca.metered.realtime.bench.load.Protocol;
+import ca.metered.realtime.bench.load.Result;
+import ca.metered.realtime.bench.load.ServerProcess;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code rms-bench cluster}: publishers on node A, subscribers of the same channel on node B,
+ * each publisher keeping {@code --window} acked publishes in flight (closed loop, so it measures
+ * what the cluster sustains). Reports cross-node messages/s received, publish acks/s, latency,
+ * and the CPU of the processes given with {@code --pid} (both nodes and Redis) per message.
+ */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = "Cross-node messages/s: publishers on node A, subscribers on node B (rms with a Redis backplane).")
+final class ClusterCommand implements Callable<Integer> {
+    @Option(names = "--publish-url", required = true, description = "node A: ws://…/v1?key=…")
+    URI publishUrl;
+
+    @Option(names = "--subscribe-url", required = true, description = "node B: ws://…/v1?key=…")
+    URI subscribeUrl;
+
+    @Option(names = "--pid", split = ",", description = "processes whose CPU is counted (nodes, redis-server)")
+    List<Long> pids = new ArrayList<>();
+
+    @Option(names = "--publishers", defaultValue = "8", description = "default ${DEFAULT-VALUE}")
+    int publishers;
+
+    @Option(names = "--subscribers", defaultValue = "1", description = "default ${DEFAULT-VALUE}")
+    int subscribers;
+
+    @Option(names = "--window", defaultValue = "64", description = "unacked publishes per publisher (default ${DEFAULT-VALUE})")
+    int window;
+
+    @Option(names = "--size", defaultValue = "100", description = "message body bytes (default ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "seconds (default ${DEFAULT-VALUE})")
+    int warmupSeconds;
+
+    @Option(names = "--duration", defaultValue = "10", description = "seconds (default ${DEFAULT-VALUE})")
+    int durationSeconds;
+
+    @Option(names = "--threads", defaultValue = "2", description = "generator event loop threads (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--label", defaultValue = "rms", description = "server name in results")
+    String label;
+
+    @Option(names = "--json", description = "append the result as one JSON line to this file")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (size < Payload.MIN_SIZE) {
+            throw new IllegalArgumentException("--size must be at least " + Payload.MIN_SIZE);
+        }
+        List<ServerProcess> procs = pids.stream().map(ServerProcess::new).toList();
+        DeliveryMeter received = new DeliveryMeter();
+        String room = "cluster-" + Long.toString(System.nanoTime(), 36);
+        try (LoadClient client = new LoadClient(threads, List.<InetAddress>of())) {
+            Fleet subs = Fleet.open(client, subscribeUrl, subscribers, i -> Protocol.RMS.peer(i, received, size),
+                    i -> room, p -> { }, 100, Duration.ofMinutes(1)).requireAll("subscribers");
+            Window acks = new Window(window, room);
+            Fleet pubs = Fleet.open(client, publishUrl, publishers, i -> Protocol.RMS.peer(i, acks, size),
+                    null, p -> { }, 100, Duration.ofMinutes(1)).requireAll("publishers");
+            // The warm-up also covers node A learning of the subscription on node B.
+            pubs.peers().forEach(acks::start);
+
+            Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+            received.latencySinceLastCall();
+            long r0 = received.delivered();
+            long a0 = acks.acked();
+            long c0 = cpu(procs);
+            long t0 = System.nanoTime();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
+            long r1 = received.delivered();
+            long a1 = acks.acked();
+            long c1 = cpu(procs);
+            long t1 = System.nanoTime();
+            Histogram lat = received.latencySinceLastCall();
+            acks.stop();
+            received.expectClose();
+            acks.expectClose();
+            double seconds = (t1 - t0) / 1e9;
+            long messages = r1 - r0;
+            Result r = new Result("cluster", label)
+                    .param("publishers", publishers)
+                    .param("subscribers", subscribers)
+                    .param("window", window)
+                    .param("size", size)
+                    .figure("received_per_s", "cross-node messages/s received (all subscribers)", "1/s", messages / seconds)
+                    .figure("acked_per_s", "publishes acked/s (node A)", "1/s", (a1 - a0) / seconds)
+                    .figure("p50_us", "latency p50", "µs", lat.getValueAtPercentile(50) / 1e3)
+                    .figure("p99_us", "latency p99", "µs", lat.getValueAtPercentile(99) / 1e3)
+                    .figure("server_closes", "connections closed by a node", "",
+                            received.unexpectedCloses() + acks.unexpectedCloses());
+            if (!procs.isEmpty()) {
+                r.figure("cpu_us_per_message", "CPU of nodes + Redis per message received", "µs",
+                        (c1 - c0) / 1e3 / Math.max(1, messages));
+                r.figure("cores", "CPU of nodes + Redis (cores busy)", "cores", (c1 - c0) / 1e9 / seconds);
+            }
+            if (received.firstError() != null || acks.firstError() != null) {
+                r.note("first_error", received.firstError() != null ? received.firstError() : acks.firstError());
+            }
+            r.print(System.out);
+            if (json != null) {
+                r.append(json);
+            }
+            subs.close(Duration.ofSeconds(10));
+            pubs.close(Duration.ofSeconds(10));
+            return received.unexpectedCloses() + acks.unexpectedCloses() == 0 ? 0 : 1;
+        }
+    }
+
+    private static long cpu(List<ServerProcess> procs) {
+        return procs.stream().mapToLong(ServerProcess::cpuNanos).sum();
+    }
+
+    /** Each publisher keeps {@code size} unacked publishes in flight; acks arrive on its own loop. */
+    static final class Window extends DeliveryMeter {
+        private final int size;
+        private final String room;
+        private volatile boolean running = true;
+        private final java.util.Map<Peer, int[]> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Window(int size, String room) {
+            this.size = size;
+            this.room = room;
+        }
+
+        void start(Peer p) {
+            inFlight.put(p, new int[1]);
+            p.channel().eventLoop().execute(() -> fill(p));
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        @Override
+        public void acked(Peer peer) {
+            super.acked(peer);
+            inFlight.get(peer)[0]--;
+            fill(peer);
+        }
+
+        private void fill(Peer p) {
+            int[] n = inFlight.get(p);
+            boolean sent = false;
+            while (running && n[0] < size) {
+                p.publish(room, true);
+                n[0]++;
+                sent = true;
+            }
+            if (sent) {
+                p.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package ca.metered.realtime.bench;
+
+import ca.metered.realtime.bench.load.DeliveryMeter;
+import ca.metered.realtime.bench.load.Fleet;
+import ca.metered.realtime.bench.load.LoadClient;
+import ca.metered.realtime.bench.load.Result;
+import ca.metered.realtime.bench.load.ServerProcess;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code rms-bench idle}: N connections, each subscribed to a room of {@code --room-size}, then
+ * idle. Reports the time to establish them all, the server's RSS per connection, its live heap
+ * per connection (JVM servers, {@code --heap}), and what is given back after they close.
+ */
+@Command(name = "idle", mixinStandardHelpOptions = true,
+        description = "N idle subscribed connections in rooms: time to establish, RSS and live heap per connection.")
+final class IdleCommand implements Callable<Integer> {
+    @Mixin
+    TargetArgs target;
+
+    @Option(names = "--connections", defaultValue = "15000", description = "default ${DEFAULT-VALUE}")
+    int connections;
+
+    @Option(names = "--room-size", defaultValue = "10", description = "connections per room (default ${DEFAULT-VALUE})")
+    int roomSize;
+
+    @Option(names = "--concurrency", defaultValue = "500", description = "connects in flight (default ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Option(names = "--hold", defaultValue = "10", description = "seconds idle before measuring (default ${DEFAULT-VALUE})")
+    int holdSeconds;
+
+    @Option(names = "--heap", description = "also measure the live heap with jcmd (JVM servers)")
+    boolean heap;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerProcess server = target.server();
+        DeliveryMeter meter = new DeliveryMeter();
+        OptionalLong heap0 = heap ? server.liveHeapBytes() : OptionalLong.empty();
+        long rss0 = server.rssBytes();
+        try (LoadClient client = target.client()) {
+            Fleet fleet = Fleet.open(client, target.url, connections, i -> target.protocol.peer(i, meter, target.size),
+                    i -> "idle-" + (i / roomSize), p -> { }, concurrency, Duration.ofMinutes(10));
+            double establish = fleet.elapsedNanos() / 1e9;
+            Thread.sleep(TimeUnit.SECONDS.toMillis(holdSeconds));
+            long rss1 = server.rssBytes();
+            OptionalLong heap1 = heap ? server.liveHeapBytes() : OptionalLong.empty();
+            long open = fleet.open();
+            int threads = server.threads();
+            meter.expectClose();
+            fleet.close(Duration.ofMinutes(2));
+            Thread.sleep(TimeUnit.SECONDS.toMillis(5));
+            long rss2 = server.rssBytes();
+            OptionalLong heap2 = heap ? server.liveHeapBytes() : OptionalLong.empty();
+            Result r = new Result("idle", target.label())
+                    .param("connections", connections)
+                    .param("roomSize", roomSize)
+                    .figure("establish_s", "time to connect and subscribe all", "s", establish)
+                    .figure("rss_per_conn_kb", "server RSS per connection", "KB", (rss1 - rss0) / 1024.0 / connections)
+                    .figure("rss_before_mb", "server RSS before", "MB", rss0 / 1e6)
+                    .figure("rss_idle_mb", "server RSS with all connected, idle", "MB", rss1 / 1e6)
+                    .figure("rss_after_close_mb", "server RSS 5 s after they all closed", "MB", rss2 / 1e6)
+                    .figure("server_threads", "server threads while idle", "", threads)
+                    .figure("open", "connections still open after the hold", "", open)
+                    .figure("failed", "connections that failed", "", fleet.failures());
+            if (heap0.isPresent() && heap1.isPresent()) {
+                r.figure("heap_per_conn_bytes", "live heap per connection (after full GC)", "B",
+                        (heap1.getAsLong() - heap0.getAsLong()) / (double) connections);
+                r.figure("heap_idle_mb", "live heap with all connected", "MB", heap1.getAsLong() / 1e6);
+            }
+            if (heap2.isPresent()) {
+                r.figure("heap_after_close_mb", "live heap after they all closed", "MB", heap2.getAsLong() / 1e6);
+            }
+            if (fleet.timedOut()) {
+                r.note("stopped", "timed out while connecting");
+            }
+            if (fleet.firstFailure() != null) {
+                r.note("first_failure", fleet.firstFailure());
+            }
+            target.finish(r);
+            return !fleet.timedOut() && fleet.failures() == 0 && open == connections ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package ca.metered.realtime.bench.load;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Counts deliveries and records publish→deliver latency (HdrHistogram, nanoseconds) for every
+ * connection of a workload; also counts acks, closes and errors.
+ *
+ * <p>Thread-safe: called from every event loop of the generator.
+ */
+public class DeliveryMeter implements PeerListener {
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicLong closed = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicReference<String> firstError = new AtomicReference<>();
+    private final Recorder latency = new Recorder(3);
+    private volatile boolean expectClose;
+
+    @Override
+    public void delivered(Peer peer, long stamp) {
+        latency.recordValue(Math.max(0, Payload.ageNanos(stamp)));
+        delivered.incrementAndGet();
+    }
+
+    @Override
+    public void acked(Peer peer) {
+        acked.incrementAndGet();
+    }
+
+    @Override
+    public void error(Peer peer, String text) {
+        errors.incrementAndGet();
+        firstError.compareAndSet(null, text);
+    }
+
+    @Override
+    public void closed(Peer peer, int code) {
+        if (!expectClose) {
+            closed.incrementAndGet();
+            firstError.compareAndSet(null, "connection closed by the server with " + code);
+        }
+    }
+
+    /** From now on closes are ours (the end of the run) and are not counted. */
+    public void expectClose() {
+        expectClose = true;
+    }
+
+    public long delivered() {
+        return delivered.get();
+    }
+
+    public long acked() {
+        return acked.get();
+    }
+
+    /** Connections the server closed during the run. */
+    public long unexpectedCloses() {
+        return closed.get();
+    }
+
+    public long errors() {
+        return errors.get();
+    }
+
+    public String firstError() {
+        return firstError.get();
+    }
+
+    /** Latencies recorded since the previous call (the first call discards the warm-up). */
+    public Histogram latencySinceLastCall() {
+        return latency.getIntervalHistogram();
+    }
+}

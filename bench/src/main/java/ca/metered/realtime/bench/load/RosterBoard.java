@@ -1,0 +1,153 @@
+package ca.metered.realtime.bench.load;
+
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The presence roster every member of one large room holds, built only from the frames it
+ * received (snapshot and deltas alike), checked against the truth: the room is complete when
+ * every member sees exactly every other member. Counts frames and entries (coalescing shows as
+ * many entries per frame) and every anomaly: an unknown peerId, oneself, a {@code joined} for a
+ * peer already present, a {@code left} for one absent, a peerId in both arrays of a frame.
+ *
+ * <p>Thread-safe: each member's roster is touched only from its connection's event loop
+ * ({@link #presence}); the totals are atomic.
+ */
+public final class RosterBoard implements PeerListener {
+    private final int members;
+    private final ConcurrentHashMap<String, Integer> indexOf = new ConcurrentHashMap<>();
+    private final BitSet[] rosters;
+    /** Roster sizes; written by each member's loop, read by the workload's thread. */
+    private final AtomicIntegerArray counts;
+    private final AtomicInteger complete = new AtomicInteger();
+    private final AtomicLong lastCompleteNanos = new AtomicLong();
+    private final AtomicLong frames = new AtomicLong();
+    private final AtomicLong entries = new AtomicLong();
+    private final AtomicLong anomalies = new AtomicLong();
+    private final AtomicLong closes = new AtomicLong();
+    private volatile String firstAnomaly;
+    private volatile boolean expectClose;
+
+    public RosterBoard(int members) {
+        this.members = members;
+        this.rosters = new BitSet[members];
+        this.counts = new AtomicIntegerArray(members);
+        for (int i = 0; i < members; i++) {
+            rosters[i] = new BitSet(members);
+        }
+    }
+
+    /** Records a member's peerId; call before it subscribes, so no one can see it unannounced. */
+    public void register(int member, String peerId) {
+        if (indexOf.putIfAbsent(peerId, member) != null) {
+            anomaly("peerId " + peerId + " given to two connections");
+        }
+    }
+
+    @Override
+    public void presence(Peer peer, List<String> joined, List<String> left) {
+        frames.incrementAndGet();
+        entries.addAndGet(joined.size() + left.size());
+        int me = peer.index();
+        BitSet roster = rosters[me];
+        int before = counts.get(me);
+        int size = before;
+        for (String id : joined) {
+            Integer other = indexOf.get(id);
+            if (other == null || other == me) {
+                anomaly("member " + me + " got joined " + id + (other == null ? " (unknown)" : " (itself)"));
+            } else if (roster.get(other)) {
+                anomaly("member " + me + " got joined " + id + " already present");
+            } else {
+                roster.set(other);
+                size++;
+            }
+        }
+        for (String id : left) {
+            Integer other = indexOf.get(id);
+            if (joined.contains(id)) {
+                anomaly("member " + me + " got " + id + " in joined and left of one frame");
+            }
+            if (other == null || !roster.get(other)) {
+                anomaly("member " + me + " got left " + id + " not present");
+            } else {
+                roster.clear(other);
+                size--;
+            }
+        }
+        counts.set(me, size);
+        int after = size;
+        if (before != members - 1 && after == members - 1) {
+            complete.incrementAndGet();
+            lastCompleteNanos.accumulateAndGet(System.nanoTime(), Math::max);
+        } else if (before == members - 1 && after != members - 1) {
+            complete.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void closed(Peer peer, int code) {
+        if (!expectClose) {
+            closes.incrementAndGet();
+            anomaly("member " + peer.index() + " closed by the server with " + code);
+        }
+    }
+
+    @Override
+    public void error(Peer peer, String text) {
+        anomaly("member " + peer.index() + ": " + text);
+    }
+
+    public void expectClose() {
+        expectClose = true;
+    }
+
+    private void anomaly(String what) {
+        if (anomalies.getAndIncrement() == 0) {
+            firstAnomaly = what;
+        }
+    }
+
+    /** Members whose roster is exactly every other member right now. */
+    public int complete() {
+        return complete.get();
+    }
+
+    /** {@code System.nanoTime()} when the last member became complete. */
+    public long lastCompleteNanos() {
+        return lastCompleteNanos.get();
+    }
+
+    /** Roster entries held over all members, against {@code members × (members − 1)} when complete. */
+    public long entriesHeld() {
+        long sum = 0;
+        for (int i = 0; i < members; i++) {
+            sum += counts.get(i);
+        }
+        return sum;
+    }
+
+    public long frames() {
+        return frames.get();
+    }
+
+    public long entries() {
+        return entries.get();
+    }
+
+    public long anomalies() {
+        return anomalies.get();
+    }
+
+    public long closes() {
+        return closes.get();
+    }
+
+    public String firstAnomaly() {
+        return firstAnomaly;
+    }
+}

@@ -1,0 +1,123 @@
+package ca.metered.realtime.bench.load;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the generator reads about the server under test, from outside the process as an operator
+ * would: CPU time and resident memory from {@code /proc/<pid>}, and for a JVM the live heap
+ * after a full GC through {@code jcmd}. The same figures for every server, whatever its
+ * language.
+ *
+ * <p>Thread-safe (stateless reads).
+ */
+public final class ServerProcess {
+    private static final long NANOS_PER_TICK = TimeUnit.SECONDS.toNanos(1) / clockTicks();
+
+    private final long pid;
+
+    public ServerProcess(long pid) {
+        if (!Files.isDirectory(Path.of("/proc", Long.toString(pid)))) {
+            throw new IllegalArgumentException("no process " + pid + " (/proc/" + pid + " missing)");
+        }
+        this.pid = pid;
+    }
+
+    public static ServerProcess self() {
+        return new ServerProcess(ProcessHandle.current().pid());
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    /** User plus system CPU time consumed so far, all threads (10 ms resolution on most kernels). */
+    public long cpuNanos() {
+        String stat = read("stat");
+        // Fields after the command name, which is in parentheses and may contain spaces.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long utime = Long.parseLong(f[11]); // field 14 of proc(5)
+        long stime = Long.parseLong(f[12]); // field 15
+        return (utime + stime) * NANOS_PER_TICK;
+    }
+
+    /** Resident set size now ({@code VmRSS}). */
+    public long rssBytes() {
+        return statusKb("VmRSS:") * 1024;
+    }
+
+    /** Peak resident set size since the process started ({@code VmHWM}). */
+    public long peakRssBytes() {
+        return statusKb("VmHWM:") * 1024;
+    }
+
+    public int threads() {
+        return (int) statusKb("Threads:");
+    }
+
+    /**
+     * The live heap of a JVM: {@code jcmd <pid> GC.class_histogram} runs a full GC and totals the
+     * reachable objects. Empty when the process is not a JVM we can attach to.
+     */
+    public OptionalLong liveHeapBytes() {
+        try {
+            Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                return OptionalLong.empty();
+            }
+            for (String line : out.split("\n")) {
+                String t = line.trim();
+                if (t.startsWith("Total ")) {
+                    String[] parts = t.split("\\s+");
+                    return OptionalLong.of(Long.parseLong(parts[2]));
+                }
+            }
+            return OptionalLong.empty();
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalLong.empty();
+        }
+    }
+
+    private long statusKb(String key) {
+        for (String line : read("status").split("\n")) {
+            if (line.startsWith(key)) {
+                String v = line.substring(key.length()).trim();
+                int sp = v.indexOf(' ');
+                return Long.parseLong(sp < 0 ? v : v.substring(0, sp));
+            }
+        }
+        throw new IllegalStateException("/proc/" + pid + "/status has no " + key);
+    }
+
+    private String read(String file) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), file), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("process " + pid + " is gone?", e);
+        }
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            p.waitFor(10, TimeUnit.SECONDS);
+            return Long.parseLong(out);
+        } catch (IOException | NumberFormatException e) {
+            return 100; // the Linux default
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+}

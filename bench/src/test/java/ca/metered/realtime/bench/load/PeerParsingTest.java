@@ -1,0 +1,126 @@
+package ca.metered.realtime.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PeerParsingTest {
+    private final List<Long> stamps = new ArrayList<>();
+    private final List<String> events = new ArrayList<>();
+    private final PeerListener listener = new PeerListener() {
+        @Override
+        public void delivered(Peer peer, long sentNanos) {
+            stamps.add(sentNanos);
+        }
+
+        @Override
+        public void presence(Peer peer, List<String> joined, List<String> left) {
+            events.add("presence " + joined + " " + left);
+        }
+
+        @Override
+        public void acked(Peer peer) {
+            events.add("acked");
+        }
+
+        @Override
+        public void error(Peer peer, String text) {
+            events.add("error " + text);
+        }
+    };
+
+    @Test
+    void natsStreamSplitAnywhereYieldsEveryMessageAndAnswersPings() {
+        NatsPeer peer = new NatsPeer(0, listener, 100);
+        EmbeddedChannel ch = new EmbeddedChannel(peer);
+        ByteBuf payload = Unpooled.buffer();
+        long stamp = Payload.stamp();
+        Payload.writeNats(payload, stamp, Payload.natsPadding(100));
+        assertThat(payload.readableBytes()).isEqualTo(100);
+        String msg = "MSG bench.fanout 1 100\r\n" + payload.toString(StandardCharsets.US_ASCII) + "\r\n";
+        String stream = "INFO {\"server_id\":\"x\"}\r\n" + msg + "PING\r\n" + msg + msg;
+        byte[] bytes = stream.getBytes(StandardCharsets.US_ASCII);
+        // Cut the stream into WebSocket messages of 7 bytes: lines and payloads straddle them.
+        for (int i = 0; i < bytes.length; i += 7) {
+            int n = Math.min(7, bytes.length - i);
+            ch.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes, i, n)));
+        }
+        assertThat(stamps).containsExactly(stamp, stamp, stamp);
+        assertThat(peer.ready()).isCompleted();
+        assertThat(outbound(ch)).containsExactly(
+                "CONNECT {\"verbose\":false,\"pedantic\":false,\"tls_required\":false,\"echo\":false,"
+                        + "\"protocol\":1,\"name\":\"rms-bench\",\"lang\":\"java\",\"version\":\"1\"}\r\n",
+                "PONG\r\n");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void natsSubscribeCompletesOnThePongAfterSub() {
+        NatsPeer peer = new NatsPeer(0, listener, 100);
+        EmbeddedChannel ch = new EmbeddedChannel(peer);
+        var done = peer.subscribe("room-1");
+        ch.runPendingTasks();
+        assertThat(outbound(ch)).containsExactly("SUB bench.room-1 1\r\nPING\r\n");
+        assertThat(done).isNotDone();
+        ch.writeInbound(new BinaryWebSocketFrame(Unpooled.copiedBuffer("PONG\r\n", StandardCharsets.US_ASCII)));
+        assertThat(done).isCompleted();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void rmsFramesAreDispatchedByTypeAndPresenceArraysRead() {
+        RmsPeer peer = new RmsPeer(0, listener, 100);
+        EmbeddedChannel ch = new EmbeddedChannel(peer);
+        ch.writeInbound(text("{\"type\":\"welcome\",\"peerId\":\"p-1\",\"serverTime\":1,\"expiresAt\":null,\"maxMessageSize\":65536}"));
+        assertThat(peer.ready()).isCompleted();
+        assertThat(peer.peerId()).isEqualTo("p-1");
+
+        var sub = peer.subscribe("r");
+        ch.runPendingTasks();
+        assertThat(outbound(ch)).containsExactly("{\"type\":\"subscribe\",\"channel\":\"bench/r\",\"requestId\":\"s\"}");
+        ch.writeInbound(text("{\"type\":\"ack\",\"requestId\":\"s\"}"));
+        assertThat(sub).isCompleted();
+
+        ch.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[{\"peerId\":\"a\"},"
+                + "{\"peerId\":\"b\",\"metadata\":{\"peerId\":\"not-me\"}}],\"left\":[{\"peerId\":\"c\"}]}"));
+        ch.writeInbound(text("{\"type\":\"pong\"}"));
+
+        peer.publish("r", true);
+        ch.flush();
+        String sent = outbound(ch).get(0);
+        assertThat(sent).startsWith("{\"type\":\"publish\",\"channel\":\"bench/r\",\"requestId\":\"p\",\"data\":{\"t\":");
+        String data = sent.substring(sent.indexOf("\"data\":") + 7, sent.length() - 1);
+        assertThat(data.getBytes(StandardCharsets.UTF_8)).hasSize(100);
+
+        ch.writeInbound(text("{\"type\":\"message\",\"channel\":\"bench/r\",\"from\":\"x\",\"data\":" + data + "}"));
+        ch.writeInbound(text("{\"type\":\"ack\",\"requestId\":\"p\"}"));
+        assertThat(stamps).hasSize(1);
+        assertThat(Payload.ageNanos(stamps.get(0))).isBetween(0L, 60_000_000_000L);
+        assertThat(events).containsExactly("presence [a, b] [c]", "acked");
+        ch.finishAndReleaseAll();
+    }
+
+    private static TextWebSocketFrame text(String s) {
+        return new TextWebSocketFrame(s);
+    }
+
+    private static List<String> outbound(EmbeddedChannel ch) {
+        List<String> out = new ArrayList<>();
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            WebSocketFrame f = (WebSocketFrame) o;
+            out.add(f.content().toString(StandardCharsets.UTF_8));
+            f.release();
+        }
+        return out;
+    }
+}

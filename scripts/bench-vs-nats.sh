@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# rms and nats-server side by side on this machine (docs/performance.md). Not part of ./run-tests.
+#
+# Starts a fresh server for every workload and run, drives it with the same Netty load generator
+# (bench/target/rms-bench.jar) speaking each server's protocol over WebSocket, and prints one
+# Markdown table per workload with the median (and range) of each figure over the runs.
+#
+# Usage: scripts/bench-vs-nats.sh [--runs N] [--only LIST] [--out DIR] [--jfr]
+#   --runs N     repetitions of everything (default 3; report medians)
+#   --only LIST  comma-separated workloads: fanout,peak,idle,room,cluster (default: all)
+#   --out DIR    where results, logs and recordings go (default target/bench/<timestamp>)
+#   --jfr        record rms with JFR (settings=profile) during fanout and print its hot spots
+# Scale (environment): SUBSCRIBERS=1000 RATE=200000 SIZE=100 WARMUP=10 DURATION=20
+#   IDLE_CONNECTIONS=15000 ROOM_SIZE=10 ROOM_MEMBERS=10000 ROOM_TIMEOUT=120
+#   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2 RMS_JAVA_OPTS=""
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+RUNS=3
+ONLY="fanout,peak,idle,room,cluster"
+OUT="$ROOT/target/bench/$(date +%Y%m%d-%H%M%S)"
+JFR=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS="$2"; shift 2 ;;
+    --only) ONLY="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    --jfr) JFR=1; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "bench-vs-nats: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+SUBSCRIBERS="${SUBSCRIBERS:-1000}"
+RATE="${RATE:-200000}"
+SIZE="${SIZE:-100}"
+WARMUP="${WARMUP:-10}"
+DURATION="${DURATION:-20}"
+IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-15000}"
+ROOM_SIZE="${ROOM_SIZE:-10}"
+ROOM_MEMBERS="${ROOM_MEMBERS:-10000}"
+ROOM_TIMEOUT="${ROOM_TIMEOUT:-120}"
+CLUSTER_PUBLISHERS="${CLUSTER_PUBLISHERS:-8}"
+CLUSTER_SUBSCRIBERS="${CLUSTER_SUBSCRIBERS:-1}"
+GEN_THREADS="${GEN_THREADS:-2}"
+RMS_JAVA_OPTS="${RMS_JAVA_OPTS:-}"
+
+wants() { [[ ",$ONLY," == *",$1,"* ]]; }
+
+# --- prerequisites -----------------------------------------------------------------------------
+if ! command -v nats-server >/dev/null; then
+  echo "== installing nats-server (Debian package)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nats-server
+fi
+for tool in java curl ss redis-server redis-benchmark redis-cli; do
+  command -v "$tool" >/dev/null || { echo "bench-vs-nats: $tool is needed (scripts/install-test-deps.sh)" >&2; exit 1; }
+done
+if [ "$(ulimit -n)" -lt 20000 ] && wants idle; then
+  ulimit -n 20000 2>/dev/null || echo "bench-vs-nats: open files limit is $(ulimit -n); idle needs ~$((IDLE_CONNECTIONS + 1000))" >&2
+fi
+
+echo "== building rms.jar and rms-bench.jar"
+mvn -B -q -ntp -DskipTests -pl cli,bench -am package >/dev/null
+RMS_JAR="$ROOT/cli/target/rms.jar"
+BENCH=(java -jar "$ROOT/bench/target/rms-bench.jar")
+
+mkdir -p "$OUT"
+RESULTS="$OUT/results.jsonl"
+NATS_VERSION="$(nats-server --version | sed 's/^nats-server: v//')"
+RMS_LABEL="rms $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo dev)"
+NATS_LABEL="nats-server $NATS_VERSION"
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB RAM, kernel $(uname -r)"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "servers: $RMS_LABEL (java -jar rms.jar serve, RMS_JAVA_OPTS='$RMS_JAVA_OPTS'), $NATS_LABEL"
+  echo "load at start: $(uptime | sed 's/.*load average/load average/')"
+  echo "runs: $RUNS; subscribers=$SUBSCRIBERS rate=$RATE size=$SIZE warmup=${WARMUP}s duration=${DURATION}s idle=$IDLE_CONNECTIONS room=$ROOM_MEMBERS"
+} | tee "$OUT/machine.txt"
+
+# --- process helpers ---------------------------------------------------------------------------
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+free_port() {
+  local p
+  while :; do
+    p=$(( 20000 + RANDOM % 30000 ))
+    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
+  done
+}
+
+wait_port() { # port, what
+  local deadline=$(( SECONDS + 60 ))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { echo "bench-vs-nats: $2 did not listen on $1" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
+stop() { # pid
+  kill -TERM "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  local keep=()
+  for p in "${PIDS[@]}"; do [ "$p" != "$1" ] && keep+=("$p"); done
+  PIDS=("${keep[@]+"${keep[@]}"}")
+}
+
+# start_rms CONFIG LOG [extra JVM options...]: sets RMS_PID and RMS_PORT
+start_rms() {
+  local config="$1" log="$2"; shift 2
+  RMS_PORT=$(free_port)
+  # shellcheck disable=SC2086
+  java $RMS_JAVA_OPTS "$@" -jar "$RMS_JAR" serve --config "$config" --port "$RMS_PORT" >"$log" 2>&1 &
+  RMS_PID=$!
+  PIDS+=("$RMS_PID")
+  local deadline=$(( SECONDS + 60 ))
+  until curl -sf "http://127.0.0.1:$RMS_PORT/readyz" >/dev/null; do
+    [ $SECONDS -lt $deadline ] || { echo "bench-vs-nats: rms did not start (see $log)" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
+# start_nats LOG: sets NATS_PID and NATS_WS_PORT
+start_nats() {
+  local log="$1" conf="$OUT/nats.conf"
+  NATS_WS_PORT=$(free_port)
+  cat >"$conf" <<EOF
+listen: 127.0.0.1:$(free_port)
+websocket { listen: "127.0.0.1:$NATS_WS_PORT", no_tls: true }
+EOF
+  nats-server -c "$conf" >"$log" 2>&1 &
+  NATS_PID=$!
+  PIDS+=("$NATS_PID")
+  wait_port "$NATS_WS_PORT" nats-server
+}
+
+rms_url() { echo "ws://127.0.0.1:$RMS_PORT/v1?key=$1"; }
+
+# run_both TAG WORKLOAD RUN ARGS...: the workload against a fresh nats-server and a fresh rms, in
+# an order that alternates between runs so neither always goes first. TAG names the logs.
+run_both() {
+  local tag="$1" workload="$2" run="$3"; shift 3
+  local order=(nats rms)
+  [ $((run % 2)) -eq 0 ] && order=(rms nats)
+  for server in "${order[@]}"; do
+    echo "-- run $run: $tag against $server (load $(cut -d' ' -f1 /proc/loadavg))"
+    if [ "$server" = nats ]; then
+      start_nats "$OUT/nats-$tag-$run.log"
+      "${BENCH[@]}" "$workload" --protocol nats --url "ws://127.0.0.1:$NATS_WS_PORT" --server-pid "$NATS_PID" \
+          --label "$NATS_LABEL" --threads "$GEN_THREADS" --json "$RESULTS" "$@" || echo "(exit $?)"
+      stop "$NATS_PID"
+    else
+      local key=pk_live_bench_fanout jfr=()
+      [ "$workload" = idle ] && key=pk_live_bench_presence
+      if [ "$JFR" = 1 ] && [ "$workload" = fanout ]; then
+        jfr=("-XX:StartFlightRecording=filename=$OUT/rms-$tag-$run.jfr,settings=profile,dumponexit=true")
+      fi
+      start_rms config/bench-server.yaml "$OUT/rms-$tag-$run.log" "${jfr[@]+"${jfr[@]}"}"
+      local heap=()
+      [ "$workload" = idle ] && heap=(--heap)
+      "${BENCH[@]}" "$workload" --protocol rms --url "$(rms_url $key)" --server-pid "$RMS_PID" \
+          --label "$RMS_LABEL" --threads "$GEN_THREADS" --json "$RESULTS" "${heap[@]+"${heap[@]}"}" "$@" || echo "(exit $?)"
+      stop "$RMS_PID"
+    fi
+  done
+}
+
+run_cluster() { # run
+  local run="$1" redis_port conf a_pid a_port b_pid
+  redis_port=$(free_port)
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$OUT/redis-$run.log" 2>&1 &
+  local redis_pid=$!
+  PIDS+=("$redis_pid")
+  wait_port "$redis_port" redis-server
+  conf="$OUT/bench-cluster.yaml"
+  { cat config/bench-server.yaml
+    printf 'cluster:\n  redis: redis://127.0.0.1:%s\n  keyPrefix: "bench%s:"\n' "$redis_port" "$run"; } >"$conf"
+  start_rms "$conf" "$OUT/rms-cluster-a-$run.log"; a_pid=$RMS_PID; a_port=$RMS_PORT
+  start_rms "$conf" "$OUT/rms-cluster-b-$run.log"; b_pid=$RMS_PID
+  echo "-- run $run: cluster (load $(cut -d' ' -f1 /proc/loadavg))"
+  "${BENCH[@]}" cluster --publish-url "ws://127.0.0.1:$a_port/v1?key=pk_live_bench_fanout" \
+      --subscribe-url "$(rms_url pk_live_bench_fanout)" --pid "$a_pid,$b_pid,$redis_pid" \
+      --publishers "$CLUSTER_PUBLISHERS" --subscribers "$CLUSTER_SUBSCRIBERS" --size "$SIZE" \
+      --threads "$GEN_THREADS" --label "$RMS_LABEL" --json "$RESULTS" || echo "(exit $?)"
+  stop "$a_pid"; stop "$b_pid"
+  # The baseline of docs/clustering.md: unpipelined PUBLISH with one subscriber connected.
+  redis-cli -p "$redis_port" subscribe ch >/dev/null &
+  local sub_pid=$!
+  PIDS+=("$sub_pid")
+  sleep 0.5
+  local rps
+  rps=$(redis-benchmark -p "$redis_port" -n 200000 -c 50 -q PUBLISH ch "$(head -c "$SIZE" /dev/zero | tr '\0' x)" \
+        | tr '\r' '\n' | grep -Eo '[0-9.]+ requests per second' | tail -1 | cut -d' ' -f1)
+  echo "   redis-benchmark PUBLISH (-c 50, unpipelined): $rps/s"
+  printf '{"time":"%s","workload":"cluster","server":"redis-benchmark","params":{"publishers":%s,"subscribers":%s,"window":64,"size":%s},"figures":{"redis_publish_per_s":{"label":"redis-benchmark PUBLISH/s (-c 50, unpipelined, 1 subscriber)","unit":"1/s","value":%s}},"notes":{}}\n' \
+      "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$CLUSTER_PUBLISHERS" "$CLUSTER_SUBSCRIBERS" "$SIZE" "${rps:-0}" >>"$RESULTS"
+  stop "$sub_pid"; stop "$redis_pid"
+}
+
+# --- the runs ----------------------------------------------------------------------------------
+for run in $(seq 1 "$RUNS"); do
+  if wants fanout; then
+    run_both fanout fanout "$run" --subscribers "$SUBSCRIBERS" --rate "$RATE" --size "$SIZE" --warmup "$WARMUP" --duration "$DURATION"
+  fi
+  if wants peak; then
+    run_both peak fanout "$run" --subscribers "$SUBSCRIBERS" --rate max --size "$SIZE" --warmup "$WARMUP" --duration "$DURATION"
+  fi
+  if wants idle; then
+    run_both idle idle "$run" --connections "$IDLE_CONNECTIONS" --room-size "$ROOM_SIZE"
+  fi
+  if wants room; then
+    echo "-- run $run: room against rms (load $(cut -d' ' -f1 /proc/loadavg))"
+    start_rms config/bench-server.yaml "$OUT/rms-room-$run.log"
+    "${BENCH[@]}" room --protocol rms --url "$(rms_url pk_live_bench_presence)" --server-pid "$RMS_PID" \
+        --label "$RMS_LABEL" --threads "$GEN_THREADS" --json "$RESULTS" --members "$ROOM_MEMBERS" \
+        --timeout "$ROOM_TIMEOUT" || echo "(exit $?)"
+    stop "$RMS_PID"
+  fi
+  if wants cluster; then
+    run_cluster "$run"
+  fi
+done
+
+echo "load at end: $(uptime | sed 's/.*load average/load average/')" | tee -a "$OUT/machine.txt"
+echo
+"${BENCH[@]}" report "$RESULTS" | tee "$OUT/report.md"
+if [ "$JFR" = 1 ]; then
+  for f in "$OUT"/rms-*.jfr; do
+    [ -f "$f" ] || continue
+    "${BENCH[@]}" jfr-top "$f" >"${f%.jfr}.txt"
+    echo "JFR hot spots: ${f%.jfr}.txt"
+  done
+fi
+echo "results: $OUT"
