@@ -11,7 +11,7 @@
 #   --out DIR    where results, logs and recordings go (default target/bench/<timestamp>)
 #   --jfr        record rms with JFR (settings=profile) during fanout and print its hot spots
 # Scale (environment): SUBSCRIBERS=1000 RATE=200000 SIZE=100 WARMUP=10 DURATION=20
-#   IDLE_CONNECTIONS=15000 ROOM_SIZE=10 ROOM_MEMBERS=10000 ROOM_TIMEOUT=120
+#   IDLE_CONNECTIONS=15000 ROOM_SIZE=10 ROOM_MEMBERS=10000 ROOM_TIMEOUT=120 ROOM_MAX_RSS_MB=6000
 #   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2 RMS_JAVA_OPTS=""
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,6 +40,7 @@ IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-15000}"
 ROOM_SIZE="${ROOM_SIZE:-10}"
 ROOM_MEMBERS="${ROOM_MEMBERS:-10000}"
 ROOM_TIMEOUT="${ROOM_TIMEOUT:-120}"
+ROOM_MAX_RSS_MB="${ROOM_MAX_RSS_MB:-6000}"
 CLUSTER_PUBLISHERS="${CLUSTER_PUBLISHERS:-8}"
 CLUSTER_SUBSCRIBERS="${CLUSTER_SUBSCRIBERS:-1}"
 GEN_THREADS="${GEN_THREADS:-2}"
@@ -62,7 +63,7 @@ if [ "$(ulimit -n)" -lt 20000 ] && wants idle; then
 fi
 
 echo "== building rms.jar and rms-bench.jar"
-mvn -B -q -ntp -DskipTests -pl cli,bench -am package >/dev/null
+mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl cli,bench -am package >/dev/null
 RMS_JAR="$ROOT/cli/target/rms.jar"
 BENCH=(java -jar "$ROOT/bench/target/rms-bench.jar")
 
@@ -221,7 +222,7 @@ for run in $(seq 1 "$RUNS"); do
     start_rms config/bench-server.yaml "$OUT/rms-room-$run.log"
     "${BENCH[@]}" room --protocol rms --url "$(rms_url pk_live_bench_presence)" --server-pid "$RMS_PID" \
         --label "$RMS_LABEL" --threads "$GEN_THREADS" --json "$RESULTS" --members "$ROOM_MEMBERS" \
-        --timeout "$ROOM_TIMEOUT" || echo "(exit $?)"
+        --timeout "$ROOM_TIMEOUT" --max-server-rss-mb "$ROOM_MAX_RSS_MB" || echo "(exit $?)"
     stop "$RMS_PID"
   fi
   if wants cluster; then

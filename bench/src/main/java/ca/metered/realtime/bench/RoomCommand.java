@@ -61,7 +61,7 @@ final class RoomCommand implements Callable<Integer> {
                 100, 100, TimeUnit.MILLISECONDS);
         try (LoadClient client = target.client()) {
             long t0 = System.nanoTime();
-            Fleet fleet = Fleet.open(client, target.url, members, i -> target.protocol.peer(i, board, target.size),
+            Fleet fleet = Fleet.open(client, target.url, members, i -> new RmsPeer(i, board, target.size, board.directory()),
                     i -> name, p -> board.register(p.index(), ((RmsPeer) p).peerId()), concurrency,
                     Duration.ofSeconds(timeoutSeconds));
             long acked = System.nanoTime() - t0;

@@ -19,6 +19,13 @@ public interface PeerListener {
     default void presence(Peer peer, List<String> joined, List<String> left) {
     }
 
+    /**
+     * A presence frame read through a {@link PeerDirectory} (rms only): member numbers of its
+     * {@code joined} and {@code left} arrays, -1 for a peerId not in the directory.
+     */
+    default void presence(Peer peer, int[] joined, int joinedCount, int[] left, int leftCount) {
+    }
+
     /** An error the server reported on an open connection (rms {@code error} frame, NATS {@code -ERR}). */
     default void error(Peer peer, String text) {
     }

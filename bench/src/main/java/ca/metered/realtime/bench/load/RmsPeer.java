@@ -24,12 +24,30 @@ public final class RmsPeer extends Peer {
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] TYPE_PREFIX = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
 
+    private static final byte[] JOINED = "\"joined\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LEFT = "\"left\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ENTRY = "{\"peerId\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] METADATA = "\"metadata\"".getBytes(StandardCharsets.US_ASCII);
+
     private final byte[] padding;
+    private final PeerDirectory directory;
     private String peerId;
+    private int[] joinedScratch = new int[64];
+    private int[] leftScratch = new int[64];
+    private int scratchCount;
 
     public RmsPeer(int index, PeerListener listener, int messageSize) {
+        this(index, listener, messageSize, null);
+    }
+
+    /**
+     * @param directory when given, presence frames are read straight into member numbers
+     *     ({@link PeerListener#presence(Peer, int[], int, int[], int)}) instead of Strings
+     */
+    public RmsPeer(int index, PeerListener listener, int messageSize, PeerDirectory directory) {
         super(index, listener);
         this.padding = Payload.rmsPadding(messageSize);
+        this.directory = directory;
     }
 
     /** The server-assigned peerId from {@code welcome}; {@code null} before {@link #ready()}. */
@@ -76,7 +94,7 @@ public final class RmsPeer extends Peer {
                 }
             }
             case 'p' -> {
-                if (content.getByte(at + 1) == 'r') {
+                if (content.getByte(at + 1) == 'r' && (directory == null || !scanPresence(content))) {
                     readPresence(content);
                 }
             }
@@ -165,7 +183,81 @@ public final class RmsPeer extends Peer {
             listener.error(this, "unparseable presence frame: " + e.getMessage());
             return;
         }
-        listener.presence(this, joined, left);
+        if (directory == null) {
+            listener.presence(this, joined, left);
+            return;
+        }
+        int[] j = joined.stream().mapToInt(directory::lookup).toArray();
+        int[] l = left.stream().mapToInt(directory::lookup).toArray();
+        listener.presence(this, j, j.length, l, l.length);
+    }
+
+    /**
+     * The fast path for frames without metadata, as the server writes them:
+     * {@code "joined":[{"peerId":"…"},…],"left":[…]}, read in one pass without allocating.
+     * Returns {@code false} (nothing reported) for anything else, which then takes the parser.
+     */
+    private boolean scanPresence(ByteBuf f) {
+        if (Payload.indexOf(f, METADATA) >= 0) {
+            return false;
+        }
+        int j = Payload.indexOf(f, JOINED);
+        int l = Payload.indexOf(f, LEFT);
+        if (j < 0 || l < 0) {
+            return false;
+        }
+        if (!scanEntries(f, j + JOINED.length, true)) {
+            return false;
+        }
+        int joinedCount = scratchCount;
+        if (!scanEntries(f, l + LEFT.length, false)) {
+            return false;
+        }
+        listener.presence(this, joinedScratch, joinedCount, leftScratch, scratchCount);
+        return true;
+    }
+
+    private boolean scanEntries(ByteBuf f, int pos, boolean joined) {
+        scratchCount = 0;
+        int end = f.writerIndex();
+        while (pos < end) {
+            byte b = f.getByte(pos);
+            if (b == ']') {
+                return true;
+            }
+            if (b == ',') {
+                pos++;
+                continue;
+            }
+            if (pos + ENTRY.length >= end) {
+                return false;
+            }
+            for (int i = 0; i < ENTRY.length; i++) {
+                if (f.getByte(pos + i) != ENTRY[i]) {
+                    return false;
+                }
+            }
+            int idStart = pos + ENTRY.length;
+            int idEnd = f.indexOf(idStart, end, (byte) '"');
+            if (idEnd < 0 || idEnd + 1 >= end || f.getByte(idEnd + 1) != '}'
+                    || f.indexOf(idStart, idEnd, (byte) '\\') >= 0) {
+                return false;
+            }
+            int member = directory.lookup(f, idStart, idEnd - idStart);
+            if (joined) {
+                if (scratchCount == joinedScratch.length) {
+                    joinedScratch = java.util.Arrays.copyOf(joinedScratch, scratchCount * 2);
+                }
+                joinedScratch[scratchCount++] = member;
+            } else {
+                if (scratchCount == leftScratch.length) {
+                    leftScratch = java.util.Arrays.copyOf(leftScratch, scratchCount * 2);
+                }
+                leftScratch[scratchCount++] = member;
+            }
+            pos = idEnd + 2;
+        }
+        return false;
     }
 
     private static void readEntries(JsonParser p, List<String> into) throws IOException {

@@ -2,7 +2,6 @@ package ca.metered.realtime.bench.load;
 
 import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,8 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RosterBoard implements PeerListener {
     private final int members;
-    private final ConcurrentHashMap<String, Integer> indexOf = new ConcurrentHashMap<>();
+    private final PeerDirectory directory;
     private final BitSet[] rosters;
+    /** Per member: the peers of the frame being applied's {@code joined} array. */
+    private final BitSet[] inFrame;
     /** Roster sizes; written by each member's loop, read by the workload's thread. */
     private final AtomicIntegerArray counts;
     private final AtomicInteger complete = new AtomicInteger();
@@ -34,49 +35,74 @@ public final class RosterBoard implements PeerListener {
 
     public RosterBoard(int members) {
         this.members = members;
+        this.directory = new PeerDirectory(members);
         this.rosters = new BitSet[members];
+        this.inFrame = new BitSet[members];
         this.counts = new AtomicIntegerArray(members);
         for (int i = 0; i < members; i++) {
             rosters[i] = new BitSet(members);
+            inFrame[i] = new BitSet(members);
         }
+    }
+
+    /** The peerIds of the members, for {@link RmsPeer}s to read presence frames with. */
+    public PeerDirectory directory() {
+        return directory;
     }
 
     /** Records a member's peerId; call before it subscribes, so no one can see it unannounced. */
     public void register(int member, String peerId) {
-        if (indexOf.putIfAbsent(peerId, member) != null) {
+        if (!directory.register(peerId, member)) {
             anomaly("peerId " + peerId + " given to two connections");
         }
     }
 
     @Override
     public void presence(Peer peer, List<String> joined, List<String> left) {
+        int[] j = joined.stream().mapToInt(directory::lookup).toArray();
+        int[] l = left.stream().mapToInt(directory::lookup).toArray();
+        presence(peer, j, j.length, l, l.length);
+    }
+
+    @Override
+    public void presence(Peer peer, int[] joined, int joinedCount, int[] left, int leftCount) {
         frames.incrementAndGet();
-        entries.addAndGet(joined.size() + left.size());
+        entries.addAndGet(joinedCount + leftCount);
         int me = peer.index();
         BitSet roster = rosters[me];
+        BitSet mark = inFrame[me];
         int before = counts.get(me);
         int size = before;
-        for (String id : joined) {
-            Integer other = indexOf.get(id);
-            if (other == null || other == me) {
-                anomaly("member " + me + " got joined " + id + (other == null ? " (unknown)" : " (itself)"));
-            } else if (roster.get(other)) {
-                anomaly("member " + me + " got joined " + id + " already present");
+        for (int i = 0; i < joinedCount; i++) {
+            int other = joined[i];
+            if (other < 0 || other == me) {
+                anomaly("member " + me + " got joined " + (other < 0 ? "an unknown peerId" : "itself"));
+                continue;
+            }
+            mark.set(other);
+            if (roster.get(other)) {
+                anomaly("member " + me + " got joined member " + other + ", already present");
             } else {
                 roster.set(other);
                 size++;
             }
         }
-        for (String id : left) {
-            Integer other = indexOf.get(id);
-            if (joined.contains(id)) {
-                anomaly("member " + me + " got " + id + " in joined and left of one frame");
+        for (int i = 0; i < leftCount; i++) {
+            int other = left[i];
+            if (other >= 0 && mark.get(other)) {
+                anomaly("member " + me + " got member " + other + " in joined and left of one frame");
             }
-            if (other == null || !roster.get(other)) {
-                anomaly("member " + me + " got left " + id + " not present");
+            if (other < 0 || !roster.get(other)) {
+                anomaly("member " + me + " got left " + (other < 0 ? "an unknown peerId" : "member " + other)
+                        + ", not present");
             } else {
                 roster.clear(other);
                 size--;
+            }
+        }
+        for (int i = 0; i < joinedCount; i++) {
+            if (joined[i] >= 0) {
+                mark.clear(joined[i]);
             }
         }
         counts.set(me, size);

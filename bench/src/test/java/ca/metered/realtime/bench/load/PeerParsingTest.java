@@ -109,6 +109,30 @@ class PeerParsingTest {
         ch.finishAndReleaseAll();
     }
 
+    @Test
+    void withADirectoryPresenceIsReadAsMemberNumbersAndMetadataFallsBackToTheParser() {
+        PeerDirectory dir = new PeerDirectory(4);
+        dir.register("a", 0);
+        dir.register("bb", 1);
+        List<String> seen = new ArrayList<>();
+        PeerListener numbers = new PeerListener() {
+            @Override
+            public void presence(Peer peer, int[] joined, int jn, int[] left, int ln) {
+                seen.add(java.util.Arrays.toString(java.util.Arrays.copyOf(joined, jn)) + " "
+                        + java.util.Arrays.toString(java.util.Arrays.copyOf(left, ln)));
+            }
+        };
+        RmsPeer peer = new RmsPeer(0, numbers, 100, dir);
+        EmbeddedChannel ch = new EmbeddedChannel(peer);
+        ch.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[{\"peerId\":\"a\"},"
+                + "{\"peerId\":\"zz\"}],\"left\":[{\"peerId\":\"bb\"}]}"));
+        ch.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[],\"left\":[]}"));
+        ch.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[{\"peerId\":\"bb\","
+                + "\"metadata\":{\"left\":[{\"peerId\":\"a\"}]}}],\"left\":[]}"));
+        assertThat(seen).containsExactly("[0, -1] [1]", "[] []", "[1] []");
+        ch.finishAndReleaseAll();
+    }
+
     private static TextWebSocketFrame text(String s) {
         return new TextWebSocketFrame(s);
     }
