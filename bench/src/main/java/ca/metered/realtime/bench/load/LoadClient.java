@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * called back only there.
  */
 public final class LoadClient implements AutoCloseable {
-    private static final int MAX_FRAME = 1 << 20;
+    private static final int MAX_FRAME = 64 << 20;
 
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelClass;
