@@ -13,6 +13,8 @@
 # Scale (environment): SUBSCRIBERS=1000 RATE=200000 SIZE=100 WARMUP=10 DURATION=20
 #   IDLE_CONNECTIONS=15000 ROOM_SIZE=10 ROOM_MEMBERS=10000 ROOM_TIMEOUT=120 ROOM_MAX_RSS_MB=6000
 #   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2 RMS_JAVA_OPTS=""
+#   QUIET_CORES=0.3 QUIET_WAIT=900: before each server run, wait (at most QUIET_WAIT seconds) until
+#   other processes use less than QUIET_CORES cores; every result also records what they used.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -45,6 +47,8 @@ CLUSTER_PUBLISHERS="${CLUSTER_PUBLISHERS:-8}"
 CLUSTER_SUBSCRIBERS="${CLUSTER_SUBSCRIBERS:-1}"
 GEN_THREADS="${GEN_THREADS:-2}"
 RMS_JAVA_OPTS="${RMS_JAVA_OPTS:-}"
+QUIET_CORES="${QUIET_CORES:-0.3}"
+QUIET_WAIT="${QUIET_WAIT:-900}"
 
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 
@@ -143,6 +147,24 @@ EOF
   wait_port "$NATS_WS_PORT" nats-server
 }
 
+busy_ticks() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat; }
+
+# Waits until the machine is quiet: other builds and tests on a shared box distort every figure.
+wait_quiet() {
+  local deadline=$(( SECONDS + QUIET_WAIT )) hz b0 b1 cores
+  hz=$(getconf CLK_TCK)
+  while :; do
+    b0=$(busy_ticks); sleep 3; b1=$(busy_ticks)
+    cores=$(awk -v d=$((b1 - b0)) -v hz="$hz" 'BEGIN {printf "%.2f", d / hz / 3}')
+    if awk -v c="$cores" -v q="$QUIET_CORES" 'BEGIN {exit !(c < q)}'; then return; fi
+    if [ $SECONDS -ge $deadline ]; then
+      echo "   (machine still busy: $cores cores used by others; running anyway)"
+      return
+    fi
+    sleep 7
+  done
+}
+
 rms_url() { echo "ws://127.0.0.1:$RMS_PORT/v1?key=$1"; }
 
 # run_both TAG WORKLOAD RUN ARGS...: the workload against a fresh nats-server and a fresh rms, in
@@ -152,6 +174,7 @@ run_both() {
   local order=(nats rms)
   [ $((run % 2)) -eq 0 ] && order=(rms nats)
   for server in "${order[@]}"; do
+    wait_quiet
     echo "-- run $run: $tag against $server (load $(cut -d' ' -f1 /proc/loadavg))"
     if [ "$server" = nats ]; then
       start_nats "$OUT/nats-$tag-$run.log"
@@ -186,6 +209,7 @@ run_cluster() { # run
     printf 'cluster:\n  redis: redis://127.0.0.1:%s\n  keyPrefix: "bench%s:"\n' "$redis_port" "$run"; } >"$conf"
   start_rms "$conf" "$OUT/rms-cluster-a-$run.log"; a_pid=$RMS_PID; a_port=$RMS_PORT
   start_rms "$conf" "$OUT/rms-cluster-b-$run.log"; b_pid=$RMS_PID
+  wait_quiet
   echo "-- run $run: cluster (load $(cut -d' ' -f1 /proc/loadavg))"
   "${BENCH[@]}" cluster --publish-url "ws://127.0.0.1:$a_port/v1?key=pk_live_bench_fanout" \
       --subscribe-url "$(rms_url pk_live_bench_fanout)" --pid "$a_pid,$b_pid,$redis_pid" \
@@ -218,6 +242,7 @@ for run in $(seq 1 "$RUNS"); do
     run_both idle idle "$run" --connections "$IDLE_CONNECTIONS" --room-size "$ROOM_SIZE"
   fi
   if wants room; then
+    wait_quiet
     echo "-- run $run: room against rms (load $(cut -d' ' -f1 /proc/loadavg))"
     start_rms config/bench-server.yaml "$OUT/rms-room-$run.log"
     "${BENCH[@]}" room --protocol rms --url "$(rms_url pk_live_bench_presence)" --server-pid "$RMS_PID" \

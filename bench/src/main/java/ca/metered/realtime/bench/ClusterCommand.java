@@ -3,6 +3,7 @@ package ca.metered.realtime.bench;
 import ca.metered.realtime.bench.load.DeliveryMeter;
 import ca.metered.realtime.bench.load.Fleet;
 import ca.metered.realtime.bench.load.LoadClient;
+import ca.metered.realtime.bench.load.MachineCpu;
 import ca.metered.realtime.bench.load.Payload;
 import ca.metered.realtime.bench.load.Peer;
 import ca.metered.realtime.bench.load.Protocol;
@@ -87,11 +88,15 @@ final class ClusterCommand implements Callable<Integer> {
             long r0 = received.delivered();
             long a0 = acks.acked();
             long c0 = cpu(procs);
+            long g0 = ServerProcess.self().cpuNanos();
+            long m0 = MachineCpu.busyNanos();
             long t0 = System.nanoTime();
             Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
             long r1 = received.delivered();
             long a1 = acks.acked();
             long c1 = cpu(procs);
+            long g1 = ServerProcess.self().cpuNanos();
+            long m1 = MachineCpu.busyNanos();
             long t1 = System.nanoTime();
             Histogram lat = received.latencySinceLastCall();
             acks.stop();
@@ -114,6 +119,8 @@ final class ClusterCommand implements Callable<Integer> {
                 r.figure("cpu_us_per_message", "CPU of nodes + Redis per message received", "µs",
                         (c1 - c0) / 1e3 / Math.max(1, messages));
                 r.figure("cores", "CPU of nodes + Redis (cores busy)", "cores", (c1 - c0) / 1e9 / seconds);
+                r.figure("other_cores", "other processes' CPU meanwhile (cores busy)", "cores",
+                        Math.max(0, (m1 - m0) - (c1 - c0) - (g1 - g0)) / 1e9 / seconds);
             }
             if (received.firstError() != null || acks.firstError() != null) {
                 r.note("first_error", received.firstError() != null ? received.firstError() : acks.firstError());

@@ -3,6 +3,7 @@ package ca.metered.realtime.bench;
 import ca.metered.realtime.bench.load.DeliveryMeter;
 import ca.metered.realtime.bench.load.Fleet;
 import ca.metered.realtime.bench.load.LoadClient;
+import ca.metered.realtime.bench.load.MachineCpu;
 import ca.metered.realtime.bench.load.Peer;
 import ca.metered.realtime.bench.load.Result;
 import ca.metered.realtime.bench.load.ServerProcess;
@@ -74,11 +75,13 @@ final class FanoutCommand implements Callable<Integer> {
             long d0 = meter.delivered();
             long c0 = server.cpuNanos();
             long g0 = self.cpuNanos();
+            long m0 = MachineCpu.busyNanos();
             long t0 = System.nanoTime();
             Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
             long d1 = meter.delivered();
             long c1 = server.cpuNanos();
             long g1 = self.cpuNanos();
+            long m1 = MachineCpu.busyNanos();
             long t1 = System.nanoTime();
             Histogram lat = meter.latencySinceLastCall();
             long rssEnd = server.rssBytes();
@@ -104,6 +107,8 @@ final class FanoutCommand implements Callable<Integer> {
                             (c1 - c0) / 1e3 / Math.max(1, deliveries))
                     .figure("server_cores", "server CPU (cores busy)", "cores", (c1 - c0) / 1e9 / seconds)
                     .figure("generator_cores", "load generator CPU (cores busy)", "cores", (g1 - g0) / 1e9 / seconds)
+                    .figure("other_cores", "other processes' CPU meanwhile (cores busy)", "cores",
+                            Math.max(0, (m1 - m0) - (c1 - c0) - (g1 - g0)) / 1e9 / seconds)
                     .figure("p50_us", "latency p50", "µs", lat.getValueAtPercentile(50) / 1e3)
                     .figure("p90_us", "latency p90", "µs", lat.getValueAtPercentile(90) / 1e3)
                     .figure("p99_us", "latency p99", "µs", lat.getValueAtPercentile(99) / 1e3)

@@ -3,6 +3,7 @@ package ca.metered.realtime.bench;
 import ca.metered.realtime.bench.load.DeliveryMeter;
 import ca.metered.realtime.bench.load.Fleet;
 import ca.metered.realtime.bench.load.LoadClient;
+import ca.metered.realtime.bench.load.MachineCpu;
 import ca.metered.realtime.bench.load.Result;
 import ca.metered.realtime.bench.load.ServerProcess;
 import java.time.Duration;
@@ -46,9 +47,15 @@ final class IdleCommand implements Callable<Integer> {
         OptionalLong heap0 = heap ? server.liveHeapBytes() : OptionalLong.empty();
         long rss0 = server.rssBytes();
         try (LoadClient client = target.client()) {
+            long c0 = server.cpuNanos();
+            long g0 = ServerProcess.self().cpuNanos();
+            long m0 = MachineCpu.busyNanos();
             Fleet fleet = Fleet.open(client, target.url, connections, i -> target.protocol.peer(i, meter, target.size),
                     i -> "idle-" + (i / roomSize), p -> { }, concurrency, Duration.ofMinutes(10));
             double establish = fleet.elapsedNanos() / 1e9;
+            long c1 = server.cpuNanos();
+            long g1 = ServerProcess.self().cpuNanos();
+            long m1 = MachineCpu.busyNanos();
             Thread.sleep(TimeUnit.SECONDS.toMillis(holdSeconds));
             long rss1 = server.rssBytes();
             OptionalLong heap1 = heap ? server.liveHeapBytes() : OptionalLong.empty();
@@ -63,6 +70,9 @@ final class IdleCommand implements Callable<Integer> {
                     .param("connections", connections)
                     .param("roomSize", roomSize)
                     .figure("establish_s", "time to connect and subscribe all", "s", establish)
+                    .figure("establish_cpu_s", "server CPU to connect and subscribe all", "s", (c1 - c0) / 1e9)
+                    .figure("other_cores", "other processes' CPU while connecting (cores busy)", "cores",
+                            Math.max(0, (m1 - m0) - (c1 - c0) - (g1 - g0)) / 1e9 / establish)
                     .figure("rss_per_conn_kb", "server RSS per connection", "KB", (rss1 - rss0) / 1024.0 / connections)
                     .figure("rss_before_mb", "server RSS before", "MB", rss0 / 1e6)
                     .figure("rss_idle_mb", "server RSS with all connected, idle", "MB", rss1 / 1e6)

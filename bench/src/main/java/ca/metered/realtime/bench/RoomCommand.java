@@ -2,6 +2,7 @@ package ca.metered.realtime.bench;
 
 import ca.metered.realtime.bench.load.Fleet;
 import ca.metered.realtime.bench.load.LoadClient;
+import ca.metered.realtime.bench.load.MachineCpu;
 import ca.metered.realtime.bench.load.Protocol;
 import ca.metered.realtime.bench.load.Result;
 import ca.metered.realtime.bench.load.RmsPeer;
@@ -60,6 +61,9 @@ final class RoomCommand implements Callable<Integer> {
         sampler.scheduleAtFixedRate(() -> peakRss.accumulateAndGet(server.rssBytes(), Math::max),
                 100, 100, TimeUnit.MILLISECONDS);
         try (LoadClient client = target.client()) {
+            long c0 = server.cpuNanos();
+            long g0 = ServerProcess.self().cpuNanos();
+            long m0 = MachineCpu.busyNanos();
             long t0 = System.nanoTime();
             Fleet fleet = Fleet.open(client, target.url, members, i -> new RmsPeer(i, board, target.size, board.directory()),
                     i -> name, p -> board.register(p.index(), ((RmsPeer) p).peerId()), concurrency,
@@ -80,6 +84,10 @@ final class RoomCommand implements Callable<Integer> {
             }
             boolean done = stopped == null;
             long rosterNanos = done ? board.lastCompleteNanos() - t0 : System.nanoTime() - t0;
+            long c1 = server.cpuNanos();
+            long g1 = ServerProcess.self().cpuNanos();
+            long m1 = MachineCpu.busyNanos();
+            double joinSeconds = (System.nanoTime() - t0) / 1e9;
             // A frame after completion would be an anomaly (a spurious joined or left): give
             // stragglers a moment to show up before the verdict.
             Thread.sleep(1000);
@@ -101,6 +109,10 @@ final class RoomCommand implements Callable<Integer> {
                     .figure("exact_roster_s", done ? "time until every member has the exact roster"
                             : "time until stopped (roster incomplete)", "s", rosterNanos / 1e9)
                     .figure("all_acked_s", "time until every subscribe was acked", "s", acked / 1e9)
+                    .figure("server_cpu_s", "server CPU until then", "s", (c1 - c0) / 1e9)
+                    .figure("generator_cpu_s", "load generator CPU until then", "s", (g1 - g0) / 1e9)
+                    .figure("other_cores", "other processes' CPU meanwhile (cores busy)", "cores",
+                            Math.max(0, (m1 - m0) - (c1 - c0) - (g1 - g0)) / 1e9 / joinSeconds)
                     .figure("roster_complete_pct", "roster entries held / expected", "%",
                             100.0 * held / expectedEntries)
                     .figure("rss_peak_growth_mb", "server RSS growth, peak (sampled 10/s)", "MB", (peakRss.get() - rss0) / 1e6)

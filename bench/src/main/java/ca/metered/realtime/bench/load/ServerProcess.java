@@ -28,6 +28,11 @@ public final class ServerProcess {
         this.pid = pid;
     }
 
+    /** Length of one clock tick of {@code /proc} CPU times. */
+    static long nanosPerTick() {
+        return NANOS_PER_TICK;
+    }
+
     public static ServerProcess self() {
         return new ServerProcess(ProcessHandle.current().pid());
     }
