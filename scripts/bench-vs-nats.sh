@@ -13,7 +13,7 @@
 # Scale (environment): SUBSCRIBERS=1000 RATE=200000 SIZE=100 WARMUP=10 DURATION=20
 #   IDLE_CONNECTIONS=15000 ROOM_SIZE=10 ROOM_MEMBERS=10000 ROOM_TIMEOUT=120 ROOM_MAX_RSS_MB=6000
 #   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2 RMS_JAVA_OPTS=""
-#   QUIET_CORES=0.3 QUIET_WAIT=900: before each server run, wait (at most QUIET_WAIT seconds) until
+#   QUIET_CORES=0.3 QUIET_WAIT=300: before each server run, wait (at most QUIET_WAIT seconds) until
 #   other processes use less than QUIET_CORES cores; every result also records what they used.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,7 +48,7 @@ CLUSTER_SUBSCRIBERS="${CLUSTER_SUBSCRIBERS:-1}"
 GEN_THREADS="${GEN_THREADS:-2}"
 RMS_JAVA_OPTS="${RMS_JAVA_OPTS:-}"
 QUIET_CORES="${QUIET_CORES:-0.3}"
-QUIET_WAIT="${QUIET_WAIT:-900}"
+QUIET_WAIT="${QUIET_WAIT:-300}"
 
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 
