@@ -11,7 +11,6 @@ import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
@@ -62,10 +61,12 @@ final class FanoutCommand implements Callable<Integer> {
         ServerProcess self = ServerProcess.self();
         DeliveryMeter meter = new DeliveryMeter();
         Pacer pacer = new Pacer(meter, subscribers, window);
-        try (LoadClient client = target.client()) {
+        // The publisher gets a loop of its own: sharing one with subscribers would delay its
+        // schedule by whatever they are reading.
+        try (LoadClient client = target.client(); LoadClient publisherClient = target.client(1)) {
             Fleet subs = Fleet.open(client, target.url, subscribers, i -> target.protocol.peer(i, pacer, target.size),
                     i -> room, p -> { }, concurrency, Duration.ofMinutes(5)).requireAll("subscribers");
-            Fleet pubs = Fleet.open(client, target.url, 1, i -> target.protocol.peer(subscribers + i, meter, target.size),
+            Fleet pubs = Fleet.open(publisherClient, target.url, 1, i -> target.protocol.peer(subscribers + i, meter, target.size),
                     null, p -> { }, 1, Duration.ofMinutes(1)).requireAll("publisher");
             Peer publisher = pubs.peers().get(0);
             pacer.start(publisher, room, max ? 0 : Math.max(1, targetRate / subscribers));
@@ -74,12 +75,14 @@ final class FanoutCommand implements Callable<Integer> {
             meter.latencySinceLastCall();
             long d0 = meter.delivered();
             long c0 = server.cpuNanos();
+            long s0 = server.systemNanos();
             long g0 = self.cpuNanos();
             long m0 = MachineCpu.busyNanos();
             long t0 = System.nanoTime();
             Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
             long d1 = meter.delivered();
             long c1 = server.cpuNanos();
+            long s1 = server.systemNanos();
             long g1 = self.cpuNanos();
             long m1 = MachineCpu.busyNanos();
             long t1 = System.nanoTime();
@@ -105,6 +108,8 @@ final class FanoutCommand implements Callable<Integer> {
             r.figure("deliveries_per_s", "deliveries/s", "1/s", deliveries / seconds)
                     .figure("cpu_us_per_delivery", "server CPU per delivered message", "µs",
                             (c1 - c0) / 1e3 / Math.max(1, deliveries))
+                    .figure("cpu_sys_us_per_delivery", "… of which in the kernel (system time)", "µs",
+                            (s1 - s0) / 1e3 / Math.max(1, deliveries))
                     .figure("server_cores", "server CPU (cores busy)", "cores", (c1 - c0) / 1e9 / seconds)
                     .figure("generator_cores", "load generator CPU (cores busy)", "cores", (g1 - g0) / 1e9 / seconds)
                     .figure("other_cores", "other processes' CPU meanwhile (cores busy)", "cores",
@@ -131,17 +136,16 @@ final class FanoutCommand implements Callable<Integer> {
     /**
      * Drives the publisher on its own event loop: at a fixed rate (each message sent at its
      * scheduled time, late ones sent at once), or closed loop, keeping at most {@code window}
-     * messages not yet delivered to every subscriber. Counts deliveries on the way through.
+     * messages not yet delivered to every subscriber (checked every {@link #PUMP_MICROS} µs:
+     * counting per delivery in one place would cost the generator more than the servers).
      */
     static final class Pacer implements ca.metered.realtime.bench.load.PeerListener {
         private final DeliveryMeter meter;
         private final int subscribers;
         private final long window;
+        static final long PUMP_MICROS = 500;
         private final AtomicLong published = new AtomicLong();
-        private final AtomicLong delivered = new AtomicLong();
-        private final AtomicBoolean pumpQueued = new AtomicBoolean();
         private volatile boolean running;
-        private volatile boolean closedLoop;
         private volatile long maxLate;
         private Peer publisher;
         private EventLoop loop;
@@ -159,8 +163,7 @@ final class FanoutCommand implements Callable<Integer> {
             this.loop = publisher.channel().eventLoop();
             running = true;
             if (publishesPerSecond == 0) {
-                closedLoop = true;
-                loop.execute(this::pump);
+                loop.scheduleAtFixedRate(this::pump, 0, PUMP_MICROS, TimeUnit.MICROSECONDS);
             } else {
                 long interval = TimeUnit.SECONDS.toNanos(1) / publishesPerSecond;
                 loop.execute(new Ticker(interval));
@@ -182,12 +185,12 @@ final class FanoutCommand implements Callable<Integer> {
         }
 
         private void pump() {
-            pumpQueued.set(false);
             if (!running) {
                 return;
             }
             int sent = 0;
-            while (published.get() * subscribers - delivered.get() < window * subscribers) {
+            long delivered = meter.delivered();
+            while (published.get() * subscribers - delivered < window * subscribers) {
                 publisher.publish(room, false);
                 published.incrementAndGet();
                 sent++;
@@ -227,10 +230,6 @@ final class FanoutCommand implements Callable<Integer> {
         @Override
         public void delivered(Peer peer, long sentNanos) {
             meter.delivered(peer, sentNanos);
-            long d = delivered.incrementAndGet();
-            if (closedLoop && d % subscribers == 0 && pumpQueued.compareAndSet(false, true)) {
-                loop.execute(this::pump);
-            }
         }
 
         @Override

@@ -46,10 +46,14 @@ final class TargetArgs {
     }
 
     LoadClient client() {
+        return client(threads);
+    }
+
+    LoadClient client(int loopThreads) {
         if (size < Payload.MIN_SIZE) {
             throw new IllegalArgumentException("--size must be at least " + Payload.MIN_SIZE);
         }
-        return new LoadClient(threads, sources);
+        return new LoadClient(loopThreads, sources);
     }
 
     ServerProcess server() {

@@ -2,8 +2,8 @@ package ca.metered.realtime.bench.load;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * Counts deliveries and records publish→deliver latency (HdrHistogram, nanoseconds) for every
@@ -12,23 +12,23 @@ import org.HdrHistogram.Recorder;
  * <p>Thread-safe: called from every event loop of the generator.
  */
 public class DeliveryMeter implements PeerListener {
-    private final AtomicLong delivered = new AtomicLong();
-    private final AtomicLong acked = new AtomicLong();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder acked = new LongAdder();
     private final AtomicLong closed = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicReference<String> firstError = new AtomicReference<>();
-    private final Recorder latency = new Recorder(3);
+    private final LatencyRecorder latency = new LatencyRecorder();
     private volatile boolean expectClose;
 
     @Override
     public void delivered(Peer peer, long stamp) {
-        latency.recordValue(Math.max(0, Payload.ageNanos(stamp)));
-        delivered.incrementAndGet();
+        latency.record(Math.max(0, Payload.ageNanos(stamp)));
+        delivered.increment();
     }
 
     @Override
     public void acked(Peer peer) {
-        acked.incrementAndGet();
+        acked.increment();
     }
 
     @Override
@@ -51,11 +51,11 @@ public class DeliveryMeter implements PeerListener {
     }
 
     public long delivered() {
-        return delivered.get();
+        return delivered.sum();
     }
 
     public long acked() {
-        return acked.get();
+        return acked.sum();
     }
 
     /** Connections the server closed during the run. */
@@ -73,6 +73,6 @@ public class DeliveryMeter implements PeerListener {
 
     /** Latencies recorded since the previous call (the first call discards the warm-up). */
     public Histogram latencySinceLastCall() {
-        return latency.getIntervalHistogram();
+        return latency.interval();
     }
 }

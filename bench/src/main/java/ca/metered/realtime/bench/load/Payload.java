@@ -68,10 +68,29 @@ public final class Payload {
         out.writeBytes(padding);
     }
 
-    /** The stamp inside an rms {@code message} frame, or -1 if it carries none. */
-    public static long readRms(ByteBuf frame) {
-        int at = indexOf(frame, RMS_MARK);
+    /**
+     * The stamp inside an rms {@code message} frame whose {@code data} is {@code size} bytes,
+     * or -1 if it carries none. {@code data} is the frame's last field, so it is looked for there
+     * first.
+     */
+    public static long readRms(ByteBuf frame, int size) {
+        int at = frame.writerIndex() - 1 - size;
+        if (at < frame.readerIndex() || !startsWith(frame, at, RMS_MARK)) {
+            at = indexOf(frame, RMS_MARK);
+        }
         return at < 0 ? -1 : readDigits(frame, at + RMS_MARK.length);
+    }
+
+    private static boolean startsWith(ByteBuf buf, int at, byte[] prefix) {
+        if (at + prefix.length > buf.writerIndex()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (buf.getByte(at + i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The stamp at the start of a NATS payload starting at {@code index}, or -1. */

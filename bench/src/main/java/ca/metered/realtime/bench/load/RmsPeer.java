@@ -30,6 +30,7 @@ public final class RmsPeer extends Peer {
     private static final byte[] METADATA = "\"metadata\"".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[] padding;
+    private final int messageSize;
     private final PeerDirectory directory;
     private String peerId;
     private int[] joinedScratch = new int[64];
@@ -47,6 +48,7 @@ public final class RmsPeer extends Peer {
     public RmsPeer(int index, PeerListener listener, int messageSize, PeerDirectory directory) {
         super(index, listener);
         this.padding = Payload.rmsPadding(messageSize);
+        this.messageSize = messageSize;
         this.directory = directory;
     }
 
@@ -88,7 +90,7 @@ public final class RmsPeer extends Peer {
         int at = content.readerIndex() + TYPE_PREFIX.length;
         switch (content.getByte(at)) {
             case 'm' -> {
-                long stamp = Payload.readRms(content);
+                long stamp = Payload.readRms(content, messageSize);
                 if (stamp > 0) {
                     listener.delivered(this, stamp);
                 }

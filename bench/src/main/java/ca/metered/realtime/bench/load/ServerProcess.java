@@ -43,12 +43,24 @@ public final class ServerProcess {
 
     /** User plus system CPU time consumed so far, all threads (10 ms resolution on most kernels). */
     public long cpuNanos() {
+        return userNanos() + systemNanos();
+    }
+
+    /** CPU time in user mode (the server's own code). */
+    public long userNanos() {
+        return statField(11); // utime, field 14 of proc(5)
+    }
+
+    /** CPU time in the kernel on the process's behalf (system calls: the network stack). */
+    public long systemNanos() {
+        return statField(12); // stime, field 15
+    }
+
+    private long statField(int indexAfterName) {
         String stat = read("stat");
         // Fields after the command name, which is in parentheses and may contain spaces.
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long utime = Long.parseLong(f[11]); // field 14 of proc(5)
-        long stime = Long.parseLong(f[12]); // field 15
-        return (utime + stime) * NANOS_PER_TICK;
+        return Long.parseLong(f[indexAfterName]) * NANOS_PER_TICK;
     }
 
     /** Resident set size now ({@code VmRSS}). */

@@ -191,6 +191,14 @@ public final class FrameCodec {
 
     /** Encodes a server frame as UTF-8 JSON, {@code type} first. */
     public static byte[] encode(ServerFrame frame) {
+        if (frame instanceof ServerFrame.Presence p) {
+            return PresenceEncoder.encode(p); // the same bytes, written without a generator
+        }
+        return encodeGeneral(frame);
+    }
+
+    /** {@link #encode} through Jackson, for every kind of frame. */
+    static byte[] encodeGeneral(ServerFrame frame) {
         ByteArrayBuilder out = new ByteArrayBuilder(128);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
