@@ -1,6 +1,5 @@
 package ca.metered.realtime.bench.load;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -30,7 +29,7 @@ public final class PeerDirectory {
     /** @return {@code false} if the id was already registered */
     public synchronized boolean register(String peerId, int member) {
         byte[] id = peerId.getBytes(StandardCharsets.UTF_8);
-        long h = hash(id);
+        long h = hash(id, 0, id.length);
         int slot = (int) h & mask;
         while (ids[slot] != null) {
             if (hashes[slot] == h && Arrays.equals(ids[slot], id)) {
@@ -44,30 +43,30 @@ public final class PeerDirectory {
         return true;
     }
 
-    /** The member whose peerId is {@code buf[index, index+length)}, or -1. */
-    public int lookup(ByteBuf buf, int index, int length) {
-        int m = find(buf, index, length);
+    /** The member whose peerId is {@code b[index, index+length)}, or -1. */
+    public int lookup(byte[] b, int index, int length) {
+        int m = find(b, index, length);
         // A miss is rare (an anomaly) and may be a registration this thread has not seen yet:
         // confirm it under the lock that published the registration.
-        return m >= 0 ? m : lookupLocked(buf, index, length);
+        return m >= 0 ? m : lookupLocked(b, index, length);
     }
 
     /** The member whose peerId is {@code peerId}, or -1. */
     public int lookup(String peerId) {
-        return lookup(io.netty.buffer.Unpooled.wrappedBuffer(peerId.getBytes(StandardCharsets.UTF_8)), 0,
-                peerId.getBytes(StandardCharsets.UTF_8).length);
+        byte[] b = peerId.getBytes(StandardCharsets.UTF_8);
+        return lookup(b, 0, b.length);
     }
 
-    private synchronized int lookupLocked(ByteBuf buf, int index, int length) {
-        return find(buf, index, length);
+    private synchronized int lookupLocked(byte[] b, int index, int length) {
+        return find(b, index, length);
     }
 
-    private int find(ByteBuf buf, int index, int length) {
-        long h = hash(buf, index, length);
+    private int find(byte[] b, int index, int length) {
+        long h = hash(b, index, length);
         int slot = (int) h & mask;
         byte[] id;
         while ((id = ids[slot]) != null) {
-            if (hashes[slot] == h && id.length == length && sameBytes(id, buf, index)) {
+            if (hashes[slot] == h && Arrays.equals(id, 0, id.length, b, index, index + length)) {
                 return members[slot];
             }
             slot = (slot + 1) & mask;
@@ -75,32 +74,11 @@ public final class PeerDirectory {
         return -1;
     }
 
-    private static boolean sameBytes(byte[] id, ByteBuf buf, int index) {
-        for (int i = 0; i < id.length; i++) {
-            if (id[i] != buf.getByte(index + i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static long hash(byte[] b) {
+    private static long hash(byte[] b, int index, int length) {
         long h = 0x9E3779B97F4A7C15L;
-        for (byte x : b) {
-            h = (h ^ (x & 0xff)) * 0x100000001B3L;
+        for (int i = index; i < index + length; i++) {
+            h = (h ^ (b[i] & 0xff)) * 0x100000001B3L;
         }
-        return mix(h, b.length);
-    }
-
-    private static long hash(ByteBuf buf, int index, int length) {
-        long h = 0x9E3779B97F4A7C15L;
-        for (int i = 0; i < length; i++) {
-            h = (h ^ (buf.getByte(index + i) & 0xff)) * 0x100000001B3L;
-        }
-        return mix(h, length);
-    }
-
-    private static long mix(long h, int length) {
         h ^= length;
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;

@@ -33,6 +33,7 @@ public final class RmsPeer extends Peer {
     private final int messageSize;
     private final PeerDirectory directory;
     private String peerId;
+    private byte[] bytes = new byte[4096];
     private int[] joinedScratch = new int[64];
     private int[] leftScratch = new int[64];
     private int scratchCount;
@@ -199,31 +200,51 @@ public final class RmsPeer extends Peer {
      * {@code "joined":[{"peerId":"…"},…],"left":[…]}, read in one pass without allocating.
      * Returns {@code false} (nothing reported) for anything else, which then takes the parser.
      */
-    private boolean scanPresence(ByteBuf f) {
-        if (Payload.indexOf(f, METADATA) >= 0) {
+    private boolean scanPresence(ByteBuf frame) {
+        // One copy into an array, then plain array reads: a large room's frames hold thousands
+        // of entries, and ByteBuf accessors check bounds and liveness on every byte.
+        int len = frame.readableBytes();
+        if (bytes.length < len) {
+            bytes = new byte[Math.max(len, bytes.length * 2)];
+        }
+        frame.getBytes(frame.readerIndex(), bytes, 0, len);
+        byte[] f = bytes;
+        if (indexOf(f, len, METADATA, 0) >= 0) {
             return false;
         }
-        int j = Payload.indexOf(f, JOINED);
-        int l = Payload.indexOf(f, LEFT);
+        int j = indexOf(f, len, JOINED, 0);
+        int l = indexOf(f, len, LEFT, 0);
         if (j < 0 || l < 0) {
             return false;
         }
-        if (!scanEntries(f, j + JOINED.length, true)) {
+        if (!scanEntries(f, len, j + JOINED.length, true)) {
             return false;
         }
         int joinedCount = scratchCount;
-        if (!scanEntries(f, l + LEFT.length, false)) {
+        if (!scanEntries(f, len, l + LEFT.length, false)) {
             return false;
         }
         listener.presence(this, joinedScratch, joinedCount, leftScratch, scratchCount);
         return true;
     }
 
-    private boolean scanEntries(ByteBuf f, int pos, boolean joined) {
+    private static int indexOf(byte[] b, int len, byte[] needle, int from) {
+        outer:
+        for (int i = from; i <= len - needle.length; i++) {
+            for (int k = 0; k < needle.length; k++) {
+                if (b[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private boolean scanEntries(byte[] f, int end, int pos, boolean joined) {
         scratchCount = 0;
-        int end = f.writerIndex();
         while (pos < end) {
-            byte b = f.getByte(pos);
+            byte b = f[pos];
             if (b == ']') {
                 return true;
             }
@@ -235,14 +256,19 @@ public final class RmsPeer extends Peer {
                 return false;
             }
             for (int i = 0; i < ENTRY.length; i++) {
-                if (f.getByte(pos + i) != ENTRY[i]) {
+                if (f[pos + i] != ENTRY[i]) {
                     return false;
                 }
             }
             int idStart = pos + ENTRY.length;
-            int idEnd = f.indexOf(idStart, end, (byte) '"');
-            if (idEnd < 0 || idEnd + 1 >= end || f.getByte(idEnd + 1) != '}'
-                    || f.indexOf(idStart, idEnd, (byte) '\\') >= 0) {
+            int idEnd = idStart;
+            while (idEnd < end && f[idEnd] != '"') {
+                if (f[idEnd] == '\\') {
+                    return false;
+                }
+                idEnd++;
+            }
+            if (idEnd + 1 >= end || f[idEnd + 1] != '}') {
                 return false;
             }
             int member = directory.lookup(f, idStart, idEnd - idStart);
