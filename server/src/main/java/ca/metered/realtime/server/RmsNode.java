@@ -18,6 +18,7 @@ import ca.metered.realtime.server.connection.Connection;
 import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.hub.Hub;
 import ca.metered.realtime.server.hub.LocalDelivery;
+import ca.metered.realtime.server.hub.PresenceWindow;
 import ca.metered.realtime.server.ice.IceServerProvider;
 import ca.metered.realtime.server.limit.KeyedRateLimiter;
 import ca.metered.realtime.server.metrics.Metric;
@@ -95,7 +96,8 @@ public final class RmsNode implements AutoCloseable {
         }
         boolean redis = config.cluster().isPresent();
         LifecycleListener listener = new ConnectionMetering(metrics);
-        Hub hub = new Hub(id -> live.get().app(id).isPresent(), metrics::app);
+        Hub hub = new Hub(id -> live.get().app(id).isPresent(), metrics::app,
+                new PresenceWindow(scheduler, config.server().presenceWindow()));
         config.apps().forEach(app -> hub.app(app.id())); // every app in the scrape from the start
         Authorizer authorizer = new Authorizer();
         Memberships memberships = new Memberships(hub, backplane.broker(), backplane.presence(), authorizer, live,

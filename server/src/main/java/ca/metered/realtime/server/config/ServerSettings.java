@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param outboundBufferBytes per-connection outbound cap; over it the connection is closed
  *     1008 {@code slow consumer}; default 1 MiB
  * @param eventLoopThreads Netty worker threads, 0 for Netty's default
+ * @param presenceWindow how long a channel's presence deltas are gathered into one frame
+ *     (protocol.md 2.3); zero sends each at once; default 50 ms
  * @param connections bounds on connections that have not upgraded (timeouts, caps, descriptor
  *     reserve)
  */
@@ -38,6 +40,7 @@ public record ServerSettings(
         Duration shutdownGrace,
         int outboundBufferBytes,
         int eventLoopThreads,
+        Duration presenceWindow,
         ConnectionLimits connections) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -49,6 +52,7 @@ public record ServerSettings(
     public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_OUTBOUND_BUFFER_BYTES = 1 << 20;
+    public static final Duration DEFAULT_PRESENCE_WINDOW = Duration.ofMillis(50);
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");
@@ -58,6 +62,7 @@ public record ServerSettings(
         Objects.requireNonNull(pingInterval, "pingInterval");
         Objects.requireNonNull(pingTimeout, "pingTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(presenceWindow, "presenceWindow");
         Objects.requireNonNull(connections, "connections");
     }
 
@@ -66,12 +71,13 @@ public record ServerSettings(
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, Optional.empty(),
                 DEFAULT_TRUSTED_PROXIES, DEFAULT_CONNECT_RATE_PER_IP, DEFAULT_CONNECT_RATE_WINDOW,
                 DEFAULT_PING_INTERVAL, DEFAULT_PING_TIMEOUT, DEFAULT_SHUTDOWN_GRACE,
-                DEFAULT_OUTBOUND_BUFFER_BYTES, 0, ConnectionLimits.defaults());
+                DEFAULT_OUTBOUND_BUFFER_BYTES, 0, DEFAULT_PRESENCE_WINDOW, ConnectionLimits.defaults());
     }
 
     /** The same settings listening on {@code newPort}. */
     public ServerSettings withPort(int newPort) {
         return new ServerSettings(host, newPort, tls, trustedProxies, connectRatePerIp, connectRateWindow,
-                pingInterval, pingTimeout, shutdownGrace, outboundBufferBytes, eventLoopThreads, connections);
+                pingInterval, pingTimeout, shutdownGrace, outboundBufferBytes, eventLoopThreads, presenceWindow,
+                connections);
     }
 }

@@ -42,10 +42,14 @@ final class SettingsBinder {
         int outbound = server.field("outboundBufferBytes").intValue(Limits.MIN_MESSAGE_SIZE,
                 Integer.MAX_VALUE, ServerSettings.DEFAULT_OUTBOUND_BUFFER_BYTES);
         int threads = server.field("eventLoopThreads").intValue(0, 1024, 0);
+        Duration presenceWindow = server.field("presenceWindow").duration(ServerSettings.DEFAULT_PRESENCE_WINDOW);
+        if (presenceWindow.isNegative() || presenceWindow.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw server.field("presenceWindow").error("must be between 0 and 1s");
+        }
         ConnectionLimits connections = connections(server.field("connections"));
         server.rejectUnknownFields();
         return new ServerSettings(host, port, tls, proxies, perIp, window, interval, timeout,
-                grace, outbound, threads, connections);
+                grace, outbound, threads, presenceWindow, connections);
     }
 
     private static ConnectionLimits connections(ConfigNode node) throws ConfigException {

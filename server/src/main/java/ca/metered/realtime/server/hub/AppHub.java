@@ -28,13 +28,22 @@ public final class AppHub {
     private final ConcurrentHashMap<String, LocalChannel> channels = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<WildcardSubscription> wildcards = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Set<Subscriber>> peers = new ConcurrentHashMap<>();
+    private final PresenceWindow presenceWindow;
+    /** Channels whose presence batch is waiting or being handed out (see {@link LocalChannel}). */
+    private final Set<LocalChannel> withPendingPresence = ConcurrentHashMap.newKeySet();
 
-    public AppHub(String appId, AppMeters meters) {
+    public AppHub(String appId, AppMeters meters, PresenceWindow presenceWindow) {
         this.appId = appId;
         this.meters = meters;
+        this.presenceWindow = presenceWindow;
     }
 
-    /** A hub whose meters go nowhere (tests). */
+    /** Presence deltas go out one by one, at once. */
+    public AppHub(String appId, AppMeters meters) {
+        this(appId, meters, PresenceWindow.IMMEDIATE);
+    }
+
+    /** A hub whose meters go nowhere, deltas sent at once (tests). */
     public AppHub(String appId) {
         this(appId, AppMeters.unregistered(appId));
     }
@@ -76,7 +85,8 @@ public final class AppHub {
      */
     public Attached attach(Subscriber s, String channel, boolean includeSenderMetadata) {
         while (true) {
-            LocalChannel ch = channels.computeIfAbsent(channel, LocalChannel::new);
+            LocalChannel ch = channels.computeIfAbsent(channel,
+                    name -> new LocalChannel(name, presenceWindow, withPendingPresence));
             synchronized (ch) {
                 // A channel emptied and dropped concurrently must not swallow this subscriber.
                 if (channels.get(channel) != ch) {
@@ -135,6 +145,7 @@ public final class AppHub {
      */
     public int deliverMessage(String channel, String from, RawJson data, RawJson fromMetadata,
                               long excludeConnectionId, boolean exact, boolean wildcard) {
+        flushPresence();
         Encoded enc = new Encoded(channel, from, data, fromMetadata);
         int delivered = 0;
         long bytes = 0;
@@ -181,7 +192,20 @@ public final class AppHub {
         return deliverMessage(channel, from, data, fromMetadata, excludeConnectionId, true, true);
     }
 
-    /** Fans a decided presence delta out to this node's subscribers of the channel. */
+    /**
+     * Hands out every waiting presence batch of the app, before a message or a direct: a
+     * {@code joined} must reach the members before anything that peer sends later
+     * (protocol.md 2.3), whatever channel that is on. Cheap when nothing waits.
+     */
+    private void flushPresence() {
+        if (!withPendingPresence.isEmpty()) {
+            for (LocalChannel ch : withPendingPresence) {
+                ch.flushPresence();
+            }
+        }
+    }
+
+    /** Fans a decided presence delta out to this node's subscribers of the channel (batched per window). */
     public void deliverPresence(String channel, PresenceDelta delta) {
         LocalChannel ch = channels.get(channel);
         if (ch != null) {
@@ -233,6 +257,7 @@ public final class AppHub {
         if (targets == null || targets.isEmpty()) {
             return 0;
         }
+        flushPresence();
         byte[] bytes = FrameCodec.encode(new ServerFrame.Direct(from, data, fromMetadata));
         int n = 0;
         for (Subscriber s : targets) {

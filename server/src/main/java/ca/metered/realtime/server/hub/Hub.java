@@ -21,17 +21,25 @@ public final class Hub {
     private final Map<String, AppHub> apps = new ConcurrentHashMap<>();
     private final Predicate<String> hosted;
     private final Function<String, AppMeters> meters;
+    private final PresenceWindow presenceWindow;
 
     /**
      * @param hosted whether an app id is configured now
      * @param meters the meters of an app
+     * @param presenceWindow how long a channel's presence deltas are gathered (protocol.md 2.3)
      */
-    public Hub(Predicate<String> hosted, Function<String, AppMeters> meters) {
+    public Hub(Predicate<String> hosted, Function<String, AppMeters> meters, PresenceWindow presenceWindow) {
         this.hosted = hosted;
         this.meters = meters;
+        this.presenceWindow = presenceWindow;
     }
 
-    /** A hub of a fixed set of apps whose meters go nowhere (tests). */
+    /** Presence deltas go out one by one, at once. */
+    public Hub(Predicate<String> hosted, Function<String, AppMeters> meters) {
+        this(hosted, meters, PresenceWindow.IMMEDIATE);
+    }
+
+    /** A hub of a fixed set of apps whose meters go nowhere, deltas sent at once (tests). */
     public Hub(Collection<String> appIds) {
         this(Set.copyOf(appIds)::contains, AppMeters::unregistered);
     }
@@ -42,7 +50,7 @@ public final class Hub {
         if (hub == null && hosted.test(appId)) {
             hub = apps.computeIfAbsent(appId, id -> {
                 AppMeters m = meters.apply(id);
-                AppHub h = new AppHub(id, m);
+                AppHub h = new AppHub(id, m, presenceWindow);
                 m.channelsFrom(h::channelCount);
                 return h;
             });

@@ -4,7 +4,6 @@ import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
 import ca.metered.realtime.server.cluster.PresenceStore.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -20,18 +19,22 @@ import java.util.function.Consumer;
  * completed the presence decision.
  */
 public final class Subscription {
-    /** A frame held back while pending: a message ({@code presenceSeq} empty) or a presence delta. */
-    private record Held(OptionalLong presenceSeq, byte[] frame) {
-        /** Whether a snapshot taken at {@code snapshotSeq} does not already reflect it. */
-        boolean newerThan(long snapshotSeq) {
-            return presenceSeq.isEmpty() || presenceSeq.getAsLong() > snapshotSeq;
-        }
+    /** Something held back while pending: a message frame or a presence batch. */
+    private sealed interface Held {
+    }
+
+    private record HeldMessage(byte[] frame) implements Held {
+    }
+
+    private record HeldPresence(PresenceBatch batch) implements Held {
     }
 
     private final Subscriber subscriber;
     private final String channel;
     private volatile boolean includeSenderMetadata;
     private volatile boolean active;
+    /** The sequence number of the snapshot this subscription was activated with. */
+    private volatile long snapshotSeq = Long.MIN_VALUE;
     /** Guarded by {@code this}; null when active. */
     private List<Held> held = new ArrayList<>();
     /** Guarded by {@code this}. */
@@ -69,25 +72,34 @@ public final class Subscription {
     }
 
     void offerMessage(byte[] frame) {
-        offer(OptionalLong.empty(), frame);
-    }
-
-    void offerPresence(long seq, byte[] frame) {
-        offer(OptionalLong.of(seq), frame);
-    }
-
-    private void offer(OptionalLong presenceSeq, byte[] frame) {
-        if (!active) {
-            synchronized (this) {
-                if (!active) {
-                    if (!detached) {
-                        held.add(new Held(presenceSeq, frame));
-                    }
-                    return;
-                }
-            }
+        if (!active && hold(new HeldMessage(frame))) {
+            return;
         }
         subscriber.deliver(frame);
+    }
+
+    /**
+     * A batch of the channel's presence deltas: what this subscriber's snapshot does not
+     * reflect goes out, coalesced (a batch decided before the activation may arrive after it).
+     */
+    void offerPresence(PresenceBatch batch) {
+        if (!active && hold(new HeldPresence(batch))) {
+            return;
+        }
+        batch.framesAfter(snapshotSeq, subscriber.peerId()).forEach(subscriber::deliver);
+    }
+
+    /** Holds {@code h} if still pending; {@code false} if active by now. */
+    private boolean hold(Held h) {
+        synchronized (this) {
+            if (active) {
+                return false;
+            }
+            if (!detached) {
+                held.add(h);
+            }
+            return true;
+        }
     }
 
     /**
@@ -108,11 +120,14 @@ public final class Subscription {
         }
         ackAndSnapshot.accept(others);
         for (Held h : held) {
-            if (h.newerThan(snapshot.seq())) {
-                subscriber.deliver(h.frame());
+            if (h instanceof HeldMessage m) {
+                subscriber.deliver(m.frame());
+            } else if (h instanceof HeldPresence p) {
+                p.batch().framesAfter(snapshot.seq(), subscriber.peerId()).forEach(subscriber::deliver);
             }
         }
         held = null;
+        snapshotSeq = snapshot.seq();
         active = true;
     }
 
