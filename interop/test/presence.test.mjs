@@ -101,3 +101,48 @@ test("presence: the REST roster lists current members with their metadata", asyn
     [{ peerId: alice.peerId, metadata: { name: "Alice" } }, { peerId: anon.peerId }].sort(byId),
   );
 });
+
+// Presence deltas are coalesced per channel for a short window (docs/protocol.md 2.3): peers
+// that join or leave together arrive as one `presence` event with several entries. Applied in
+// order — every `joined`, then every `left`, as MeteredPeer does — the events rebuild exactly
+// the channel's roster.
+test("presence: joins and leaves inside one window arrive as batched events that rebuild the exact roster", async () => {
+  const channel = uniq("crowd");
+  const watcher = await ctx.pool.connected(ctx.server, { apiKey: PK });
+  let cursor = watcher.rec.mark;
+  await watcher.client.subscribe(channel);
+  const snap = await watcher.rec.waitForEntry("presence", (p) => p.channel === channel, { from: cursor, what: "snapshot" });
+  cursor = snap.index + 1;
+  const roster = new Set(snap.payload.joined.map((j) => j.peerId));
+  let largest = 0;
+
+  async function rosterBecomes(expected, what) {
+    const want = [...expected].sort().join(",");
+    while ([...roster].sort().join(",") !== want) {
+      const e = await watcher.rec.waitForEntry("presence", (p) => p.channel === channel, { from: cursor, what });
+      cursor = e.index + 1;
+      const joined = e.payload.joined.map((j) => j.peerId);
+      const left = e.payload.left.map((l) => l.peerId);
+      assert.ok(joined.every((p) => !left.includes(p)), `a peer in both arrays: ${JSON.stringify(e.payload)}`);
+      for (const p of joined) {
+        assert.ok(!roster.has(p), `${p} joined twice`);
+        roster.add(p);
+      }
+      for (const p of left) {
+        assert.ok(roster.has(p), `${p} left unseen`);
+        roster.delete(p);
+      }
+      largest = Math.max(largest, joined.length + left.length);
+    }
+  }
+
+  const joiners = await Promise.all(Array.from({ length: 10 }, () => ctx.pool.connected(ctx.server, { apiKey: PK })));
+  await Promise.all(joiners.map((j) => j.client.subscribe(channel)));
+  await rosterBecomes(new Set(joiners.map((j) => j.peerId)), "all ten joined");
+
+  const leaving = joiners.slice(0, 5);
+  await Promise.all(leaving.map((j) => j.client.unsubscribe(channel)));
+  await rosterBecomes(new Set(joiners.slice(5).map((j) => j.peerId)), "five left");
+
+  assert.ok(largest > 1, `the largest presence event carried ${largest} entries`);
+});
