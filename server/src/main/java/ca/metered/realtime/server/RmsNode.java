@@ -27,12 +27,17 @@ import ca.metered.realtime.server.pubsub.LifecycleListener;
 import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.pubsub.Memberships;
 import ca.metered.realtime.server.rest.RestApi;
+import ca.metered.realtime.server.session.OutboundBudget;
 import ca.metered.realtime.server.session.Sessions;
 import ca.metered.realtime.server.transport.RmsServer;
 import ca.metered.realtime.server.transport.WheelScheduler;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.internal.PlatformDependent;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running rms node, and the one place where it is put together: every service is built
@@ -45,15 +50,19 @@ public final class RmsNode implements AutoCloseable {
     private final WheelScheduler scheduler;
     private final Backplane backplane;
     private final Connections connections;
+    private static final Logger log = LoggerFactory.getLogger(RmsNode.class);
     private final RmsServer server;
     private final AdminConsole admin;
     private final ConfigReloader reloader;
     private final AuditLog audit;
     private final NodeMetrics metrics;
+    private final OutboundBudget outbound;
     private boolean stopped;
 
     private RmsNode(WheelScheduler scheduler, Backplane backplane, Connections connections, RmsServer server,
-                    AdminConsole admin, ConfigReloader reloader, AuditLog audit, NodeMetrics metrics) {
+                    AdminConsole admin, ConfigReloader reloader, AuditLog audit, NodeMetrics metrics,
+                    OutboundBudget outbound) {
+        this.outbound = outbound;
         this.scheduler = scheduler;
         this.backplane = backplane;
         this.connections = connections;
@@ -122,8 +131,9 @@ public final class RmsNode implements AutoCloseable {
                         backplane.presence(), backplane.usage(), backplane.control(), backplane.nodes(),
                         scheduler.clock()),
                 metrics, reloader, minter, audit, scheduler.clock());
+        OutboundBudget outbound = new OutboundBudget(config.server().directMemoryCeiling(PlatformDependent.maxDirectMemory()));
         RmsServer server = new RmsServer(config.server(), new Authenticator(live::get, scheduler.clock()),
-                new Sessions(connections, memberships, messages, iceServers, scheduler, live, metrics), rest,
+                new Sessions(connections, memberships, messages, iceServers, scheduler, live, metrics, outbound), rest,
                 connections, scheduler::nanoTime, metrics, () -> live.get().metrics(), Optional.of(admin));
         reloader.addListener(new ReloadEffects(connections, hub, metrics));
         reloader.onResult(r -> metrics.configReload(r.applied()));
@@ -141,7 +151,15 @@ public final class RmsNode implements AutoCloseable {
             throw e;
         }
         admin.start();
-        return new RmsNode(scheduler, backplane, connections, server, admin, reloader, audit, metrics);
+        log.info("off-heap ceiling for outbound bytes: {} MiB ({}); JVM max direct memory {} MiB; allocator {}",
+                outbound.limit() >> 20, config.server().directMemoryBytes() > 0 ? "server.directMemoryBytes" : "default",
+                PlatformDependent.maxDirectMemory() >> 20, ByteBufAllocator.DEFAULT.getClass().getSimpleName());
+        return new RmsNode(scheduler, backplane, connections, server, admin, reloader, audit, metrics, outbound);
+    }
+
+    /** The node's outbound off-heap budget: its use, peak and sheds (for metrics and operators). */
+    public OutboundBudget outboundBudget() {
+        return outbound;
     }
 
     /**

@@ -23,6 +23,9 @@ import java.util.Optional;
  * @param outboundBufferBytes per-connection outbound cap; over it the connection is closed
  *     1008 {@code slow consumer}; default 1 MiB
  * @param eventLoopThreads Netty worker threads, 0 for Netty's default
+ * @param directMemoryBytes ceiling on outbound bytes held off-heap by Netty for all connections
+ *     together; over it the slowest consumers are shed with 1008; 0 for the default (half the
+ *     JVM's maximum direct memory, at most 512 MiB)
  * @param presenceWindow how long a channel's presence deltas are gathered into one frame
  *     (protocol.md 2.3); zero sends each at once; default 50 ms
  * @param connections bounds on connections that have not upgraded (timeouts, caps, descriptor
@@ -40,6 +43,7 @@ public record ServerSettings(
         Duration shutdownGrace,
         int outboundBufferBytes,
         int eventLoopThreads,
+        long directMemoryBytes,
         Duration presenceWindow,
         ConnectionLimits connections) {
 
@@ -53,6 +57,16 @@ public record ServerSettings(
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_OUTBOUND_BUFFER_BYTES = 1 << 20;
     public static final Duration DEFAULT_PRESENCE_WINDOW = Duration.ofMillis(50);
+    /** The smallest {@code directMemoryBytes}: a few frames in flight. */
+    public static final long MIN_DIRECT_MEMORY_BYTES = 64 * 1024;
+    /** The default {@code directMemoryBytes} never exceeds this. */
+    public static final long MAX_DEFAULT_DIRECT_MEMORY_BYTES = 512L << 20;
+
+    /** {@code directMemoryBytes}, or the default for a JVM whose maximum direct memory is {@code jvmMaxDirect}. */
+    public long directMemoryCeiling(long jvmMaxDirect) {
+        return directMemoryBytes > 0 ? directMemoryBytes
+                : Math.max(MIN_DIRECT_MEMORY_BYTES, Math.min(MAX_DEFAULT_DIRECT_MEMORY_BYTES, jvmMaxDirect / 2));
+    }
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");
@@ -71,13 +85,13 @@ public record ServerSettings(
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, Optional.empty(),
                 DEFAULT_TRUSTED_PROXIES, DEFAULT_CONNECT_RATE_PER_IP, DEFAULT_CONNECT_RATE_WINDOW,
                 DEFAULT_PING_INTERVAL, DEFAULT_PING_TIMEOUT, DEFAULT_SHUTDOWN_GRACE,
-                DEFAULT_OUTBOUND_BUFFER_BYTES, 0, DEFAULT_PRESENCE_WINDOW, ConnectionLimits.defaults());
+                DEFAULT_OUTBOUND_BUFFER_BYTES, 0, 0, DEFAULT_PRESENCE_WINDOW, ConnectionLimits.defaults());
     }
 
     /** The same settings listening on {@code newPort}. */
     public ServerSettings withPort(int newPort) {
         return new ServerSettings(host, newPort, tls, trustedProxies, connectRatePerIp, connectRateWindow,
-                pingInterval, pingTimeout, shutdownGrace, outboundBufferBytes, eventLoopThreads, presenceWindow,
+                pingInterval, pingTimeout, shutdownGrace, outboundBufferBytes, eventLoopThreads, directMemoryBytes, presenceWindow,
                 connections);
     }
 }

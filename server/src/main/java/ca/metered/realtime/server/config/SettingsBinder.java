@@ -42,6 +42,11 @@ final class SettingsBinder {
         int outbound = server.field("outboundBufferBytes").intValue(Limits.MIN_MESSAGE_SIZE,
                 Integer.MAX_VALUE, ServerSettings.DEFAULT_OUTBOUND_BUFFER_BYTES);
         int threads = server.field("eventLoopThreads").intValue(0, 1024, 0);
+        long directMemory = server.field("directMemoryBytes").longValue(0, Long.MAX_VALUE, 0);
+        if (directMemory != 0 && directMemory < ServerSettings.MIN_DIRECT_MEMORY_BYTES) {
+            throw server.field("directMemoryBytes").error("must be 0 (default) or at least "
+                    + ServerSettings.MIN_DIRECT_MEMORY_BYTES);
+        }
         Duration presenceWindow = server.field("presenceWindow").duration(ServerSettings.DEFAULT_PRESENCE_WINDOW);
         if (presenceWindow.isNegative() || presenceWindow.compareTo(Duration.ofSeconds(1)) > 0) {
             throw server.field("presenceWindow").error("must be between 0 and 1s");
@@ -49,7 +54,7 @@ final class SettingsBinder {
         ConnectionLimits connections = connections(server.field("connections"));
         server.rejectUnknownFields();
         return new ServerSettings(host, port, tls, proxies, perIp, window, interval, timeout,
-                grace, outbound, threads, presenceWindow, connections);
+                grace, outbound, threads, directMemory, presenceWindow, connections);
     }
 
     private static ConnectionLimits connections(ConfigNode node) throws ConfigException {

@@ -48,6 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OutboundQueue extends ChannelInboundHandlerAdapter implements Link {
     /** How long a close may wait behind the frames before it for a client that reads nothing. */
     static final long CLOSE_WRITE_TIMEOUT_MS = 5000;
+
     /** After the close frame is written, how long to wait for the client's answering close. */
     static final long CLOSE_LINGER_MS = 2000;
     /** A control frame's header, counted so that even empty pongs fill the cap. */
@@ -63,6 +64,13 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     /** The close code of the connection: the first close frame, ours or the client's; 0 before. */
     private volatile int closeCode;
     private final AtomicLong queuedBytes = new AtomicLong();
+    private final OutboundBudget budget;
+    /** Bytes handed to Netty and not yet written. Written on the event loop, read anywhere. */
+    private volatile long inNetty;
+    /** Shed: what Netty still holds no longer counts against the budget. Event loop only. */
+    private boolean shedFromBudget;
+    /** Bytes came back to the budget since a drain stopped for want of them. */
+    private final AtomicBoolean resumed = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Outgoing> items = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -108,10 +116,56 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     /** @param remoteAddress the client's address as the transport resolved it */
     public OutboundQueue(Channel channel, long capBytes, NodeMetrics metrics, String remoteAddress) {
+        this(channel, capBytes, metrics, remoteAddress, new OutboundBudget(OutboundBudget.UNLIMITED));
+    }
+
+    /** A queue whose frames also take from the node's {@code budget} while Netty holds them. */
+    public OutboundQueue(Channel channel, long capBytes, NodeMetrics metrics, String remoteAddress,
+                         OutboundBudget budget) {
         this.remoteAddress = remoteAddress;
         this.channel = channel;
         this.capBytes = capBytes;
         this.metrics = metrics;
+        this.budget = budget;
+        budget.register(this);
+    }
+
+    /** Bytes handed to Netty and not yet written to the socket. */
+    long bytesInNetty() {
+        return inNetty;
+    }
+
+    /** Bytes came back to the budget: drain again. */
+    void resume() {
+        resumed.set(true);
+        scheduleDrain();
+    }
+
+    /**
+     * Closes 1008 {@code slow consumer} because the node's budget is spent and this connection
+     * holds the most of it; returns {@code false} if it was already closing.
+     */
+    boolean shed() {
+        if (!closing.compareAndSet(false, true)) {
+            return false;
+        }
+        discardQueued = true;
+        closeCode = CloseCode.POLICY_VIOLATION.code();
+        metrics.slowConsumer();
+        queueClose(new Close(CloseCode.POLICY_VIOLATION.code(), "slow consumer"));
+        // What Netty holds for it goes with the connection (its close is written, or the write
+        // deadline drops it): the others need not wait for that, so it stops counting now.
+        try {
+            channel.eventLoop().execute(() -> {
+                if (!shedFromBudget) {
+                    shedFromBudget = true;
+                    budget.give(inNetty);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // shutting down: every channel closes
+        }
+        return true;
     }
 
     /** The client sent its close frame first; counted as the connection's close code unless we closed first. */
@@ -216,23 +270,40 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     /** Writes what the channel can take, then flushes once. Event loop only. */
     private void drain() {
+        resumed.set(false);
+        boolean blocked = false;
         Outgoing item;
-        while (mayDrain() && (item = items.poll()) != null) {
+        while (mayDrain() && (item = items.peek()) != null) {
             if (item instanceof Close c) {
+                items.poll();
                 writeClose(c);
             } else if (closeSent || discardQueued) {
+                items.poll();
                 queuedBytes.addAndGet(-item.bytes());
             } else {
                 int len = item.bytes();
-                channel.write(toFrame(item)).addListener(f -> queuedBytes.addAndGet(-len));
+                if (!budget.take(len, this)) {
+                    blocked = true; // the node's budget is spent: wait for resume()
+                    break;
+                }
+                items.poll();
+                inNetty += len; // event loop only
+                channel.write(toFrame(item)).addListener(f -> {
+                    inNetty -= len;
+                    queuedBytes.addAndGet(-len);
+                    if (!shedFromBudget) {
+                        budget.give(len);
+                    }
+                });
             }
         }
         channel.flush();
         drainScheduled.set(false);
         // An item queued after the poll loop ended but before the flag was cleared found the flag
         // set and scheduled nothing: pick it up. Items left because the channel is full wait for
-        // channelWritabilityChanged.
-        if (!items.isEmpty() && mayDrain()) {
+        // channelWritabilityChanged, those left for want of budget for resume() (which may
+        // already have come, while this drain still held the flag).
+        if (!items.isEmpty() && mayDrain() && (!blocked || resumed.getAndSet(false))) {
             scheduleDrain();
         }
     }
@@ -287,6 +358,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         // Ours if we closed first, the client's if it did, 1006 if nobody sent a close frame.
         metrics.closed(closeCode == 0 ? ABNORMAL_CLOSURE : closeCode);
         discard();
+        budget.unregister(this);
         super.channelInactive(ctx);
     }
 

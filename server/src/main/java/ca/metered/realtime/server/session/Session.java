@@ -46,7 +46,8 @@ public final class Session {
     private Connection connection;
     private boolean released;
 
-    Session(Channel channel, Grant grant, Limits limits, long outboundCapBytes, Connections connections,
+    Session(Channel channel, Grant grant, Limits limits, long outboundCapBytes, OutboundBudget budget,
+            Connections connections,
             Memberships memberships, MessageService messages, IceServerProvider iceServers, Scheduler scheduler,
             NodeMetrics metrics, String remoteAddress) {
         this.channel = channel;
@@ -58,7 +59,7 @@ public final class Session {
         this.iceServers = iceServers;
         this.scheduler = scheduler;
         this.metrics = metrics;
-        this.outbound = new OutboundQueue(channel, outboundCapBytes, metrics, remoteAddress);
+        this.outbound = new OutboundQueue(channel, outboundCapBytes, metrics, remoteAddress, budget);
         this.rateLimiter = new InboundRateLimiter(limits.messageRate(), limits.messageBurst(), scheduler::nanoTime,
                 outbound);
         Executor loop = r -> {

@@ -24,9 +24,12 @@ public final class Sessions {
     private final Scheduler scheduler;
     private final LiveConfig config;
     private final NodeMetrics metrics;
+    private final OutboundBudget budget;
 
     public Sessions(Connections connections, Memberships memberships, MessageService messages,
-                    IceServerProvider iceServers, Scheduler scheduler, LiveConfig config, NodeMetrics metrics) {
+                    IceServerProvider iceServers, Scheduler scheduler, LiveConfig config, NodeMetrics metrics,
+                    OutboundBudget budget) {
+        this.budget = budget;
         this.connections = connections;
         this.memberships = memberships;
         this.messages = messages;
@@ -43,7 +46,7 @@ public final class Sessions {
      */
     public Session create(Channel channel, Grant grant, String remoteAddress) {
         Limits limits = config.limits(grant.app().id());
-        return new Session(channel, grant, limits, config.server().outboundBufferBytes(), connections, memberships,
-                messages, iceServers, scheduler, metrics, remoteAddress);
+        return new Session(channel, grant, limits, config.server().outboundBufferBytes(), budget, connections,
+                memberships, messages, iceServers, scheduler, metrics, remoteAddress);
     }
 }

@@ -7,6 +7,7 @@ import ca.metered.realtime.server.config.Limits;
 import ca.metered.realtime.server.config.ServerSettings;
 import ca.metered.realtime.server.connection.CoreFixture;
 import ca.metered.realtime.server.ice.IceServerProvider;
+import ca.metered.realtime.server.session.OutboundBudget;
 import ca.metered.realtime.server.session.Session;
 import ca.metered.realtime.server.session.Sessions;
 import io.netty.buffer.Unpooled;
@@ -35,7 +36,8 @@ class WebSocketPipelineTest {
 
     WebSocketPipelineTest() {
         Sessions sessions = new Sessions(core.connections, core.memberships, core.messages,
-                new IceServerProvider(core.time.clock()), core.time, core.config, core.metrics);
+                new IceServerProvider(core.time.clock()), core.time, core.config, core.metrics,
+                new OutboundBudget(OutboundBudget.UNLIMITED));
         session = sessions.create(channel, core.grant("alice", EnumSet.allOf(Action.class)), "127.0.0.1");
         channel.pipeline().addLast(session.rateLimiter(), new Utf8FrameValidator(false),
                 new WebSocketFrameAggregator(65536 + 1024), new WebSocketFrameHandler(session, new ClientErrors()),
