@@ -6,7 +6,6 @@ import ca.metered.realtime.server.connection.Connection;
 import ca.metered.realtime.server.session.OutboundBudget;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +42,7 @@ class OutboundCeilingIT {
                 assertThat(healthy.expect("message").path("data").asText()).hasSize(16 * 1024);
             }
             assertThat(slowSession.isClosing()).as("shed after %d messages", sent).isTrue();
-            awaitTrue(() -> budget.shedCount() == 1, "shed by the budget"); // counted just after the close starts
+            ClusterIT.awaitTrue(() -> budget.shedCount() == 1, WsClient.WAIT); // counted just after the close starts
             // Shed by the node's ceiling, far below its own cap: the heap queue stayed small too.
             assertThat(maxQueued).isLessThan(PER_CONNECTION_CAP / 4);
             // What Netty held for all connections together never went over the ceiling.
@@ -60,21 +59,13 @@ class OutboundCeilingIT {
             server.awaitSessionCount(2);
 
             // Every byte came back, and the healthy subscriber still gets everything.
-            awaitTrue(() -> budget.used() == 0, "every byte back");
+            ClusterIT.awaitTrue(() -> budget.used() == 0, WsClient.WAIT); // every byte back
             pub.sendJson("type", "publish", "channel", "burst", "data", "after", "requestId", "after");
             assertThat(pub.skipUntil("ack").path("requestId").asText()).isEqualTo("after");
             assertThat(healthy.expect("message").path("data").asText()).isEqualTo("after");
             assertThat(budget.shedCount()).isEqualTo(1);
             System.out.println("ceiling " + CEILING + " B: slow consumer shed after " + sent
                     + " messages of 16 KiB; peak held by Netty " + budget.peak() + " B");
-        }
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WsClient.WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            LockSupport.parkNanos(10_000_000); // polling with a deadline
         }
     }
 }
