@@ -5,7 +5,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAccumulator;
 
 /**
  * The node's ceiling on outbound bytes handed to Netty and not yet written to a socket
@@ -31,7 +30,8 @@ public final class OutboundBudget {
 
     private final long limit;
     private final AtomicLong used = new AtomicLong();
-    private final LongAccumulator peak = new LongAccumulator(Math::max, 0);
+    /** Raised without a lock (a lost race only under-reports); read by tests and operators. */
+    private volatile long peak;
     private final Set<OutboundQueue> queues = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<OutboundQueue> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean shedding = new AtomicBoolean();
@@ -58,7 +58,7 @@ public final class OutboundBudget {
 
     /** The most {@link #used} has been. */
     public long peak() {
-        return peak.get();
+        return peak;
     }
 
     /** Connections shed so far because the budget was spent. */
@@ -81,20 +81,22 @@ public final class OutboundBudget {
      * is shed. A frame larger than the whole limit goes when nothing else is in flight.
      */
     boolean take(int n, OutboundQueue q) {
-        long cur;
-        do {
-            cur = used.get();
-            if (cur + n > limit && cur > 0) {
-                waiting.add(q);
-                shedSlowest();
-                // Bytes may have come back between the check and the registration: re-check.
-                if (used.get() + n <= limit) {
-                    wake();
-                }
-                return false;
+        // One atomic add per frame (every event loop takes from here): a take that went over is
+        // undone. Meanwhile another may see the sum over and wait too, only ever near the limit.
+        long after = used.addAndGet(n);
+        if (after > limit && after > n) {
+            used.addAndGet(-n);
+            waiting.add(q);
+            shedSlowest();
+            // Bytes may have come back between the check and the registration: re-check.
+            if (used.get() + n <= limit) {
+                wake();
             }
-        } while (!used.compareAndSet(cur, cur + n));
-        peak.accumulate(cur + n);
+            return false;
+        }
+        if (after > peak) {
+            peak = after;
+        }
         return true;
     }
 
