@@ -2,6 +2,7 @@ package ca.metered.realtime.server.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.metered.realtime.server.metrics.NodeMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -38,7 +39,7 @@ class OutboundBudgetTest {
     private final OutboundQueue fast = queue(fastChannel);
 
     private OutboundQueue queue(EmbeddedChannel ch) {
-        OutboundQueue q = new OutboundQueue(ch, 1 << 20, budget);
+        OutboundQueue q = new OutboundQueue(ch, 1 << 20, new NodeMetrics("test", false), "test", budget);
         ch.pipeline().addLast(q);
         return q;
     }
