@@ -135,16 +135,28 @@ start_rms() {
 
 # start_nats LOG: sets NATS_PID and NATS_WS_PORT
 start_nats() {
-  local log="$1" conf="$OUT/nats.conf"
-  NATS_WS_PORT=$(free_port)
-  cat >"$conf" <<EOF
+  local log="$1" conf="$OUT/nats.conf" attempt
+  # A port found free may be taken before nats binds it: then nats exits at once; try others.
+  for attempt in 1 2 3; do
+    NATS_WS_PORT=$(free_port)
+    cat >"$conf" <<EOF
 listen: 127.0.0.1:$(free_port)
 websocket { listen: "127.0.0.1:$NATS_WS_PORT", no_tls: true }
 EOF
-  nats-server -c "$conf" >"$log" 2>&1 &
-  NATS_PID=$!
-  PIDS+=("$NATS_PID")
-  wait_port "$NATS_WS_PORT" nats-server
+    nats-server -c "$conf" >"$log" 2>&1 &
+    NATS_PID=$!
+    PIDS+=("$NATS_PID")
+    local deadline=$(( SECONDS + 60 ))
+    until (exec 3<>"/dev/tcp/127.0.0.1/$NATS_WS_PORT") 2>/dev/null; do
+      kill -0 "$NATS_PID" 2>/dev/null || break
+      [ $SECONDS -lt $deadline ] || { echo "bench-vs-nats: nats-server did not listen on $NATS_WS_PORT" >&2; exit 1; }
+      sleep 0.2
+    done
+    kill -0 "$NATS_PID" 2>/dev/null && return 0
+    echo "   (nats-server exited at start, attempt $attempt: $(tail -1 "$log"))"
+  done
+  echo "bench-vs-nats: nats-server did not start (see $log)" >&2
+  exit 1
 }
 
 busy_ticks() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat; }
