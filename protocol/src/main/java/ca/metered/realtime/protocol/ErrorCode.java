@@ -31,6 +31,21 @@ public enum ErrorCode {
     PEER_NOT_FOUND("peer_not_found", true),
     /** The app's message quota for this period is used up. Retry after the period rolls over. */
     OVER_MESSAGE_QUOTA("over_message_quota", false),
+    /** {@code history} for a channel that keeps no history ({@code apps[].history}, protocol.md 9). Configure it. */
+    HISTORY_NOT_ENABLED("history_not_enabled", false),
+    /**
+     * {@code history.since} names another epoch, or a position the channel no longer retains (or
+     * has not reached). Reload the channel's state and read from a fresh position (protocol.md 9).
+     */
+    UNRECOVERABLE_POSITION("unrecoverable_position", false),
+    /** {@code refresh} on a connection opened with a publishable key: there is no token to refresh. */
+    REFRESH_NOT_ALLOWED("refresh_not_allowed", false),
+    /** {@code refresh} with a token that does not verify, or has expired. Mint a valid one. */
+    INVALID_TOKEN("invalid_token", false),
+    /** {@code refresh} with a token of another app, secret key ({@code kid}) or subject than the connection's. */
+    TOKEN_MISMATCH("token_mismatch", false),
+    /** {@code refresh} with a token whose channels or permissions differ from the connection's grant. */
+    PERMISSIONS_MISMATCH("permissions_mismatch", false),
     /** Transient fault routing the message (e.g. cluster backplane down). Retry with backoff. */
     BACKEND_ERROR("backend_error", true),
     /** Unexpected server fault. Retry with backoff; report if it persists. */

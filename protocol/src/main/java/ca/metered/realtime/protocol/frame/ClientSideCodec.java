@@ -32,6 +32,7 @@ final class ClientSideCodec {
                     if (s.includeSenderMetadata()) {
                         g.writeBooleanField("includeSenderMetadata", true);
                     }
+                    writePosition(g, "recover", s.recover());
                 }
                 case UNSUBSCRIBE -> {
                     g.writeStringField("type", "unsubscribe");
@@ -43,6 +44,9 @@ final class ClientSideCodec {
                     g.writeStringField("channel", p.channel());
                     g.writeFieldName("data");
                     g.writeRawValue(p.data().json());
+                    if (p.idempotencyKey() != null) {
+                        g.writeStringField("idempotencyKey", p.idempotencyKey());
+                    }
                 }
                 case SEND -> {
                     ClientFrame.Send s = (ClientFrame.Send) frame;
@@ -52,6 +56,19 @@ final class ClientSideCodec {
                     g.writeRawValue(s.data().json());
                 }
                 case PING -> g.writeStringField("type", "ping");
+                case HISTORY -> {
+                    ClientFrame.History h = (ClientFrame.History) frame;
+                    g.writeStringField("type", "history");
+                    g.writeStringField("channel", h.channel());
+                    if (h.limit() != null) {
+                        g.writeNumberField("limit", h.limit());
+                    }
+                    writePosition(g, "since", h.since());
+                }
+                case REFRESH -> {
+                    g.writeStringField("type", "refresh");
+                    g.writeStringField("token", ((ClientFrame.Refresh) frame).token());
+                }
             }
             if (frame.requestId() != null) {
                 g.writeStringField("requestId", frame.requestId());
@@ -61,5 +78,14 @@ final class ClientSideCodec {
             throw new UncheckedIOException(e); // in-memory output cannot fail
         }
         return out.toString();
+    }
+
+    private static void writePosition(JsonGenerator g, String name, StreamPosition position) throws IOException {
+        if (position != null) {
+            g.writeObjectFieldStart(name);
+            g.writeStringField("epoch", position.epoch());
+            g.writeNumberField("offset", position.offset());
+            g.writeEndObject();
+        }
     }
 }

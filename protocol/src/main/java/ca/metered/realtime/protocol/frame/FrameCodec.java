@@ -28,6 +28,8 @@ import java.util.List;
 public final class FrameCodec {
     /** Longest accepted {@code requestId}, in chars (protocol.md 5). */
     public static final int MAX_REQUEST_ID_LENGTH = 128;
+    /** Longest accepted {@code publish.idempotencyKey}, in chars (protocol.md 9). */
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
 
     private static final JsonFactory JSON = JsonFactory.builder()
             // Nesting is bounded so a hostile frame of 60k '[' cannot exhaust the stack.
@@ -83,12 +85,69 @@ public final class FrameCodec {
                     }
                 }
                 case "data" -> f.data = captureRaw(p, text);
+                case "idempotencyKey" -> {
+                    f.idempotencyKey = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    f.idempotencyKeyBad = v != JsonToken.VALUE_STRING && v != JsonToken.VALUE_NULL;
+                    p.skipChildren();
+                }
+                case "token" -> {
+                    f.token = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    p.skipChildren();
+                }
+                case "limit" -> {
+                    f.limitBad = false;
+                    f.limit = null;
+                    if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
+                            && p.getIntValue() >= 0) {
+                        f.limit = p.getIntValue();
+                    } else if (v != JsonToken.VALUE_NULL) {
+                        f.limitBad = true;
+                        p.skipChildren();
+                    }
+                }
+                case "recover" -> f.recover = position(p, v);
+                case "since" -> f.since = position(p, v);
                 default -> p.skipChildren();
             }
         }
         if (t != JsonToken.END_OBJECT) {
             throw new IllegalStateException("unexpected token " + t);
         }
+    }
+
+    /** Marks a present position field that is not {@code {"epoch": string, "offset": integer >= 0}}. */
+    private static final StreamPosition BAD_POSITION = new StreamPosition("?", 0);
+
+    /**
+     * Reads {@code {"epoch": "…", "offset": N}} (other members ignored); {@code null} when the
+     * value is JSON null, {@link #BAD_POSITION} when it is anything else that is not a position.
+     */
+    private static StreamPosition position(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (v != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return BAD_POSITION;
+        }
+        String epoch = null;
+        long offset = -1;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if (name.equals("epoch")) {
+                epoch = value == JsonToken.VALUE_STRING ? p.getText() : null;
+            } else if (name.equals("offset")) {
+                boolean fits = value == JsonToken.VALUE_NUMBER_INT
+                        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+                offset = fits ? p.getLongValue() : -1;
+            }
+            p.skipChildren();
+        }
+        if (!StreamPosition.isValidEpoch(epoch) || offset < 0) {
+            return BAD_POSITION;
+        }
+        return new StreamPosition(epoch, offset);
     }
 
     /** Returns the string value; a present non-string value is remembered as bad. {@code null} counts as absent. */
@@ -137,7 +196,10 @@ public final class FrameCodec {
                 if (f.includeBad) {
                     yield invalid(ErrorCode.MALFORMED_MESSAGE, "includeSenderMetadata must be a boolean", rid);
                 }
-                yield ok(new ClientFrame.Subscribe(f.channel, rid, f.includeSenderMetadata));
+                if (f.recover == BAD_POSITION) {
+                    yield invalid(ErrorCode.MALFORMED_MESSAGE, badPosition("recover"), rid);
+                }
+                yield ok(new ClientFrame.Subscribe(f.channel, rid, f.includeSenderMetadata, f.recover));
             }
             case "unsubscribe" -> {
                 DecodeResult bad = checkChannel(f, rid);
@@ -148,9 +210,15 @@ public final class FrameCodec {
                 if (bad != null) {
                     yield bad;
                 }
-                yield f.data == null
-                        ? invalid(ErrorCode.MISSING_DATA, "publish needs a \"data\" field", rid)
-                        : ok(new ClientFrame.Publish(f.channel, f.data, rid));
+                if (f.data == null) {
+                    yield invalid(ErrorCode.MISSING_DATA, "publish needs a \"data\" field", rid);
+                }
+                if (f.idempotencyKeyBad || (f.idempotencyKey != null
+                        && (f.idempotencyKey.isEmpty() || f.idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH))) {
+                    yield invalid(ErrorCode.MALFORMED_MESSAGE,
+                            "idempotencyKey must be a non-empty string of at most 128 characters", rid);
+                }
+                yield ok(new ClientFrame.Publish(f.channel, f.data, rid, f.idempotencyKey));
             }
             case "send" -> {
                 if (f.toBad || !PeerIds.isValid(f.to)) {
@@ -162,8 +230,29 @@ public final class FrameCodec {
                         : ok(new ClientFrame.Send(f.to, f.data, rid));
             }
             case "ping" -> ok(new ClientFrame.Ping());
+            case "history" -> {
+                DecodeResult bad = checkChannel(f, rid);
+                if (bad != null) {
+                    yield bad;
+                }
+                if (f.limitBad) {
+                    yield invalid(ErrorCode.MALFORMED_MESSAGE, "limit must be an integer >= 0", rid);
+                }
+                if (f.since == BAD_POSITION) {
+                    yield invalid(ErrorCode.MALFORMED_MESSAGE, badPosition("since"), rid);
+                }
+                yield ok(new ClientFrame.History(f.channel, f.limit, f.since, rid));
+            }
+            case "refresh" -> f.token == null || f.token.isEmpty()
+                    ? invalid(ErrorCode.MALFORMED_MESSAGE, "refresh needs a non-empty string \"token\"", rid)
+                    : ok(new ClientFrame.Refresh(f.token, rid));
             default -> invalid(ErrorCode.UNKNOWN_TYPE, "unknown type \"" + truncate(f.type) + "\"", rid);
         };
+    }
+
+    private static String badPosition(String field) {
+        return field + " must be {\"epoch\": a string of 1-" + StreamPosition.MAX_EPOCH_LENGTH
+                + " characters, \"offset\": an integer >= 0}";
     }
 
     private static DecodeResult checkChannel(Fields f, String rid) {
@@ -205,21 +294,9 @@ public final class FrameCodec {
             // A switch expression over the kind is exhaustive: a new frame type fails to compile here.
             boolean written = switch (frame.kind()) {
                 case WELCOME -> writeWelcome(g, (ServerFrame.Welcome) frame);
-                case ACK -> {
-                    g.writeStringField("type", "ack");
-                    g.writeStringField("requestId", ((ServerFrame.Ack) frame).requestId());
-                    yield true;
-                }
+                case ACK -> writeAck(g, (ServerFrame.Ack) frame);
                 case ERROR -> writeError(g, (ServerFrame.Error) frame);
-                case MESSAGE -> {
-                    ServerFrame.Message m = (ServerFrame.Message) frame;
-                    g.writeStringField("type", "message");
-                    g.writeStringField("channel", m.channel());
-                    g.writeStringField("from", m.from());
-                    writeRawField(g, "data", m.data());
-                    writeRawField(g, "fromMetadata", m.fromMetadata());
-                    yield true;
-                }
+                case MESSAGE -> writeMessageFields(g, (ServerFrame.Message) frame);
                 case DIRECT -> {
                     ServerFrame.Direct d = (ServerFrame.Direct) frame;
                     g.writeStringField("type", "direct");
@@ -245,6 +322,11 @@ public final class FrameCodec {
                     g.writeStringField("type", "pong");
                     yield true;
                 }
+                case RESUBSCRIBE -> {
+                    g.writeStringField("type", "resubscribe");
+                    g.writeStringField("channel", ((ServerFrame.Resubscribe) frame).channel());
+                    yield true;
+                }
             };
             assert written;
             g.writeEndObject();
@@ -266,6 +348,46 @@ public final class FrameCodec {
         }
         g.writeNumberField("maxMessageSize", w.maxMessageSize());
         writeRawField(g, "metadata", w.metadata());
+        return true;
+    }
+
+    /** The extension fields come after {@code requestId} and only when set, so a plain ack is unchanged. */
+    private static boolean writeAck(JsonGenerator g, ServerFrame.Ack a) throws IOException {
+        g.writeStringField("type", "ack");
+        g.writeStringField("requestId", a.requestId());
+        if (a.recovered() != null) {
+            g.writeBooleanField("recovered", a.recovered());
+        }
+        if (a.position() != null) {
+            g.writeStringField("epoch", a.position().epoch());
+            g.writeNumberField("offset", a.position().offset());
+        }
+        if (a.messages() != null) {
+            g.writeArrayFieldStart("messages");
+            for (ServerFrame.Message m : a.messages()) {
+                g.writeStartObject();
+                writeMessageFields(g, m);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        if (a.expiresAt() != null) {
+            g.writeNumberField("expiresAt", a.expiresAt());
+        }
+        return true;
+    }
+
+    /** The position comes last, and only on a channel with history, so other messages are unchanged. */
+    private static boolean writeMessageFields(JsonGenerator g, ServerFrame.Message m) throws IOException {
+        g.writeStringField("type", "message");
+        g.writeStringField("channel", m.channel());
+        g.writeStringField("from", m.from());
+        writeRawField(g, "data", m.data());
+        writeRawField(g, "fromMetadata", m.fromMetadata());
+        if (m.position() != null) {
+            g.writeNumberField("offset", m.position().offset());
+            g.writeStringField("epoch", m.position().epoch());
+        }
         return true;
     }
 
@@ -313,6 +435,13 @@ public final class FrameCodec {
         String to;
         RawJson data;
         boolean includeSenderMetadata;
+        String idempotencyKey;
+        boolean idempotencyKeyBad;
+        String token;
+        Integer limit;
+        boolean limitBad;
+        StreamPosition recover;
+        StreamPosition since;
         boolean typeBad;
         boolean requestIdBad;
         boolean channelBad;

@@ -6,6 +6,7 @@ import ca.metered.realtime.protocol.frame.ClientFrame;
 import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame;
+import ca.metered.realtime.protocol.frame.StreamPosition;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -108,30 +109,54 @@ public final class FrameArbitraries {
         return jsonValue(2).filter(v -> v.startsWith("{")).map(RawJson::of);
     }
 
+    /** Positions as a server hands them out and clients send them back (protocol.md 9). */
+    public static Arbitrary<StreamPosition> positions() {
+        return Combinators.combine(text(StreamPosition.MAX_EPOCH_LENGTH).filter(StreamPosition::isValidEpoch),
+                Arbitraries.longs().greaterOrEqual(0)).as(StreamPosition::new);
+    }
+
+    private static Arbitrary<String> idempotencyKeys() {
+        return text(FrameCodec.MAX_IDEMPOTENCY_KEY_LENGTH).filter(s -> !s.isEmpty()).injectNull(0.4);
+    }
+
     public static Arbitrary<ClientFrame> clientFrames() {
         Arbitrary<RawJson> data = jsonValues().map(RawJson::of);
         return Arbitraries.oneOf(
-                Combinators.combine(channels(), requestIds(), Arbitraries.of(true, false)).as(ClientFrame.Subscribe::new),
+                Combinators.combine(channels(), requestIds(), Arbitraries.of(true, false), positions().injectNull(0.5))
+                        .as(ClientFrame.Subscribe::new),
                 Combinators.combine(channels(), requestIds()).as(ClientFrame.Unsubscribe::new),
-                Combinators.combine(channels(), data, requestIds()).as(ClientFrame.Publish::new),
+                Combinators.combine(channels(), data, requestIds(), idempotencyKeys()).as(ClientFrame.Publish::new),
                 Combinators.combine(peerIds(), data, requestIds()).as(ClientFrame.Send::new),
-                Arbitraries.just(new ClientFrame.Ping()));
+                Arbitraries.just(new ClientFrame.Ping()),
+                Combinators.combine(channels(), Arbitraries.integers().greaterOrEqual(0).injectNull(0.3),
+                        positions().injectNull(0.5), requestIds()).as(ClientFrame.History::new),
+                Combinators.combine(text(300).filter(s -> !s.isEmpty()), requestIds()).as(ClientFrame.Refresh::new));
     }
 
     private static Arbitrary<ServerFrame.PresenceEntry> presenceEntries() {
         return Combinators.combine(peerIds(), jsonObjects().injectNull(0.5)).as(ServerFrame.PresenceEntry::new);
     }
 
+    private static Arbitrary<ServerFrame.Message> messages() {
+        return Combinators.combine(channels(), peerIds(), jsonValues().map(RawJson::of), jsonObjects().injectNull(0.5),
+                positions().injectNull(0.5)).as(ServerFrame.Message::new);
+    }
+
     public static Arbitrary<ServerFrame> serverFrames() {
         Arbitrary<RawJson> data = jsonValues().map(RawJson::of);
         Arbitrary<RawJson> metadata = jsonObjects().injectNull(0.5);
+        Arbitrary<String> ackIds = requestIds().filter(r -> r != null);
         return Arbitraries.oneOf(
                 Combinators.combine(peerIds(), Arbitraries.longs(), Arbitraries.longs().injectNull(0.5),
                         Arbitraries.integers(), metadata).as(ServerFrame.Welcome::new),
-                requestIds().filter(r -> r != null).map(ServerFrame.Ack::new),
+                ackIds.map(ServerFrame.Ack::new),
+                Combinators.combine(ackIds, Arbitraries.of(true, false).injectNull(0.5), positions().injectNull(0.3),
+                        messages().list().ofMaxSize(3).injectNull(0.5), Arbitraries.longs().injectNull(0.7))
+                        .as(ServerFrame.Ack::new),
                 Combinators.combine(Arbitraries.of(ErrorCode.values()).map(ErrorCode::wireName), text(80).injectNull(0.3),
                         requestIds()).as(ServerFrame.Error::new),
-                Combinators.combine(channels(), peerIds(), data, metadata).as(ServerFrame.Message::new),
+                messages().map(m -> m),
+                channels().map(ServerFrame.Resubscribe::new),
                 Combinators.combine(peerIds(), data, metadata).as(ServerFrame.Direct::new),
                 Combinators.combine(channels(), presenceEntries().list().ofMaxSize(5), presenceEntries().list().ofMaxSize(5))
                         .as(ServerFrame.Presence::new),

@@ -97,6 +97,12 @@ final class Commands implements CommandSequencer.Handler {
                 write(new ServerFrame.Pong());
                 yield null;
             }
+            // The extensions of protocol.md 9 that this server does not serve yet: as unknown as before.
+            case HISTORY, REFRESH -> {
+                error(new Refusal(ErrorCode.UNKNOWN_TYPE, "unknown type \""
+                        + frame.kind().name().toLowerCase(java.util.Locale.ROOT) + "\""), frame.requestId());
+                yield null;
+            }
         };
     }
 
