@@ -74,8 +74,10 @@ final class AppBinder {
         }
         Limits limits = limits(app.field("limits"));
         List<IceServerConfig> iceServers = IceServerBinder.bind(app.field("iceServers"), defaultIceServers);
+        List<HistoryConfig> history = HistoryBinder.history(app.field("history"));
+        Duration idempotencyWindow = HistoryBinder.idempotencyWindow(app.field("idempotencyWindow"));
         app.rejectUnknownFields();
-        return new AppConfig(id, enabled, pks, sks, limits, iceServers);
+        return new AppConfig(id, enabled, pks, sks, limits, iceServers, history, idempotencyWindow);
     }
 
     private PublishableKeyConfig publishableKey(ConfigNode pk) throws ConfigException {

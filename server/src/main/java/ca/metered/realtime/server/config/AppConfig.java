@@ -1,7 +1,9 @@
 package ca.metered.realtime.server.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One hosted app: its credentials and limits. Channels, presence and quotas are scoped to it
@@ -16,6 +18,9 @@ import java.util.Objects;
  * @param limits per-app limits (protocol.md 5)
  * @param iceServers the ICE servers its connections get in {@code welcome.metadata}: the app's
  *     own list, else the top-level default; possibly none (docs/turn.md)
+ * @param history which channels keep history, and how much (protocol.md 9); empty: none do
+ * @param idempotencyWindow how long a publish's {@code idempotencyKey} is remembered per channel
+ *     (protocol.md 9); default 5 minutes
  */
 public record AppConfig(
         String id,
@@ -23,7 +28,9 @@ public record AppConfig(
         List<PublishableKeyConfig> publishableKeys,
         List<SecretKeyConfig> secretKeys,
         Limits limits,
-        List<IceServerConfig> iceServers) {
+        List<IceServerConfig> iceServers,
+        List<HistoryConfig> history,
+        Duration idempotencyWindow) {
 
     public AppConfig {
         Objects.requireNonNull(id, "id");
@@ -31,5 +38,17 @@ public record AppConfig(
         secretKeys = List.copyOf(secretKeys);
         Objects.requireNonNull(limits, "limits");
         iceServers = List.copyOf(iceServers);
+        history = List.copyOf(history);
+        Objects.requireNonNull(idempotencyWindow, "idempotencyWindow");
+    }
+
+    /** The history entry that covers a concrete channel: the first that matches, if any. */
+    public Optional<HistoryConfig> historyOf(String channel) {
+        for (HistoryConfig h : history) {
+            if (h.covers(channel)) {
+                return Optional.of(h);
+            }
+        }
+        return Optional.empty();
     }
 }
