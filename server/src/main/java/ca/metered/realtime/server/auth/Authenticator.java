@@ -1,6 +1,7 @@
 package ca.metered.realtime.server.auth;
 
 import ca.metered.realtime.protocol.CloseCode;
+import ca.metered.realtime.protocol.ErrorCode;
 import ca.metered.realtime.server.config.AppConfig;
 import ca.metered.realtime.server.config.PublishableKeyConfig;
 import ca.metered.realtime.server.config.SecretKeyConfig;
@@ -82,6 +83,40 @@ public final class Authenticator {
         }
         Index i = index();
         return hasKey ? publishableKey(i, key, origin) : i.jwtVerifier().verify(token);
+    }
+
+    /**
+     * Decides an in-band token refresh (protocol.md 9) for a connection holding {@code current}:
+     * the token must verify as at connect (signature, {@code kid}, {@code exp}, lifetime, claims),
+     * be signed with the same secret key of the same app for the same {@code sub}, and grant
+     * exactly the same channels and actions, no more (a refresh never widens a connection) and no
+     * fewer (what a connection already subscribed to stays authorized). Its {@code peerMetadata}
+     * and {@code metadata} are not applied: the other members saw the connection's at its join.
+     */
+    public RefreshOutcome refresh(Grant current, String token) {
+        if (current.secretKeyId() == null) {
+            return new RefreshOutcome.Refused(ErrorCode.REFRESH_NOT_ALLOWED,
+                    "this connection was opened with a publishable key; there is no token to refresh");
+        }
+        AuthOutcome verified = index().jwtVerifier().verify(token);
+        if (!(verified instanceof AuthOutcome.Granted granted)) {
+            String reason = verified instanceof AuthOutcome.Rejected r ? r.reason() : "invalid token";
+            return new RefreshOutcome.Refused(ErrorCode.INVALID_TOKEN, "token refused: " + reason);
+        }
+        Grant fresh = granted.grant();
+        if (!fresh.app().id().equals(current.app().id()) || !fresh.secretKeyId().equals(current.secretKeyId())) {
+            return new RefreshOutcome.Refused(ErrorCode.TOKEN_MISMATCH,
+                    "the token must be signed with the connection's secret key (kid " + current.secretKeyId() + ")");
+        }
+        if (!fresh.peerId().equals(current.peerId())) {
+            return new RefreshOutcome.Refused(ErrorCode.TOKEN_MISMATCH,
+                    "the token's sub must be the connection's peerId");
+        }
+        if (!fresh.channels().sameAs(current.channels()) || !fresh.actions().equals(current.actions())) {
+            return new RefreshOutcome.Refused(ErrorCode.PERMISSIONS_MISMATCH,
+                    "the token must grant the same channels and permissions as the connection's");
+        }
+        return new RefreshOutcome.Refreshed(current.withExpiry(fresh.expiresAtEpochSeconds()));
     }
 
     private AuthOutcome publishableKey(Index index, String key, String origin) {

@@ -63,6 +63,22 @@ public final class ChannelScope {
         return lists;
     }
 
+    /**
+     * Whether {@code other} is built from the same pattern lists, each compared as a set (the
+     * order of patterns in a claim does not change what it allows). Used by token refresh.
+     */
+    public boolean sameAs(ChannelScope other) {
+        if (other.lists.size() != lists.size()) {
+            return false;
+        }
+        for (int i = 0; i < lists.size(); i++) {
+            if (!new java.util.HashSet<>(lists.get(i)).equals(new java.util.HashSet<>(other.lists.get(i)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ChannelScope s && s.lists.equals(lists);

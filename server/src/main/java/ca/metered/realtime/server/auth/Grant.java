@@ -40,6 +40,20 @@ public record Grant(
         actions = new Permissions(channels, actions).actions(); // an unmodifiable EnumSet copy
     }
 
+    /**
+     * The id of the secret key that signed the JWT, or {@code null} for a publishable key (whose
+     * grant has no {@code exp}; a JWT without one is refused).
+     */
+    public String secretKeyId() {
+        return expiresAtEpochSeconds == null ? null : credential;
+    }
+
+    /** This grant with another expiry: what a token refresh changes (protocol.md 9). */
+    public Grant withExpiry(long expiresAtEpochSeconds) {
+        return new Grant(app, peerId, channels, actions, peerMetadataJson, metadataJson, expiresAtEpochSeconds,
+                credential);
+    }
+
     /** Whether the connection may perform {@code action}. */
     public boolean can(Action action) {
         return actions.contains(action);
