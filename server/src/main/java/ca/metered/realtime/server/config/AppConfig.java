@@ -42,6 +42,13 @@ public record AppConfig(
         Objects.requireNonNull(idempotencyWindow, "idempotencyWindow");
     }
 
+    /** An app without history, with the default idempotency window (tests build these by hand). */
+    public AppConfig(String id, boolean enabled, List<PublishableKeyConfig> publishableKeys,
+                     List<SecretKeyConfig> secretKeys, Limits limits, List<IceServerConfig> iceServers) {
+        this(id, enabled, publishableKeys, secretKeys, limits, iceServers, List.of(),
+                HistoryBinder.DEFAULT_IDEMPOTENCY_WINDOW);
+    }
+
     /** The history entry that covers a concrete channel: the first that matches, if any. */
     public Optional<HistoryConfig> historyOf(String channel) {
         for (HistoryConfig h : history) {
