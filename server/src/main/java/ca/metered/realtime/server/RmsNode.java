@@ -16,6 +16,7 @@ import ca.metered.realtime.server.config.LiveConfig;
 import ca.metered.realtime.server.config.ServerConfig;
 import ca.metered.realtime.server.connection.Connection;
 import ca.metered.realtime.server.connection.Connections;
+import ca.metered.realtime.server.history.Retention;
 import ca.metered.realtime.server.hub.Hub;
 import ca.metered.realtime.server.hub.LocalDelivery;
 import ca.metered.realtime.server.hub.PresenceWindow;
@@ -23,9 +24,10 @@ import ca.metered.realtime.server.ice.IceServerProvider;
 import ca.metered.realtime.server.limit.KeyedRateLimiter;
 import ca.metered.realtime.server.metrics.Metric;
 import ca.metered.realtime.server.metrics.NodeMetrics;
+import ca.metered.realtime.server.pubsub.HistoryService;
 import ca.metered.realtime.server.pubsub.LifecycleListener;
-import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.pubsub.Memberships;
+import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.rest.RestApi;
 import ca.metered.realtime.server.session.OutboundBudget;
 import ca.metered.realtime.server.session.Sessions;
@@ -36,6 +38,7 @@ import io.netty.util.internal.PlatformDependent;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,20 +112,25 @@ public final class RmsNode implements AutoCloseable {
                 new PresenceWindow(scheduler, config.server().presenceWindow()));
         config.apps().forEach(app -> hub.app(app.id())); // every app in the scrape from the start
         Authorizer authorizer = new Authorizer();
-        Memberships memberships = new Memberships(hub, backplane.broker(), backplane.presence(), authorizer, live,
-                listener);
+        Memberships memberships = new Memberships(hub, backplane.broker(), backplane.presence(), backplane.history(),
+                authorizer, live, listener);
         MessageService messages = new MessageService(nodeId, authorizer, live, backplane.broker(), backplane.usage(),
                 metrics, metrics.backplane(redis));
-        Connections connections = new Connections(scheduler, live, backplane.usage(), memberships, listener);
+        HistoryService history = new HistoryService(backplane.history(), authorizer, live);
+        Authenticator authenticator = new Authenticator(live::get, scheduler.clock());
+        Connections connections = new Connections(scheduler, authenticator, live, backplane.usage(), memberships,
+                listener);
         metrics.gauge(Metric.OUTBOUND_QUEUE_BYTES, connections,
                 c -> c.all().stream().mapToLong(Connection::queuedBytes).sum());
         metrics.gauge(Metric.OUTBOUND_QUEUE_MAX_BYTES, connections,
                 c -> c.all().stream().mapToLong(Connection::queuedBytes).max().orElse(0));
+        // A history answer is one frame or body: at most half a connection's outbound cap.
+        long historyBudget = config.server().outboundBufferBytes() / 2;
         IceServerProvider iceServers = new IceServerProvider(scheduler.clock());
         TokenMinter minter = new TokenMinter(scheduler.clock());
         RestApi rest = new RestApi(new SecretKeyAuthenticator(live::get),
                 new KeyedRateLimiter(RestApi.RATE_PER_SECOND, RestApi.RATE_BURST, scheduler::nanoTime),
-                minter, iceServers, authorizer, memberships, messages, backplane.control(),
+                minter, iceServers, authorizer, memberships, messages, history, historyBudget, backplane.control(),
                 backplane.usage(), scheduler.clock(), metrics);
         AuditLog audit = new AuditLog(scheduler.clock(), metrics);
         AdminConsole admin = new AdminConsole(
@@ -132,13 +140,16 @@ public final class RmsNode implements AutoCloseable {
                         scheduler.clock()),
                 metrics, reloader, minter, audit, scheduler.clock());
         OutboundBudget outbound = new OutboundBudget(config.server().directMemoryCeiling(PlatformDependent.maxDirectMemory()));
-        RmsServer server = new RmsServer(config.server(), new Authenticator(live::get, scheduler.clock()),
-                new Sessions(connections, memberships, messages, iceServers, scheduler, live, metrics, outbound), rest,
+        RmsServer server = new RmsServer(config.server(), authenticator,
+                new Sessions(connections, memberships, messages, history, iceServers, scheduler, live, metrics,
+                        outbound), rest,
                 connections, scheduler::nanoTime, metrics, () -> live.get().metrics(), Optional.of(admin));
         reloader.addListener(new ReloadEffects(connections, hub, metrics));
         reloader.onResult(r -> metrics.configReload(r.applied()));
 
-        backplane.start(new LocalDelivery(hub, nodeId));
+        backplane.start(new LocalDelivery(hub, nodeId, (appId, channel) -> live.history(appId, channel)
+                .map(h -> backplane.history().position(appId, channel, Retention.of(h)))
+                .orElseGet(() -> CompletableFuture.completedFuture(null))));
         connections.start();
         try {
             server.start();

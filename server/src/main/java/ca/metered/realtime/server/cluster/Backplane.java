@@ -1,7 +1,9 @@
 package ca.metered.realtime.server.cluster;
 
+import ca.metered.realtime.server.history.HistoryStore;
+
 /**
- * What a node needs to act as part of a cluster (design.md "Scale-out"): the four seams, and
+ * What a node needs to act as part of a cluster (design.md "Scale-out"): the five seams, and
  * their lifecycle. The in-memory implementation ({@link InMemoryCluster#join}) serves one node,
  * or several nodes inside one JVM; the Redis one ({@code cluster.redis.RedisBackplane}) spans
  * processes, and builds and closes its own connections and threads.
@@ -20,6 +22,9 @@ public interface Backplane extends AutoCloseable {
 
     /** The cluster's nodes and what each says about itself, for the admin console. */
     NodeDirectory nodes();
+
+    /** Channel history, read side (protocol.md 9); written by {@link Broker#publish(Publication, Tracking)}. */
+    HistoryStore history();
 
     /**
      * Starts delivering traffic to {@code inbound} (this node's own included) and, for a real

@@ -1,5 +1,6 @@
 package ca.metered.realtime.server.cluster;
 
+import ca.metered.realtime.server.history.Appended;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -26,6 +27,17 @@ public interface Broker {
      * backplane is unreachable, in which case the local subscribers have still been served.
      */
     CompletionStage<Integer> publish(Publication publication);
+
+    /**
+     * Publishes with history and/or an idempotency key (protocol.md 9): the backplane assigns
+     * the message's position and checks the key atomically with handing it to every node, so a
+     * position means the same on every node and every node receives a channel's messages in
+     * offset order. A repeated key delivers nothing and completes with the first publish's result.
+     * Exceptionally ({@code backend_error}) when the backplane is unreachable; then, unlike
+     * {@link #publish(Publication)}, not even local subscribers were served, so that a retry with
+     * the same key delivers the message once.
+     */
+    CompletionStage<Appended> publish(Publication publication, Tracking tracking);
 
     /**
      * Hands a direct message to the nodes hosting its target. Completes with whether any node
@@ -70,5 +82,12 @@ public interface Broker {
 
         /** Closes the peer's local connections with 4020; returns how many. */
         int onKick(String appId, String peerId);
+
+        /**
+         * The backplane re-established a channel's traffic after losing it (a Redis pub/sub
+         * reconnect): messages published meanwhile may not have reached this node.
+         */
+        default void onResubscribed(String appId, String channel) {
+        }
     }
 }

@@ -2,6 +2,10 @@ package ca.metered.realtime.server.cluster;
 
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
+import ca.metered.realtime.server.history.Appended;
+import ca.metered.realtime.server.history.HistoryStore;
+import ca.metered.realtime.server.history.InMemoryHistory;
+import ca.metered.realtime.server.history.NewMessage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * come from one counter for the whole cluster, so a channel that empties and fills again never
  * reuses a number a pending subscription could still compare against.
  *
+ * <p>Channel history and idempotency keys live in one {@link InMemoryHistory} shared by the
+ * members; a tracked publish is fanned out under its channel's history lock.
+ *
  * <p>Thread-safe.
  */
 public final class InMemoryCluster {
@@ -32,10 +39,12 @@ public final class InMemoryCluster {
     private final Map<ChannelKey, Roster> rosters = new ConcurrentHashMap<>();
     private final AtomicLong presenceSeq = new AtomicLong();
     private final Clock clock;
+    private final InMemoryHistory history;
 
     public InMemoryCluster(Clock clock) {
         this.clock = clock;
         this.usage = new InMemoryUsageStore(clock);
+        this.history = new InMemoryHistory(clock);
     }
 
     /** Adds a node: its seams, which carry traffic once {@link Backplane#start started}. */
@@ -106,6 +115,11 @@ public final class InMemoryCluster {
         }
 
         @Override
+        public HistoryStore history() {
+            return history;
+        }
+
+        @Override
         public void start(Inbound in) {
             this.inbound = in;
         }
@@ -124,6 +138,23 @@ public final class InMemoryCluster {
                 }
             }
             return CompletableFuture.completedFuture(n);
+        }
+
+        /** Under the channel's history lock: every member receives the channel's messages in offset order. */
+        @Override
+        public CompletionStage<Appended> publish(Publication p, Tracking t) {
+            Appended a = history.publish(p.appId(), p.channel(), t.retention(),
+                    new NewMessage(p.from(), p.data(), p.fromMetadata()), t.idempotencyKey(), t.window(), position -> {
+                        Publication positioned = p.withPosition(position);
+                        int n = 0;
+                        for (Member m : members) {
+                            if (m.inbound != null) {
+                                n += m.inbound.onPublication(positioned, Route.ALL);
+                            }
+                        }
+                        return n;
+                    });
+            return CompletableFuture.completedFuture(a);
         }
 
         @Override

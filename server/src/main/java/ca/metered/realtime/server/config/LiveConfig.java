@@ -1,6 +1,8 @@
 package ca.metered.realtime.server.config;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +32,16 @@ public final class LiveConfig {
 
     public ServerSettings server() {
         return get().server();
+    }
+
+    /** The history entry that covers a concrete channel of the app now, if any (protocol.md 9). */
+    public Optional<HistoryConfig> history(String appId, String channel) {
+        return get().app(appId).flatMap(a -> a.historyOf(channel));
+    }
+
+    /** How long the app remembers a publish's idempotency key now (protocol.md 9). */
+    public Duration idempotencyWindow(String appId) {
+        return get().app(appId).map(AppConfig::idempotencyWindow).orElse(HistoryBinder.DEFAULT_IDEMPOTENCY_WINDOW);
     }
 
     /** The app's limits now; the defaults for an app no longer configured. */

@@ -18,7 +18,8 @@ import ca.metered.realtime.server.pubsub.Sender;
  */
 public final class Connection implements Member {
     private final long id;
-    private final Grant grant;
+    /** Replaced by a token refresh, which changes only its expiry (protocol.md 9). */
+    private volatile Grant grant;
     private final Permissions permissions;
     private final RawJson peerMetadata;
     private final Link link;
@@ -38,6 +39,11 @@ public final class Connection implements Member {
 
     public Grant grant() {
         return grant;
+    }
+
+    /** The grant after a refresh: the same peer, channels and actions, a later expiry. */
+    void refreshed(Grant next) {
+        this.grant = next;
     }
 
     @Override

@@ -1,7 +1,11 @@
 package ca.metered.realtime.server.connection;
 
 import ca.metered.realtime.protocol.CloseCode;
+import ca.metered.realtime.protocol.ErrorCode;
+import ca.metered.realtime.server.auth.Authenticator;
 import ca.metered.realtime.server.auth.Grant;
+import ca.metered.realtime.server.auth.RefreshOutcome;
+import ca.metered.realtime.server.pubsub.Outcome;
 import ca.metered.realtime.server.cluster.UsageStore;
 import ca.metered.realtime.server.config.LiveConfig;
 import ca.metered.realtime.server.config.ServerSettings;
@@ -34,6 +38,7 @@ public final class Connections {
     static final long EXPIRY_LEAD_MS = 250;
 
     private final Scheduler scheduler;
+    private final Authenticator authenticator;
     private final LiveConfig config;
     private final UsageStore usage;
     private final Memberships memberships;
@@ -62,9 +67,10 @@ public final class Connections {
     private record Registration(Optional<Cancellable> expiry, boolean counted, AtomicBoolean released) {
     }
 
-    public Connections(Scheduler scheduler, LiveConfig config, UsageStore usage, Memberships memberships,
-                       LifecycleListener listener) {
+    public Connections(Scheduler scheduler, Authenticator authenticator, LiveConfig config, UsageStore usage,
+                       Memberships memberships, LifecycleListener listener) {
         this.scheduler = scheduler;
+        this.authenticator = authenticator;
         this.config = config;
         this.usage = usage;
         this.memberships = memberships;
@@ -114,18 +120,49 @@ public final class Connections {
     public Opening open(Grant grant, Link link, Admission admission) {
         Connection c = new Connection(ids.incrementAndGet(), grant, link, new Keepalive(scheduler.nanoTime()),
                 scheduler.clock().millis());
-        Optional<Cancellable> expiry = Optional.empty();
-        Long exp = grant.expiresAtEpochSeconds();
-        if (exp != null) {
-            long delayMs = exp * 1000 - EXPIRY_LEAD_MS - scheduler.clock().millis();
-            expiry = Optional.of(scheduler.schedule(Duration.ofMillis(Math.max(0, delayMs)),
-                    () -> c.close(CloseCode.TOKEN_EXPIRED.code(), "token expired")));
-        }
-        live.put(c, new Registration(expiry, admission == Admission.ADMITTED, new AtomicBoolean()));
+        live.put(c, new Registration(expiryClose(c, grant), admission == Admission.ADMITTED, new AtomicBoolean()));
         CompletionStage<Void> reachable = memberships.open(c);
         listener.connectionOpened(c);
         ConnectionLog.of(log.atDebug(), c).log("connection opened");
         return new Opening(c, reachable);
+    }
+
+    /** The close 250 ms before the grant's {@code exp} (protocol.md 6.3); none for a publishable key. */
+    private Optional<Cancellable> expiryClose(Connection c, Grant grant) {
+        Long exp = grant.expiresAtEpochSeconds();
+        if (exp == null) {
+            return Optional.empty();
+        }
+        long delayMs = exp * 1000 - EXPIRY_LEAD_MS - scheduler.clock().millis();
+        return Optional.of(scheduler.schedule(Duration.ofMillis(Math.max(0, delayMs)),
+                () -> c.close(CloseCode.TOKEN_EXPIRED.code(), "token expired")));
+    }
+
+    /**
+     * An in-band token refresh (protocol.md 9): when {@link Authenticator#refresh} accepts the
+     * token, the connection takes its expiry and the expiry close is re-armed for it; done with the
+     * new {@code exp} (Unix seconds). Refused otherwise, and nothing changes.
+     */
+    public Outcome<Long> refresh(Connection c, String token) {
+        RefreshOutcome decided = authenticator.refresh(c.grant(), token);
+        if (decided instanceof RefreshOutcome.Refused r) {
+            return Outcome.refused(r.code(), r.message());
+        }
+        Grant next = ((RefreshOutcome.Refreshed) decided).grant();
+        Registration[] replaced = new Registration[1];
+        live.computeIfPresent(c, (k, r) -> {
+            if (r.released().get()) {
+                return r;
+            }
+            r.expiry().ifPresent(Cancellable::cancel);
+            c.refreshed(next);
+            replaced[0] = new Registration(expiryClose(c, next), r.counted(), r.released());
+            return replaced[0];
+        });
+        if (replaced[0] == null) {
+            return Outcome.refused(ErrorCode.INVALID_TOKEN, "the connection is closing");
+        }
+        return Outcome.done(next.expiresAtEpochSeconds());
     }
 
     /**
@@ -134,8 +171,17 @@ public final class Connections {
      * backplane, so whoever sees it gone also sees them issued.
      */
     public void release(Connection c) {
-        Registration r = live.get(c);
-        if (r == null || !r.released().compareAndSet(false, true)) {
+        // Marked under the map's lock so that a concurrent refresh either re-arms before (and this
+        // cancels its expiry) or sees the mark and changes nothing.
+        Registration[] marked = new Registration[1];
+        live.computeIfPresent(c, (k, reg) -> {
+            if (reg.released().compareAndSet(false, true)) {
+                marked[0] = reg;
+            }
+            return reg;
+        });
+        Registration r = marked[0];
+        if (r == null) {
             return;
         }
         r.expiry().ifPresent(Cancellable::cancel);

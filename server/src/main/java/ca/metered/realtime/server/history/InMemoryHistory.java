@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Channel history and the publish idempotency window in the memory of one process: for a single
@@ -22,8 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Bounded: each channel by its {@link Retention}; the channels it keeps by {@code maxChannels}
  * (past it, idle channels are swept at once, at most once a second, and if that is not enough an
  * arbitrary channel loses its history: its next read or publish starts a new epoch); the
- * idempotency keys by {@code maxIdempotencyKeys}. {@link #sweep} (the owner calls it
- * periodically) drops idle channels and expired keys.
+ * idempotency keys by {@code maxIdempotencyKeys}. Idle channels and expired keys are swept by the
+ * publishes and reads themselves, at most every {@value #SWEEP_EVERY_MS} ms (and {@link #sweep}
+ * on demand); an idle channel is never answered from meanwhile, only its memory waits.
  *
  * <p>Thread-safe. Stages are complete when returned.
  */
@@ -33,6 +35,7 @@ public final class InMemoryHistory implements HistoryStore {
     /** Locks for idempotent publishes on channels without history, by hash of the channel. */
     private static final int STRIPES = 64;
     private static final long FULL_SWEEP_INTERVAL_MS = 1_000;
+    static final long SWEEP_EVERY_MS = 10_000;
 
     /** Hands a message to its subscribers once it has its position; returns how many it reached. */
     @FunctionalInterface
@@ -50,6 +53,7 @@ public final class InMemoryHistory implements HistoryStore {
     private final IdempotencyWindow idempotency;
     private final Object[] stripes = new Object[STRIPES];
     private volatile long lastFullSweep = Long.MIN_VALUE;
+    private final AtomicLong nextSweep;
 
     public InMemoryHistory(Clock clock) {
         this(clock, DEFAULT_MAX_CHANNELS, DEFAULT_MAX_IDEMPOTENCY_KEYS);
@@ -62,6 +66,7 @@ public final class InMemoryHistory implements HistoryStore {
         this.clock = clock;
         this.maxChannels = maxChannels;
         this.idempotency = new IdempotencyWindow(maxIdempotencyKeys);
+        this.nextSweep = new AtomicLong(clock.millis() + SWEEP_EVERY_MS);
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
@@ -80,6 +85,7 @@ public final class InMemoryHistory implements HistoryStore {
     public Appended publish(String appId, String channel, Retention retention, NewMessage message,
                             String idempotencyKey, Duration window, Fanout fanOut) {
         long now = clock.millis();
+        maybeSweep(now);
         if (retention == null) {
             if (idempotencyKey == null) {
                 return new Appended(null, fanOut.deliver(null), false);
@@ -121,6 +127,7 @@ public final class InMemoryHistory implements HistoryStore {
     @Override
     public CompletionStage<HistoryRead> read(String appId, String channel, Retention retention, HistoryQuery query) {
         long now = clock.millis();
+        maybeSweep(now);
         Key key = new Key(appId, channel);
         while (true) {
             ChannelLog log = logFor(key, now, retention);
@@ -145,6 +152,14 @@ public final class InMemoryHistory implements HistoryStore {
     /** How many idempotency keys are remembered now. */
     public int idempotencyKeyCount() {
         return idempotency.size();
+    }
+
+    /** One caller sweeps when a sweep is due; the others go on. */
+    private void maybeSweep(long now) {
+        long due = nextSweep.get();
+        if (now >= due && nextSweep.compareAndSet(due, now + SWEEP_EVERY_MS)) {
+            sweep(now);
+        }
     }
 
     private void sweep(long now) {

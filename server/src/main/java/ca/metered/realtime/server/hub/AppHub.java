@@ -4,6 +4,7 @@ import ca.metered.realtime.protocol.ChannelPattern;
 import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame;
+import ca.metered.realtime.protocol.frame.StreamPosition;
 import ca.metered.realtime.server.cluster.PresenceDelta;
 import ca.metered.realtime.server.metrics.AppMeters;
 import java.util.ArrayList;
@@ -140,21 +141,27 @@ public final class AppHub {
      * {@code excludeConnectionId} (the publisher; {@code -1} for none). Exact subscribers are
      * served when {@code exact}, wildcard subscribers when {@code wildcard}; a connection with
      * both kinds gets one copy, through its exact subscription. The frame is encoded once.
+     * A positioned message that shows this node missed earlier ones (an offset gap) is preceded
+     * by a {@code resubscribe} hint to the subscriptions that asked for recovery (protocol.md 9).
      *
+     * @param position the message's position, or {@code null} on a channel without history
      * @return how many local connections it was queued to
      */
-    public int deliverMessage(String channel, String from, RawJson data, RawJson fromMetadata,
+    public int deliverMessage(String channel, String from, RawJson data, RawJson fromMetadata, StreamPosition position,
                               long excludeConnectionId, boolean exact, boolean wildcard) {
         flushPresence();
-        Encoded enc = new Encoded(channel, from, data, fromMetadata);
+        Encoded enc = new Encoded(channel, from, data, fromMetadata, position);
         int delivered = 0;
         long bytes = 0;
         LocalChannel ch = channels.get(channel);
         if (exact && ch != null) {
+            if (position != null && ch.received(position)) {
+                ch.hintAll();
+            }
             for (Subscription sub : ch.subscriptions.values()) {
                 if (sub.subscriber().connectionId() != excludeConnectionId) {
                     byte[] frame = enc.bytes(sub.includeSenderMetadata());
-                    sub.offerMessage(frame);
+                    sub.offerMessage(frame, position);
                     delivered++;
                     bytes += frame.length;
                 }
@@ -189,7 +196,29 @@ public final class AppHub {
     /** Delivers to exact and wildcard subscribers alike; see {@link #deliverMessage}. */
     public int publishLocal(String channel, String from, RawJson data, RawJson fromMetadata,
                             long excludeConnectionId) {
-        return deliverMessage(channel, from, data, fromMetadata, excludeConnectionId, true, true);
+        return deliverMessage(channel, from, data, fromMetadata, null, excludeConnectionId, true, true);
+    }
+
+    /** Whether this node can tell whether it missed messages of the channel (see {@link #checkPosition}). */
+    public boolean tracksPosition(String channel) {
+        LocalChannel ch = channels.get(channel);
+        return ch != null && ch.tracksPosition();
+    }
+
+    /**
+     * After the backplane re-established a channel's traffic: if the channel's {@code current}
+     * position is past the last message this node received, messages were missed, and the
+     * subscriptions that asked for recovery get a {@code resubscribe} hint (protocol.md 9).
+     *
+     * @return whether they were hinted
+     */
+    public boolean checkPosition(String channel, StreamPosition current) {
+        LocalChannel ch = channels.get(channel);
+        if (ch == null || !ch.behind(current)) {
+            return false;
+        }
+        ch.hintAll();
+        return true;
     }
 
     /**
@@ -288,25 +317,28 @@ public final class AppHub {
         private final String from;
         private final RawJson data;
         private final RawJson fromMetadata;
+        private final StreamPosition position;
         private byte[] plain;
         private byte[] withMetadata;
 
-        Encoded(String channel, String from, RawJson data, RawJson fromMetadata) {
+        Encoded(String channel, String from, RawJson data, RawJson fromMetadata, StreamPosition position) {
             this.channel = channel;
             this.from = from;
             this.data = data;
             this.fromMetadata = fromMetadata;
+            this.position = position;
         }
 
         byte[] bytes(boolean includeSenderMetadata) {
             if (includeSenderMetadata && fromMetadata != null) {
                 if (withMetadata == null) {
-                    withMetadata = FrameCodec.encode(new ServerFrame.Message(channel, from, data, fromMetadata));
+                    withMetadata = FrameCodec.encode(new ServerFrame.Message(channel, from, data, fromMetadata,
+                            position));
                 }
                 return withMetadata;
             }
             if (plain == null) {
-                plain = FrameCodec.encode(new ServerFrame.Message(channel, from, data, null));
+                plain = FrameCodec.encode(new ServerFrame.Message(channel, from, data, null, position));
             }
             return plain;
         }

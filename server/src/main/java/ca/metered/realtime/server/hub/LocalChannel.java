@@ -1,5 +1,8 @@
 package ca.metered.realtime.server.hub;
 
+import ca.metered.realtime.protocol.frame.FrameCodec;
+import ca.metered.realtime.protocol.frame.ServerFrame;
+import ca.metered.realtime.protocol.frame.StreamPosition;
 import ca.metered.realtime.server.cluster.PresenceDelta;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code joined} is overtaken by a later message of that peer (the set is left only at the end
  * of a flush, under the presence lock, so a concurrent flush is waited for, not skipped).
  *
+ * <p>On a channel with history it also remembers the position of the last message this node
+ * received (protocol.md 9), to notice when the node missed some: a jump in the offsets, or, after
+ * the backplane re-established the channel's traffic, a channel that moved on meanwhile. Then
+ * the subscriptions that asked for recovery get a {@code resubscribe} hint before anything newer.
+ *
  * <p>Thread-safe. Fan-out reads the map without a lock; presence batches are handed out under
  * the channel's presence lock (never held while taking another channel's).
  */
@@ -33,6 +41,8 @@ final class LocalChannel {
     private List<PresenceDelta> pending = new ArrayList<>();
     /** Guarded by {@code presenceLock}. */
     private boolean flushScheduled;
+    /** The last position received over the backplane's exact route; guarded by {@code this}. */
+    private StreamPosition lastSeen;
 
     LocalChannel(String name, PresenceWindow window, Set<LocalChannel> withPendingPresence) {
         this.name = name;
@@ -42,6 +52,60 @@ final class LocalChannel {
 
     boolean isEmpty() {
         return subscriptions.isEmpty();
+    }
+
+    /** The encoded {@code resubscribe} hint for a channel (protocol.md 9). */
+    static byte[] hint(String channel) {
+        return FrameCodec.encode(new ServerFrame.Resubscribe(channel));
+    }
+
+    /**
+     * Records a message's position as the channel's newest here; returns whether messages before
+     * it were missed: an offset jump, or a new epoch that does not start at 1 (a new epoch at 1 is
+     * a history that expired while idle, or was lost with nothing in flight: nothing to recover).
+     */
+    synchronized boolean received(StreamPosition p) {
+        StreamPosition before = lastSeen;
+        if (before != null && p.epoch().equals(before.epoch()) && p.offset() <= before.offset()) {
+            return false; // older than what was seen: never moves the position back
+        }
+        lastSeen = p;
+        if (before == null) {
+            return false;
+        }
+        return p.epoch().equals(before.epoch()) ? p.offset() > before.offset() + 1 : p.offset() != 1;
+    }
+
+    /** Whether this node has received positioned messages here: then it can tell a gap. */
+    synchronized boolean tracksPosition() {
+        return lastSeen != null;
+    }
+
+    /**
+     * Whether {@code current} (read from the history after a backplane reconnect) is past the last
+     * message received: then messages were missed. Moves the position to it.
+     */
+    synchronized boolean behind(StreamPosition current) {
+        StreamPosition before = lastSeen;
+        if (before == null) {
+            return false;
+        }
+        boolean missed = !current.epoch().equals(before.epoch()) || current.offset() > before.offset();
+        if (missed) {
+            lastSeen = current;
+        }
+        return missed;
+    }
+
+    /** Hints every subscription that asked for recovery to recover (held ones after their ack). */
+    void hintAll() {
+        byte[] bytes = null;
+        for (Subscription sub : subscriptions.values()) {
+            if (bytes == null) {
+                bytes = hint(name);
+            }
+            sub.offerHint(bytes);
+        }
     }
 
     /** Adds a decided delta to the channel's batch; it goes out at the end of the window. */

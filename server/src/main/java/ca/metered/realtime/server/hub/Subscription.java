@@ -1,6 +1,7 @@
 package ca.metered.realtime.server.hub;
 
 import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
+import ca.metered.realtime.protocol.frame.StreamPosition;
 import ca.metered.realtime.server.cluster.PresenceStore.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,21 +13,29 @@ import java.util.function.Consumer;
  * <p>It starts <em>pending</em>: frames for it are held back until the subscribe's ack and
  * presence snapshot are queued, because those must come first (protocol.md 2.3), and presence
  * deltas the snapshot already reflects ({@code seq <= snapshot.seq}) are dropped so that the
- * subscriber's view stays consistent. {@link #activate} queues ack + snapshot and releases the
- * held frames in order; from then on frames go straight to the subscriber.
+ * subscriber's view stays consistent. On a channel with history the same holds for messages: the
+ * ack names a position, the missed messages after the client's position are replayed right after
+ * the ack, and held messages at or before the ack's position are dropped, so every message
+ * arrives once and in offset order, replayed ones before live ones (protocol.md 9).
+ * {@link #activate} queues ack + snapshot + replay and releases the held frames in order; from
+ * then on frames go straight to the subscriber.
  *
  * <p>Thread-safe: frames arrive from backplane threads, activation from whichever thread
  * completed the presence decision.
  */
 public final class Subscription {
-    /** Something held back while pending: a message frame or a presence batch. */
+    /** Something held back while pending: a message frame, a presence batch or a hint. */
     private sealed interface Held {
     }
 
-    private record HeldMessage(byte[] frame) implements Held {
+    private record HeldMessage(StreamPosition position, byte[] frame) implements Held {
     }
 
     private record HeldPresence(PresenceBatch batch) implements Held {
+    }
+
+    /** A {@code resubscribe} hint: sent only to a subscription that asked for recovery. */
+    private record HeldHint(byte[] frame) implements Held {
     }
 
     private final Subscriber subscriber;
@@ -35,6 +44,8 @@ public final class Subscription {
     private volatile boolean active;
     /** The sequence number of the snapshot this subscription was activated with. */
     private volatile long snapshotSeq = Long.MIN_VALUE;
+    /** Whether the last subscribe asked for recovery, and so may be sent hints. */
+    private volatile boolean wantsHints;
     /** Guarded by {@code this}; null when active. */
     private List<Held> held = new ArrayList<>();
     /** Guarded by {@code this}. */
@@ -71,11 +82,33 @@ public final class Subscription {
         }
     }
 
-    void offerMessage(byte[] frame) {
-        if (!active && hold(new HeldMessage(frame))) {
+    /** @param position the message's position, or {@code null} on a channel without history */
+    void offerMessage(byte[] frame, StreamPosition position) {
+        if (!active && hold(new HeldMessage(position, frame))) {
             return;
         }
         subscriber.deliver(frame);
+    }
+
+    /** A {@code resubscribe} hint (protocol.md 9); ignored unless the subscriber asked for recovery. */
+    void offerHint(byte[] frame) {
+        if (!active && hold(new HeldHint(frame))) {
+            return;
+        }
+        if (wantsHints) {
+            subscriber.deliver(frame);
+        }
+    }
+
+    /** Holds a frame while pending; false when the subscription turned active meanwhile. */
+    private synchronized boolean hold(Held h) {
+        if (active) {
+            return false;
+        }
+        if (!detached) {
+            held.add(h);
+        }
+        return true;
     }
 
     /**
@@ -89,27 +122,23 @@ public final class Subscription {
         batch.framesAfter(snapshotSeq, subscriber.peerId()).forEach(subscriber::deliver);
     }
 
-    /** Holds {@code h} if still pending; {@code false} if active by now. */
-    private boolean hold(Held h) {
-        synchronized (this) {
-            if (active) {
-                return false;
-            }
-            if (!detached) {
-                held.add(h);
-            }
-            return true;
-        }
+    /** {@link #activate(Snapshot, Start, Consumer)} on a channel without history. */
+    public void activate(Snapshot snapshot, Consumer<List<PresenceEntry>> ackAndSnapshot) {
+        activate(snapshot, Start.NONE, ackAndSnapshot);
     }
 
     /**
      * Queues what the subscribe answers (through {@code ackAndSnapshot}, given the snapshot
-     * without the subscriber's own peerId), then the held frames newer than the snapshot.
+     * without the subscriber's own peerId), then the replayed messages, then the held frames
+     * newer than the snapshot and the start position. A held message that does not follow the
+     * last one delivered (a gap: this node missed messages) is preceded by a hint when the
+     * subscriber asked for recovery.
      */
-    public synchronized void activate(Snapshot snapshot, Consumer<List<PresenceEntry>> ackAndSnapshot) {
+    public synchronized void activate(Snapshot snapshot, Start start, Consumer<List<PresenceEntry>> ackAndSnapshot) {
         if (active) {
             return;
         }
+        wantsHints = start.wantsHints();
         List<PresenceEntry> others = new ArrayList<>();
         if (subscriber.presenceEnabled()) {
             for (PresenceEntry e : snapshot.members()) {
@@ -119,11 +148,34 @@ public final class Subscription {
             }
         }
         ackAndSnapshot.accept(others);
+        start.replay().forEach(subscriber::deliver);
+        StreamPosition last = start.position();
+        boolean hinted = false;
         for (Held h : held) {
-            if (h instanceof HeldMessage m) {
-                subscriber.deliver(m.frame());
-            } else if (h instanceof HeldPresence p) {
+            if (h instanceof HeldPresence p) {
                 p.batch().framesAfter(snapshot.seq(), subscriber.peerId()).forEach(subscriber::deliver);
+            } else if (h instanceof HeldHint hint) {
+                if (wantsHints && !hinted) {
+                    subscriber.deliver(hint.frame());
+                    hinted = true;
+                }
+            } else {
+                HeldMessage m = (HeldMessage) h;
+                if (last == null || m.position() == null) {
+                    subscriber.deliver(m.frame());
+                    continue;
+                }
+                boolean sameEpoch = m.position().epoch().equals(last.epoch());
+                if (sameEpoch && m.position().offset() <= last.offset()) {
+                    continue; // replayed, or published before the subscription's start
+                }
+                boolean gap = sameEpoch ? m.position().offset() > last.offset() + 1 : m.position().offset() != 1;
+                if (gap && wantsHints && !hinted) {
+                    subscriber.deliver(LocalChannel.hint(channel));
+                    hinted = true;
+                }
+                subscriber.deliver(m.frame());
+                last = m.position();
             }
         }
         held = null;

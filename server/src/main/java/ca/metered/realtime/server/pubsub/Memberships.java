@@ -14,7 +14,17 @@ import ca.metered.realtime.server.config.LiveConfig;
 import ca.metered.realtime.server.hub.AppHub;
 import ca.metered.realtime.server.hub.Hub;
 import ca.metered.realtime.server.hub.Subscriber;
+import ca.metered.realtime.server.hub.Start;
 import ca.metered.realtime.server.hub.Subscription;
+import ca.metered.realtime.protocol.frame.FrameCodec;
+import ca.metered.realtime.protocol.frame.StreamPosition;
+import ca.metered.realtime.server.config.HistoryConfig;
+import ca.metered.realtime.server.history.HistoryEntry;
+import ca.metered.realtime.server.history.HistoryQuery;
+import ca.metered.realtime.server.history.HistoryRead;
+import ca.metered.realtime.server.history.HistoryStore;
+import ca.metered.realtime.server.history.Retention;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,7 +48,10 @@ import org.slf4j.LoggerFactory;
  *   <li>watch the channel on the backplane and wait until its traffic is guaranteed to arrive;
  *   <li>let the presence store count the connection and take the snapshot, atomically with
  *       publishing the {@code joined} delta;
- *   <li>queue ack and snapshot, then release held frames newer than the snapshot.
+ *   <li>on a channel with history, read its position, and with {@code recover} the messages
+ *       missed since the client's position (protocol.md 9);
+ *   <li>queue ack and snapshot, then the missed messages, then release held frames newer than
+ *       the snapshot and the position.
  * </ol>
  *
  * <p>Thread-safe. Stages complete on whichever thread the backplane answers on.
@@ -48,18 +61,23 @@ public final class Memberships {
     static final Refusal BACKEND_ERROR = new Refusal(ErrorCode.BACKEND_ERROR,
             "the cluster backplane is unavailable; retry later");
 
+    private static final Refusal RECOVER_NEEDS_A_CHANNEL = new Refusal(ErrorCode.INVALID_CHANNEL,
+            "recover needs a concrete channel, not a wildcard pattern");
+
     private final Hub hub;
     private final Broker broker;
     private final PresenceStore presence;
+    private final HistoryStore history;
     private final Authorizer authorizer;
     private final LiveConfig config;
     private final LifecycleListener listener;
 
-    public Memberships(Hub hub, Broker broker, PresenceStore presence, Authorizer authorizer, LiveConfig config,
-                       LifecycleListener listener) {
+    public Memberships(Hub hub, Broker broker, PresenceStore presence, HistoryStore history, Authorizer authorizer,
+                       LiveConfig config, LifecycleListener listener) {
         this.hub = hub;
         this.broker = broker;
         this.presence = presence;
+        this.history = history;
         this.authorizer = authorizer;
         this.config = config;
         this.listener = listener;
@@ -100,9 +118,26 @@ public final class Memberships {
      */
     public CompletionStage<Outcome<Void>> subscribe(Member m, String channel, boolean includeSenderMetadata,
                                                    Consumer<List<PresenceEntry>> onJoined) {
+        return subscribe(m, channel, includeSenderMetadata, null, joined -> onJoined.accept(joined.presence()));
+    }
+
+    /**
+     * Subscribes as above, and on a channel with history starts the subscription at a position
+     * (protocol.md 9): with {@code recover}, the messages after it follow the ack when they are
+     * all still kept ({@code recovered: true}), else none do ({@code recovered: false}); without,
+     * the subscription starts at the channel's current position. {@code onJoined} gets what the
+     * ack must say.
+     *
+     * @param recover the last position the client saw, or {@code null}
+     */
+    public CompletionStage<Outcome<Void>> subscribe(Member m, String channel, boolean includeSenderMetadata,
+                                                   StreamPosition recover, Consumer<Joined> onJoined) {
         SubscribeDecision decision = authorizer.subscribe(m.permissions(), channel);
         if (decision instanceof SubscribeDecision.Denied denied) {
             return CompletableFuture.completedFuture(Outcome.refused(denied.refusal()));
+        }
+        if (recover != null && decision instanceof SubscribeDecision.Wildcard) {
+            return CompletableFuture.completedFuture(Outcome.refused(RECOVER_NEEDS_A_CHANNEL));
         }
         ChannelSet set = m.channels();
         boolean wildcard = decision instanceof SubscribeDecision.Wildcard;
@@ -120,7 +155,7 @@ public final class Memberships {
                     set.removeGlob(channel, w.glob());
                     return backendError(m, err);
                 }
-                onJoined.accept(List.of());
+                onJoined.accept(new Joined(List.of(), null, null));
                 if (!already) {
                     listener.subscribed(m, channel);
                 }
@@ -128,7 +163,7 @@ public final class Memberships {
             });
         }
         set.addChannel(channel);
-        return join(app, m, channel, includeSenderMetadata, onJoined).handle((ok, err) -> {
+        return join(app, m, channel, includeSenderMetadata, recover, onJoined).handle((ok, err) -> {
             if (err != null) {
                 if (!already) {
                     set.removeChannel(channel);
@@ -191,7 +226,7 @@ public final class Memberships {
      * was sent and the subscription is undone) when the backplane could not take part.
      */
     private CompletionStage<Void> join(AppHub app, Subscriber s, String channel, boolean includeSenderMetadata,
-                                       Consumer<List<PresenceEntry>> ackAndSnapshot) {
+                                       StreamPosition recover, Consumer<Joined> ackAndSnapshot) {
         AppHub.Attached attached = app.attach(s, channel, includeSenderMetadata);
         Subscription sub = attached.subscription();
         CompletionStage<Void> watched = attached.isNew()
@@ -209,9 +244,14 @@ public final class Memberships {
                     () -> presence.join(app.appId(), channel, s.peerId(), s.peerMetadata()),
                     CompletableFuture.completedFuture(Snapshot.EMPTY));
         });
-        return decided.handle((snapshot, err) -> {
+        Optional<HistoryConfig> kept = config.history(app.appId(), channel);
+        CompletionStage<Starting> starting = decided.thenCompose(snapshot -> kept.isEmpty()
+                ? CompletableFuture.completedFuture(new Starting(snapshot, null))
+                : readStart(app.appId(), channel, Retention.of(kept.get()), recover)
+                        .thenApply(read -> new Starting(snapshot, read)));
+        return starting.handle((st, err) -> {
             if (err == null) {
-                sub.activate(snapshot, ackAndSnapshot);
+                activate(sub, st, recover, includeSenderMetadata, ackAndSnapshot);
                 return null;
             }
             if (attached.isNew()) {
@@ -221,6 +261,44 @@ public final class Memberships {
             }
             throw new CompletionException(unwrap(err));
         });
+    }
+
+    /** The presence snapshot and, on a channel with history, the read that decides the start. */
+    private record Starting(Snapshot snapshot, HistoryRead read) {
+    }
+
+    /**
+     * The channel's position, or with {@code recover} everything after it that fits half the
+     * connection's outbound buffer: more than that is not a recovery (it would close the
+     * connection as a slow consumer before the client could read it).
+     */
+    private CompletionStage<HistoryRead> readStart(String appId, String channel, Retention retention,
+                                                   StreamPosition recover) {
+        HistoryQuery q = recover == null ? HistoryQuery.positionOnly()
+                : HistoryQuery.recovery(recover, retention, config.server().outboundBufferBytes() / 2);
+        return history.read(appId, channel, retention, q);
+    }
+
+    private static void activate(Subscription sub, Starting st, StreamPosition recover, boolean includeSenderMetadata,
+                                 Consumer<Joined> ackAndSnapshot) {
+        if (st.read() == null) {
+            // No history: a recover cannot be honoured, and says so; nothing else changes.
+            Boolean recovered = recover == null ? null : false;
+            sub.activate(st.snapshot(), Start.NONE, presence -> ackAndSnapshot.accept(new Joined(presence, null, recovered)));
+            return;
+        }
+        HistoryRead read = st.read();
+        StreamPosition at = read.position();
+        boolean recovered = recover != null && read.recovered();
+        List<byte[]> replay = new ArrayList<>();
+        if (recovered) {
+            for (HistoryEntry e : ((HistoryRead.Page) read).entries()) {
+                replay.add(FrameCodec.encode(e.toMessage(sub.channel(), at.epoch(), includeSenderMetadata)));
+            }
+        }
+        Start start = new Start(at, replay, recover != null);
+        sub.activate(st.snapshot(), start,
+                presence -> ackAndSnapshot.accept(new Joined(presence, at, recover == null ? null : recovered)));
     }
 
     /** Takes {@code s} off a concrete channel; completes with whether it was on it. */

@@ -7,6 +7,8 @@ import ca.metered.realtime.server.auth.Refusal;
 import ca.metered.realtime.server.cluster.Broker;
 import ca.metered.realtime.server.cluster.DirectMessage;
 import ca.metered.realtime.server.cluster.Publication;
+import ca.metered.realtime.server.cluster.Tracking;
+import ca.metered.realtime.server.history.Retention;
 import ca.metered.realtime.server.cluster.UsageStore;
 import ca.metered.realtime.server.config.LiveConfig;
 import java.util.Optional;
@@ -52,27 +54,53 @@ public final class MessageService {
         this.backplane = backplane;
     }
 
+    /** {@link #publish(Sender, String, RawJson, String)} without an idempotency key. */
+    public CompletionStage<Outcome<Published>> publish(Sender from, String channel, RawJson data) {
+        return publish(from, channel, data, null);
+    }
+
     /**
-     * Publishes to a concrete channel (protocol.md 2.1); done with the number of receivers the
-     * broker knows of (connections in memory, nodes over Redis).
+     * Publishes to a concrete channel (protocol.md 2.1). On a channel with history the message
+     * gets its position; with an idempotency key already used on the channel within the app's
+     * window, nothing is delivered and the first publish's result is answered (protocol.md 9).
+     * A publish with neither takes the hosted service's path unchanged.
+     *
+     * @param idempotencyKey the client's key, or {@code null}
      */
-    public CompletionStage<Outcome<Integer>> publish(Sender from, String channel, RawJson data) {
+    public CompletionStage<Outcome<Published>> publish(Sender from, String channel, RawJson data,
+                                                      String idempotencyKey) {
         Optional<Refusal> denied = authorizer.publish(from.permissions(), channel);
         if (denied.isPresent()) {
             return CompletableFuture.completedFuture(Outcome.refused(denied.get()));
         }
         Publication p = new Publication(nodeId, from.connectionId(), from.appId(), channel, from.peerId(), data,
                 from.metadata());
+        Retention retention = config.history(from.appId(), channel).map(Retention::of).orElse(null);
+        if (retention == null && idempotencyKey == null) {
+            return withinQuota(from.appId(), () -> {
+                received(from, data);
+                long start = System.nanoTime();
+                return broker.publish(p).handle((receivers, err) -> {
+                    backplane.published(System.nanoTime() - start);
+                    if (err != null) {
+                        backplane.failed("publish");
+                        return backendError(from, err); // local subscribers were served; remote ones may not have been
+                    }
+                    return Outcome.done(new Published(receivers, null, false));
+                });
+            });
+        }
+        Tracking tracking = new Tracking(retention, idempotencyKey, config.idempotencyWindow(from.appId()));
         return withinQuota(from.appId(), () -> {
             received(from, data);
             long start = System.nanoTime();
-            return broker.publish(p).handle((receivers, err) -> {
+            return broker.publish(p, tracking).handle((a, err) -> {
                 backplane.published(System.nanoTime() - start);
                 if (err != null) {
                     backplane.failed("publish");
-                    return backendError(from, err); // local subscribers were served; remote ones may not have been
+                    return backendError(from, err); // nobody was served: a retry with the key delivers it once
                 }
-                return Outcome.done(receivers);
+                return Outcome.done(new Published(a.receivers(), a.position(), a.repeated()));
             });
         });
     }

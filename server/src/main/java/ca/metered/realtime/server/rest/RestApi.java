@@ -3,7 +3,13 @@ package ca.metered.realtime.server.rest;
 import ca.metered.realtime.protocol.Action;
 import ca.metered.realtime.protocol.ChannelNames;
 import ca.metered.realtime.protocol.PeerIds;
+import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.RawJson;
+import ca.metered.realtime.protocol.frame.StreamPosition;
+import ca.metered.realtime.server.history.HistoryEntry;
+import ca.metered.realtime.server.history.HistoryRead;
+import ca.metered.realtime.server.pubsub.HistoryService;
+import ca.metered.realtime.server.pubsub.Published;
 import ca.metered.realtime.server.auth.AppAndKey;
 import ca.metered.realtime.server.auth.Authorizer;
 import ca.metered.realtime.server.auth.MintedToken;
@@ -61,17 +67,22 @@ public final class RestApi {
     private final Authorizer authorizer;
     private final Memberships memberships;
     private final MessageService messages;
+    private final HistoryService history;
+    private final long historyBudgetBytes;
     private final ControlChannel control;
     private final UsageStore usage;
     private final Clock clock;
     private final NodeMetrics metrics;
     private final ObjectMapper json = HttpResponses.mapper();
 
-    /** @param rateLimiter per secret key id, normally {@link #RATE_PER_SECOND} / {@link #RATE_BURST} */
+    /**
+     * @param rateLimiter        per secret key id, normally {@link #RATE_PER_SECOND} / {@link #RATE_BURST}
+     * @param historyBudgetBytes the most a history answer carries (protocol.md 9)
+     */
     public RestApi(SecretKeyAuthenticator secretKeys, KeyedRateLimiter rateLimiter, TokenMinter tokenMinter,
                    IceServerProvider iceServers, Authorizer authorizer, Memberships memberships,
-                   MessageService messages, ControlChannel control, UsageStore usage, Clock clock,
-                   NodeMetrics metrics) {
+                   MessageService messages, HistoryService history, long historyBudgetBytes, ControlChannel control,
+                   UsageStore usage, Clock clock, NodeMetrics metrics) {
         this.secretKeys = secretKeys;
         this.rateLimiter = rateLimiter;
         this.tokenMinter = tokenMinter;
@@ -79,6 +90,8 @@ public final class RestApi {
         this.authorizer = authorizer;
         this.memberships = memberships;
         this.messages = messages;
+        this.history = history;
+        this.historyBudgetBytes = historyBudgetBytes;
         this.control = control;
         this.usage = usage;
         this.clock = clock;
@@ -145,6 +158,7 @@ public final class RestApi {
             case TOKENS -> CompletableFuture.completedFuture(tokens(auth, JsonBody.of(json, req)));
             case PEERS -> peers(auth, decodeSegment(seg[2]));
             case PUBLISH -> publish(auth, decodeSegment(seg[2]), JsonBody.of(json, req));
+            case HISTORY -> history(auth, decodeSegment(seg[2]), req);
             case KICK -> kick(auth, decodeSegment(seg[2]));
             case USAGE -> usage(auth);
             case ICE_SERVERS -> CompletableFuture.completedFuture(iceServers(auth, req));
@@ -274,13 +288,79 @@ public final class RestApi {
             }
             fromMetadata = RawJson.of(text);
         }
+        String idempotencyKey = body.has("idempotencyKey") ? body.requiredString("idempotencyKey") : null;
+        if (idempotencyKey != null && (idempotencyKey.isEmpty()
+                || idempotencyKey.length() > FrameCodec.MAX_IDEMPOTENCY_KEY_LENGTH)) {
+            throw RestError.invalid("\"idempotencyKey\" must be a non-empty string of at most 128 characters");
+        }
         Sender sender = new Sender(auth.app().id(), auth.permissions(), from, fromMetadata, -1);
-        return messages.publish(sender, channel, RawJson.of(body.text(body.get("data")))).thenApply(outcome -> {
-            ObjectNode out = json.createObjectNode();
-            out.put("channel", channel);
-            out.put("delivered", done(outcome, Action.PUBLISH));
-            return HttpResponses.json(HttpResponseStatus.OK, out);
-        });
+        return messages.publish(sender, channel, RawJson.of(body.text(body.get("data"))), idempotencyKey)
+                .thenApply(outcome -> {
+                    Published p = done(outcome, Action.PUBLISH);
+                    ObjectNode out = json.createObjectNode();
+                    out.put("channel", channel);
+                    out.put("delivered", p.receivers());
+                    if (p.position() != null) {
+                        out.put("epoch", p.position().epoch());
+                        out.put("offset", p.position().offset());
+                    }
+                    return HttpResponses.json(HttpResponseStatus.OK, out);
+                });
+    }
+
+    /**
+     * {@code GET /v1/channels/:channel/history?limit=N&sinceEpoch=E&sinceOffset=N} (protocol.md 9):
+     * the channel's messages as {@code message} frames, with its position; needs {@code subscribe}.
+     */
+    private CompletionStage<FullHttpResponse> history(AppAndKey auth, String channel, FullHttpRequest req) {
+        checkChannelName(channel);
+        Map<String, List<String>> query = new QueryStringDecoder(req.uri()).parameters();
+        Integer limit = null;
+        String limitText = single(query, "limit");
+        if (limitText != null) {
+            limit = parseNonNegative(limitText, "limit", Integer.MAX_VALUE);
+        }
+        String sinceEpoch = single(query, "sinceEpoch");
+        String sinceOffset = single(query, "sinceOffset");
+        StreamPosition since = null;
+        if (sinceEpoch != null || sinceOffset != null) {
+            if (!StreamPosition.isValidEpoch(sinceEpoch) || sinceOffset == null) {
+                throw RestError.invalid("sinceEpoch (1-" + StreamPosition.MAX_EPOCH_LENGTH
+                        + " characters) and sinceOffset go together");
+            }
+            since = new StreamPosition(sinceEpoch, parseNonNegative(sinceOffset, "sinceOffset", Long.MAX_VALUE));
+        }
+        return history.read(auth.permissions(), auth.app().id(), channel, limit, since, historyBudgetBytes)
+                .thenApply(outcome -> {
+                    HistoryRead.Page page = done(outcome, Action.SUBSCRIBE);
+                    ObjectNode out = json.createObjectNode();
+                    out.put("channel", channel);
+                    out.put("epoch", page.position().epoch());
+                    out.put("offset", page.position().offset());
+                    ArrayNode messages = out.putArray("messages");
+                    for (HistoryEntry e : page.entries()) {
+                        messages.add(parse(FrameCodec.encodeToString(
+                                e.toMessage(channel, page.position().epoch(), true))));
+                    }
+                    return HttpResponses.json(HttpResponseStatus.OK, out);
+                });
+    }
+
+    private static int parseNonNegative(String text, String name, int max) {
+        return (int) parseNonNegative(text, name, (long) max);
+    }
+
+    private static long parseNonNegative(String text, String name, long max) {
+        long v;
+        try {
+            v = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            v = -1;
+        }
+        if (v < 0 || v > max) {
+            throw RestError.invalid(name + " must be an integer >= 0");
+        }
+        return v;
     }
 
     private CompletionStage<FullHttpResponse> kick(AppAndKey auth, String peerId) {
@@ -355,6 +435,7 @@ public final class RestApi {
         TOKENS(HttpMethod.POST, "/v1/tokens"),
         PEERS(HttpMethod.GET, "/v1/channels/{channel}/peers"),
         PUBLISH(HttpMethod.POST, "/v1/channels/{channel}/publish"),
+        HISTORY(HttpMethod.GET, "/v1/channels/{channel}/history"),
         KICK(HttpMethod.DELETE, "/v1/peers/{peerId}"),
         USAGE(HttpMethod.GET, "/v1/usage"),
         ICE_SERVERS(HttpMethod.GET, "/v1/ice-servers");
@@ -385,6 +466,7 @@ public final class RestApi {
                 return switch (seg[3]) {
                     case "peers" -> PEERS;
                     case "publish" -> PUBLISH;
+                    case "history" -> HISTORY;
                     default -> null;
                 };
             }

@@ -40,6 +40,8 @@ public final class RestError extends RuntimeException {
             case CHANNEL_NOT_AUTHORIZED -> forbidden("channel_not_authorized", "channel outside the secret key's channels");
             case OVER_MESSAGE_QUOTA -> new RestError(HttpResponseStatus.TOO_MANY_REQUESTS, "over_message_quota",
                     r.message());
+            case HISTORY_NOT_ENABLED -> new RestError(HttpResponseStatus.NOT_FOUND, "history_not_enabled", r.message());
+            case UNRECOVERABLE_POSITION -> new RestError(HttpResponseStatus.GONE, "unrecoverable_position", r.message());
             case BACKEND_ERROR, INTERNAL_ERROR -> new RestError(HttpResponseStatus.SERVICE_UNAVAILABLE, "internal_error",
                     "internal error");
             default -> invalid(r.message());

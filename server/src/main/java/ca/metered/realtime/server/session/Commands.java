@@ -5,15 +5,23 @@ import ca.metered.realtime.protocol.frame.ClientFrame;
 import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame;
+import ca.metered.realtime.protocol.frame.StreamPosition;
 import ca.metered.realtime.server.auth.Grant;
 import ca.metered.realtime.server.auth.Refusal;
 import ca.metered.realtime.server.connection.Connection;
+import ca.metered.realtime.server.connection.Connections;
+import ca.metered.realtime.server.history.HistoryEntry;
+import ca.metered.realtime.server.history.HistoryRead;
 import ca.metered.realtime.server.ice.IceServerProvider;
 import ca.metered.realtime.server.metrics.NodeMetrics;
-import ca.metered.realtime.server.pubsub.MessageService;
+import ca.metered.realtime.server.pubsub.HistoryService;
+import ca.metered.realtime.server.pubsub.Joined;
 import ca.metered.realtime.server.pubsub.Memberships;
+import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.pubsub.Outcome;
+import ca.metered.realtime.server.pubsub.Published;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -34,16 +42,23 @@ final class Commands implements CommandSequencer.Handler {
     private final Connection connection;
     private final Memberships memberships;
     private final MessageService messages;
+    private final HistoryService history;
+    private final Connections connections;
     private final IceServerProvider iceServers;
+    private final long historyBudgetBytes;
 
     private final NodeMetrics metrics;
 
-    Commands(Connection connection, Memberships memberships, MessageService messages, IceServerProvider iceServers,
-             NodeMetrics metrics) {
+    /** @param historyBudgetBytes the most a {@code history} answer may carry (protocol.md 9) */
+    Commands(Connection connection, Memberships memberships, MessageService messages, HistoryService history,
+             Connections connections, IceServerProvider iceServers, long historyBudgetBytes, NodeMetrics metrics) {
         this.connection = connection;
         this.memberships = memberships;
         this.messages = messages;
+        this.history = history;
+        this.connections = connections;
         this.iceServers = iceServers;
+        this.historyBudgetBytes = historyBudgetBytes;
         this.metrics = metrics;
     }
 
@@ -85,8 +100,8 @@ final class Commands implements CommandSequencer.Handler {
             }
             case PUBLISH -> {
                 ClientFrame.Publish f = (ClientFrame.Publish) frame;
-                yield messages.publish(connection.sender(), f.channel(), f.data())
-                        .thenAccept(outcome -> answer(outcome, f.requestId()));
+                yield messages.publish(connection.sender(), f.channel(), f.data(), f.idempotencyKey())
+                        .thenAccept(outcome -> published(outcome, f.requestId()));
             }
             case SEND -> {
                 ClientFrame.Send f = (ClientFrame.Send) frame;
@@ -97,10 +112,15 @@ final class Commands implements CommandSequencer.Handler {
                 write(new ServerFrame.Pong());
                 yield null;
             }
-            // The extensions of protocol.md 9 that this server does not serve yet: as unknown as before.
-            case HISTORY, REFRESH -> {
-                error(new Refusal(ErrorCode.UNKNOWN_TYPE, "unknown type \""
-                        + frame.kind().name().toLowerCase(java.util.Locale.ROOT) + "\""), frame.requestId());
+            case HISTORY -> history((ClientFrame.History) frame);
+            case REFRESH -> {
+                ClientFrame.Refresh f = (ClientFrame.Refresh) frame;
+                Outcome<Long> outcome = connections.refresh(connection, f.token());
+                if (outcome instanceof Outcome.Refused<Long> refused) {
+                    error(refused.refusal(), f.requestId());
+                } else if (f.requestId() != null) {
+                    write(ServerFrame.Ack.refreshed(f.requestId(), ((Outcome.Done<Long>) outcome).value()));
+                }
                 yield null;
             }
         };
@@ -108,14 +128,43 @@ final class Commands implements CommandSequencer.Handler {
 
     private CompletionStage<?> subscribe(ClientFrame.Subscribe f) {
         String rid = f.requestId();
-        return memberships.subscribe(connection, f.channel(), f.includeSenderMetadata(), (List<ServerFrame.PresenceEntry> snapshot) -> {
-            ack(rid);
-            write(new ServerFrame.Presence(f.channel(), snapshot, List.of()));
+        return memberships.subscribe(connection, f.channel(), f.includeSenderMetadata(), f.recover(), (Joined joined) -> {
+            if (rid != null) {
+                write(joined.position() == null && joined.recovered() == null ? new ServerFrame.Ack(rid)
+                        : ServerFrame.Ack.positioned(rid, joined.recovered(), joined.position()));
+            }
+            write(new ServerFrame.Presence(f.channel(), joined.presence(), List.of()));
         }).thenAccept(outcome -> {
             if (outcome instanceof Outcome.Refused<Void> refused) {
                 error(refused.refusal(), rid);
             }
         });
+    }
+
+    /** A publish's ack carries the message's position on a channel with history (protocol.md 9). */
+    private void published(Outcome<Published> outcome, String rid) {
+        if (outcome instanceof Outcome.Refused<Published> refused) {
+            error(refused.refusal(), rid);
+        } else if (rid != null) {
+            StreamPosition at = ((Outcome.Done<Published>) outcome).value().position();
+            write(at == null ? new ServerFrame.Ack(rid) : ServerFrame.Ack.positioned(rid, null, at));
+        }
+    }
+
+    private CompletionStage<?> history(ClientFrame.History f) {
+        return history.read(connection.permissions(), connection.appId(), f.channel(), f.limit(), f.since(),
+                historyBudgetBytes).thenAccept(outcome -> {
+                    if (outcome instanceof Outcome.Refused<HistoryRead.Page> refused) {
+                        error(refused.refusal(), f.requestId());
+                    } else if (f.requestId() != null) {
+                        HistoryRead.Page page = ((Outcome.Done<HistoryRead.Page>) outcome).value();
+                        List<ServerFrame.Message> messages = new ArrayList<>(page.entries().size());
+                        for (HistoryEntry e : page.entries()) {
+                            messages.add(e.toMessage(f.channel(), page.position().epoch(), true));
+                        }
+                        write(ServerFrame.Ack.history(f.requestId(), page.position(), messages));
+                    }
+                });
     }
 
     private void answer(Outcome<?> outcome, String rid) {

@@ -8,6 +8,7 @@ import ca.metered.realtime.server.connection.ConnectionLog;
 import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.connection.Connections.Admission;
 import ca.metered.realtime.server.ice.IceServerProvider;
+import ca.metered.realtime.server.pubsub.HistoryService;
 import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.pubsub.Memberships;
 import ca.metered.realtime.server.time.Scheduler;
@@ -36,9 +37,11 @@ public final class Session {
     private final Connections connections;
     private final Memberships memberships;
     private final MessageService messages;
+    private final HistoryService history;
     private final IceServerProvider iceServers;
     private final Scheduler scheduler;
     private final NodeMetrics metrics;
+    private final long outboundCapBytes;
     private final OutboundQueue outbound;
     private final InboundRateLimiter rateLimiter;
     private final CommandSequencer sequencer;
@@ -47,18 +50,19 @@ public final class Session {
     private boolean released;
 
     Session(Channel channel, Grant grant, Limits limits, long outboundCapBytes, OutboundBudget budget,
-            Connections connections,
-            Memberships memberships, MessageService messages, IceServerProvider iceServers, Scheduler scheduler,
-            NodeMetrics metrics, String remoteAddress) {
+            Connections connections, Memberships memberships, MessageService messages, HistoryService history,
+            IceServerProvider iceServers, Scheduler scheduler, NodeMetrics metrics, String remoteAddress) {
         this.channel = channel;
         this.grant = grant;
         this.limits = limits;
         this.connections = connections;
         this.memberships = memberships;
         this.messages = messages;
+        this.history = history;
         this.iceServers = iceServers;
         this.scheduler = scheduler;
         this.metrics = metrics;
+        this.outboundCapBytes = outboundCapBytes;
         this.outbound = new OutboundQueue(channel, outboundCapBytes, metrics, remoteAddress, budget);
         this.rateLimiter = new InboundRateLimiter(limits.messageRate(), limits.messageBurst(), scheduler::nanoTime,
                 outbound);
@@ -107,7 +111,9 @@ public final class Session {
     private void open(Admission admission) {
         Connections.Opening opening = connections.open(grant, outbound, admission);
         connection = opening.connection();
-        Commands commands = new Commands(connection, memberships, messages, iceServers, metrics);
+        // A history answer is one frame: at most half the outbound cap, so it never closes the connection alone.
+        Commands commands = new Commands(connection, memberships, messages, history, connections, iceServers,
+                outboundCapBytes / 2, metrics);
         opening.reachable().whenComplete((ok, err) -> channel.eventLoop().execute(() -> {
             if (err != null) {
                 // Serve the connection anyway: local traffic works, and the backplane re-asserts

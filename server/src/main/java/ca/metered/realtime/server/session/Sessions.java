@@ -5,6 +5,7 @@ import ca.metered.realtime.server.config.Limits;
 import ca.metered.realtime.server.config.LiveConfig;
 import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.ice.IceServerProvider;
+import ca.metered.realtime.server.pubsub.HistoryService;
 import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.pubsub.Memberships;
 import ca.metered.realtime.server.time.Scheduler;
@@ -20,19 +21,21 @@ public final class Sessions {
     private final Connections connections;
     private final Memberships memberships;
     private final MessageService messages;
+    private final HistoryService history;
     private final IceServerProvider iceServers;
     private final Scheduler scheduler;
     private final LiveConfig config;
     private final NodeMetrics metrics;
     private final OutboundBudget budget;
 
-    public Sessions(Connections connections, Memberships memberships, MessageService messages,
+    public Sessions(Connections connections, Memberships memberships, MessageService messages, HistoryService history,
                     IceServerProvider iceServers, Scheduler scheduler, LiveConfig config, NodeMetrics metrics,
                     OutboundBudget budget) {
         this.budget = budget;
         this.connections = connections;
         this.memberships = memberships;
         this.messages = messages;
+        this.history = history;
         this.iceServers = iceServers;
         this.scheduler = scheduler;
         this.config = config;
@@ -47,6 +50,6 @@ public final class Sessions {
     public Session create(Channel channel, Grant grant, String remoteAddress) {
         Limits limits = config.limits(grant.app().id());
         return new Session(channel, grant, limits, config.server().outboundBufferBytes(), budget, connections,
-                memberships, messages, iceServers, scheduler, metrics, remoteAddress);
+                memberships, messages, history, iceServers, scheduler, metrics, remoteAddress);
     }
 }

@@ -17,7 +17,14 @@ import ca.metered.realtime.server.config.ServerConfig;
 import ca.metered.realtime.server.config.ServerSettings;
 import ca.metered.realtime.server.hub.Hub;
 import ca.metered.realtime.server.hub.LocalDelivery;
+import ca.metered.realtime.server.auth.Authenticator;
+import ca.metered.realtime.server.config.HistoryConfig;
+import ca.metered.realtime.server.config.SecretKeyConfig;
+import ca.metered.realtime.server.history.Retention;
+import ca.metered.realtime.server.pubsub.HistoryService;
 import ca.metered.realtime.server.pubsub.LifecycleListener;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import ca.metered.realtime.server.pubsub.Member;
 import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.pubsub.Memberships;
@@ -32,11 +39,13 @@ import java.util.Collections;
 /**
  * The server core of one node, wired as {@code RmsNode} wires it, without a network: the
  * in-memory backplane, a manual clock, and {@link RecordingLink}s where sockets would be.
- * App {@code app}; its limits can be changed while the core runs (read through
- * {@link LiveConfig}).
+ * App {@code app}, with secret key {@link #SECRET_KEY_ID} (for tokens); its limits and history
+ * can be changed while the core runs (read through {@link LiveConfig}).
  */
 public final class CoreFixture {
     public static final String APP = "app";
+    public static final String SECRET_KEY_ID = "sk_id_core";
+    public static final String SECRET = "sk_secret_core_0123456789";
 
     /** The meters the core counts into (a registry of its own per fixture). */
     public final NodeMetrics metrics = new NodeMetrics("test", false);
@@ -50,6 +59,10 @@ public final class CoreFixture {
     public final Memberships memberships;
     public final MessageService messages;
     public final Connections connections;
+    public final HistoryService history;
+    public final Authenticator authenticator;
+    private volatile Limits limits;
+    private volatile List<HistoryConfig> channelHistory = List.of();
     private volatile ServerConfig current;
 
     public CoreFixture(Limits limits) {
@@ -58,15 +71,21 @@ public final class CoreFixture {
 
     /** @param recordEvents false for long runs, where a record of every event would be a leak of its own */
     public CoreFixture(Limits limits, boolean recordEvents) {
-        this.current = config(limits);
+        this.limits = limits;
+        this.current = config();
         this.config = new LiveConfig(() -> current);
         Authorizer authorizer = new Authorizer();
         LifecycleListener listener = recordEvents ? events : LifecycleListener.NONE;
-        this.memberships = new Memberships(hub, backplane.broker(), backplane.presence(), authorizer, config, listener);
+        this.memberships = new Memberships(hub, backplane.broker(), backplane.presence(), backplane.history(),
+                authorizer, config, listener);
         this.messages = new MessageService("n1", authorizer, config, backplane.broker(), backplane.usage(), metrics,
                 metrics.backplane(false));
-        this.connections = new Connections(time, config, backplane.usage(), memberships, listener);
-        backplane.start(new LocalDelivery(hub, "n1"));
+        this.history = new HistoryService(backplane.history(), authorizer, config);
+        this.authenticator = new Authenticator(() -> current, time.clock());
+        this.connections = new Connections(time, authenticator, config, backplane.usage(), memberships, listener);
+        backplane.start(new LocalDelivery(hub, "n1", (app, channel) -> config.history(app, channel)
+                .map(h -> backplane.history().position(app, channel, Retention.of(h)))
+                .orElseGet(() -> CompletableFuture.completedFuture(null))));
         connections.start();
     }
 
@@ -74,13 +93,23 @@ public final class CoreFixture {
         this(Limits.defaults());
     }
 
-    private static ServerConfig config(Limits limits) {
-        return new ServerConfig(ServerSettings.defaults(), List.of(new AppConfig(APP, true, List.of(), List.of(), limits, List.of())));
+    private ServerConfig config() {
+        SecretKeyConfig key = new SecretKeyConfig(SECRET_KEY_ID, SECRET, List.of(ChannelPattern.compile("**")),
+                EnumSet.allOf(Action.class));
+        return new ServerConfig(ServerSettings.defaults(), List.of(new AppConfig(APP, true, List.of(), List.of(key),
+                limits, List.of(), channelHistory, Duration.ofMinutes(5))));
     }
 
     /** Changes the app's limits from now on, as a configuration reload would. */
     public void limits(Limits limits) {
-        current = config(limits);
+        this.limits = limits;
+        current = config();
+    }
+
+    /** Gives the app these {@code history} entries from now on (protocol.md 9). */
+    public void history(HistoryConfig... entries) {
+        this.channelHistory = List.of(entries);
+        current = config();
     }
 
     public AppConfig app() {

@@ -19,6 +19,7 @@ import ca.metered.realtime.server.pubsub.Outcome;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class AppHubTest {
@@ -26,12 +27,12 @@ class AppHubTest {
     private final AppHub hub = hubs.app("app");
     private final Backplane backplane = new InMemoryCluster(Clock.systemUTC()).join("n1");
     private final Memberships memberships = new Memberships(hubs, backplane.broker(), backplane.presence(),
-            new Authorizer(), LiveConfig.of(new ServerConfig(ServerSettings.defaults(),
+            backplane.history(), new Authorizer(), LiveConfig.of(new ServerConfig(ServerSettings.defaults(),
                     List.of(new AppConfig("app", true, List.of(), List.of(), Limits.defaults(), List.of())))),
             LifecycleListener.NONE);
 
     AppHubTest() {
-        backplane.start(new LocalDelivery(hubs, "n1"));
+        backplane.start(new LocalDelivery(hubs, "n1", (app, channel) -> CompletableFuture.completedFuture(null)));
     }
 
     private List<PresenceEntry> join(RecordingSubscriber s, String channel, boolean includeMeta) {

@@ -9,6 +9,8 @@ import ca.metered.realtime.server.auth.Authorizer;
 import ca.metered.realtime.server.cluster.Broker;
 import ca.metered.realtime.server.cluster.DirectMessage;
 import ca.metered.realtime.server.cluster.Publication;
+import ca.metered.realtime.server.cluster.Tracking;
+import ca.metered.realtime.server.history.Appended;
 import ca.metered.realtime.server.cluster.UsageStore;
 import ca.metered.realtime.server.config.Limits;
 import ca.metered.realtime.server.connection.CoreFixture;
@@ -49,9 +51,9 @@ class MessageServiceTest {
         pub.frames();
         a.frames();
 
-        Outcome<Integer> o = await(core.messages.publish(pub.connection().sender(), "room", RawJson.of("{\"n\":1}")));
+        Outcome<Published> o = await(core.messages.publish(pub.connection().sender(), "room", RawJson.of("{\"n\":1}")));
 
-        assertThat(o).isEqualTo(Outcome.done(2));
+        assertThat(o).isEqualTo(Outcome.done(new Published(2, null, false)));
         String expected = "{\"type\":\"message\",\"channel\":\"room\",\"from\":\"pub\",\"data\":{\"n\":1}}";
         assertThat(a.frames()).containsExactly(expected);
         assertThat(b.frames()).containsExactly(expected);
@@ -150,6 +152,12 @@ class MessageServiceTest {
         Broker failing = new Broker() {
             @Override
             public CompletionStage<Integer> publish(Publication p) {
+                published.add(p);
+                return CompletableFuture.failedFuture(new IllegalStateException("redis down"));
+            }
+
+            @Override
+            public CompletionStage<Appended> publish(Publication p, Tracking t) {
                 published.add(p);
                 return CompletableFuture.failedFuture(new IllegalStateException("redis down"));
             }

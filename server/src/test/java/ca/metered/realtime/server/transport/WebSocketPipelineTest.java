@@ -35,7 +35,7 @@ class WebSocketPipelineTest {
     private final Session session;
 
     WebSocketPipelineTest() {
-        Sessions sessions = new Sessions(core.connections, core.memberships, core.messages,
+        Sessions sessions = new Sessions(core.connections, core.memberships, core.messages, core.history,
                 new IceServerProvider(core.time.clock()), core.time, core.config, core.metrics,
                 new OutboundBudget(OutboundBudget.UNLIMITED));
         session = sessions.create(channel, core.grant("alice", EnumSet.allOf(Action.class)), "127.0.0.1");

@@ -1,9 +1,11 @@
 package ca.metered.realtime.server.cluster.redis;
 
 import ca.metered.realtime.protocol.frame.RawJson;
+import ca.metered.realtime.protocol.frame.StreamPosition;
 import ca.metered.realtime.server.cluster.DirectMessage;
 import ca.metered.realtime.server.cluster.PresenceDelta;
 import ca.metered.realtime.server.cluster.Publication;
+import ca.metered.realtime.server.history.redis.RedisHistory;
 
 /**
  * The pub/sub payloads. A small line format instead of JSON, so a node parses the header
@@ -11,6 +13,7 @@ import ca.metered.realtime.server.cluster.Publication;
  *
  * <pre>
  * m\n{originNode}\n{originConnectionId}\n{from}\n{metadataLength or -1}\n{metadata}{data}   channel topic
+ * h\n{epoch}\n{offset}\n{originNode}\n…                   (as m, with the position)   channel topic (built in Lua)
  * p\n{seq}\n{j|l}\n{peerId}\n{metadata or empty}                                         channel topic (built in Lua)
  * d\n{from}\n{metadataLength or -1}\n{metadata}{data}                                     peer topic
  * k\n{app}\n{peerId}                                                                      control topic
@@ -24,11 +27,19 @@ final class Envelope {
     }
 
     static String publication(Publication p) {
-        StringBuilder b = new StringBuilder(64 + p.data().json().length());
-        b.append("m\n").append(p.originNode()).append('\n').append(p.originConnectionId()).append('\n')
-                .append(p.from()).append('\n');
-        appendTail(b, p.fromMetadata(), p.data());
-        return b.toString();
+        return RedisHistory.PLAIN + "\n" + tail(p).text();
+    }
+
+    /**
+     * A publication after its kind (and, for {@code h}, its position): what {@code publish.lua}
+     * publishes, and from {@link Tail#entryStart} on, what it keeps in the channel's history.
+     */
+    record Tail(String text, int entryStart) {
+    }
+
+    static Tail tail(Publication p) {
+        String head = p.originNode() + "\n" + p.originConnectionId() + "\n";
+        return new Tail(head + RedisHistory.entry(p.from(), p.fromMetadata(), p.data()), head.length());
     }
 
     static String direct(DirectMessage d) {
@@ -56,13 +67,24 @@ final class Envelope {
     }
 
     static Publication parsePublication(String app, String channel, String s) {
+        return parseTail(app, channel, new Cursor(s, 2), null);
+    }
+
+    /** A {@code h} payload: a publication with its position in the channel's history. */
+    static Publication parsePositioned(String app, String channel, String s) {
         Cursor c = new Cursor(s, 2);
+        String epoch = c.field();
+        long offset = Long.parseLong(c.field());
+        return parseTail(app, channel, c, new StreamPosition(epoch, offset));
+    }
+
+    private static Publication parseTail(String app, String channel, Cursor c, StreamPosition position) {
         String origin = c.field();
         long conn = Long.parseLong(c.field());
         String from = c.field();
         int metaLen = Integer.parseInt(c.field());
         RawJson meta = metaLen < 0 ? null : RawJson.of(c.take(metaLen));
-        return new Publication(origin, conn, app, channel, from, RawJson.of(c.rest()), meta);
+        return new Publication(origin, conn, app, channel, from, RawJson.of(c.rest()), meta, position);
     }
 
     static DirectMessage parseDirect(String app, String to, String s) {

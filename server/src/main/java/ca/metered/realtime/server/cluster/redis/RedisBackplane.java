@@ -8,6 +8,8 @@ import ca.metered.realtime.server.cluster.NodeDirectory;
 import ca.metered.realtime.server.cluster.PresenceStore;
 import ca.metered.realtime.server.cluster.UsageStore;
 import ca.metered.realtime.server.config.ClusterSettings;
+import ca.metered.realtime.server.history.HistoryStore;
+import ca.metered.realtime.server.history.redis.RedisHistory;
 import ca.metered.realtime.server.time.Scheduler;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Redis backplane of one node: one command connection (pipelined; per-node order kept),
- * one pub/sub connection, and the four seams built on them. The only place besides its
+ * one pub/sub connection, and the five seams built on them. The only place besides its
  * package-private parts that knows Redis. It opens its connections in {@link #connect} and
  * closes them in {@link #close}.
  *
@@ -55,6 +57,7 @@ public final class RedisBackplane implements Backplane {
     private final RedisUsageStore usage;
     private final RedisControlChannel control;
     private final RedisNodeDirectory nodes;
+    private final RedisHistory history;
 
     private RedisBackplane(ClusterSettings settings, String nodeId, Scheduler scheduler) {
         this.settings = settings;
@@ -83,13 +86,19 @@ public final class RedisBackplane implements Backplane {
         this.presence = new RedisPresenceStore(scripts, keys.prefix(), nodeId);
         this.usage = new RedisUsageStore(commands.async(), scripts, keys, nodeId, scheduler.clock());
         this.liveness = new NodeLiveness(scripts, keys, nodeId, presence, usage, scheduler, settings);
-        this.broker = new RedisBroker(commands.async(), keys, new TopicSubscriptions(pubsub.async()));
+        this.history = new RedisHistory(commands.async(), keys.prefix());
+        this.broker = new RedisBroker(commands.async(), keys, new TopicSubscriptions(pubsub.async()), history);
         this.control = new RedisControlChannel(commands.async(), keys, usage);
         this.nodes = new RedisNodeDirectory(commands.async(), keys, nodeId, settings.nodeTimeout());
         pubsub.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
                 liveness.reconnected();
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                broker.connectionLost();
             }
         });
     }
@@ -148,6 +157,11 @@ public final class RedisBackplane implements Backplane {
     @Override
     public NodeDirectory nodes() {
         return nodes;
+    }
+
+    @Override
+    public HistoryStore history() {
+        return history;
     }
 
     @Override

@@ -5,7 +5,12 @@ import ca.metered.realtime.server.cluster.DirectMessage;
 import ca.metered.realtime.server.cluster.Publication;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import ca.metered.realtime.server.cluster.Tracking;
+import ca.metered.realtime.server.history.Appended;
+import ca.metered.realtime.server.history.redis.RedisHistory;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +31,26 @@ final class RedisBroker implements Broker {
     private final RedisAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final TopicSubscriptions subscriptions;
+    private final RedisHistory history;
+    /** Channel topics held when the pub/sub connection dropped, not yet confirmed re-subscribed. */
+    private final Set<String> resubscribing = ConcurrentHashMap.newKeySet();
     private volatile Inbound inbound;
 
-    RedisBroker(RedisAsyncCommands<String, String> redis, RedisKeys keys, TopicSubscriptions subscriptions) {
+    RedisBroker(RedisAsyncCommands<String, String> redis, RedisKeys keys, TopicSubscriptions subscriptions,
+                RedisHistory history) {
         this.redis = redis;
         this.keys = keys;
         this.subscriptions = subscriptions;
+        this.history = history;
+    }
+
+    /**
+     * The pub/sub connection dropped: what is published until Lettuce has re-subscribed a topic
+     * never reaches this node. Each topic held now is reported to {@link Inbound#onResubscribed}
+     * once Redis confirms it again, so positioned subscribers can be told to recover.
+     */
+    void connectionLost() {
+        resubscribing.addAll(subscriptions.topics());
     }
 
     /** Where traffic goes from now on; called once by the backplane's start. */
@@ -57,6 +76,18 @@ final class RedisBroker implements Broker {
                     }
                     return receivers.intValue();
                 });
+    }
+
+    /**
+     * One script does the idempotency check, the offset, the stream entry and the {@code PUBLISH}
+     * ({@link RedisHistory#publish}); nothing is delivered locally when Redis is unreachable, so a
+     * retry with the same key is delivered once.
+     */
+    @Override
+    public CompletionStage<Appended> publish(Publication p, Tracking t) {
+        Envelope.Tail tail = Envelope.tail(p);
+        return history.publish(p.appId(), p.channel(), t.retention(), t.idempotencyKey(), t.window(),
+                keys.channelTopic(p.appId(), p.channel()), tail.text(), tail.entryStart());
     }
 
     @Override
@@ -97,6 +128,17 @@ final class RedisBroker implements Broker {
     /** Routes a pub/sub delivery to the right {@link Inbound} call. */
     private final class Listener extends RedisPubSubAdapter<String, String> {
         @Override
+        public void subscribed(String topic, long count) {
+            if (!resubscribing.remove(topic)) {
+                return;
+            }
+            String app = keys.appOf(topic);
+            if (app != null && topic.startsWith(keys.channelTopicPrefix(app))) {
+                inbound.onResubscribed(app, topic.substring(keys.channelTopicPrefix(app).length()));
+            }
+        }
+
+        @Override
         public void message(String topic, String payload) {
             try {
                 route(topic, payload, false);
@@ -127,8 +169,11 @@ final class RedisBroker implements Broker {
                 String chPrefix = keys.channelTopicPrefix(app);
                 if (topic.startsWith(chPrefix)) {
                     String channel = topic.substring(chPrefix.length());
-                    if (kind == 'm') {
+                    if (kind == RedisHistory.PLAIN) {
                         in.onPublication(Envelope.parsePublication(app, channel, payload),
+                                viaPattern ? Route.WILDCARD : Route.EXACT);
+                    } else if (kind == RedisHistory.POSITIONED) {
+                        in.onPublication(Envelope.parsePositioned(app, channel, payload),
                                 viaPattern ? Route.WILDCARD : Route.EXACT);
                     } else if (kind == 'p' && !viaPattern) {
                         in.onPresence(app, channel, Envelope.parsePresence(payload));

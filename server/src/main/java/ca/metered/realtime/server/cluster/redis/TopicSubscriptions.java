@@ -43,6 +43,11 @@ final class TopicSubscriptions {
         return e.ready;
     }
 
+    /** The topics (not patterns) subscribed now. */
+    synchronized java.util.Set<String> topics() {
+        return java.util.Set.copyOf(topics.keySet());
+    }
+
     synchronized void release(String topic, boolean pattern) {
         Map<String, Entry> map = pattern ? patterns : topics;
         Entry e = map.get(topic);
