@@ -105,8 +105,8 @@ public final class FrameCodec {
                         p.skipChildren();
                     }
                 }
-                case "recover" -> f.recover = position(p, v);
-                case "since" -> f.since = position(p, v);
+                case "recover" -> f.recover = position(p, v, true);
+                case "since" -> f.since = position(p, v, false);
                 default -> p.skipChildren();
             }
         }
@@ -121,8 +121,9 @@ public final class FrameCodec {
     /**
      * Reads {@code {"epoch": "…", "offset": N}} (other members ignored); {@code null} when the
      * value is JSON null, {@link #BAD_POSITION} when it is anything else that is not a position.
+     * {@code {"epoch": "", "offset": 0}} is {@link StreamPosition#START} where {@code startAllowed}.
      */
-    private static StreamPosition position(JsonParser p, JsonToken v) throws IOException {
+    private static StreamPosition position(JsonParser p, JsonToken v, boolean startAllowed) throws IOException {
         if (v == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -143,6 +144,9 @@ public final class FrameCodec {
                 offset = fits ? p.getLongValue() : -1;
             }
             p.skipChildren();
+        }
+        if (startAllowed && "".equals(epoch) && offset == 0) {
+            return StreamPosition.START;
         }
         if (!StreamPosition.isValidEpoch(epoch) || offset < 0) {
             return BAD_POSITION;

@@ -10,12 +10,19 @@ import java.util.Objects;
  *
  * <p>Immutable; thread-safe.
  *
- * @param epoch  1-{@value #MAX_EPOCH_LENGTH} characters, opaque to clients
+ * @param epoch  1-{@value #MAX_EPOCH_LENGTH} characters, opaque to clients (empty only in {@link #START})
  * @param offset {@code >= 0}
  */
 public record StreamPosition(String epoch, long offset) {
     /** Longest epoch a client may send back, in chars; the server's own are far shorter. */
     public static final int MAX_EPOCH_LENGTH = 64;
+
+    /**
+     * What a client that has seen nothing of a channel yet sends as {@code subscribe.recover}
+     * ({@code {"epoch": "", "offset": 0}}): it starts following the channel's positions now, so
+     * that it is told when this node missed messages (protocol.md 9). Never a channel's position.
+     */
+    public static final StreamPosition START = new StreamPosition("", 0);
 
     public StreamPosition {
         Objects.requireNonNull(epoch, "epoch");
@@ -27,6 +34,11 @@ public record StreamPosition(String epoch, long offset) {
     /** Whether {@code epoch} could have come from a server: non-empty and not over the cap. */
     public static boolean isValidEpoch(String epoch) {
         return epoch != null && !epoch.isEmpty() && epoch.length() <= MAX_EPOCH_LENGTH;
+    }
+
+    /** Whether this is {@link #START}: no position yet. */
+    public boolean isStart() {
+        return epoch.isEmpty() && offset == 0;
     }
 
     @Override

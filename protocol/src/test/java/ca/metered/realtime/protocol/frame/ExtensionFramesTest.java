@@ -22,6 +22,8 @@ class ExtensionFramesTest {
                 .isEqualTo(new ClientFrame.Subscribe("c", "s", false, new StreamPosition("e1", 41)));
         assertThat(ok("{\"type\":\"subscribe\",\"channel\":\"c\",\"recover\":null}"))
                 .isEqualTo(new ClientFrame.Subscribe("c", null, false));
+        assertThat(((ClientFrame.Subscribe) ok("{\"type\":\"subscribe\",\"channel\":\"c\",\"recover\":{\"epoch\":\"\",\"offset\":0}}"))
+                .recover().isStart()).isTrue();
         assertThat(ok("{\"type\":\"publish\",\"channel\":\"c\",\"data\":{\"n\":1},\"idempotencyKey\":\"k-1\"}"))
                 .isEqualTo(new ClientFrame.Publish("c", DATA, null, "k-1"));
         assertThat(ok("{\"type\":\"publish\",\"channel\":\"c\",\"data\":{\"n\":1},\"idempotencyKey\":\"" + "k".repeat(128) + "\"}"))
@@ -56,6 +58,8 @@ class ExtensionFramesTest {
             "{\"type\":\"history\",\"channel\":\"c\",\"limit\":1.0,\"requestId\":\"r\"}|malformed_message|r",
             "{\"type\":\"history\",\"channel\":\"c\",\"limit\":3000000000,\"requestId\":\"r\"}|malformed_message|r",
             "{\"type\":\"history\",\"channel\":\"c\",\"since\":[],\"requestId\":\"r\"}|malformed_message|r",
+            "{\"type\":\"history\",\"channel\":\"c\",\"since\":{\"epoch\":\"\",\"offset\":0},\"requestId\":\"r\"}|malformed_message|r",
+            "{\"type\":\"subscribe\",\"channel\":\"c\",\"recover\":{\"epoch\":\"\",\"offset\":1},\"requestId\":\"r\"}|malformed_message|r",
             "{\"type\":\"refresh\",\"requestId\":\"r\"}|malformed_message|r",
             "{\"type\":\"refresh\",\"token\":\"\",\"requestId\":\"r\"}|malformed_message|r",
             "{\"type\":\"refresh\",\"token\":{\"a\":1},\"requestId\":\"r\"}|malformed_message|r",

@@ -128,7 +128,8 @@ public final class Memberships {
      * the subscription starts at the channel's current position. {@code onJoined} gets what the
      * ack must say.
      *
-     * @param recover the last position the client saw, or {@code null}
+     * @param recover the last position the client saw, {@link StreamPosition#START} when it has
+     *                seen none yet but follows positions (it gets hints too), or {@code null}
      */
     public CompletionStage<Outcome<Void>> subscribe(Member m, String channel, boolean includeSenderMetadata,
                                                    StreamPosition recover, Consumer<Joined> onJoined) {
@@ -274,7 +275,7 @@ public final class Memberships {
      */
     private CompletionStage<HistoryRead> readStart(String appId, String channel, Retention retention,
                                                    StreamPosition recover) {
-        HistoryQuery q = recover == null ? HistoryQuery.positionOnly()
+        HistoryQuery q = recover == null || recover.isStart() ? HistoryQuery.positionOnly()
                 : HistoryQuery.recovery(recover, retention, config.server().outboundBufferBytes() / 2);
         return history.read(appId, channel, retention, q);
     }
@@ -289,9 +290,10 @@ public final class Memberships {
         }
         HistoryRead read = st.read();
         StreamPosition at = read.position();
-        boolean recovered = recover != null && read.recovered();
+        // From START (nothing seen yet) nothing can have been missed.
+        boolean recovered = recover != null && (recover.isStart() || read.recovered());
         List<byte[]> replay = new ArrayList<>();
-        if (recovered) {
+        if (recovered && !recover.isStart()) {
             for (HistoryEntry e : ((HistoryRead.Page) read).entries()) {
                 replay.add(FrameCodec.encode(e.toMessage(sub.channel(), at.epoch(), includeSenderMetadata)));
             }

@@ -127,6 +127,20 @@ class HistoryFlowTest {
     }
 
     @Test
+    void aClientWithNoPositionYetStartsFollowingWithNothingToRecover() {
+        Client pub = core.connect("pub");
+        publish(pub, "feed/a", "1", null);
+        Client sub = core.connect("sub");
+        Joined j = subscribe(sub, "feed/a", StreamPosition.START);
+        assertThat(j.recovered()).isTrue();
+        assertThat(j.position().offset()).isEqualTo(1);
+        assertThat(sub.frames()).as("nothing replayed").isEmpty();
+        Joined none = subscribe(sub, "room", StreamPosition.START);
+        assertThat(none.recovered()).as("no history: nothing to follow").isFalse();
+        assertThat(none.position()).isNull();
+    }
+
+    @Test
     void aRecoverOnAChannelWithoutHistoryIsAnsweredNotRecoveredAndOnAPatternIsRefused() {
         Client sub = core.connect("sub");
         Joined j = subscribe(sub, "room", new StreamPosition("e", 3));
