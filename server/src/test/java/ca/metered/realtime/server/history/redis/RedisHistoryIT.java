@@ -156,6 +156,18 @@ class RedisHistoryIT extends HistoryStoreContract {
     }
 
     @Test
+    void aPositionWrittenByAnotherRedisProcessStartsANewEpoch() {
+        // As after a restart from a persistence file or a failover: the newest writes may be lost
+        // and their offsets would be handed out again, so the old positions must not recover.
+        Appended a = publish("room", TEN, "a");
+        node1.sync().hset(prefix + "app:hm:room", "r", "0000");
+        StreamPosition now = history1.position("app", "room", TEN).toCompletableFuture().join();
+        assertThat(now.epoch()).isNotEqualTo(a.position().epoch());
+        assertThat(now.offset()).isZero();
+        assertThat(node1.sync().xlen(prefix + "app:hs:room")).isZero();
+    }
+
+    @Test
     void aRepeatedKeyLivesInRedisForTheWindow() {
         publish(false, "room", null, message("a"), "key-1", Duration.ofSeconds(20));
         String idem = prefix + "app:idem:4:room:key-1";
