@@ -1,6 +1,7 @@
 package ca.metered.realtime.client;
 
 import ca.metered.realtime.client.internal.Json;
+import ca.metered.realtime.protocol.frame.StreamPosition;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.Optional;
 public sealed interface ClientEvent
         permits ClientEvent.Connected, ClientEvent.Disconnected, ClientEvent.StateChange, ClientEvent.Message,
                 ClientEvent.Direct, ClientEvent.Presence, ClientEvent.ServerError, ClientEvent.GoingAway,
-                ClientEvent.TokenProviderError {
+                ClientEvent.TokenProviderError, ClientEvent.Recovery {
 
     EventType type();
 
@@ -76,8 +77,16 @@ public sealed interface ClientEvent
      *
      * @param from         server-stamped sender peerId (trust it; do not trust fields inside {@code data})
      * @param fromMetadata sender's {@code peerMetadata} when subscribed with sender metadata, else {@code null}
+     * @param position     the message's place in the channel's history ({@code offset}, {@code epoch};
+     *                     protocol.md 9), or {@code null} on a channel without history
      */
-    record Message(String channel, String from, JsonNode data, JsonNode fromMetadata) implements ClientEvent {
+    record Message(String channel, String from, JsonNode data, JsonNode fromMetadata, StreamPosition position)
+            implements ClientEvent {
+        /** A message without a position (a channel without history). */
+        public Message(String channel, String from, JsonNode data, JsonNode fromMetadata) {
+            this(channel, from, data, fromMetadata, null);
+        }
+
         @Override
         public EventType type() {
             return EventType.MESSAGE;
@@ -160,6 +169,32 @@ public sealed interface ClientEvent
         @Override
         public EventType type() {
             return EventType.GOING_AWAY;
+        }
+    }
+
+    /**
+     * The outcome of a recovering subscribe (with {@link SignallingClientOptions.Builder#recovery}
+     * on): after a reconnect, a resubscribe hint or a gap, the client subscribed again naming the
+     * last position it saw. {@code recovered == true}: every message you missed follows (as
+     * ordinary {@link Message} events, before any newer one), each once. {@code recovered == false}:
+     * messages after {@code from} may be lost to you (the channel no longer keeps them, its history
+     * was lost, or it keeps none): reload the state the channel feeds; messages continue after
+     * {@code position}.
+     *
+     * @param from     the position the client asked to recover from ({@code null}: the first
+     *                 subscribe, nothing to recover)
+     * @param position the channel's position when the server answered, or {@code null} when the
+     *                 channel keeps no history
+     */
+    record Recovery(String channel, boolean recovered, StreamPosition from, StreamPosition position)
+            implements ClientEvent {
+        public Recovery {
+            Objects.requireNonNull(channel, "channel");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.RECOVERY;
         }
     }
 

@@ -1,6 +1,7 @@
 package ca.metered.realtime.client;
 
 import ca.metered.realtime.client.internal.DefaultSignallingClient;
+import ca.metered.realtime.protocol.frame.StreamPosition;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -108,6 +109,31 @@ public interface SignallingClient extends AutoCloseable {
      * publish back to its own connection (protocol.md 2.2).
      */
     CompletableFuture<Void> publish(String channel, Object data);
+
+    /**
+     * An idempotent publish (an rms extension, protocol.md 9): like {@link #publish(String, Object)}
+     * with an {@code idempotencyKey} ({@linkplain PublishOptions#idempotencyKey() yours}, or one
+     * generated for this call) that the server uses to deliver it once per channel within the app's
+     * idempotency window. A try that fails with {@link DisconnectedException},
+     * {@link NotConnectedException}, {@link AckTimeoutException} or a {@code backend_error} is sent
+     * again with the same key — after the next welcome, or 1 s later while connected — until
+     * {@link PublishOptions#retryFor()} has passed; then the future fails with the last error.
+     * Completes with the message's position on a channel with history, else with {@code null}.
+     */
+    CompletableFuture<StreamPosition> publish(String channel, Object data, PublishOptions options);
+
+    /** {@code history(channel, limit, null)}: the newest {@code limit} messages, oldest first. */
+    CompletableFuture<HistoryPage> history(String channel, int limit);
+
+    /**
+     * Reads a channel's history (an rms extension, protocol.md 9): the newest {@code limit}
+     * messages, or with {@code since} the oldest {@code limit} after it, oldest first; the server
+     * caps {@code limit} at the channel's size and a page at half its outbound buffer. Fails with
+     * {@link ServerRequestException} {@code history_not_enabled} (a channel without history),
+     * {@code unrecoverable_position} ({@code since} no longer kept or of another epoch),
+     * {@code channel_not_authorized} / {@code action_not_permitted} (checked as a subscribe).
+     */
+    CompletableFuture<HistoryPage> history(String channel, int limit, StreamPosition since);
 
     /** Delivers {@code data} to every connection of peer {@code peerId}. */
     CompletableFuture<Void> send(String peerId, Object data);

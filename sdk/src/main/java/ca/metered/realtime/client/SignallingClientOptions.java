@@ -27,6 +27,8 @@ public final class SignallingClientOptions {
     private final Duration inactivityTimeout;
     private final Duration tokenProviderTimeout;
     private final boolean autoResubscribe;
+    private final boolean recovery;
+    private final boolean tokenRefresh;
     private final WebSocketTransport transport;
     private final Executor callbackExecutor;
     private final int eventStreamCapacity;
@@ -40,6 +42,8 @@ public final class SignallingClientOptions {
         this.inactivityTimeout = b.inactivityTimeout;
         this.tokenProviderTimeout = b.tokenProviderTimeout;
         this.autoResubscribe = b.autoResubscribe;
+        this.recovery = b.recovery;
+        this.tokenRefresh = b.tokenRefresh;
         this.transport = b.transport != null ? b.transport : JdkWebSocketTransport.shared();
         this.callbackExecutor = b.callbackExecutor;
         this.eventStreamCapacity = b.eventStreamCapacity;
@@ -85,6 +89,16 @@ public final class SignallingClientOptions {
         return autoResubscribe;
     }
 
+    /** Whether exact channels are subscribed with recovery (protocol.md 9); see {@link Builder#recovery}. */
+    public boolean recovery() {
+        return recovery;
+    }
+
+    /** Whether a token-provider client refreshes its token in-band before {@code exp}; see {@link Builder#tokenRefresh}. */
+    public boolean tokenRefresh() {
+        return tokenRefresh;
+    }
+
     public WebSocketTransport transport() {
         return transport;
     }
@@ -103,7 +117,8 @@ public final class SignallingClientOptions {
         return "SignallingClientOptions[credential=" + (apiKey != null ? "apiKey(***)" : "tokenProvider")
                 + ", url=" + baseUrl + ", reconnect=" + (reconnect == null ? "disabled" : reconnect)
                 + ", inactivityTimeout=" + inactivityTimeout + ", tokenProviderTimeout=" + tokenProviderTimeout
-                + ", autoResubscribe=" + autoResubscribe + "]";
+                + ", autoResubscribe=" + autoResubscribe + ", recovery=" + recovery + ", tokenRefresh=" + tokenRefresh
+                + "]";
     }
 
     /** Mutable builder; not thread-safe. */
@@ -116,6 +131,8 @@ public final class SignallingClientOptions {
         private Duration inactivityTimeout = Duration.ofSeconds(60);
         private Duration tokenProviderTimeout = Duration.ofSeconds(10);
         private boolean autoResubscribe = true;
+        private boolean recovery;
+        private boolean tokenRefresh = true;
         private WebSocketTransport transport;
         private Executor callbackExecutor;
         private int eventStreamCapacity = DEFAULT_EVENT_STREAM_CAPACITY;
@@ -179,6 +196,33 @@ public final class SignallingClientOptions {
         /** Re-subscribe every tracked channel after a reconnect. Default {@code true}. */
         public Builder autoResubscribe(boolean autoResubscribe) {
             this.autoResubscribe = autoResubscribe;
+            return this;
+        }
+
+        /**
+         * An rms extension (protocol.md 9, docs/history.md): track the position of every message
+         * of each subscribed channel (exact names, not patterns) and subscribe naming the last one —
+         * after every reconnect, after a {@code resubscribe} hint, and when a gap shows up — so that
+         * on channels with history each message reaches you exactly once and in order, or a
+         * {@link ClientEvent.Recovery} with {@code recovered == false} says that some were lost.
+         * Against a server without the extension the frames still carry {@code recover} and
+         * nothing else changes. Default {@code false}.
+         */
+        public Builder recovery(boolean recovery) {
+            this.recovery = recovery;
+            return this;
+        }
+
+        /**
+         * With a token provider: before the token's {@code exp} (at 80 % of its remaining life
+         * after the welcome, at least 5 s before), ask the provider for a fresh token and send it
+         * in a {@code refresh} frame (an rms extension, protocol.md 9), so the connection lives on
+         * without a reconnect. If the provider fails the connection runs to its 4002 close and
+         * reconnects as usual; if the server refuses the token (or does not know the frame), the
+         * client reconnects at once with a token from the provider. Default {@code true}.
+         */
+        public Builder tokenRefresh(boolean tokenRefresh) {
+            this.tokenRefresh = tokenRefresh;
             return this;
         }
 

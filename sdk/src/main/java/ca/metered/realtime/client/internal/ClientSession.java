@@ -9,6 +9,7 @@ import ca.metered.realtime.protocol.ErrorCode;
 import ca.metered.realtime.protocol.frame.ClientFrame;
 import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.ServerFrame;
+import ca.metered.realtime.protocol.frame.StreamPosition;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +47,23 @@ final class ClientSession {
     private Integer maxMessageSize;
 
     ClientSession(Host host, LoopTimers timers, Supplier<String> requestIds) {
+        this(host, timers, requestIds, false);
+    }
+
+    /** With {@code recovery}, exact channels are subscribed naming their last position (protocol.md 9). */
+    ClientSession(Host host, LoopTimers timers, Supplier<String> requestIds, boolean recovery) {
         this.host = host;
         this.requestIds = requestIds;
         this.acks = new PendingAcks(timers, ACK_TIMEOUT_MS);
         this.subscriptions = new Subscriptions(timers, this::sendWithAck, () -> live != null,
-                (msg, ctx) -> host.log("warn", msg, ctx));
+                (msg, ctx) -> host.log("warn", msg, ctx), host::emit, recovery);
+    }
+
+    /** A publish of this client on {@code channel} was acked at {@code position} (null: no history). */
+    void ownPublish(String channel, StreamPosition position) {
+        if (position != null && subscriptions.recovering(channel)) {
+            subscriptions.positions().ownPublish(channel, position);
+        }
     }
 
     int maxMessageSize() {
@@ -76,6 +89,7 @@ final class ClientSession {
     void detach() {
         live = null;
         subscriptions.cancelRetries();
+        subscriptions.connectionLost();
     }
 
     /** Removes every pending request (the connection closed); the caller fails them. */
@@ -121,22 +135,48 @@ final class ClientSession {
             host.log("warn", "malformed inbound frame", Map.of("reason", in.problem()));
             return;
         }
+        if (in.reply() != null) {
+            PendingAcks.Ack ack = acks.remove(in.reply().requestId());
+            if (ack != null) {
+                ack.acked(in.reply());
+            }
+            return;
+        }
         if (in.event() != null) {
+            if (in.event() instanceof ClientEvent.Message m && m.position() != null
+                    && subscriptions.recovering(m.channel())) {
+                onPositioned(m);
+                return;
+            }
             host.emit(in.event());
             return;
         }
         ServerFrame frame = in.frame();
         switch (frame.kind()) {
-            case ACK -> {
-                PendingAcks.Ack ack = acks.remove(((ServerFrame.Ack) frame).requestId());
-                if (ack != null) {
-                    ack.done(null);
-                }
-            }
             case ERROR -> onError((ServerFrame.Error) frame);
+            case RESUBSCRIBE -> {
+                String channel = ((ServerFrame.Resubscribe) frame).channel();
+                host.log("info", "server asked to recover a channel", Map.of("channel", channel));
+                subscriptions.recover(channel);
+            }
             case WELCOME -> host.welcome(conn, (ServerFrame.Welcome) frame, in.welcomeMetadata());
             default -> {
                 // pong: keepalive reply; its arrival already reset the watchdog
+            }
+        }
+    }
+
+    /** A message of a channel this client recovers: delivered once and in order, or the gap recovered. */
+    private void onPositioned(ClientEvent.Message m) {
+        switch (subscriptions.positions().accept(m)) {
+            case DELIVER -> host.emit(m);
+            case DROP -> {
+                // a duplicate, our own publish in a replay, or a message the pending replay brings again
+            }
+            case GAP -> {
+                host.log("info", "gap in a recovered channel; recovering", Map.of("channel", m.channel(),
+                        "offset", m.position().offset()));
+                subscriptions.recover(m.channel());
             }
         }
     }

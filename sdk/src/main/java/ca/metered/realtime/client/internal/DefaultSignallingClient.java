@@ -4,25 +4,30 @@ import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.client.ClientState;
 import ca.metered.realtime.client.DisconnectedException;
 import ca.metered.realtime.client.EventStream;
+import ca.metered.realtime.client.HistoryPage;
 import ca.metered.realtime.client.InvalidArgumentException;
 import ca.metered.realtime.client.InvalidStateException;
 import ca.metered.realtime.client.Logger;
 import ca.metered.realtime.client.OversizedPayloadException;
+import ca.metered.realtime.client.PublishOptions;
 import ca.metered.realtime.client.RealtimeException;
 import ca.metered.realtime.client.Registration;
 import ca.metered.realtime.client.SignallingClient;
 import ca.metered.realtime.client.SignallingClientOptions;
 import ca.metered.realtime.client.SignallingConnectException;
+import ca.metered.realtime.client.SignallingException;
 import ca.metered.realtime.client.SubscribeOptions;
 import ca.metered.realtime.client.TokenProviderException;
 import ca.metered.realtime.client.internal.StateMachine.Trigger;
 import ca.metered.realtime.protocol.frame.ClientFrame;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame;
+import ca.metered.realtime.protocol.frame.StreamPosition;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +55,8 @@ public final class DefaultSignallingClient implements SignallingClient {
     private final ReconnectPolicy policy;
     private final ClientSession session;
     private final Connector connector;
+    private final TokenRefresher refresher;
+    private final PublishRetries retries;
     private final long inactivityMs;
     private final long heartbeatMs;
 
@@ -79,7 +86,11 @@ public final class DefaultSignallingClient implements SignallingClient {
         this.timers = new LoopTimers(runtime.scheduler(), loop);
         this.hub = new EventHub<>(callbacks, logger);
         this.policy = options.reconnect().map(ReconnectPolicy::of).orElse(ReconnectPolicy.disabled());
-        this.session = new ClientSession(new SessionHost(), timers, runtime.requestIds());
+        this.session = new ClientSession(new SessionHost(), timers, runtime.requestIds(), options.recovery());
+        this.refresher = options.tokenProvider().filter(p -> options.tokenRefresh())
+                .map(p -> new TokenRefresher(p, options.tokenProviderTimeout().toMillis(), loop, timers, new RefreshHost()))
+                .orElse(null);
+        this.retries = new PublishRetries(timers);
         ConnectionEvents events = new ConnectionEvents();
         this.connector = new Connector(options, loop, timers, this::log, events, events);
         this.inactivityMs = options.inactivityTimeout().toMillis();
@@ -162,6 +173,8 @@ public final class DefaultSignallingClient implements SignallingClient {
             LoopTimers.cancel(reconnectTimer);
             reconnectTimer = null;
             session.detach();
+            cancelRefresh();
+            retries.failAll(new DisconnectedException(code, reason == null ? "" : reason));
             List<EventStream<?>> streams = hub.openStreams();
             done.whenComplete((v, e) -> loop.execute(() -> {
                 hub.endStreams(streams);
@@ -223,6 +236,103 @@ public final class DefaultSignallingClient implements SignallingClient {
     @Override
     public CompletableFuture<Void> publish(String channel, Object data) {
         return request(Validation.channel(channel), data, (json, rid) -> new ClientFrame.Publish(channel, json, rid));
+    }
+
+    @Override
+    public CompletableFuture<StreamPosition> publish(String channel, Object data, PublishOptions opts) {
+        CompletableFuture<StreamPosition> f = new CompletableFuture<>();
+        String json;
+        try {
+            InvalidArgumentException bad = firstOf(Validation.channel(channel), Validation.notNull(opts, "options"));
+            if (bad != null) {
+                throw bad;
+            }
+            json = Json.serialize(data);
+        } catch (InvalidArgumentException e) {
+            callbacks.execute(() -> f.completeExceptionally(e));
+            return f;
+        }
+        String key = opts.idempotencyKey() != null ? opts.idempotencyKey() : UUID.randomUUID().toString();
+        int size = Json.utf8Length(json);
+        RawJson raw = RawJson.of(json);
+        long deadline = runtime.scheduler().nowMs() + opts.retryFor().toMillis();
+        loop.execute(() -> {
+            int cap = session.maxMessageSize();
+            if (size > cap) {
+                callbacks.execute(() -> f.completeExceptionally(new OversizedPayloadException(size, cap)));
+                return;
+            }
+            publishAttempt(channel, raw, key, deadline, f);
+        });
+        return f;
+    }
+
+    /** One try of an idempotent publish; a retryable failure parks it until the next welcome (same key). */
+    private void publishAttempt(String channel, RawJson raw, String key, long deadline,
+                                CompletableFuture<StreamPosition> f) {
+        session.sendWithAck(rid -> new ClientFrame.Publish(channel, raw, rid, key), new PendingAcks.Ack() {
+            @Override
+            public void done(SignallingException err) {
+                if (err == null) {
+                    callbacks.execute(() -> f.complete(null));
+                } else if (PublishRetries.retryable(err) && !closedByUser && timers.nowMs() < deadline) {
+                    retries.park(deadline, () -> publishAttempt(channel, raw, key, deadline, f),
+                            e -> callbacks.execute(() -> f.completeExceptionally(e)), err);
+                } else {
+                    callbacks.execute(() -> f.completeExceptionally(err));
+                }
+            }
+
+            @Override
+            public void acked(Reply reply) {
+                session.ownPublish(channel, reply.position());
+                callbacks.execute(() -> f.complete(reply.position()));
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<HistoryPage> history(String channel, int limit) {
+        return history(channel, limit, null);
+    }
+
+    @Override
+    public CompletableFuture<HistoryPage> history(String channel, int limit, StreamPosition since) {
+        CompletableFuture<HistoryPage> f = new CompletableFuture<>();
+        InvalidArgumentException bad = Validation.channel(channel);
+        if (bad == null && limit < 0) {
+            bad = new InvalidArgumentException("limit must be >= 0, got " + limit);
+        }
+        if (bad != null) {
+            InvalidArgumentException e = bad;
+            callbacks.execute(() -> f.completeExceptionally(e));
+            return f;
+        }
+        loop.execute(() -> session.sendWithAck(rid -> new ClientFrame.History(channel, limit, since, rid),
+                new PendingAcks.Ack() {
+                    @Override
+                    public void done(SignallingException err) {
+                        callbacks.execute(() -> {
+                            if (err == null) {
+                                f.completeExceptionally(new SignallingException("protocol_error",
+                                        "history answered without messages (server without history support?)"));
+                            } else {
+                                f.completeExceptionally(err);
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void acked(Reply reply) {
+                        if (reply.messages() == null) {
+                            done(null);
+                            return;
+                        }
+                        HistoryPage page = new HistoryPage(reply.messages(), reply.position());
+                        callbacks.execute(() -> f.complete(page));
+                    }
+                }));
+        return f;
     }
 
     @Override
@@ -337,6 +447,7 @@ public final class DefaultSignallingClient implements SignallingClient {
     private void handleClose(Attempt a, int code, String reason) {
         log("info", "ws closed", Map.of("code", code, "reason", reason));
         a.end();
+        cancelRefresh();
         List<PendingAcks.Ack> orphans = session.drain();
         current = null;
         slowFloor = ReconnectPolicy.isSlow(code);
@@ -377,6 +488,16 @@ public final class DefaultSignallingClient implements SignallingClient {
                 IceServerParser.parse(metadata)));
         complete(a.takeConnectFuture());
         session.attach(conn, w.maxMessageSize(), isReconnect && options.autoResubscribe());
+        if (refresher != null) {
+            refresher.welcomed(conn, w.serverTime(), w.expiresAt());
+        }
+        retries.resume(); // after the subscriptions: parked publishes go out on the new connection
+    }
+
+    private void cancelRefresh() {
+        if (refresher != null) {
+            refresher.cancel();
+        }
     }
 
     private boolean isLive(Connection conn) {
@@ -432,6 +553,29 @@ public final class DefaultSignallingClient implements SignallingClient {
         @Override
         public ClientState state() {
             return state;
+        }
+
+        @Override
+        public void log(String level, String message, Map<String, Object> context) {
+            DefaultSignallingClient.this.log(level, message, context);
+        }
+    }
+
+    /** What the token refresher needs. */
+    private final class RefreshHost implements TokenRefresher.Host {
+        @Override
+        public boolean isLive(Connection connection) {
+            return DefaultSignallingClient.this.isLive(connection) && state == ClientState.CONNECTED && !closedByUser;
+        }
+
+        @Override
+        public void sendWithAck(java.util.function.Function<String, ClientFrame> frame, PendingAcks.Ack ack) {
+            session.sendWithAck(frame, ack);
+        }
+
+        @Override
+        public void reconnect(Connection connection, String reason) {
+            connection.socket.close(4000, reason);
         }
 
         @Override

@@ -2,6 +2,7 @@ package ca.metered.realtime.client.internal;
 
 import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.protocol.frame.ServerFrame;
+import ca.metered.realtime.protocol.frame.StreamPosition;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,19 +21,21 @@ import java.util.List;
  * log line, the connection stays open). A pure function of the text; thread-safe.
  *
  * @param frame           the control frame, or {@code null} (a welcome's {@code metadata} is not in it:
- *                        see {@code welcomeMetadata})
+ *                        see {@code welcomeMetadata}; an ack is a {@link Reply})
+ * @param reply           an {@code ack}, with the extension fields of protocol.md 9, or {@code null}
  * @param welcomeMetadata a welcome's {@code metadata} object as parsed, or {@code null}
  * @param event           the event, or {@code null}
  * @param oversized       the text was longer than {@link #MAX_CHARS} (the client closes with 1009)
  * @param problem         why the frame was dropped as malformed, or {@code null}
  */
-record Inbound(ServerFrame frame, JsonNode welcomeMetadata, ClientEvent event, boolean oversized, String problem) {
+record Inbound(ServerFrame frame, Reply reply, JsonNode welcomeMetadata, ClientEvent event, boolean oversized,
+               String problem) {
     /** Inbound frame cap in chars, as JS's string-length check (sdk.md 11.2: 1 MiB). */
     static final int MAX_CHARS = 1_048_576;
 
     static Inbound decode(String text) {
         if (text.length() > MAX_CHARS) {
-            return new Inbound(null, null, null, true, "frame exceeds " + MAX_CHARS + " chars");
+            return new Inbound(null, null, null, null, true, "frame exceeds " + MAX_CHARS + " chars");
         }
         JsonNode root = Json.parseFrame(text);
         if (root == null) {
@@ -47,10 +50,7 @@ record Inbound(ServerFrame frame, JsonNode welcomeMetadata, ClientEvent event, b
         }
         return switch (type) {
             case "message" -> message(root);
-            case "ack" -> {
-                String rid = string(root, "requestId");
-                yield rid == null ? bad("ack.requestId missing") : control(new ServerFrame.Ack(rid));
-            }
+            case "ack" -> ack(root);
             case "direct" -> direct(root);
             case "presence" -> presence(root);
             case "error" -> error(root);
@@ -61,8 +61,49 @@ record Inbound(ServerFrame frame, JsonNode welcomeMetadata, ClientEvent event, b
                 yield event(new ClientEvent.GoingAway(retry != null && retry.doubleValue() > 0 ? retry.longValue() : 1000L));
             }
             case "pong" -> control(new ServerFrame.Pong());
+            case "resubscribe" -> {
+                String channel = string(root, "channel");
+                yield channel == null ? bad("resubscribe.channel missing") : control(new ServerFrame.Resubscribe(channel));
+            }
             default -> bad("unknown type");
         };
+    }
+
+    private static Inbound ack(JsonNode root) {
+        String rid = string(root, "requestId");
+        if (rid == null) {
+            return bad("ack.requestId missing");
+        }
+        List<ClientEvent.Message> messages = null;
+        JsonNode list = root.get("messages");
+        if (list != null) {
+            if (!list.isArray()) {
+                return bad("ack.messages invalid");
+            }
+            messages = new ArrayList<>(list.size());
+            for (JsonNode m : list) {
+                Inbound one = m.isObject() && "message".equals(string(m, "type")) ? message(m) : bad("not a message");
+                if (one.problem() != null) {
+                    return bad("ack.messages invalid");
+                }
+                messages.add((ClientEvent.Message) one.event());
+            }
+        }
+        JsonNode recovered = root.get("recovered");
+        JsonNode expiresAt = number(root, "expiresAt");
+        return new Inbound(null, new Reply(rid, recovered != null && recovered.isBoolean() ? recovered.booleanValue() : null,
+                position(root), messages, expiresAt == null ? null : expiresAt.longValue()), null, null, false, null);
+    }
+
+    /** A position when the frame carries a valid one (protocol.md 9), else {@code null}: never trusted half-formed. */
+    private static StreamPosition position(JsonNode root) {
+        String epoch = string(root, "epoch");
+        JsonNode offset = root.get("offset");
+        if (!StreamPosition.isValidEpoch(epoch) || offset == null || !offset.isIntegralNumber() || !offset.canConvertToLong()
+                || offset.longValue() < 0) {
+            return null;
+        }
+        return new StreamPosition(epoch, offset.longValue());
     }
 
     private static Inbound message(JsonNode root) {
@@ -78,7 +119,7 @@ record Inbound(ServerFrame frame, JsonNode welcomeMetadata, ClientEvent event, b
         if (data == null) {
             return bad("message.data missing");
         }
-        return event(new ClientEvent.Message(channel, from, data, object(root, "fromMetadata")));
+        return event(new ClientEvent.Message(channel, from, data, object(root, "fromMetadata"), position(root)));
     }
 
     private static Inbound direct(JsonNode root) {
@@ -155,7 +196,7 @@ record Inbound(ServerFrame frame, JsonNode welcomeMetadata, ClientEvent event, b
         return new Inbound(new ServerFrame.Welcome(peerId, serverTime.longValue(),
                 expiresAt.isNull() ? null : expiresAt.longValue(),
                 (int) Math.min(Integer.MAX_VALUE, maxMessageSize.longValue()), null),
-                object(root, "metadata"), null, false, null);
+                null, object(root, "metadata"), null, false, null);
     }
 
     private static String string(JsonNode o, String field) {
@@ -175,14 +216,14 @@ record Inbound(ServerFrame frame, JsonNode welcomeMetadata, ClientEvent event, b
     }
 
     private static Inbound event(ClientEvent e) {
-        return new Inbound(null, null, e, false, null);
+        return new Inbound(null, null, null, e, false, null);
     }
 
     private static Inbound control(ServerFrame f) {
-        return new Inbound(f, null, null, false, null);
+        return new Inbound(f, null, null, null, false, null);
     }
 
     private static Inbound bad(String reason) {
-        return new Inbound(null, null, null, false, reason);
+        return new Inbound(null, null, null, null, false, reason);
     }
 }

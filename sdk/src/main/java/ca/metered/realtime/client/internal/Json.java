@@ -2,6 +2,7 @@ package ca.metered.realtime.client.internal;
 
 import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.client.IceServer;
+import ca.metered.realtime.protocol.frame.StreamPosition;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -119,6 +120,12 @@ public final class Json {
     }
 
     /** One line of JSON for an event, {@code "event"} first; ICE credentials are masked. */
+    private static void putPosition(ObjectNode o, String name, StreamPosition p) {
+        if (p != null) {
+            o.putObject(name).put("epoch", p.epoch()).put("offset", p.offset());
+        }
+    }
+
     public static String eventToJson(ClientEvent event) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("event", event.type().eventName());
@@ -166,6 +173,10 @@ public final class Json {
                 o.put("from", m.from());
                 putIfPresent(o, "fromMetadata", m.fromMetadata());
                 o.set("data", m.data());
+                if (m.position() != null) {
+                    o.put("offset", m.position().offset());
+                    o.put("epoch", m.position().epoch());
+                }
             }
             case DIRECT -> {
                 ClientEvent.Direct d = (ClientEvent.Direct) event;
@@ -195,6 +206,13 @@ public final class Json {
                 o.put("consecutiveFailures", t.consecutiveFailures());
                 o.put("code", t.error().code());
                 o.put("message", t.error().getMessage());
+            }
+            case RECOVERY -> {
+                ClientEvent.Recovery r = (ClientEvent.Recovery) event;
+                o.put("channel", r.channel());
+                o.put("recovered", r.recovered());
+                putPosition(o, "from", r.from());
+                putPosition(o, "position", r.position());
             }
         }
         return o.toString();

@@ -22,6 +22,11 @@ final class PendingAcks {
     @FunctionalInterface
     interface Ack {
         void done(SignallingException err);
+
+        /** Acked, with what the ack said (the extension fields of protocol.md 9); by default just done. */
+        default void acked(Reply reply) {
+            done(null);
+        }
     }
 
     private record Pending(Ack ack, long deadline) {

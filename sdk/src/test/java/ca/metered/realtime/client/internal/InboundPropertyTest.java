@@ -45,8 +45,7 @@ class InboundPropertyTest {
         switch (frame.kind()) {
             case MESSAGE -> {
                 ServerFrame.Message m = (ServerFrame.Message) frame;
-                assertThat(in.event()).isEqualTo(new ClientEvent.Message(m.channel(), m.from(), tree(m.data()),
-                        tree(m.fromMetadata())));
+                assertThat(in.event()).isEqualTo(message(m));
             }
             case DIRECT -> {
                 ServerFrame.Direct d = (ServerFrame.Direct) frame;
@@ -65,7 +64,13 @@ class InboundPropertyTest {
                         w.maxMessageSize(), null));
                 assertThat(in.welcomeMetadata()).isEqualTo(tree(w.metadata()));
             }
-            default -> assertThat(in.frame()).isEqualTo(frame); // ack, error, pong
+            case ACK -> {
+                ServerFrame.Ack a = (ServerFrame.Ack) frame;
+                assertThat(in.reply()).isEqualTo(new Reply(a.requestId(), a.recovered(), a.position(),
+                        a.messages() == null ? null : a.messages().stream().map(InboundPropertyTest::message).toList(),
+                        a.expiresAt()));
+            }
+            default -> assertThat(in.frame()).isEqualTo(frame); // error, pong, resubscribe
         }
     }
 
@@ -87,11 +92,16 @@ class InboundPropertyTest {
 
     /** Exactly one of: an event, a control frame, a reason it was dropped. */
     private static void assertDecodedOrReported(Inbound in) {
-        int outcomes = (in.event() != null ? 1 : 0) + (in.frame() != null ? 1 : 0) + (in.problem() != null ? 1 : 0);
+        int outcomes = (in.event() != null ? 1 : 0) + (in.frame() != null ? 1 : 0) + (in.reply() != null ? 1 : 0)
+                + (in.problem() != null ? 1 : 0);
         assertThat(outcomes).isEqualTo(1);
         if (in.problem() != null) {
             assertThat(in.problem()).isNotBlank();
         }
+    }
+
+    private static ClientEvent.Message message(ServerFrame.Message m) {
+        return new ClientEvent.Message(m.channel(), m.from(), tree(m.data()), tree(m.fromMetadata()), m.position());
     }
 
     private static JsonNode tree(RawJson raw) {

@@ -6,6 +6,7 @@ import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame;
+import ca.metered.realtime.protocol.frame.StreamPosition;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,6 @@ class InboundTest {
         assertThat(welcome.welcomeMetadata()).isEqualTo(Json.parse("{\"iceServers\":[]}"));
         List<ServerFrame> control = List.of(
                 new ServerFrame.Welcome("p1", 1700000000L, null, 65536, null),
-                new ServerFrame.Ack("r1"),
                 new ServerFrame.Error("peer_not_found", "no such peer", "r2"),
                 new ServerFrame.Error("over_message_quota", null, null),
                 new ServerFrame.Pong());
@@ -32,6 +32,8 @@ class InboundTest {
             assertThat(in.frame()).isEqualTo(f);
             assertThat(in.event()).isNull();
         }
+        assertThat(Inbound.decode(FrameCodec.encodeToString(new ServerFrame.Ack("r1"))).reply())
+                .isEqualTo(Reply.plain("r1"));
         assertThat(event(new ServerFrame.Message("c", "p2", RawJson.of("{\"b\":1,\"a\":[1,2.50]}"), null)))
                 .isEqualTo(new ClientEvent.Message("c", "p2", Json.parse("{\"b\":1,\"a\":[1,2.50]}"), null));
         assertThat(event(new ServerFrame.Message("c", "p2", RawJson.of("\"x\""), RawJson.of("{\"name\":\"bob\"}"))))
@@ -71,8 +73,40 @@ class InboundTest {
 
     @Test
     void theLastOfDuplicateKeysWinsAsInJsonParse() {
-        assertThat(Inbound.decode("{\"type\":\"ack\",\"requestId\":\"a\",\"requestId\":\"b\"}").frame())
-                .isEqualTo(new ServerFrame.Ack("b"));
+        assertThat(Inbound.decode("{\"type\":\"ack\",\"requestId\":\"a\",\"requestId\":\"b\"}").reply())
+                .isEqualTo(Reply.plain("b"));
+    }
+
+    @Test
+    void readsTheExtensionFieldsOfProtocol9() {
+        StreamPosition at = new StreamPosition("e1", 42);
+        assertThat(Inbound.decode(FrameCodec.encodeToString(new ServerFrame.Message("c", "p", RawJson.of("1"), null, at)))
+                .event()).isEqualTo(new ClientEvent.Message("c", "p", Json.parse("1"), null, at));
+        assertThat(Inbound.decode(FrameCodec.encodeToString(ServerFrame.Ack.positioned("s", false, at))).reply())
+                .isEqualTo(new Reply("s", false, at, null, null));
+        assertThat(Inbound.decode(FrameCodec.encodeToString(ServerFrame.Ack.history("h", at,
+                List.of(new ServerFrame.Message("c", "p", RawJson.of("{\"n\":1}"), null, new StreamPosition("e1", 41))))))
+                .reply()).isEqualTo(new Reply("h", null, at, List.of(new ClientEvent.Message("c", "p",
+                        Json.parse("{\"n\":1}"), null, new StreamPosition("e1", 41))), null));
+        assertThat(Inbound.decode(FrameCodec.encodeToString(ServerFrame.Ack.refreshed("t", 1_800_000_000L))).reply())
+                .isEqualTo(new Reply("t", null, null, null, 1_800_000_000L));
+        assertThat(Inbound.decode("{\"type\":\"resubscribe\",\"channel\":\"c\"}").frame())
+                .isEqualTo(new ServerFrame.Resubscribe("c"));
+    }
+
+    @Test
+    void aHalfFormedPositionIsIgnoredAndAHistoryWithANonMessageIsMalformed() {
+        assertThat(Inbound.decode("{\"type\":\"message\",\"channel\":\"c\",\"from\":\"p\",\"data\":1,\"offset\":-3,\"epoch\":\"e\"}")
+                .event()).isEqualTo(new ClientEvent.Message("c", "p", Json.parse("1"), null, null));
+        assertThat(Inbound.decode("{\"type\":\"message\",\"channel\":\"c\",\"from\":\"p\",\"data\":1,\"offset\":1.5,\"epoch\":\"e\"}")
+                .event()).isEqualTo(new ClientEvent.Message("c", "p", Json.parse("1"), null, null));
+        assertThat(Inbound.decode("{\"type\":\"message\",\"channel\":\"c\",\"from\":\"p\",\"data\":1,\"offset\":3}")
+                .event()).isEqualTo(new ClientEvent.Message("c", "p", Json.parse("1"), null, null));
+        assertThat(Inbound.decode("{\"type\":\"ack\",\"requestId\":\"h\",\"messages\":[{\"type\":\"pong\"}]}").problem())
+                .isEqualTo("ack.messages invalid");
+        assertThat(Inbound.decode("{\"type\":\"ack\",\"requestId\":\"h\",\"messages\":3}").problem())
+                .isEqualTo("ack.messages invalid");
+        assertThat(Inbound.decode("{\"type\":\"resubscribe\"}").problem()).isEqualTo("resubscribe.channel missing");
     }
 
     @Test

@@ -120,6 +120,24 @@ final class FakeClient implements SignallingClient {
     }
 
     @Override
+    public CompletableFuture<ca.metered.realtime.protocol.frame.StreamPosition> publish(String channel, Object data,
+            ca.metered.realtime.client.PublishOptions options) {
+        publishes.add(Json.valueToTree(data));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<ca.metered.realtime.client.HistoryPage> history(String channel, int limit) {
+        return history(channel, limit, null);
+    }
+
+    @Override
+    public CompletableFuture<ca.metered.realtime.client.HistoryPage> history(String channel, int limit,
+            ca.metered.realtime.protocol.frame.StreamPosition since) {
+        return CompletableFuture.completedFuture(new ca.metered.realtime.client.HistoryPage(java.util.List.of(), null));
+    }
+
+    @Override
     public CompletableFuture<Void> send(String peerId, Object data) {
         directs.add(new Sent(peerId, Json.valueToTree(data)));
         return CompletableFuture.completedFuture(null);
