@@ -22,7 +22,9 @@ import sun.misc.Signal;
 
 /**
  * {@code rms listen}: subscribes and prints every SDK event as one JSON line ({@link ClientEvent#toJson()})
- * until SIGINT/SIGTERM. Reconnects without limit like a long-running SDK client; stops with a non-zero
+ * until SIGINT/SIGTERM. Messages of channels with history show their {@code offset} and {@code epoch};
+ * with {@code --recover} the client recovers what it missed on every reconnect and prints each
+ * outcome as a {@code recovery} line (docs/history.md). Reconnects without limit like a long-running SDK client; stops with a non-zero
  * exit only when the client stops by itself (a failed first connect, a terminal close code, a
  * rejected subscribe).
  */
@@ -43,6 +45,11 @@ final class ListenCommand implements Callable<Integer> {
             description = "ask for the sender's peerMetadata (fromMetadata) on every message")
     boolean includeSenderMetadata;
 
+    @Option(names = "--recover",
+            description = "recover missed messages after every reconnect on channels with history, "
+                    + "printing each outcome as a 'recovery' line (recovered true/false)")
+    boolean recover;
+
     /** Completed with the exit code: 0 by a signal, 1 when the client stopped by itself. */
     private final CompletableFuture<Integer> done = new CompletableFuture<>();
     /** Completed when the client's final {@code disconnected} line was printed. */
@@ -54,7 +61,8 @@ final class ListenCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         SubscribeOptions subscribeOptions = new SubscribeOptions(includeSenderMetadata);
         SignallingClient c = SignallingClient.create(ClientArgs.build(client.builder()
-                .reconnect(ReconnectOptions.builder().unlimitedAttempts().build())));
+                .reconnect(ReconnectOptions.builder().unlimitedAttempts().build())
+                .recovery(recover)));
         PrintStream out = System.out;
         c.on(ClientEvent.class, e -> {
             print(out, e.toJson());

@@ -26,10 +26,11 @@ class ClientCommandsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LISTENING = Pattern.compile("rms listening on (ws://127\\.0\\.0\\.1:(\\d+))");
     private static final String PK = "pk_live_demo";
-    /** TokenCommandTest's config, with every action on the publishable key. */
+    /** TokenCommandTest's config, with every action on the publishable key and history on hist/**. */
     private static final String YAML = TokenCommandTest.YAML.replace(
             "    channels: [\"**\"]\n    secretKeys:",
-            "    channels: [\"**\"]\n        actions: [subscribe, publish, presence, send]\n    secretKeys:");
+            "    channels: [\"**\"]\n        actions: [subscribe, publish, presence, send]\n    secretKeys:")
+            + "    history:\n      - channels: [\"hist/**\"]\n        size: 100\n        ttl: 10m\n";
 
     @TempDir
     Path dir;
@@ -247,5 +248,36 @@ class ClientCommandsIT {
                 .isZero();
         assertThat(event(listener, "message", n -> true).get("data").asText()).isEqualTo("after");
         assertThat(listener.process.isAlive()).isTrue();
+    }
+
+    @Test
+    void listenShowsPositionsAndWithRecoverEachRecoveryOutcome() throws Exception {
+        RmsProcess listener = listen("--key", PK, "--channel", "hist/1", "--recover");
+        JsonNode first = event(listener, "recovery", n -> true); // the first subscribe: nothing to recover yet
+        assertThat(first.get("recovered").asBoolean()).isTrue();
+        assertThat(first.has("from")).isFalse();
+        assertThat(first.get("position").get("offset").asLong()).isZero();
+        for (String d : List.of("1", "2")) {
+            assertThat(run("publish", "--url", url, "--key", PK, "--channel", "hist/1", "--data", d).exitCode()).isZero();
+        }
+        JsonNode m1 = event(listener, "message", n -> n.get("data").asInt() == 1);
+        JsonNode m2 = event(listener, "message", n -> n.get("data").asInt() == 2);
+        assertThat(m1.get("offset").asLong()).isEqualTo(1);
+        assertThat(m2.get("offset").asLong()).isEqualTo(2);
+        String epoch = m2.get("epoch").asText();
+        assertThat(m1.get("epoch").asText()).isEqualTo(epoch).isNotEmpty();
+
+        // A restart loses the in-memory history: the reconnect cannot recover and says so.
+        server.process.destroy();
+        assertThat(server.awaitExit()).isZero();
+        startServerOn(port);
+        JsonNode lost = event(listener, "recovery", n -> n.has("from"));
+        assertThat(lost.get("recovered").asBoolean()).isFalse();
+        assertThat(lost.get("from")).isEqualTo(JSON.readTree("{\"epoch\":\"" + epoch + "\",\"offset\":2}"));
+        assertThat(lost.get("position").get("epoch").asText()).isNotEqualTo(epoch);
+        assertThat(run("publish", "--url", url, "--key", PK, "--channel", "hist/1", "--data", "3").exitCode()).isZero();
+        JsonNode m3 = event(listener, "message", n -> n.get("data").asInt() == 3);
+        assertThat(m3.get("offset").asLong()).isEqualTo(1);
+        assertThat(m3.get("epoch").asText()).isEqualTo(lost.get("position").get("epoch").asText());
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class DroppingProxy implements AutoCloseable {
     private final ServerSocket listener;
-    private final int targetPort;
+    private volatile int targetPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger drops = new AtomicInteger();
     private volatile boolean closed;
@@ -33,6 +33,11 @@ final class DroppingProxy implements AutoCloseable {
 
     int port() {
         return listener.getLocalPort();
+    }
+
+    /** New connections go to {@code port} from now on (a restarted server); open ones are left alone. */
+    void retarget(int port) {
+        this.targetPort = port;
     }
 
     /** How many times {@link #drop} cut at least one connection. */
