@@ -42,6 +42,10 @@ public final class RealServer implements AutoCloseable {
                   messageBurst: 2000
                   maxConcurrentConnections: 10000
                   maxMessagesPerPeriod: 0
+                history:
+                  - channels: ["hist/**"]
+                    size: 100
+                    ttl: 10m
             """;
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -93,8 +97,13 @@ public final class RealServer implements AutoCloseable {
 
     /** A JWT for {@code peerId} from the server's REST API (a stable id across reconnects). */
     public String mint(String peerId) {
+        return mint(peerId, 3600);
+    }
+
+    /** A JWT for {@code peerId} that expires in {@code expiresInSec}. */
+    public String mint(String peerId, long expiresInSec) {
         try {
-            String body = rest("POST", "/v1/tokens", "{\"peerId\":\"" + peerId + "\"}");
+            String body = rest("POST", "/v1/tokens", "{\"peerId\":\"" + peerId + "\",\"expiresInSec\":" + expiresInSec + "}");
             return com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(body).get("token").asText();
         } catch (Exception e) {
             throw new IllegalStateException("minting a token failed", e);
