@@ -3,18 +3,11 @@ package ca.metered.realtime.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -32,43 +25,20 @@ class ClusterKillIT {
 
     @TempDir
     Path dir;
-    private Process redis;
-    private int redisPort;
+    private RedisProcess redis;
 
     @BeforeEach
     void startRedis() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            redisPort = s.getLocalPort();
-        }
-        redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!pong()) {
-            assertThat(System.nanoTime()).as("redis-server up").isLessThan(deadline);
-            LockSupport.parkNanos(20_000_000);
-        }
-    }
-
-    private boolean pong() {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), redisPort)) {
-            OutputStream out = s.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.UTF_8));
-            byte[] b = new byte[5];
-            return s.getInputStream().read(b) == 5 && new String(b, StandardCharsets.UTF_8).equals("+PONG");
-        } catch (IOException e) {
-            return false;
-        }
+        redis = RedisProcess.start();
     }
 
     @AfterEach
     void stopRedis() throws Exception {
-        redis.destroyForcibly();
-        redis.waitFor(10, TimeUnit.SECONDS);
+        redis.close();
     }
 
     private RmsProcess node(Path config) throws IOException {
-        return RmsProcess.start(dir, Map.of("RMS_REDIS_URL", "redis://127.0.0.1:" + redisPort),
+        return RmsProcess.start(dir, Map.of("RMS_REDIS_URL", redis.url()),
                 "serve", "--config", config.toString(), "--port", "0");
     }
 

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.metered.realtime.client.ClientEvent;
 import ca.metered.realtime.client.HistoryPage;
+import ca.metered.realtime.client.Logger;
 import ca.metered.realtime.client.PublishOptions;
 import ca.metered.realtime.client.ReconnectOptions;
 import ca.metered.realtime.client.SignallingClient;
 import ca.metered.realtime.client.SignallingClientOptions;
 import ca.metered.realtime.protocol.frame.StreamPosition;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -76,9 +73,9 @@ class RecoveryChaosIT {
 
     @TempDir
     Path dir;
-    private int redisPort;
-    private Process redis;
+    private RedisProcess redis;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<List<String>> logs = new ArrayList<>();
 
     /** What one subscriber saw, in order: messages and recovery outcomes. */
     private sealed interface Seen permits Got, Lost {
@@ -101,8 +98,7 @@ class RecoveryChaosIT {
             }
         }
         if (redis != null) {
-            redis.destroyForcibly();
-            redis.waitFor(10, TimeUnit.SECONDS);
+            redis.close();
         }
     }
 
@@ -110,10 +106,7 @@ class RecoveryChaosIT {
     void everySubscriberGetsEveryMessageOnceInOrderOrIsToldItCannot() throws Exception {
         Random random = new Random(SEED);
         System.out.println("RecoveryChaosIT seed " + SEED + " (-Drms.chaos.seed), " + SECONDS + " s of publishing");
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            redisPort = s.getLocalPort();
-        }
-        startRedis();
+        redis = RedisProcess.start();
         Path config = dir.resolve("rms.yaml");
         Files.writeString(config, YAML);
         RmsProcess a = node(config);
@@ -128,7 +121,9 @@ class RecoveryChaosIT {
         for (int i = 0; i < SUBSCRIBERS; i++) {
             DroppingProxy proxy = proxy(i % 2 == 0 ? portA : portB, i % 2 == 0 ? null : toB, proxies);
             List<Seen> log = Collections.synchronizedList(new ArrayList<>());
-            SignallingClient c = client(proxy);
+            List<String> sdkLog = Collections.synchronizedList(new ArrayList<>());
+            logs.add(sdkLog);
+            SignallingClient c = client(proxy, sdkLog);
             c.on(ClientEvent.Message.class, m -> log.add(new Got(m.data().get("p").asInt(), m.data().get("n").asLong(),
                     m.position())));
             c.on(ClientEvent.Recovery.class, r -> {
@@ -144,24 +139,28 @@ class RecoveryChaosIT {
         AtomicLong[] lastAcked = new AtomicLong[PUBLISHERS];
         AtomicLong retriedCalls = new AtomicLong();
         long endNanos = System.nanoTime() + Duration.ofSeconds(SECONDS).toNanos();
+        AtomicBoolean stop = new AtomicBoolean();
         List<Thread> publishers = new ArrayList<>();
         for (int p = 0; p < PUBLISHERS; p++) {
             DroppingProxy proxy = proxy(p % 2 == 0 ? portB : portA, p % 2 == 0 ? toB : null, proxies);
-            SignallingClient c = client(proxy);
+            SignallingClient c = client(proxy, Collections.synchronizedList(new ArrayList<>()));
             c.connect().get(10, TimeUnit.SECONDS);
             lastAcked[p] = new AtomicLong();
             int id = p;
-            Thread t = new Thread(() -> publish(c, id, endNanos, lastAcked[id], retriedCalls), "publisher-" + p);
+            Thread t = new Thread(() -> publish(c, id, stop, lastAcked[id], retriedCalls), "publisher-" + p);
             t.start();
             publishers.add(t);
         }
 
-        // The chaos: random drops all along, a SIGKILLed node at 30 %, a Redis restart at 65 %.
+        // The chaos: random drops all along, a SIGKILLed node at 30 %, a Redis restart at 65 %;
+        // publishing goes on until both happened and the time is up (a restart may take long).
         long start = System.nanoTime();
         boolean killed = false;
         boolean redisRestarted = false;
         int drops = 0;
-        while (System.nanoTime() < endNanos) {
+        long afterRedis = Long.MAX_VALUE; // at least 3 s of chaos after the Redis restart
+        long redisNotBefore = Long.MAX_VALUE; // 4 s after the node restart: its clients are back
+        while (System.nanoTime() < endNanos || !killed || !redisRestarted || System.nanoTime() < afterRedis) {
             double progress = (double) (System.nanoTime() - start) / (endNanos - start);
             if (!killed && progress >= 0.3) {
                 killed = true;
@@ -170,12 +169,12 @@ class RecoveryChaosIT {
                 b[0] = node(config);
                 int newPort = port(b[0]);
                 toB.forEach(x -> x.retarget(newPort));
+                redisNotBefore = System.nanoTime() + Duration.ofSeconds(4).toNanos();
                 System.out.println("node B SIGKILLed and restarted on port " + newPort);
-            } else if (!redisRestarted && progress >= 0.65) {
+            } else if (!redisRestarted && progress >= 0.65 && System.nanoTime() >= redisNotBefore) {
                 redisRestarted = true;
-                redis.destroyForcibly();
-                redis.waitFor(10, TimeUnit.SECONDS);
-                startRedis();
+                redis.restart();
+                afterRedis = System.nanoTime() + Duration.ofSeconds(3).toNanos();
                 System.out.println("redis-server restarted (no persistence: history lost)");
             } else {
                 proxies.get(random.nextInt(proxies.size())).drop();
@@ -183,6 +182,7 @@ class RecoveryChaosIT {
                 LockSupport.parkNanos(Duration.ofMillis(150 + random.nextInt(350)).toNanos()); // pacing, not a wait
             }
         }
+        stop.set(true);
         for (Thread t : publishers) {
             t.join(Duration.ofSeconds(90).toMillis());
             assertThat(t.isAlive()).as("publisher finished").isFalse();
@@ -209,17 +209,29 @@ class RecoveryChaosIT {
             if (!caughtUp(log, lastAcked)) {
                 System.out.println("subscriber " + i + " did not catch up; last seen: "
                         + log.subList(Math.max(0, log.size() - 12), log.size()));
+                List<String> lines;
+                synchronized (logs.get(i)) {
+                    lines = new ArrayList<>(logs.get(i));
+                }
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> System.out.println("  sdk: " + l));
                 for (RmsProcess n : List.of(a, b[0])) {
                     n.stderrText().lines().filter(l -> l.contains("WARN") || l.contains("ERROR")).limit(30)
                             .forEach(l -> System.out.println("  node: " + l));
                 }
             }
             Tally t = check(log, lastAcked, "subscriber " + i);
+            if (t.lostAcross > 0) {
+                int idx = i;
+                synchronized (logs.get(i)) {
+                    logs.get(i).stream().filter(l -> l.contains("recover") || l.contains("gap") || l.contains("WARN"))
+                            .limit(40).forEach(l -> System.out.println("  sdk " + idx + ": " + l));
+                }
+            }
             counts.add(String.format("subscriber %d: %d delivered, %d recovered:false, %d lost and %d repeated across them",
                     i, t.delivered, t.unrecovered, t.lostAcross, t.repeatedAcross));
         }
         System.out.printf("RecoveryChaosIT: %d messages from %d publishers (%d publish calls retried), %d drops, "
-                + "1 SIGKILL + restart, 1 Redis restart%n", published, PUBLISHERS, retriedCalls.get(), drops);
+                + "1 SIGKILL + restart, 1 Redis restart (4 s or more after it)%n", published, PUBLISHERS, retriedCalls.get(), drops);
         counts.forEach(System.out::println);
 
         // and the history of the channel, read through the SDK, ends with the newest messages in order
@@ -294,9 +306,9 @@ class RecoveryChaosIT {
     }
 
     /** Numbered messages one after the other; each is retried under its own key until acked. */
-    private static void publish(SignallingClient c, int id, long endNanos, AtomicLong lastAcked, AtomicLong retried) {
+    private static void publish(SignallingClient c, int id, AtomicBoolean stop, AtomicLong lastAcked, AtomicLong retried) {
         long n = 0;
-        while (System.nanoTime() < endNanos) {
+        while (!stop.get()) {
             n++;
             PublishOptions once = PublishOptions.withKey("p" + id + "-" + n).retryFor(Duration.ofSeconds(20));
             while (true) {
@@ -312,9 +324,34 @@ class RecoveryChaosIT {
         }
     }
 
-    private SignallingClient client(DroppingProxy proxy) {
+    /** The SDK's info and warn lines, with a timestamp, printed for a subscriber that fell behind. */
+    private static Logger recording(List<String> lines) {
+        return new Logger() {
+            @Override
+            public void debug(String message, Map<String, Object> context) {
+            }
+
+            @Override
+            public void info(String message, Map<String, Object> context) {
+                lines.add(System.currentTimeMillis() % 100_000 + " INFO " + message + " " + context);
+            }
+
+            @Override
+            public void warn(String message, Map<String, Object> context) {
+                lines.add(System.currentTimeMillis() % 100_000 + " WARN " + message + " " + context);
+            }
+
+            @Override
+            public void error(String message, Map<String, Object> context) {
+                lines.add(System.currentTimeMillis() % 100_000 + " ERROR " + message + " " + context);
+            }
+        };
+    }
+
+    private SignallingClient client(DroppingProxy proxy, List<String> sdkLog) {
         SignallingClient c = SignallingClient.create(SignallingClientOptions.builder()
                 .apiKey("pk_live_demo")
+                .logger(recording(sdkLog))
                 .url("ws://127.0.0.1:" + proxy.port())
                 .recovery(true)
                 .reconnect(ReconnectOptions.builder().initialDelay(Duration.ofMillis(50)).maxDelay(Duration.ofMillis(500))
@@ -335,7 +372,7 @@ class RecoveryChaosIT {
     }
 
     private RmsProcess node(Path config) throws IOException {
-        RmsProcess p = RmsProcess.start(dir, Map.of("RMS_REDIS_URL", "redis://127.0.0.1:" + redisPort),
+        RmsProcess p = RmsProcess.start(dir, Map.of("RMS_REDIS_URL", redis.url()),
                 "serve", "--config", config.toString(), "--port", "0");
         closeables.add(p);
         return p;
@@ -345,27 +382,5 @@ class RecoveryChaosIT {
         Matcher m = LISTENING.matcher(rms.awaitLine(l -> l.startsWith("rms listening on ws://")));
         assertThat(m.find()).isTrue();
         return Integer.parseInt(m.group(1));
-    }
-
-    private void startRedis() throws IOException {
-        redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!pong()) {
-            assertThat(System.nanoTime()).as("redis-server up").isLessThan(deadline);
-            LockSupport.parkNanos(20_000_000);
-        }
-    }
-
-    private boolean pong() {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), redisPort)) {
-            OutputStream out = s.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.UTF_8));
-            byte[] buf = new byte[5];
-            return s.getInputStream().read(buf) == 5 && new String(buf, StandardCharsets.UTF_8).equals("+PONG");
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

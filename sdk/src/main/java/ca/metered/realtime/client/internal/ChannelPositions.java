@@ -31,6 +31,7 @@ final class ChannelPositions {
     private final Map<String, StreamPosition> last = new HashMap<>();
     private final Map<String, TreeSet<Long>> own = new HashMap<>();
     private final Set<String> awaiting = new HashSet<>();
+    private final Set<String> newEpochs = new HashSet<>();
 
     /** Whether {@code channel} can be recovered at all (an exact name, not a pattern). */
     static boolean recoverable(String channel) {
@@ -65,6 +66,7 @@ final class ChannelPositions {
         last.remove(channel);
         own.remove(channel);
         awaiting.remove(channel);
+        newEpochs.remove(channel);
     }
 
     /**
@@ -75,8 +77,15 @@ final class ChannelPositions {
     ClientEvent.Recovery acked(String channel, StreamPosition asked, Reply reply) {
         awaiting.remove(channel);
         boolean replaying = Boolean.TRUE.equals(reply.recovered()) && !asked.isStart();
+        boolean otherEpoch = Boolean.FALSE.equals(reply.recovered()) && !asked.isStart() && reply.position() != null
+                && !reply.position().epoch().equals(asked.epoch());
         if (replaying) {
             last.put(channel, asked); // the replay brings everything after it
+        } else if (otherEpoch) {
+            // The history was lost and a new epoch began: what it kept is still ours to have,
+            // from its start (a second recovering subscribe, see takeNewEpoch).
+            last.put(channel, new StreamPosition(reply.position().epoch(), 0));
+            newEpochs.add(channel);
         } else if (reply.position() != null) {
             last.put(channel, reply.position());
         } else {
@@ -86,6 +95,14 @@ final class ChannelPositions {
             return null;
         }
         return new ClientEvent.Recovery(channel, reply.recovered(), asked.isStart() ? null : asked, reply.position());
+    }
+
+    /**
+     * Whether the last ack moved {@code channel} to a new epoch from its start: then the client
+     * subscribes again from there, to get the new epoch's messages it missed. Clears the flag.
+     */
+    boolean takeNewEpoch(String channel) {
+        return newEpochs.remove(channel);
     }
 
     /** A publish of this client was acked at {@code position}: it will not come back live. */

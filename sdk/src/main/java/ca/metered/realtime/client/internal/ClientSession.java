@@ -56,7 +56,8 @@ final class ClientSession {
         this.requestIds = requestIds;
         this.acks = new PendingAcks(timers, ACK_TIMEOUT_MS);
         this.subscriptions = new Subscriptions(timers, this::sendWithAck, () -> live != null,
-                (msg, ctx) -> host.log("warn", msg, ctx), host::emit, recovery);
+                (msg, ctx) -> host.log("warn", msg, ctx), (msg, ctx) -> host.log("info", msg, ctx), host::emit,
+                recovery);
     }
 
     /** A publish of this client on {@code channel} was acked at {@code position} (null: no history). */

@@ -37,6 +37,7 @@ final class Subscriptions {
     private final BooleanSupplier connected;
     private final BiConsumer<String, Map<String, Object>> warn;
     private final Consumer<ClientEvent> emit;
+    private final BiConsumer<String, Map<String, Object>> info;
     private final boolean recovery;
     private final ChannelPositions positions = new ChannelPositions();
     /** Tracked from the subscribe call (not the ack): subscribe is idempotent, a drop mid-flight must not lose it. */
@@ -45,7 +46,9 @@ final class Subscriptions {
     private final Set<LoopTimers.Timer> retryTimers = new HashSet<>();
 
     Subscriptions(LoopTimers timers, Requests requests, BooleanSupplier connected,
-                  BiConsumer<String, Map<String, Object>> warn, Consumer<ClientEvent> emit, boolean recovery) {
+                  BiConsumer<String, Map<String, Object>> warn, BiConsumer<String, Map<String, Object>> info,
+                  Consumer<ClientEvent> emit, boolean recovery) {
+        this.info = info;
         this.timers = timers;
         this.requests = requests;
         this.connected = connected;
@@ -85,10 +88,15 @@ final class Subscriptions {
                     @Override
                     public void acked(Reply reply) {
                         ClientEvent.Recovery outcome = positions.acked(channel, asked, reply);
+                        info.accept("recovering subscribe answered", Map.of("channel", channel, "from", asked,
+                                "recovered", String.valueOf(reply.recovered()), "position", String.valueOf(reply.position())));
                         if (outcome != null) {
                             emit.accept(outcome);
                         }
                         ack.done(null);
+                        if (positions.takeNewEpoch(channel)) {
+                            recover(channel);
+                        }
                     }
                 });
     }
@@ -166,7 +174,11 @@ final class Subscriptions {
                         return;
                     }
                     int used = retries.getOrDefault(channel, 0);
-                    if (used >= REPLAY_MAX_RETRIES) {
+                    // A recovering channel is not given up on a failure a retry can fix (Redis
+                    // reconnecting, a lost ack): unsubscribed in silence, it would lose messages
+                    // without a recovered:false.
+                    boolean keepTrying = recovering(channel) && PublishRetries.retryable(err);
+                    if (used >= REPLAY_MAX_RETRIES && !keepTrying) {
                         warn.accept("subscription replay failed; retries exhausted",
                                 Map.of("channel", channel, "err", String.valueOf(err.getMessage()), "attempts", used + 1));
                         return;

@@ -60,14 +60,33 @@ class ChannelPositionsTest {
     }
 
     @Test
-    void anUnrecoveredSubscribeContinuesFromTheServersPosition() {
+    void anUnrecoveredSubscribeInTheSameEpochContinuesFromTheServersPosition() {
+        subscribedAt("e", 3);
+        positions.subscribing("c");
+        ClientEvent.Recovery r = positions.acked("c", new StreamPosition("e", 3),
+                new Reply("s", false, new StreamPosition("e", 900), null, null));
+        assertThat(r).isEqualTo(new ClientEvent.Recovery("c", false, new StreamPosition("e", 3), new StreamPosition("e", 900)));
+        assertThat(positions.takeNewEpoch("c")).isFalse();
+        assertThat(positions.accept(at("e", 900))).isEqualTo(Verdict.DROP);
+        assertThat(positions.accept(at("e", 901))).isEqualTo(Verdict.DELIVER);
+    }
+
+    @Test
+    void aNewEpochIsFollowedFromItsStartWithASecondRecovery() {
         subscribedAt("e", 3);
         positions.subscribing("c");
         ClientEvent.Recovery r = positions.acked("c", new StreamPosition("e", 3),
                 new Reply("s", false, new StreamPosition("e2", 10), null, null));
         assertThat(r).isEqualTo(new ClientEvent.Recovery("c", false, new StreamPosition("e", 3), new StreamPosition("e2", 10)));
-        assertThat(positions.accept(at("e2", 10))).isEqualTo(Verdict.DROP);
-        assertThat(positions.accept(at("e2", 11))).isEqualTo(Verdict.DELIVER);
+        assertThat(positions.takeNewEpoch("c")).isTrue();
+        assertThat(positions.takeNewEpoch("c")).isFalse();
+        assertThat(positions.recoverFrom("c")).isEqualTo(new StreamPosition("e2", 0));
+        positions.subscribing("c");
+        assertThat(positions.acked("c", new StreamPosition("e2", 0),
+                new Reply("s", true, new StreamPosition("e2", 10), null, null)).recovered()).isTrue();
+        for (long o = 1; o <= 11; o++) {
+            assertThat(positions.accept(at("e2", o))).isEqualTo(Verdict.DELIVER);
+        }
     }
 
     @Test

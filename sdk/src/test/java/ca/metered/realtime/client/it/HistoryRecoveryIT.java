@@ -1,5 +1,7 @@
 package ca.metered.realtime.client.it;
 
+import static ca.metered.realtime.client.it.SignallingClientIT.await;
+import static ca.metered.realtime.client.it.SignallingClientIT.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.metered.realtime.client.ClientEvent;
@@ -20,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,21 +53,6 @@ class HistoryRecoveryIT {
         SignallingClient c = SignallingClient.create(b.build());
         clients.add(c);
         return c;
-    }
-
-    private static <T> T await(CompletableFuture<T> f) throws Exception {
-        return f.get(10, TimeUnit.SECONDS);
-    }
-
-    private static <E extends ClientEvent> E next(EventStream<E> s, Predicate<E> match) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            E e = s.poll(Duration.ofMillis(100));
-            if (e != null && match.test(e)) {
-                return e;
-            }
-        }
-        throw new AssertionError("no matching event within 20 s");
     }
 
     @Test

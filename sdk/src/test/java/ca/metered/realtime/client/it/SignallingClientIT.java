@@ -71,11 +71,11 @@ public class SignallingClientIT {
         return client(b -> b.apiKey(RealServer.PK));
     }
 
-    private static <T> T await(CompletableFuture<T> f) throws Exception {
+    static <T> T await(CompletableFuture<T> f) throws Exception {
         return f.get(10, TimeUnit.SECONDS);
     }
 
-    private static <E extends ClientEvent> E next(EventStream<E> s, Predicate<E> match) throws Exception {
+    static <E extends ClientEvent> E next(EventStream<E> s, Predicate<E> match) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             E e = s.poll(Duration.ofMillis(100));
