@@ -75,7 +75,8 @@ class ErrorCodesIT {
     @Test
     void unknownTypeIsCorrelated() {
         try (WsClient c = server.client()) {
-            c.sendJson("type", "history", "channel", "x", "requestId", "u1");
+            // ("history" is a command now: protocol.md 9)
+            c.sendJson("type", "replay", "channel", "x", "requestId", "u1");
             expectErrorAndStillOpen(c, "unknown_type", "u1");
             c.sendJson("type", "Subscribe", "channel", "x");
             expectErrorAndStillOpen(c, "unknown_type", null);
