@@ -6,8 +6,12 @@ import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame;
 import ca.metered.realtime.protocol.frame.StreamPosition;
+import ca.metered.realtime.server.cluster.PresenceDelta;
 import ca.metered.realtime.server.cluster.PresenceStore.Snapshot;
+import ca.metered.realtime.server.metrics.AppMeters;
+import ca.metered.realtime.server.time.ManualScheduler;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,10 +20,15 @@ import org.junit.jupiter.api.Test;
  * The rules that make recovery exact on one node (protocol.md 9): what a pending subscription
  * holds is released after the ack and the replay, without what the replay or the start position
  * already covers; a gap in what this node received is hinted to subscriptions that asked for
- * recovery, before anything newer, and never to the others.
+ * recovery, before anything newer, and never to the others. Presence deltas are coalesced
+ * (a window waits on a manual clock), so the rules are checked with batches waiting: a message
+ * still hands out the waiting batch first, and a recovering subscriber still gets ack, replay,
+ * then live frames.
  */
 class PositionedDeliveryTest {
-    private final AppHub hub = new AppHub("app");
+    private final ManualScheduler time = new ManualScheduler();
+    private final AppHub hub = new AppHub("app", AppMeters.unregistered("app"),
+            new PresenceWindow(time, Duration.ofMillis(50)));
     private final RecordingSubscriber s = new RecordingSubscriber("s");
 
     private static StreamPosition at(long offset) {
@@ -34,7 +43,7 @@ class PositionedDeliveryTest {
         return FrameCodec.encode(new ServerFrame.Message("room", "p", RawJson.of(Long.toString(offset)), null, at(offset)));
     }
 
-    /** What the subscriber got, as short labels: ack, m{offset}, hint. */
+    /** What the subscriber got, as short labels: ack, m{offset}, hint, presence. */
     private List<String> received() {
         List<String> out = new ArrayList<>();
         for (byte[] f : s.frames) {
@@ -43,6 +52,8 @@ class PositionedDeliveryTest {
                 out.add("ack");
             } else if (t.contains("\"type\":\"resubscribe\"")) {
                 out.add("hint");
+            } else if (t.contains("\"type\":\"presence\"")) {
+                out.add("presence");
             } else {
                 int i = t.indexOf("\"offset\":");
                 out.add("m" + t.substring(i + 9, t.indexOf(',', i)));
@@ -138,5 +149,22 @@ class PositionedDeliveryTest {
         live(4);
         activate(again, at(1), List.of(), true);
         assertThat(received()).containsExactly("ack", "hint", "m4");
+    }
+
+    @Test
+    void aWaitingPresenceBatchGoesOutBeforeTheMessageThatFollowsItAndAfterTheReplay() {
+        Subscription sub = pending();
+        hub.deliverPresence("room", new PresenceDelta(2, true, "q", null)); // waits for its window
+        live(6); // hands the batch out first: the join before anything q sends (protocol.md 2.3)
+        sub.activate(new Snapshot(List.of(), 1), new Start(at(5), List.of(replayed(4), replayed(5)), true),
+                presence -> s.deliver("ACK".getBytes(StandardCharsets.UTF_8)));
+        assertThat(received()).containsExactly("ack", "m4", "m5", "presence", "m6");
+        hub.deliverPresence("room", new PresenceDelta(3, false, "q", null));
+        assertThat(received()).as("waits for the window").isEmpty();
+        live(7);
+        assertThat(received()).containsExactly("presence", "m7");
+        hub.deliverPresence("room", new PresenceDelta(4, true, "r", null));
+        time.advance(Duration.ofMillis(50));
+        assertThat(received()).containsExactly("presence");
     }
 }
