@@ -74,8 +74,9 @@ final class AppBinder {
         }
         Limits limits = limits(app.field("limits"));
         List<IceServerConfig> iceServers = IceServerBinder.bind(app.field("iceServers"), defaultIceServers);
+        List<WebhookConfig> webhooks = WebhookBinder.endpoints(app.field("webhooks"));
         app.rejectUnknownFields();
-        return new AppConfig(id, enabled, pks, sks, limits, iceServers);
+        return new AppConfig(id, enabled, pks, sks, limits, iceServers, webhooks);
     }
 
     private PublishableKeyConfig publishableKey(ConfigNode pk) throws ConfigException {

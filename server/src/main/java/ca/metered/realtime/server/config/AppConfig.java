@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param limits per-app limits (protocol.md 5)
  * @param iceServers the ICE servers its connections get in {@code welcome.metadata}: the app's
  *     own list, else the top-level default; possibly none (docs/turn.md)
+ * @param webhooks the endpoints told what happens in the app (docs/webhooks.md); possibly none
  */
 public record AppConfig(
         String id,
@@ -23,7 +24,8 @@ public record AppConfig(
         List<PublishableKeyConfig> publishableKeys,
         List<SecretKeyConfig> secretKeys,
         Limits limits,
-        List<IceServerConfig> iceServers) {
+        List<IceServerConfig> iceServers,
+        List<WebhookConfig> webhooks) {
 
     public AppConfig {
         Objects.requireNonNull(id, "id");
@@ -31,5 +33,12 @@ public record AppConfig(
         secretKeys = List.copyOf(secretKeys);
         Objects.requireNonNull(limits, "limits");
         iceServers = List.copyOf(iceServers);
+        webhooks = List.copyOf(webhooks);
+    }
+
+    /** An app without webhooks. */
+    public AppConfig(String id, boolean enabled, List<PublishableKeyConfig> publishableKeys,
+                     List<SecretKeyConfig> secretKeys, Limits limits, List<IceServerConfig> iceServers) {
+        this(id, enabled, publishableKeys, secretKeys, limits, iceServers, List.of());
     }
 }

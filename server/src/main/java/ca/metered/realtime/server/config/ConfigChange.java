@@ -134,7 +134,7 @@ public record ConfigChange(
         MetricsSettings metrics = new MetricsSettings(next.metrics().bearerToken(), running.metrics().port(),
                 running.metrics().host());
         return new ServerConfig(running.server(), next.apps(), running.cluster(), metrics, next.admin(),
-                next.logFormat());
+                next.logFormat(), running.webhooks());
     }
 
     /** Whether a session on {@code credential} must be closed: its app stays, the credential does not verify any more. */
