@@ -198,10 +198,15 @@ public final class WebhookService implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(settings.timeout());
+    }
+
+    /** Stops after delivering for at most {@code drainWithin} (zero: at once). */
+    void close(Duration drainWithin) {
         if (!running) {
             return;
         }
-        drain();
+        drain(drainWithin);
         running = false;
         if (leaseTimer != null) {
             leaseTimer.cancel();
@@ -232,9 +237,10 @@ public final class WebhookService implements AutoCloseable {
         }
     }
 
-    private void drain() {
-        long deadline = scheduler.nanoTime() + settings.timeout().toNanos();
-        while (scheduler.nanoTime() < deadline && !drained()) {
+    /** A real wait of the stopping thread, so measured on the system clock. */
+    private void drain(Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() - deadline < 0 && !drained()) {
             try {
                 Thread.sleep(20); // shutdown only: polls the pipelines with a deadline
             } catch (InterruptedException e) {
