@@ -5,12 +5,12 @@ local dead
 if ARGV[3] then
   dead = {ARGV[3]}
 else
-  dead = redis.call('ZRANGEBYSCORE', P .. 'wh:nodes', '-inf', wh_now_ms() - tonumber(ARGV[2]))
+  dead = redis.call('ZRANGEBYSCORE', P .. 'wh:nodes', '-inf', now_ms() - tonumber(ARGV[2]))
 end
 for _, node in ipairs(dead) do
   local idx = P .. 'wh:node:' .. node .. ':occ'
   for _, k in ipairs(redis.call('SMEMBERS', idx)) do
-    local app, ch = wh_split2(k)
+    local app, ch = split2(k)
     wh_occ_remove(node, app, ch)
   end
   redis.call('DEL', idx)

@@ -1,5 +1,5 @@
--- Shared by the webhook scripts, prepended to each. ARGV[1] is always the key prefix.
--- Keys (docs/webhooks.md "Clusters"):
+-- The webhook scripts' helpers, after the backplane's prelude (../prelude.lua: P, wh_append,
+-- now_ms, split2). Keys (docs/webhooks.md "Clusters"):
 --   {P}{app}:wh:log       the app's event log, a stream of entries not yet done with
 --   {P}{app}:wh:cap       how many entries the log may hold; absent: the app has no webhooks
 --   {P}{app}:wh:presence  present when an endpoint of the app wants presence events
@@ -8,30 +8,6 @@
 --   {P}{app}:wh:occ:{ch}  the nodes with a subscriber on the channel
 --   {P}wh:node:{id}:occ   "app\nchannel" of every channel a node has a subscriber on
 --   {P}wh:nodes           node id -> last beat (ms), for reaping the occupancy of dead nodes
-local P = ARGV[1]
-
--- Appends one event (flat field/value list) to the app's log. Returns 1 when logged, 0 when
--- the app has no webhooks or its log is full; a full log counts the drop when asked to.
-local function wh_append(app, fields, count_drop)
-  local cap = tonumber(redis.call('GET', P .. app .. ':wh:cap') or '0')
-  if cap <= 0 then return 0 end
-  local log = P .. app .. ':wh:log'
-  if redis.call('XLEN', log) >= cap then
-    if count_drop then redis.call('INCR', P .. app .. ':wh:dropped') end
-    return 0
-  end
-  redis.call('XADD', log, '*', unpack(fields))
-  return 1
-end
-
-local function wh_now_ms()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-
-local function wh_split2(k)
-  return string.match(k, '^([^\n]*)\n(.*)$')
-end
 
 -- The channel lost a node's subscribers; vacated when it was the last node.
 local function wh_occ_remove(node, app, ch)

@@ -9,6 +9,7 @@ import ca.metered.realtime.server.auth.Authorizer;
 import ca.metered.realtime.server.auth.SecretKeyAuthenticator;
 import ca.metered.realtime.server.auth.TokenMinter;
 import ca.metered.realtime.server.cluster.Backplane;
+import ca.metered.realtime.server.cluster.Broker;
 import ca.metered.realtime.server.cluster.InMemoryCluster;
 import ca.metered.realtime.server.cluster.redis.RedisBackplane;
 import ca.metered.realtime.server.config.ConfigReloader;
@@ -31,8 +32,16 @@ import ca.metered.realtime.server.session.OutboundBudget;
 import ca.metered.realtime.server.session.Sessions;
 import ca.metered.realtime.server.transport.RmsServer;
 import ca.metered.realtime.server.transport.WheelScheduler;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.internal.PlatformDependent;
+        log.info("off-heap ceiling for outbound bytes: {} MiB ({}); JVM max direct memory {} MiB; allocator {}",
+                outbound.limit() >> 20, config.server().directMemoryBytes() > 0 ? "server.directMemoryBytes" : "default",
+                PlatformDependent.maxDirectMemory() >> 20, ByteBufAllocator.DEFAULT.getClass().getSimpleName());
+        return new RmsNode(scheduler, backplane, webhooks, connections, server, admin, reloader, audit, metrics,
+                outbound);
+    }
+
+    /** The node's outbound off-heap budget: its use, peak and sheds (for metrics and operators). */
+    public OutboundBudget outboundBudget() {
+        return outbound;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,6 +58,7 @@ import org.slf4j.LoggerFactory;
 public final class RmsNode implements AutoCloseable {
     private final WheelScheduler scheduler;
     private final Backplane backplane;
+    private final Webhooks webhooks;
     private final Connections connections;
     private static final Logger log = LoggerFactory.getLogger(RmsNode.class);
     private final RmsServer server;
@@ -59,12 +69,19 @@ public final class RmsNode implements AutoCloseable {
     private final OutboundBudget outbound;
     private boolean stopped;
 
-    private RmsNode(WheelScheduler scheduler, Backplane backplane, Connections connections, RmsServer server,
-                    AdminConsole admin, ConfigReloader reloader, AuditLog audit, NodeMetrics metrics,
-                    OutboundBudget outbound) {
-        this.outbound = outbound;
+        log.info("off-heap ceiling for outbound bytes: {} MiB ({}); JVM max direct memory {} MiB; allocator {}",
+                outbound.limit() >> 20, config.server().directMemoryBytes() > 0 ? "server.directMemoryBytes" : "default",
+                PlatformDependent.maxDirectMemory() >> 20, ByteBufAllocator.DEFAULT.getClass().getSimpleName());
+        return new RmsNode(scheduler, backplane, webhooks, connections, server, admin, reloader, audit, metrics,
+                outbound);
+    }
+
+    /** The node's outbound off-heap budget: its use, peak and sheds (for metrics and operators). */
+    public OutboundBudget outboundBudget() {
+        return outbound;
         this.scheduler = scheduler;
         this.backplane = backplane;
+        this.webhooks = webhooks;
         this.connections = connections;
         this.server = server;
         this.admin = admin;
@@ -103,15 +120,30 @@ public final class RmsNode implements AutoCloseable {
             scheduler.close();
             throw e;
         }
+        Webhooks webhooks;
+        try {
+            webhooks = Webhooks.create(config, nodeId, scheduler);
+        } catch (RuntimeException e) {
+            backplane.close();
+            scheduler.close();
+            metrics.close();
+            throw e;
+        }
         boolean redis = config.cluster().isPresent();
-        LifecycleListener listener = new ConnectionMetering(metrics);
-        Hub hub = new Hub(id -> live.get().app(id).isPresent(), metrics::app,
-                new PresenceWindow(scheduler, config.server().presenceWindow()));
+        log.info("off-heap ceiling for outbound bytes: {} MiB ({}); JVM max direct memory {} MiB; allocator {}",
+                outbound.limit() >> 20, config.server().directMemoryBytes() > 0 ? "server.directMemoryBytes" : "default",
+                PlatformDependent.maxDirectMemory() >> 20, ByteBufAllocator.DEFAULT.getClass().getSimpleName());
+        return new RmsNode(scheduler, backplane, webhooks, connections, server, admin, reloader, audit, metrics,
+                outbound);
+    }
+
+    /** The node's outbound off-heap budget: its use, peak and sheds (for metrics and operators). */
+    public OutboundBudget outboundBudget() {
+        return outbound;
         config.apps().forEach(app -> hub.app(app.id())); // every app in the scrape from the start
         Authorizer authorizer = new Authorizer();
-        Memberships memberships = new Memberships(hub, backplane.broker(), backplane.presence(), authorizer, live,
-                listener);
-        MessageService messages = new MessageService(nodeId, authorizer, live, backplane.broker(), backplane.usage(),
+        Memberships memberships = new Memberships(hub, broker, backplane.presence(), authorizer, live, listener);
+        MessageService messages = new MessageService(nodeId, authorizer, live, broker, backplane.usage(),
                 metrics, metrics.backplane(redis));
         Connections connections = new Connections(scheduler, live, backplane.usage(), memberships, listener);
         metrics.gauge(Metric.OUTBOUND_QUEUE_BYTES, connections,
@@ -138,13 +170,15 @@ public final class RmsNode implements AutoCloseable {
         reloader.addListener(new ReloadEffects(connections, hub, metrics));
         reloader.onResult(r -> metrics.configReload(r.applied()));
 
-        backplane.start(new LocalDelivery(hub, nodeId));
+        backplane.start(webhooks.inbound(new LocalDelivery(hub, nodeId)));
+        webhooks.start();
         connections.start();
         try {
             server.start();
         } catch (RuntimeException e) {
             admin.close();
             connections.stop();
+            webhooks.close();
             backplane.close();
             scheduler.close();
             metrics.close();
@@ -154,7 +188,8 @@ public final class RmsNode implements AutoCloseable {
         log.info("off-heap ceiling for outbound bytes: {} MiB ({}); JVM max direct memory {} MiB; allocator {}",
                 outbound.limit() >> 20, config.server().directMemoryBytes() > 0 ? "server.directMemoryBytes" : "default",
                 PlatformDependent.maxDirectMemory() >> 20, ByteBufAllocator.DEFAULT.getClass().getSimpleName());
-        return new RmsNode(scheduler, backplane, connections, server, admin, reloader, audit, metrics, outbound);
+        return new RmsNode(scheduler, backplane, webhooks, connections, server, admin, reloader, audit, metrics,
+                outbound);
     }
 
     /** The node's outbound off-heap budget: its use, peak and sheds (for metrics and operators). */
@@ -203,9 +238,15 @@ public final class RmsNode implements AutoCloseable {
         return server.openConnections();
     }
 
+    /** This node's webhook counters per endpoint (empty without webhooks). */
+    public List<EndpointStats> webhookStats() {
+        return webhooks.endpointStats();
+    }
+
     /**
-     * Graceful shutdown (protocol.md 8): the network side drains the connections, then this
-     * node leaves the cluster and its timers stop.
+     * Graceful shutdown (protocol.md 8): the network side drains the connections, the webhooks
+     * deliver what they owe (up to {@code webhooks.timeout}), then this node leaves the cluster
+     * and its timers stop.
      */
     public synchronized void stop() {
         if (stopped) {
@@ -215,6 +256,7 @@ public final class RmsNode implements AutoCloseable {
         server.stop();
         admin.close();
         connections.stop();
+        webhooks.close();
         backplane.close();
         scheduler.close();
         metrics.close();

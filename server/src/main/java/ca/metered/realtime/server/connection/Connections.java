@@ -5,6 +5,7 @@ import ca.metered.realtime.server.auth.Grant;
 import ca.metered.realtime.server.cluster.UsageStore;
 import ca.metered.realtime.server.config.LiveConfig;
 import ca.metered.realtime.server.config.ServerSettings;
+import ca.metered.realtime.server.pubsub.CloseStatus;
 import ca.metered.realtime.server.pubsub.LifecycleListener;
 import ca.metered.realtime.server.pubsub.Memberships;
 import ca.metered.realtime.server.time.Cancellable;
@@ -128,12 +129,17 @@ public final class Connections {
         return new Opening(c, reachable);
     }
 
+    /** Releases a connection that went away without a close frame (1006). Idempotent. */
+    public void release(Connection c) {
+        release(c, CloseStatus.ABNORMAL);
+    }
+
     /**
      * Releases everything a connection held; called once its transport is gone. Idempotent. The
      * connection stays in {@link #all} until its leaves and its un-count have been handed to the
      * backplane, so whoever sees it gone also sees them issued.
      */
-    public void release(Connection c) {
+    public void release(Connection c, CloseStatus status) {
         Registration r = live.get(c);
         if (r == null || !r.released().compareAndSet(false, true)) {
             return;
@@ -144,7 +150,7 @@ public final class Connections {
             usage.closeConnection(c.appId(), c.peerId());
         }
         live.remove(c);
-        listener.connectionClosed(c);
+        listener.connectionClosed(c, status);
         ConnectionLog.of(log.atDebug(), c).log("connection closed");
     }
 

@@ -9,18 +9,13 @@ import ca.metered.realtime.server.cluster.PresenceStore;
 import ca.metered.realtime.server.cluster.UsageStore;
 import ca.metered.realtime.server.config.ClusterSettings;
 import ca.metered.realtime.server.time.Scheduler;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.StaticCredentialsProvider;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,16 +53,8 @@ public final class RedisBackplane implements Backplane {
 
     private RedisBackplane(ClusterSettings settings, String nodeId, Scheduler scheduler) {
         this.settings = settings;
-        this.resources = ClientResources.builder()
-                .reconnectDelay(Delay.constant(settings.reconnectDelay()))
-                .build();
-        this.client = RedisClient.create(resources, uri(settings));
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .protocolVersion(ProtocolVersion.RESP2)
-                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-                .build());
+        this.resources = RedisClients.resources(settings);
+        this.client = RedisClients.create(settings, resources, ProtocolVersion.RESP2);
         this.keys = new RedisKeys(settings.keyPrefix());
         try {
             this.commands = client.connect();
@@ -75,9 +62,7 @@ public final class RedisBackplane implements Backplane {
         } catch (io.lettuce.core.RedisException e) {
             client.shutdown();
             resources.shutdown();
-            java.net.URI u = settings.redis();
-            throw new BackplaneUnavailableException("cannot connect to Redis at " + u.getScheme() + "://"
-                    + u.getHost() + ":" + (u.getPort() < 0 ? 6379 : u.getPort()) + ": " + rootMessage(e), e);
+            throw RedisClients.unreachable(settings, e);
         }
         this.scripts = new Scripts(commands.async());
         this.presence = new RedisPresenceStore(scripts, keys.prefix(), nodeId);
@@ -102,27 +87,6 @@ public final class RedisBackplane implements Backplane {
      */
     public static RedisBackplane connect(ClusterSettings settings, String nodeId, Scheduler scheduler) {
         return new RedisBackplane(settings, nodeId, scheduler);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
-
-    private static RedisURI uri(ClusterSettings s) {
-        RedisURI uri = RedisURI.create(s.redis());
-        s.password().ifPresent(pw -> uri.setCredentialsProvider(new StaticCredentialsProvider(null, pw.toCharArray())));
-        if (s.database() != 0) {
-            uri.setDatabase(s.database());
-        }
-        if (s.tls()) {
-            uri.setSsl(true);
-        }
-        uri.setTimeout(s.commandTimeout());
-        return uri;
     }
 
     @Override

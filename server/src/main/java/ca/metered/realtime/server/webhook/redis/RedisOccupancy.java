@@ -165,7 +165,7 @@ public final class RedisOccupancy implements Occupancy {
         }
         try {
             scripts.run(WebhookScripts.Name.OCC_REAP, ScriptOutputType.MULTI, prefix, "0", nodeId)
-                    .toCompletableFuture().get(5000, TimeUnit.MILLISECONDS);
+                    .toCompletableFuture().get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("webhooks: could not take this node off its channels on shutdown; the others will: {}",
                     e.toString());

@@ -10,7 +10,8 @@ import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The webhook Lua scripts ({@code rms/redis/webhook/*.lua}, each prefixed with its
+ * The webhook Lua scripts ({@code rms/redis/webhook/*.lua}, each prefixed with the backplane's
+ * {@code rms/redis/prelude.lua}, which holds {@code wh_append}, and the webhooks' own
  * {@code prelude.lua}): every decision that must be made once for the cluster (append within
  * the cap, a channel's first and last node, the lease) is one atomic script.
  *
@@ -31,9 +32,9 @@ final class WebhookScripts {
 
     WebhookScripts(RedisAsyncCommands<String, String> redis) {
         this.redis = redis;
-        String prelude = load("prelude.lua");
+        String prelude = load("/rms/redis/prelude.lua") + "\n" + load("/rms/redis/webhook/prelude.lua");
         for (Name n : Name.values()) {
-            sources[n.ordinal()] = prelude + "\n" + load(n.name().toLowerCase(Locale.ROOT) + ".lua");
+            sources[n.ordinal()] = prelude + "\n" + load("/rms/redis/webhook/" + n.name().toLowerCase(Locale.ROOT) + ".lua");
         }
     }
 
@@ -41,10 +42,10 @@ final class WebhookScripts {
         return redis.eval(sources[name.ordinal()], type, new String[0], args);
     }
 
-    private static String load(String file) {
-        try (InputStream in = WebhookScripts.class.getResourceAsStream("/rms/redis/webhook/" + file)) {
+    private static String load(String resource) {
+        try (InputStream in = WebhookScripts.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("missing script " + file);
+                throw new IllegalStateException("missing script " + resource);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
