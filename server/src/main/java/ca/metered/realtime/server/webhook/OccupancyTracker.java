@@ -5,20 +5,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
 
 /**
- * Counts this node's subscriptions per channel and tells the {@link Occupancy} when a channel
+ * Counts this node's subscriptions per channel and tells the {@link NodeHoldings} when a channel
  * gets its first one here and loses its last. Only channels some webhook wants occupancy events
  * for are counted, so apps without such webhooks cost nothing.
  *
  * <p>Thread-safe. A channel's count and the call it triggers happen atomically, so the
- * occupancy hears one channel's transitions in order whatever thread each subscription came on.
+ * holdings hear one channel's transitions in order whatever thread each subscription came on.
  */
 public final class OccupancyTracker {
-    private final Occupancy occupancy;
+    private final NodeHoldings occupancy;
     private final BiPredicate<String, String> tracked;
     private final ConcurrentHashMap<AppChannel, Integer> counts = new ConcurrentHashMap<>();
 
     /** @param tracked whether an (app, channel) is wanted at all */
-    public OccupancyTracker(Occupancy occupancy, BiPredicate<String, String> tracked) {
+    public OccupancyTracker(NodeHoldings occupancy, BiPredicate<String, String> tracked) {
         this.occupancy = occupancy;
         this.tracked = tracked;
     }

@@ -8,14 +8,14 @@ import ca.metered.realtime.server.config.WebhookEventType;
 import ca.metered.realtime.server.pubsub.LifecycleListener;
 import ca.metered.realtime.server.time.Scheduler;
 import ca.metered.realtime.server.webhook.redis.RedisEventLog;
-import ca.metered.realtime.server.webhook.redis.RedisOccupancy;
+import ca.metered.realtime.server.webhook.redis.RedisHoldings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The webhooks of one node, put together (docs/webhooks.md): the {@link WebhookService}, its
- * event log and channel occupancy — in memory for a node alone, in Redis for a cluster — and the
+ * event log and the node's holdings (channels, connections) — in memory for a node alone, in Redis for a cluster — and the
  * three places the node's core tells it what happens: the {@link LifecycleListener} (peer
  * events), the {@link Broker} (publications, channel watches) and the {@link Broker.Inbound}
  * (presence decisions of the in-memory backplane; Redis logs its own).
@@ -27,23 +27,23 @@ import java.util.Optional;
  */
 public final class Webhooks implements AutoCloseable {
     /** No webhooks: every seam is passed through untouched. */
-    public static final Webhooks NONE = new Webhooks(null, null, null, false, "");
+    public static final Webhooks NONE = new Webhooks(null, null, null, null, false);
 
     private static final Duration STANDALONE_LEASE = Duration.ofSeconds(10);
 
     private final WebhookService service;
-    private final Occupancy occupancy;
+    private final NodeHoldings holdings;
     private final OccupancyTracker tracker;
+    private final PeerEvents peers;
     private final boolean tapPresence;
-    private final String nodeId;
 
-    private Webhooks(WebhookService service, Occupancy occupancy, OccupancyTracker tracker, boolean tapPresence,
-                     String nodeId) {
+    private Webhooks(WebhookService service, NodeHoldings holdings, OccupancyTracker tracker, PeerEvents peers,
+                     boolean tapPresence) {
         this.service = service;
-        this.occupancy = occupancy;
+        this.holdings = holdings;
         this.tracker = tracker;
+        this.peers = peers;
         this.tapPresence = tapPresence;
-        this.nodeId = nodeId;
     }
 
     /**
@@ -63,18 +63,18 @@ public final class Webhooks implements AutoCloseable {
                 .orElseGet(() -> new InMemoryEventLog(scheduler));
         WebhookService service = WebhookService.create(config, eventLog, scheduler,
                 cluster.map(ClusterSettings::nodeTimeout).orElse(STANDALONE_LEASE), userAgent);
-        Occupancy occupancy;
+        NodeHoldings holdings;
         try {
-            occupancy = cluster.<Occupancy>map(c -> RedisOccupancy.connect(c, nodeId, scheduler))
-                    .orElseGet(() -> new InMemoryOccupancy(service::emit));
+            holdings = cluster.<NodeHoldings>map(c -> RedisHoldings.connect(c, nodeId, scheduler))
+                    .orElseGet(() -> new InMemoryHoldings(service::emit));
         } catch (RuntimeException e) {
             eventLog.close();
             throw e;
         }
-        OccupancyTracker tracker = new OccupancyTracker(occupancy, (app, channel) ->
+        OccupancyTracker tracker = new OccupancyTracker(holdings, (app, channel) ->
                 service.wants(app, WebhookEventType.CHANNEL_OCCUPIED, channel)
                         || service.wants(app, WebhookEventType.CHANNEL_VACATED, channel));
-        return new Webhooks(service, occupancy, tracker, cluster.isEmpty(), nodeId);
+        return new Webhooks(service, holdings, tracker, new PeerEvents(service, holdings, nodeId), cluster.isEmpty());
     }
 
     /** The node's broker, telling the webhooks of publications and channel subscriptions. */
@@ -89,7 +89,7 @@ public final class Webhooks implements AutoCloseable {
 
     /** What hears this node's connections open and close. */
     public LifecycleListener lifecycle() {
-        return service == null ? LifecycleListener.NONE : new PeerEvents(service, nodeId);
+        return service == null ? LifecycleListener.NONE : peers;
     }
 
     /** Each endpoint's counters on this node (for metrics and the admin page); empty without webhooks. */
@@ -105,18 +105,18 @@ public final class Webhooks implements AutoCloseable {
     public void start() {
         if (service != null) {
             service.start();
-            occupancy.start(tracker::channels);
+            holdings.start(tracker::channels, peers::connections);
         }
     }
 
     /**
-     * Takes this node off its channels, delivers what it still owes for up to
+     * Releases what this node still holds, delivers what it owes for up to
      * {@code webhooks.timeout}, and hands its leases back.
      */
     @Override
     public void close() {
         if (service != null) {
-            occupancy.close();
+            holdings.close();
             service.close();
         }
     }

@@ -48,7 +48,8 @@ final class RedisConnections implements AutoCloseable {
 
     @Override
     public void close() {
-        client.shutdownAsync(0, 2, TimeUnit.SECONDS);
+        // In this order, waiting: a reconnect still pending must find its client gone, not its timer.
+        client.shutdown(0, 2, TimeUnit.SECONDS);
         resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }

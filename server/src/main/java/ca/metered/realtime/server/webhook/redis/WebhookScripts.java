@@ -24,7 +24,7 @@ import java.util.concurrent.CompletionStage;
  */
 final class WebhookScripts {
     enum Name {
-        APPEND, CONFIGURE, LEAD, RESIGN, OCC_ADD, OCC_REMOVE, OCC_BEAT, OCC_REAP, OCC_REASSERT
+        APPEND, CONFIGURE, LEAD, RESIGN, OCC_ADD, OCC_REMOVE, CONN_OPEN, CONN_CLOSE, BEAT, REAP, REASSERT
     }
 
     private final RedisAsyncCommands<String, String> redis;

@@ -4,7 +4,9 @@ import ca.metered.realtime.server.config.ClusterSettings;
 import ca.metered.realtime.server.time.Cancellable;
 import ca.metered.realtime.server.time.Scheduler;
 import ca.metered.realtime.server.webhook.AppChannel;
-import ca.metered.realtime.server.webhook.Occupancy;
+import ca.metered.realtime.server.webhook.NodeHoldings;
+import ca.metered.realtime.server.webhook.WebhookEvent.PeerConnected;
+import ca.metered.realtime.server.webhook.WebhookEvent.PeerDisconnected;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.ArrayList;
@@ -17,35 +19,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Occupancy of a cluster: each channel's set of nodes with subscribers on it
- * ({@code {prefix}{app}:wh:occ:{channel}}) and each node's set of channels; a script adds or
- * removes a node and, when the set goes from empty or to empty, appends the event to the app's
- * log in the same step, so exactly one node's call decides it.
+ * What the nodes of a cluster hold, in Redis: each channel's set of nodes with subscribers on it
+ * ({@code {prefix}{app}:wh:occ:{channel}}), each node's set of channels, and each node's tracked
+ * connections ({@code {prefix}wh:node:{id}:conns}). A script adds or removes a node and, when a
+ * channel's set goes from empty or to empty, appends the event to the app's log in the same step,
+ * so exactly one node's call decides it; a connection's record and its peer event are one step
+ * too.
  *
  * <p>Every {@code cluster.heartbeatInterval} the node beats ({@code {prefix}wh:nodes}) and reaps
  * nodes silent for longer than {@code cluster.nodeTimeout}: the channels only they were on are
- * vacated. When the cluster lost this node (Redis restarted empty, or it was reaped while cut
- * off) or a call of its own failed, the next beat re-asserts its channels as they are.
+ * vacated, their connections end with {@code peer.disconnected} (1006, {@code node lost}). When
+ * the cluster lost this node (Redis restarted empty, or it was reaped while cut off) or a call of
+ * its own failed, the next beat re-asserts its channels and connections as they are.
  *
  * <p>Thread-safe. Calls are sent in the order made (see {@link WebhookScripts}).
  */
-public final class RedisOccupancy implements Occupancy {
-    private static final Logger log = LoggerFactory.getLogger(RedisOccupancy.class);
+public final class RedisHoldings implements NodeHoldings {
+    private static final Logger log = LoggerFactory.getLogger(RedisHoldings.class);
 
-    private final RedisConnections connections;
+    private final RedisConnections redis;
     private final StatefulRedisConnection<String, String> commands;
     private final WebhookScripts scripts;
     private final String prefix;
     private final String nodeId;
     private final ClusterSettings settings;
     private final Scheduler scheduler;
-    private volatile Supplier<Collection<AppChannel>> local = List::of;
+    private volatile Supplier<Collection<AppChannel>> channels = List::of;
+    private volatile Supplier<Collection<HeldConnection>> tracked = List::of;
     /** A call failed: Redis may not reflect this node; the next beat re-asserts. */
     private volatile boolean dirty;
     private volatile Cancellable beat;
 
-    private RedisOccupancy(RedisConnections connections, ClusterSettings settings, String nodeId, Scheduler scheduler) {
-        this.connections = connections;
+    private RedisHoldings(RedisConnections connections, ClusterSettings settings, String nodeId, Scheduler scheduler) {
+        this.redis = connections;
         this.commands = connections.open();
         this.scripts = new WebhookScripts(commands.async());
         this.prefix = settings.keyPrefix();
@@ -59,10 +65,10 @@ public final class RedisOccupancy implements Occupancy {
      *
      * @throws ca.metered.realtime.server.cluster.BackplaneUnavailableException when unreachable
      */
-    public static RedisOccupancy connect(ClusterSettings settings, String nodeId, Scheduler scheduler) {
+    public static RedisHoldings connect(ClusterSettings settings, String nodeId, Scheduler scheduler) {
         RedisConnections c = RedisConnections.create(settings);
         try {
-            return new RedisOccupancy(c, settings, nodeId, scheduler);
+            return new RedisHoldings(c, settings, nodeId, scheduler);
         } catch (RuntimeException e) {
             c.close();
             throw e;
@@ -79,9 +85,25 @@ public final class RedisOccupancy implements Occupancy {
         send(WebhookScripts.Name.OCC_REMOVE, appId, channel);
     }
 
-    private void send(WebhookScripts.Name script, String appId, String channel) {
+    @Override
+    public void connectionOpened(String appId, PeerConnected e, boolean announce, boolean track) {
+        send(WebhookScripts.Name.CONN_OPEN, appId, e.connectionId(), e.peerId(),
+                e.metadata() == null ? "" : e.metadata().json(), announce ? "1" : "0", track ? "1" : "0");
+    }
+
+    @Override
+    public void connectionClosed(String appId, PeerDisconnected e) {
+        send(WebhookScripts.Name.CONN_CLOSE, e.connectionId(), Integer.toString(e.code()), e.reason());
+    }
+
+    /** Runs a script with (prefix, nodeId, args…); a failure makes the next beat re-assert. */
+    private void send(WebhookScripts.Name script, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = prefix;
+        all[1] = nodeId;
+        System.arraycopy(args, 0, all, 2, args.length);
         try {
-            scripts.run(script, ScriptOutputType.INTEGER, prefix, nodeId, appId, channel).whenComplete((ok, err) -> {
+            scripts.run(script, ScriptOutputType.INTEGER, all).whenComplete((ok, err) -> {
                 if (err != null) {
                     failed(err);
                 }
@@ -100,8 +122,9 @@ public final class RedisOccupancy implements Occupancy {
     }
 
     @Override
-    public void start(Supplier<Collection<AppChannel>> local) {
-        this.local = local;
+    public void start(Supplier<Collection<AppChannel>> channels, Supplier<Collection<HeldConnection>> connections) {
+        this.channels = channels;
+        this.tracked = connections;
         beat(true);
         beat = scheduler.every(settings.heartbeatInterval(), () -> beat(false));
     }
@@ -112,7 +135,7 @@ public final class RedisOccupancy implements Occupancy {
      */
     private void beat(boolean first) {
         try {
-            CompletionStage<Long> known = scripts.run(WebhookScripts.Name.OCC_BEAT, ScriptOutputType.INTEGER, prefix,
+            CompletionStage<Long> known = scripts.run(WebhookScripts.Name.BEAT, ScriptOutputType.INTEGER, prefix,
                     nodeId);
             known.whenComplete((isNew, err) -> {
                 if (err != null) {
@@ -121,10 +144,10 @@ public final class RedisOccupancy implements Occupancy {
                     reassert();
                 }
             });
-            scripts.run(WebhookScripts.Name.OCC_REAP, ScriptOutputType.MULTI, prefix,
+            scripts.run(WebhookScripts.Name.REAP, ScriptOutputType.MULTI, prefix,
                     Long.toString(settings.nodeTimeout().toMillis())).whenComplete((reaped, err) -> {
                         if (err == null && reaped instanceof List<?> l && !l.isEmpty()) {
-                            log.info("webhooks: took silent node(s) {} off their channels", l);
+                            log.info("webhooks: released what silent node(s) {} held", l);
                         }
                     });
         } catch (RuntimeException e) {
@@ -139,24 +162,32 @@ public final class RedisOccupancy implements Occupancy {
      */
     private void reassert() {
         dirty = false;
+        Collection<AppChannel> held = channels.get();
         List<String> args = new ArrayList<>();
         args.add(prefix);
         args.add(nodeId);
-        for (AppChannel c : local.get()) {
+        args.add(Integer.toString(held.size()));
+        for (AppChannel c : held) {
             args.add(c.appId());
             args.add(c.channel());
         }
-        scripts.run(WebhookScripts.Name.OCC_REASSERT, ScriptOutputType.INTEGER, args.toArray(String[]::new))
+        for (HeldConnection c : tracked.get()) {
+            args.add(c.connectionId());
+            args.add(c.appId());
+            args.add(c.peerId());
+        }
+        scripts.run(WebhookScripts.Name.REASSERT, ScriptOutputType.INTEGER, args.toArray(String[]::new))
                 .whenComplete((ok, err) -> {
                     if (err != null) {
                         failed(err);
                     } else {
-                        log.info("webhooks: re-asserted this node's {} channel(s) in Redis", (args.size() - 2) / 2);
+                        log.info("webhooks: re-asserted this node's {} channel(s) and its connections in Redis",
+                                held.size());
                     }
                 });
     }
 
-    /** Takes this node off every channel at once (the others would reap it after the node timeout). */
+    /** Releases what this node still holds at once (the others would reap it after the node timeout). */
     @Override
     public void close() {
         Cancellable b = beat;
@@ -164,13 +195,13 @@ public final class RedisOccupancy implements Occupancy {
             b.cancel();
         }
         try {
-            scripts.run(WebhookScripts.Name.OCC_REAP, ScriptOutputType.MULTI, prefix, "0", nodeId)
+            scripts.run(WebhookScripts.Name.REAP, ScriptOutputType.MULTI, prefix, "0", nodeId)
                     .toCompletableFuture().get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("webhooks: could not take this node off its channels on shutdown; the others will: {}",
                     e.toString());
         }
         commands.close();
-        connections.close();
+        redis.close();
     }
 }
