@@ -343,6 +343,9 @@ public final class WebhookService implements AutoCloseable {
                 this.reading = false;
             }
             if (err != null) {
+                if (!running) {
+                    return; // closing: the log's connection was closed under the blocked read
+                }
                 log.warn("webhooks: cannot read the event log ({}); retrying in {} ms", err.toString(),
                         READ_RETRY.toMillis());
                 scheduler.schedule(READ_RETRY, () -> dispatch.execute(this::read));
