@@ -243,6 +243,11 @@ public final class RmsNode implements AutoCloseable {
         return webhooks.endpointStats();
     }
 
+    /** Events of the app this node dropped before any endpoint: its event log was full or unreachable. */
+    public long webhookDropped(String appId) {
+        return webhooks.dropped(appId);
+    }
+
     /**
      * Graceful shutdown (protocol.md 8): the network side drains the connections, the webhooks
      * deliver what they owe (up to {@code webhooks.timeout}), then this node leaves the cluster

@@ -53,8 +53,13 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    /** One request as received. */
-    public record Received(String path, Map<String, List<String>> headers, byte[] body, long atNanos) {
+    /** One request as received, with the status it was answered ({@code 0} when held unanswered). */
+    public record Received(String path, Map<String, List<String>> headers, byte[] body, long atNanos, int status) {
+        /** Answered 2xx: the sender counts its events as delivered. */
+        public boolean accepted() {
+            return status >= 200 && status < 300;
+        }
+
         public String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {
@@ -141,6 +146,32 @@ public final class WebhookReceiver implements AutoCloseable {
         return out;
     }
 
+    /** The events of the requests answered 2xx, in arrival order (repeats included). */
+    public List<JsonNode> acceptedEvents() {
+        List<JsonNode> out = new ArrayList<>();
+        for (Received r : received()) {
+            if (r.accepted()) {
+                r.json().get("events").forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** Waits until the events of the requests answered 2xx satisfy {@code condition}. */
+    public List<JsonNode> awaitAccepted(Duration within, Predicate<List<JsonNode>> condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            List<JsonNode> now = acceptedEvents();
+            if (condition.test(now)) {
+                return now;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the receiver did not accept the expected events within " + within + "; got "
+                + acceptedEvents());
+    }
+
     /** Waits until {@code condition} holds for what was received, or fails after {@code within}. */
     public List<Received> await(Duration within, Predicate<List<Received>> condition) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
@@ -181,9 +212,9 @@ public final class WebhookReceiver implements AutoCloseable {
         }
         Answer answer;
         synchronized (this) {
-            received.add(new Received(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
-                    body, System.nanoTime()));
             answer = script.isEmpty() ? otherwise : script.poll();
+            received.add(new Received(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
+                    body, System.nanoTime(), answer.hangs() ? 0 : answer.status()));
             if (answer.hangs()) {
                 hanging++;
             }
