@@ -72,6 +72,7 @@ function AppCard({ app }) {
           <span class="mini-value num">{count(app.delivered)}</span>
         </div>
       </div>
+      {app.webhooks?.length > 0 && <WebhooksTable app={app} />}
       <details class="limits">
         <summary>Limits and keys</summary>
         <dl class="kv kv-2">
@@ -114,5 +115,44 @@ function AppCard({ app }) {
         </a>
       </div>
     </Card>
+  );
+}
+
+/** This node's webhook endpoints of the app (docs/webhooks.md "Watching it"). */
+function WebhooksTable({ app }) {
+  return (
+    <div class="table-wrap">
+      <table class="table" data-testid={`app-${app.id}-webhooks`}>
+        <thead>
+          <tr>
+            <th>Webhook (this node)</th>
+            <th class="r">Delivered</th>
+            <th class="r">Failed POSTs</th>
+            <th class="r">Given up</th>
+            <th class="r">Overflowed</th>
+            <th class="r">Queue</th>
+          </tr>
+        </thead>
+        <tbody>
+          {app.webhooks.map((w) => (
+            <tr key={w.endpoint} data-endpoint={w.endpoint}>
+              <td>
+                <code>{w.endpoint}</code>
+                {w.lastProblem && <div class="muted">last failure: {w.lastProblem}</div>}
+              </td>
+              <td class="r num" data-field="delivered">{count(w.delivered)}</td>
+              <td class="r num" data-field="failures">{count(w.failures)}</td>
+              <td class="r num" data-field="givenUp">
+                {w.givenUp > 0 ? <Badge tone="red">{count(w.givenUp)}</Badge> : count(w.givenUp)}
+              </td>
+              <td class="r num" data-field="overflowed">
+                {w.overflowed > 0 ? <Badge tone="red">{count(w.overflowed)}</Badge> : count(w.overflowed)}
+              </td>
+              <td class="r num" data-field="queueDepth">{count(w.queueDepth)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

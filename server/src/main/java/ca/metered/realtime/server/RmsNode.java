@@ -146,6 +146,7 @@ public final class RmsNode implements AutoCloseable {
         MessageService messages = new MessageService(nodeId, authorizer, live, broker, backplane.usage(),
                 metrics, metrics.backplane(redis));
         Connections connections = new Connections(scheduler, live, backplane.usage(), memberships, listener);
+        WebhookMetering.register(metrics, webhooks);
         metrics.gauge(Metric.OUTBOUND_QUEUE_BYTES, connections,
                 c -> c.all().stream().mapToLong(Connection::queuedBytes).sum());
         metrics.gauge(Metric.OUTBOUND_QUEUE_MAX_BYTES, connections,
@@ -161,7 +162,7 @@ public final class RmsNode implements AutoCloseable {
                 new CoreBackend(new AdminBackend.NodeInfo(nodeId, RmsServer.version(), startedAt,
                         redis ? "redis" : "memory"), id -> live.get().app(id).isPresent(), hub, connections,
                         backplane.presence(), backplane.usage(), backplane.control(), backplane.nodes(),
-                        scheduler.clock()),
+                        scheduler.clock(), app -> WebhookMetering.endpoints(webhooks, app)),
                 metrics, reloader, minter, audit, scheduler.clock());
         OutboundBudget outbound = new OutboundBudget(config.server().directMemoryCeiling(PlatformDependent.maxDirectMemory()));
         RmsServer server = new RmsServer(config.server(), new Authenticator(live::get, scheduler.clock()),

@@ -261,4 +261,53 @@ class WebhooksIT {
         server = null;
         assertThat(shown(receiver.events())).contains("peer.disconnected:a:1001", "peer.disconnected:b:1001");
     }
+
+    @Test
+    void metricsAndTheAdminShowDeliveriesFailuresAndQueueDepthPerEndpoint() throws Exception {
+        receiver.thenAnswer(Answer.status(500));
+        start(yaml("batchDelay: 10ms, retryMinDelay: 50ms", endpoint(receiver.url("/hooks?token=t0ps3cret").toString(),
+                "peer.connected", null)) + "admin:\n  username: ops\n  password: correct-horse-battery\n");
+        client("counted", "");
+        receiver.awaitEvents(WAIT, has("peer.connected:counted"));
+        receiver.awaitRequests(2, WAIT); // the 500, then the retry answered 200
+        String labels = "{app=\"demo\",endpoint=\"" + receiver.url("/hooks") + "\"}";
+        // The counters move when the answer is read, a moment after the receiver saw the request.
+        String scrape = awaitScrape(s -> s.contains("rms_webhook_events_delivered_total" + labels + " 1.0"));
+        assertThat(scrape).contains("rms_webhook_requests_total" + labels + " 2.0",
+                "rms_webhook_failures_total" + labels + " 1.0",
+                "rms_webhook_events_given_up_total" + labels + " 0.0",
+                "rms_webhook_events_overflowed_total" + labels + " 0.0",
+                "rms_webhook_queue_depth" + labels + " 0.0",
+                "rms_webhook_events_dropped_total{app=\"demo\"} 0.0");
+        assertThat(scrape).doesNotContain("t0ps3cret");
+
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                "ops:correct-horse-battery".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.net.http.HttpResponse<String> apps = server.rest("GET", "/admin/api/apps", basic, null);
+        assertThat(apps.statusCode()).isEqualTo(200);
+        assertThat(apps.body()).doesNotContain("t0ps3cret");
+        JsonNode hook = new com.fasterxml.jackson.databind.ObjectMapper().readTree(apps.body())
+                .path("apps").get(0).path("webhooks").get(0);
+        assertThat(hook.path("endpoint").asText()).isEqualTo(receiver.url("/hooks").toString());
+        assertThat(hook.path("delivered").asLong()).isEqualTo(1);
+        assertThat(hook.path("requests").asLong()).isEqualTo(2);
+        assertThat(hook.path("failures").asLong()).isEqualTo(1);
+        assertThat(hook.path("givenUp").asLong()).isZero();
+        assertThat(hook.path("overflowed").asLong()).isZero();
+        assertThat(hook.path("queueDepth").asInt()).isZero();
+        assertThat(hook.path("lastProblem").asText()).isEqualTo("HTTP 500");
+    }
+
+    private String awaitScrape(Predicate<String> condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            body = server.rest("GET", "/metrics", null, null).body();
+            if (condition.test(body)) {
+                return body;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
+        throw new AssertionError("the scrape never satisfied the condition:\n" + body);
+    }
 }
