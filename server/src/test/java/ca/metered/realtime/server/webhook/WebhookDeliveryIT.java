@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.metered.realtime.server.config.ConfigLoader;
 import ca.metered.realtime.server.config.ServerConfig;
-import ca.metered.realtime.server.time.ThreadScheduler;
+import ca.metered.realtime.server.transport.WheelScheduler;
 import ca.metered.realtime.server.webhook.WebhookEvent.PeerConnected;
 import ca.metered.realtime.server.webhook.WebhookReceiver.Answer;
 import ca.metered.realtime.server.webhook.WebhookReceiver.Received;
@@ -22,7 +22,7 @@ class WebhookDeliveryIT {
     private static final String SECRET = "whsec_0123456789abcdef";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final ThreadScheduler scheduler = new ThreadScheduler();
+    private final WheelScheduler scheduler = new WheelScheduler();
     private final WebhookReceiver receiver = WebhookReceiver.start();
     private WebhookService service;
 
