@@ -121,38 +121,36 @@ function AppCard({ app }) {
 /** This node's webhook endpoints of the app (docs/webhooks.md "Watching it"). */
 function WebhooksTable({ app }) {
   return (
-    <div class="table-wrap">
-      <table class="table" data-testid={`app-${app.id}-webhooks`}>
-        <thead>
-          <tr>
-            <th>Webhook (this node)</th>
-            <th class="r">Delivered</th>
-            <th class="r">Failed POSTs</th>
-            <th class="r">Given up</th>
-            <th class="r">Overflowed</th>
-            <th class="r">Queue</th>
-          </tr>
-        </thead>
-        <tbody>
-          {app.webhooks.map((w) => (
-            <tr key={w.endpoint} data-endpoint={w.endpoint}>
-              <td>
-                <code>{w.endpoint}</code>
-                {w.lastProblem && <div class="muted">last failure: {w.lastProblem}</div>}
-              </td>
-              <td class="r num" data-field="delivered">{count(w.delivered)}</td>
-              <td class="r num" data-field="failures">{count(w.failures)}</td>
-              <td class="r num" data-field="givenUp">
-                {w.givenUp > 0 ? <Badge tone="red">{count(w.givenUp)}</Badge> : count(w.givenUp)}
-              </td>
-              <td class="r num" data-field="overflowed">
-                {w.overflowed > 0 ? <Badge tone="red">{count(w.overflowed)}</Badge> : count(w.overflowed)}
-              </td>
-              <td class="r num" data-field="queueDepth">{count(w.queueDepth)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+    <div class="webhooks" data-testid={`app-${app.id}-webhooks`}>
+      {app.webhooks.map((w) => {
+        const lost = w.givenUp + w.overflowed;
+        return (
+          <div class="webhook" key={w.endpoint} data-endpoint={w.endpoint}>
+            <div class="key-row">
+              <Badge tone="indigo">webhook</Badge> <code>{w.endpoint}</code>
+              {w.lastProblem && <span class="muted"> last failure: {w.lastProblem}</span>}
+            </div>
+            <div class="mini-stats">
+              <div>
+                <span class="mini-label">Delivered (this node)</span>
+                <span class="mini-value num" data-field="delivered">{count(w.delivered)}</span>
+              </div>
+              <div>
+                <span class="mini-label">Failed POSTs</span>
+                <span class="mini-value num" data-field="failures">{count(w.failures)}</span>
+              </div>
+              <div title={`given up ${count(w.givenUp)} · overflowed ${count(w.overflowed)}`}>
+                <span class="mini-label">Lost events</span>
+                <span class={`mini-value num${lost > 0 ? " bad" : ""}`} data-field="lost">{count(lost)}</span>
+              </div>
+              <div>
+                <span class="mini-label">Queue</span>
+                <span class="mini-value num" data-field="queueDepth">{count(w.queueDepth)}</span>
+              </div>
+            </div>
+          </div>
+        );
+      })}
     </div>
   );
 }
