@@ -32,16 +32,10 @@ import ca.metered.realtime.server.session.OutboundBudget;
 import ca.metered.realtime.server.session.Sessions;
 import ca.metered.realtime.server.transport.RmsServer;
 import ca.metered.realtime.server.transport.WheelScheduler;
-        log.info("off-heap ceiling for outbound bytes: {} MiB ({}); JVM max direct memory {} MiB; allocator {}",
-                outbound.limit() >> 20, config.server().directMemoryBytes() > 0 ? "server.directMemoryBytes" : "default",
-                PlatformDependent.maxDirectMemory() >> 20, ByteBufAllocator.DEFAULT.getClass().getSimpleName());
-        return new RmsNode(scheduler, backplane, webhooks, connections, server, admin, reloader, audit, metrics,
-                outbound);
-    }
-
-    /** The node's outbound off-heap budget: its use, peak and sheds (for metrics and operators). */
-    public OutboundBudget outboundBudget() {
-        return outbound;
+import ca.metered.realtime.server.webhook.EndpointStats;
+import ca.metered.realtime.server.webhook.Webhooks;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.internal.PlatformDependent;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -69,16 +63,10 @@ public final class RmsNode implements AutoCloseable {
     private final OutboundBudget outbound;
     private boolean stopped;
 
-        log.info("off-heap ceiling for outbound bytes: {} MiB ({}); JVM max direct memory {} MiB; allocator {}",
-                outbound.limit() >> 20, config.server().directMemoryBytes() > 0 ? "server.directMemoryBytes" : "default",
-                PlatformDependent.maxDirectMemory() >> 20, ByteBufAllocator.DEFAULT.getClass().getSimpleName());
-        return new RmsNode(scheduler, backplane, webhooks, connections, server, admin, reloader, audit, metrics,
-                outbound);
-    }
-
-    /** The node's outbound off-heap budget: its use, peak and sheds (for metrics and operators). */
-    public OutboundBudget outboundBudget() {
-        return outbound;
+    private RmsNode(WheelScheduler scheduler, Backplane backplane, Webhooks webhooks, Connections connections,
+                    RmsServer server, AdminConsole admin, ConfigReloader reloader, AuditLog audit, NodeMetrics metrics,
+                    OutboundBudget outbound) {
+        this.outbound = outbound;
         this.scheduler = scheduler;
         this.backplane = backplane;
         this.webhooks = webhooks;
@@ -130,16 +118,11 @@ public final class RmsNode implements AutoCloseable {
             throw e;
         }
         boolean redis = config.cluster().isPresent();
-        log.info("off-heap ceiling for outbound bytes: {} MiB ({}); JVM max direct memory {} MiB; allocator {}",
-                outbound.limit() >> 20, config.server().directMemoryBytes() > 0 ? "server.directMemoryBytes" : "default",
-                PlatformDependent.maxDirectMemory() >> 20, ByteBufAllocator.DEFAULT.getClass().getSimpleName());
-        return new RmsNode(scheduler, backplane, webhooks, connections, server, admin, reloader, audit, metrics,
-                outbound);
-    }
-
-    /** The node's outbound off-heap budget: its use, peak and sheds (for metrics and operators). */
-    public OutboundBudget outboundBudget() {
-        return outbound;
+        // Metrics and webhooks both hear the connections' lifecycle.
+        LifecycleListener listener = LifecycleListener.all(new ConnectionMetering(metrics), webhooks.lifecycle());
+        Broker broker = webhooks.broker(backplane.broker());
+        Hub hub = new Hub(id -> live.get().app(id).isPresent(), metrics::app,
+                new PresenceWindow(scheduler, config.server().presenceWindow()));
         config.apps().forEach(app -> hub.app(app.id())); // every app in the scrape from the start
         Authorizer authorizer = new Authorizer();
         Memberships memberships = new Memberships(hub, broker, backplane.presence(), authorizer, live, listener);
