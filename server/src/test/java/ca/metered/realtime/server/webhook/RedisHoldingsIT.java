@@ -112,8 +112,9 @@ class RedisHoldingsIT extends HoldingsContract {
         OccupancyTracker b = node(2).tracker();
         a.subscribed("app", "mine");
         a.subscribed("app", "shared");
-        b.subscribed("app", "shared");
+        // Node 2's call would race node 1's in Redis: it joins once node 1 holds both channels.
         eventsAre("channel.occupied:mine", "channel.occupied:shared");
+        b.subscribed("app", "shared");
         awaitRedis("SCARD " + settings.keyPrefix() + "app:wh:occ:shared", ":2");
         // Node 1 goes silent (its clock is never advanced again); node 2 keeps beating and reaps.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
