@@ -17,7 +17,9 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,9 +134,19 @@ public final class RedisBackplane implements Backplane {
             log.warn("could not remove this node from Redis on shutdown; the other nodes will reap it: {}", e.toString());
         }
         scripts.close();
-        pubsub.closeAsync();
-        commands.closeAsync();
-        client.shutdownAsync(0, 2, TimeUnit.SECONDS);
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        // In order, each step finished before the next: connections, client, then the threads.
+        // Shutting the threads down under a close still in flight makes Netty log an ERROR
+        // ("Failed to submit a listener notification task") and the client close them twice.
+        try {
+            CompletableFuture.allOf(pubsub.closeAsync(), commands.closeAsync()).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("Redis connections did not close cleanly: {}", e.toString());
+        }
+        try {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("Redis client did not shut down cleanly: {}", e.toString());
+        }
     }
 }
