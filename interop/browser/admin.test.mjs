@@ -3,6 +3,7 @@
 // from the page, and every step is saved as a screenshot in interop/target/screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -178,6 +179,48 @@ test("the dashboard shows what real SDK clients did; kick, mint and reload work 
   await textIs(page, "[data-testid=app-extra-connections]", "1"); // the page refreshes every ~5 s
   await shot(page, "10-apps-after-reload");
   await page.context().close();
+});
+
+test("the apps page shows each webhook endpoint's deliveries, failures and queue", async () => {
+  // A receiver that fails the first POST (500) and accepts the retry.
+  let requests = 0;
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(requests++ === 0 ? 500 : 200).end());
+  });
+  await new Promise((ok) => receiver.listen(0, "127.0.0.1", ok));
+  const url = `http://127.0.0.1:${receiver.address().port}/hooks`;
+  const hooked = await RmsServer.start({
+    configYaml: `webhooks: {batchDelay: 10ms, retryMinDelay: 50ms}\n` + CONFIG_YAML + `    webhooks:
+      - url: ${url}
+        secret: whsec_admin_page_0123456789
+        events: [peer.connected]
+` + ADMIN,
+  });
+  try {
+    await pool.connected(hooked, { apiKey: PK });
+    const page = await openPage();
+    await page.goto(`${hooked.httpBase}/admin/`);
+    await page.waitForSelector("form.login-form");
+    await page.fill("input[name=username]", "ops");
+    await page.fill("input[name=password]", PASSWORD);
+    await page.click("[data-testid=login]");
+    await page.waitForSelector("[data-testid=stat-connections]", { timeout: WAIT_MS });
+    await page.click("[data-nav=apps]");
+    const row = `[data-testid=app-demo-webhooks] [data-endpoint="${url}"]`;
+    // The apps page refreshes every ~5 s of live samples.
+    await textIs(page, `${row} [data-field=delivered]`, "1");
+    await textIs(page, `${row} [data-field=failures]`, "1");
+    await textIs(page, `${row} [data-field=lost]`, "0");
+    await textIs(page, `${row} [data-field=queueDepth]`, "0");
+    assert.match(await page.textContent(row), /last failure: HTTP 500/);
+    await shot(page, "11-apps-webhooks");
+    await page.context().close();
+  } finally {
+    await pool.closeAll();
+    await hooked.stop();
+    await new Promise((ok) => receiver.close(ok));
+  }
 });
 
 test("narrow screens: the menu folds away and nothing scrolls sideways", async () => {

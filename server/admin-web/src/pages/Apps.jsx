@@ -72,6 +72,7 @@ function AppCard({ app }) {
           <span class="mini-value num">{count(app.delivered)}</span>
         </div>
       </div>
+      {app.webhooks?.length > 0 && <WebhooksTable app={app} />}
       <details class="limits">
         <summary>Limits and keys</summary>
         <dl class="kv kv-2">
@@ -114,5 +115,42 @@ function AppCard({ app }) {
         </a>
       </div>
     </Card>
+  );
+}
+
+/** This node's webhook endpoints of the app (docs/webhooks.md "Watching it"). */
+function WebhooksTable({ app }) {
+  return (
+    <div class="webhooks" data-testid={`app-${app.id}-webhooks`}>
+      {app.webhooks.map((w) => {
+        const lost = w.givenUp + w.overflowed;
+        return (
+          <div class="webhook" key={w.endpoint} data-endpoint={w.endpoint}>
+            <div class="key-row">
+              <Badge tone="indigo">webhook</Badge> <code>{w.endpoint}</code>
+              {w.lastProblem && <span class="muted"> last failure: {w.lastProblem}</span>}
+            </div>
+            <div class="mini-stats">
+              <div>
+                <span class="mini-label">Delivered (this node)</span>
+                <span class="mini-value num" data-field="delivered">{count(w.delivered)}</span>
+              </div>
+              <div>
+                <span class="mini-label">Failed POSTs</span>
+                <span class="mini-value num" data-field="failures">{count(w.failures)}</span>
+              </div>
+              <div title={`given up ${count(w.givenUp)} · overflowed ${count(w.overflowed)}`}>
+                <span class="mini-label">Lost events</span>
+                <span class={`mini-value num${lost > 0 ? " bad" : ""}`} data-field="lost">{count(lost)}</span>
+              </div>
+              <div>
+                <span class="mini-label">Queue</span>
+                <span class="mini-value num" data-field="queueDepth">{count(w.queueDepth)}</span>
+              </div>
+            </div>
+          </div>
+        );
+      })}
+    </div>
   );
 }

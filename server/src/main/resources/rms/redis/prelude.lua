@@ -8,10 +8,36 @@ local function presence_seq(app)
   return redis.call('GET', P .. app .. ':pseq') or '0'
 end
 
+-- Appends one webhook event (a flat field/value list) to the app's event log, a stream of the
+-- entries not yet delivered (docs/webhooks.md "Clusters"). Returns 1 when logged, 0 when the app
+-- has no webhooks ({P}{app}:wh:cap absent) or its log is full; a full log counts the drop for
+-- the log's reader when asked to.
+local function wh_append(app, fields, count_drop)
+  local cap = tonumber(redis.call('GET', P .. app .. ':wh:cap') or '0')
+  if cap <= 0 then return 0 end
+  local log = P .. app .. ':wh:log'
+  if redis.call('XLEN', log) >= cap then
+    if count_drop then redis.call('INCR', P .. app .. ':wh:dropped') end
+    return 0
+  end
+  redis.call('XADD', log, '*', unpack(fields))
+  return 1
+end
+
 local function publish_delta(app, ch, joined, peer, meta)
   local seq = redis.call('INCR', P .. app .. ':pseq')
   local kind = joined and 'j' or 'l'
   redis.call('PUBLISH', P .. app .. ':ch:' .. ch, 'p\n' .. seq .. '\n' .. kind .. '\n' .. peer .. '\n' .. (meta or ''))
+  -- The presence decision is the webhooks' presence event, logged in the same step: once for
+  -- the cluster, whichever node (or reaper) decided it.
+  if redis.call('EXISTS', P .. app .. ':wh:presence') == 1 then
+    local f = {'t', joined and 'presence.joined' or 'presence.left', 'ch', ch, 'peer', peer}
+    if joined and meta and meta ~= '' then
+      f[#f + 1] = 'meta'
+      f[#f + 1] = meta
+    end
+    wh_append(app, f, true)
+  end
 end
 
 -- Changes the cluster-wide connection count of one peer on one channel by d; announces the

@@ -9,6 +9,7 @@ import ca.metered.realtime.server.auth.Authorizer;
 import ca.metered.realtime.server.auth.SecretKeyAuthenticator;
 import ca.metered.realtime.server.auth.TokenMinter;
 import ca.metered.realtime.server.cluster.Backplane;
+import ca.metered.realtime.server.cluster.Broker;
 import ca.metered.realtime.server.cluster.InMemoryCluster;
 import ca.metered.realtime.server.cluster.redis.RedisBackplane;
 import ca.metered.realtime.server.config.ConfigReloader;
@@ -33,6 +34,8 @@ import ca.metered.realtime.server.session.OutboundBudget;
 import ca.metered.realtime.server.session.Sessions;
 import ca.metered.realtime.server.transport.RmsServer;
 import ca.metered.realtime.server.transport.WheelScheduler;
+import ca.metered.realtime.server.webhook.EndpointStats;
+import ca.metered.realtime.server.webhook.Webhooks;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
 import java.util.List;
@@ -52,6 +55,7 @@ import org.slf4j.LoggerFactory;
 public final class RmsNode implements AutoCloseable {
     private final WheelScheduler scheduler;
     private final Backplane backplane;
+    private final Webhooks webhooks;
     private final Connections connections;
     private static final Logger log = LoggerFactory.getLogger(RmsNode.class);
     private final RmsServer server;
@@ -62,12 +66,13 @@ public final class RmsNode implements AutoCloseable {
     private final OutboundBudget outbound;
     private boolean stopped;
 
-    private RmsNode(WheelScheduler scheduler, Backplane backplane, Connections connections, RmsServer server,
-                    AdminConsole admin, ConfigReloader reloader, AuditLog audit, NodeMetrics metrics,
+    private RmsNode(WheelScheduler scheduler, Backplane backplane, Webhooks webhooks, Connections connections,
+                    RmsServer server, AdminConsole admin, ConfigReloader reloader, AuditLog audit, NodeMetrics metrics,
                     OutboundBudget outbound) {
         this.outbound = outbound;
         this.scheduler = scheduler;
         this.backplane = backplane;
+        this.webhooks = webhooks;
         this.connections = connections;
         this.server = server;
         this.admin = admin;
@@ -106,20 +111,32 @@ public final class RmsNode implements AutoCloseable {
             scheduler.close();
             throw e;
         }
+        Webhooks webhooks;
+        try {
+            webhooks = Webhooks.create(config, nodeId, scheduler);
+        } catch (RuntimeException e) {
+            backplane.close();
+            scheduler.close();
+            metrics.close();
+            throw e;
+        }
         boolean redis = config.cluster().isPresent();
-        LifecycleListener listener = new ConnectionMetering(metrics);
+        // Metrics and webhooks both hear the connections' lifecycle.
+        LifecycleListener listener = LifecycleListener.all(new ConnectionMetering(metrics), webhooks.lifecycle());
+        Broker broker = webhooks.broker(backplane.broker());
         Hub hub = new Hub(id -> live.get().app(id).isPresent(), metrics::app,
                 new PresenceWindow(scheduler, config.server().presenceWindow()));
         config.apps().forEach(app -> hub.app(app.id())); // every app in the scrape from the start
         Authorizer authorizer = new Authorizer();
-        Memberships memberships = new Memberships(hub, backplane.broker(), backplane.presence(), backplane.history(),
+        Memberships memberships = new Memberships(hub, broker, backplane.presence(), backplane.history(),
                 authorizer, live, listener);
-        MessageService messages = new MessageService(nodeId, authorizer, live, backplane.broker(), backplane.usage(),
+        MessageService messages = new MessageService(nodeId, authorizer, live, broker, backplane.usage(),
                 metrics, metrics.backplane(redis));
         HistoryService history = new HistoryService(backplane.history(), authorizer, live);
         Authenticator authenticator = new Authenticator(live::get, scheduler.clock());
         Connections connections = new Connections(scheduler, authenticator, live, backplane.usage(), memberships,
                 listener);
+        WebhookMetering.register(metrics, webhooks);
         metrics.gauge(Metric.OUTBOUND_QUEUE_BYTES, connections,
                 c -> c.all().stream().mapToLong(Connection::queuedBytes).sum());
         metrics.gauge(Metric.OUTBOUND_QUEUE_MAX_BYTES, connections,
@@ -137,7 +154,7 @@ public final class RmsNode implements AutoCloseable {
                 new CoreBackend(new AdminBackend.NodeInfo(nodeId, RmsServer.version(), startedAt,
                         redis ? "redis" : "memory"), id -> live.get().app(id).isPresent(), hub, connections,
                         backplane.presence(), backplane.usage(), backplane.control(), backplane.nodes(),
-                        scheduler.clock()),
+                        scheduler.clock(), app -> WebhookMetering.endpoints(webhooks, app)),
                 metrics, reloader, minter, audit, scheduler.clock());
         OutboundBudget outbound = new OutboundBudget(config.server().directMemoryCeiling(PlatformDependent.maxDirectMemory()));
         RmsServer server = new RmsServer(config.server(), authenticator,
@@ -147,15 +164,17 @@ public final class RmsNode implements AutoCloseable {
         reloader.addListener(new ReloadEffects(connections, hub, metrics));
         reloader.onResult(r -> metrics.configReload(r.applied()));
 
-        backplane.start(new LocalDelivery(hub, nodeId, (appId, channel) -> live.history(appId, channel)
+        backplane.start(webhooks.inbound(new LocalDelivery(hub, nodeId, (appId, channel) -> live.history(appId, channel)
                 .map(h -> backplane.history().position(appId, channel, Retention.of(h)))
-                .orElseGet(() -> CompletableFuture.completedFuture(null))));
+                .orElseGet(() -> CompletableFuture.completedFuture(null)))));
+        webhooks.start();
         connections.start();
         try {
             server.start();
         } catch (RuntimeException e) {
             admin.close();
             connections.stop();
+            webhooks.close();
             backplane.close();
             scheduler.close();
             metrics.close();
@@ -165,7 +184,8 @@ public final class RmsNode implements AutoCloseable {
         log.info("off-heap ceiling for outbound bytes: {} MiB ({}); JVM max direct memory {} MiB; allocator {}",
                 outbound.limit() >> 20, config.server().directMemoryBytes() > 0 ? "server.directMemoryBytes" : "default",
                 PlatformDependent.maxDirectMemory() >> 20, ByteBufAllocator.DEFAULT.getClass().getSimpleName());
-        return new RmsNode(scheduler, backplane, connections, server, admin, reloader, audit, metrics, outbound);
+        return new RmsNode(scheduler, backplane, webhooks, connections, server, admin, reloader, audit, metrics,
+                outbound);
     }
 
     /** The node's outbound off-heap budget: its use, peak and sheds (for metrics and operators). */
@@ -214,9 +234,20 @@ public final class RmsNode implements AutoCloseable {
         return server.openConnections();
     }
 
+    /** This node's webhook counters per endpoint (empty without webhooks). */
+    public List<EndpointStats> webhookStats() {
+        return webhooks.endpointStats();
+    }
+
+    /** Events of the app this node dropped before any endpoint: its event log was full or unreachable. */
+    public long webhookDropped(String appId) {
+        return webhooks.dropped(appId);
+    }
+
     /**
-     * Graceful shutdown (protocol.md 8): the network side drains the connections, then this
-     * node leaves the cluster and its timers stop.
+     * Graceful shutdown (protocol.md 8): the network side drains the connections, the webhooks
+     * deliver what they owe (up to {@code webhooks.timeout}), then this node leaves the cluster
+     * and its timers stop.
      */
     public synchronized void stop() {
         if (stopped) {
@@ -226,6 +257,7 @@ public final class RmsNode implements AutoCloseable {
         server.stop();
         admin.close();
         connections.stop();
+        webhooks.close();
         backplane.close();
         scheduler.close();
         metrics.close();

@@ -251,6 +251,7 @@ final class AdminApi {
             k.channels().forEach(c -> pk.withArray("channels").add(c.glob()));
             actions(pk.putArray("actions"), k.actions());
         }
+        out.set("webhooks", json.valueToTree(backend.webhooks(app.id())));
         ArrayNode sks = out.putArray("secretKeys");
         for (SecretKeyConfig k : app.secretKeys()) {
             ObjectNode sk = sks.addObject();

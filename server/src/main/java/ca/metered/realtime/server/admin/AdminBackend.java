@@ -46,6 +46,21 @@ public interface AdminBackend {
     /** An app's usage over the cluster (connections and this period's messages); fields may be null if the store is down. */
     CompletionStage<AppUsage> usage(String appId);
 
+    /** This node's webhook endpoints of the app and their counters (docs/webhooks.md "Watching it"); empty without any. */
+    default List<WebhookEndpoint> webhooks(String appId) {
+        return List.of();
+    }
+
+    /**
+     * One webhook endpoint's counters on this node.
+     *
+     * @param endpoint the URL without its query
+     * @param lastProblem the last failure ("HTTP 500", "no answer within 5000 ms"), or null
+     */
+    record WebhookEndpoint(String endpoint, long delivered, long requests, long failures, long givenUp,
+                           long overflowed, int queueDepth, String lastProblem) {
+    }
+
     record NodeInfo(String id, String version, long startedAt, String backplane) {
     }
 

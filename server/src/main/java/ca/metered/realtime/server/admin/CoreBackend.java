@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -43,13 +44,16 @@ public final class CoreBackend implements AdminBackend {
     private final ControlChannel control;
     private final NodeDirectory directory;
     private final Clock clock;
+    private final Function<String, List<WebhookEndpoint>> webhooks;
 
     /**
      * @param configured whether an app id is in the configuration now
+     * @param webhooks an app's webhook endpoints and their counters on this node
      */
     public CoreBackend(NodeInfo node, Predicate<String> configured, Hub hub, Connections connections,
                        PresenceStore presence, UsageStore usage, ControlChannel control, NodeDirectory directory,
-                       Clock clock) {
+                       Clock clock, Function<String, List<WebhookEndpoint>> webhooks) {
+        this.webhooks = webhooks;
         this.node = node;
         this.configured = configured;
         this.hub = hub;
@@ -59,6 +63,11 @@ public final class CoreBackend implements AdminBackend {
         this.control = control;
         this.directory = directory;
         this.clock = clock;
+    }
+
+    @Override
+    public List<WebhookEndpoint> webhooks(String appId) {
+        return webhooks.apply(appId);
     }
 
     @Override

@@ -74,10 +74,11 @@ final class AppBinder {
         }
         Limits limits = limits(app.field("limits"));
         List<IceServerConfig> iceServers = IceServerBinder.bind(app.field("iceServers"), defaultIceServers);
+        List<WebhookConfig> webhooks = WebhookBinder.endpoints(app.field("webhooks"));
         List<HistoryConfig> history = HistoryBinder.history(app.field("history"));
         Duration idempotencyWindow = HistoryBinder.idempotencyWindow(app.field("idempotencyWindow"));
         app.rejectUnknownFields();
-        return new AppConfig(id, enabled, pks, sks, limits, iceServers, history, idempotencyWindow);
+        return new AppConfig(id, enabled, pks, sks, limits, iceServers, webhooks, history, idempotencyWindow);
     }
 
     private PublishableKeyConfig publishableKey(ConfigNode pk) throws ConfigException {

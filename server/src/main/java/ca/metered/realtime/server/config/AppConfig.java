@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param limits per-app limits (protocol.md 5)
  * @param iceServers the ICE servers its connections get in {@code welcome.metadata}: the app's
  *     own list, else the top-level default; possibly none (docs/turn.md)
+ * @param webhooks the endpoints told what happens in the app (docs/webhooks.md); possibly none
  * @param history which channels keep history, and how much (protocol.md 9); empty: none do
  * @param idempotencyWindow how long a publish's {@code idempotencyKey} is remembered per channel
  *     (protocol.md 9); default 5 minutes
@@ -29,6 +30,7 @@ public record AppConfig(
         List<SecretKeyConfig> secretKeys,
         Limits limits,
         List<IceServerConfig> iceServers,
+        List<WebhookConfig> webhooks,
         List<HistoryConfig> history,
         Duration idempotencyWindow) {
 
@@ -38,15 +40,30 @@ public record AppConfig(
         secretKeys = List.copyOf(secretKeys);
         Objects.requireNonNull(limits, "limits");
         iceServers = List.copyOf(iceServers);
+        webhooks = List.copyOf(webhooks);
         history = List.copyOf(history);
         Objects.requireNonNull(idempotencyWindow, "idempotencyWindow");
     }
 
-    /** An app without history, with the default idempotency window (tests build these by hand). */
+    /** An app without webhooks and without history, with the default idempotency window (tests build these by hand). */
     public AppConfig(String id, boolean enabled, List<PublishableKeyConfig> publishableKeys,
                      List<SecretKeyConfig> secretKeys, Limits limits, List<IceServerConfig> iceServers) {
-        this(id, enabled, publishableKeys, secretKeys, limits, iceServers, List.of(),
+        this(id, enabled, publishableKeys, secretKeys, limits, iceServers, List.of());
+    }
+
+    /** An app without history, with the default idempotency window. */
+    public AppConfig(String id, boolean enabled, List<PublishableKeyConfig> publishableKeys,
+                     List<SecretKeyConfig> secretKeys, Limits limits, List<IceServerConfig> iceServers,
+                     List<WebhookConfig> webhooks) {
+        this(id, enabled, publishableKeys, secretKeys, limits, iceServers, webhooks, List.of(),
                 HistoryBinder.DEFAULT_IDEMPOTENCY_WINDOW);
+    }
+
+    /** An app without webhooks. */
+    public AppConfig(String id, boolean enabled, List<PublishableKeyConfig> publishableKeys,
+                     List<SecretKeyConfig> secretKeys, Limits limits, List<IceServerConfig> iceServers,
+                     List<HistoryConfig> history, Duration idempotencyWindow) {
+        this(id, enabled, publishableKeys, secretKeys, limits, iceServers, List.of(), history, idempotencyWindow);
     }
 
     /** The history entry that covers a concrete channel: the first that matches, if any. */

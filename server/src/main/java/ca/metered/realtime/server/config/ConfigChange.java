@@ -134,7 +134,7 @@ public record ConfigChange(
         MetricsSettings metrics = new MetricsSettings(next.metrics().bearerToken(), running.metrics().port(),
                 running.metrics().host());
         return new ServerConfig(running.server(), next.apps(), running.cluster(), metrics, next.admin(),
-                next.logFormat());
+                next.logFormat(), running.webhooks());
     }
 
     /** Whether a session on {@code credential} must be closed: its app stays, the credential does not verify any more. */
@@ -261,6 +261,19 @@ public record ConfigChange(
         diff(out, "cluster", startFile.cluster(), next.cluster());
         diff(out, "metrics.port", startFile.metrics().port(), next.metrics().port());
         diff(out, "metrics.host", startFile.metrics().host(), next.metrics().host());
+        // Webhooks are built at start (docs/webhooks.md "Configure"): their endpoints and delivery
+        // settings change at the next start only.
+        diff(out, "webhooks", startFile.webhooks(), next.webhooks());
+        Map<String, AppConfig> started = byId(startFile.apps());
+        for (AppConfig app : next.apps()) {
+            AppConfig was = started.get(app.id());
+            diff(out, "apps[" + app.id() + "].webhooks", was == null ? List.of() : was.webhooks(), app.webhooks());
+        }
+        for (AppConfig app : startFile.apps()) {
+            if (!app.webhooks().isEmpty() && next.app(app.id()).isEmpty()) {
+                out.add("apps[" + app.id() + "].webhooks");
+            }
+        }
         return out;
     }
 

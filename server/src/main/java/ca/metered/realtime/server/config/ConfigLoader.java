@@ -74,8 +74,9 @@ public final class ConfigLoader {
         MetricsSettings metrics = OperationsBinder.metrics(root.field("metrics"));
         Optional<AdminSettings> admin = OperationsBinder.admin(root.field("admin"));
         LogFormat logFormat = OperationsBinder.logFormat(root.field("logging"));
+        WebhookSettings webhooks = WebhookBinder.settings(root.field("webhooks"));
         root.rejectUnknownFields();
-        return new ServerConfig(server, apps, cluster, metrics, admin, logFormat);
+        return new ServerConfig(server, apps, cluster, metrics, admin, logFormat, webhooks);
     }
 
     private static String syntaxMessage(JsonProcessingException e) {

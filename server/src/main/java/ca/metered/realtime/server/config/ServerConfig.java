@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param metrics who may read {@code /metrics}, and where
  * @param admin the admin dashboard's credentials; empty when the dashboard is off
  * @param logFormat text or JSON lines
+ * @param webhooks how the apps' webhooks are delivered (docs/webhooks.md)
  */
 public record ServerConfig(
         ServerSettings server,
@@ -24,7 +25,8 @@ public record ServerConfig(
         Optional<ClusterSettings> cluster,
         MetricsSettings metrics,
         Optional<AdminSettings> admin,
-        LogFormat logFormat) {
+        LogFormat logFormat,
+        WebhookSettings webhooks) {
 
     public ServerConfig {
         Objects.requireNonNull(server, "server");
@@ -33,11 +35,13 @@ public record ServerConfig(
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(logFormat, "logFormat");
+        Objects.requireNonNull(webhooks, "webhooks");
     }
 
-    /** Metrics for loopback clients only, no admin dashboard, text logs. */
+    /** Metrics for loopback clients only, no admin dashboard, text logs, webhooks delivered with the defaults. */
     public ServerConfig(ServerSettings server, List<AppConfig> apps, Optional<ClusterSettings> cluster) {
-        this(server, apps, cluster, MetricsSettings.defaults(), Optional.empty(), LogFormat.TEXT);
+        this(server, apps, cluster, MetricsSettings.defaults(), Optional.empty(), LogFormat.TEXT,
+                WebhookSettings.defaults());
     }
 
     /** A standalone (in-memory) configuration. */
@@ -47,22 +51,22 @@ public record ServerConfig(
 
     /** The same configuration joined to a cluster. */
     public ServerConfig withCluster(ClusterSettings settings) {
-        return new ServerConfig(server, apps, Optional.of(settings), metrics, admin, logFormat);
+        return new ServerConfig(server, apps, Optional.of(settings), metrics, admin, logFormat, webhooks);
     }
 
     /** The same configuration with other listener settings. */
     public ServerConfig withServer(ServerSettings settings) {
-        return new ServerConfig(settings, apps, cluster, metrics, admin, logFormat);
+        return new ServerConfig(settings, apps, cluster, metrics, admin, logFormat, webhooks);
     }
 
     /** The same configuration with the admin dashboard on, with these credentials. */
     public ServerConfig withAdmin(AdminSettings settings) {
-        return new ServerConfig(server, apps, cluster, metrics, Optional.of(settings), logFormat);
+        return new ServerConfig(server, apps, cluster, metrics, Optional.of(settings), logFormat, webhooks);
     }
 
     /** The same configuration with other metrics settings. */
     public ServerConfig withMetrics(MetricsSettings settings) {
-        return new ServerConfig(server, apps, cluster, settings, admin, logFormat);
+        return new ServerConfig(server, apps, cluster, settings, admin, logFormat, webhooks);
     }
 
     /** The app with this id, if configured. */

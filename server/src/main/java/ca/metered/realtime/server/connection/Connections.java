@@ -9,6 +9,7 @@ import ca.metered.realtime.server.pubsub.Outcome;
 import ca.metered.realtime.server.cluster.UsageStore;
 import ca.metered.realtime.server.config.LiveConfig;
 import ca.metered.realtime.server.config.ServerSettings;
+import ca.metered.realtime.server.pubsub.CloseStatus;
 import ca.metered.realtime.server.pubsub.LifecycleListener;
 import ca.metered.realtime.server.pubsub.Memberships;
 import ca.metered.realtime.server.time.Cancellable;
@@ -165,12 +166,17 @@ public final class Connections {
         return Outcome.done(next.expiresAtEpochSeconds());
     }
 
+    /** Releases a connection that went away without a close frame (1006). Idempotent. */
+    public void release(Connection c) {
+        release(c, CloseStatus.ABNORMAL);
+    }
+
     /**
      * Releases everything a connection held; called once its transport is gone. Idempotent. The
      * connection stays in {@link #all} until its leaves and its un-count have been handed to the
      * backplane, so whoever sees it gone also sees them issued.
      */
-    public void release(Connection c) {
+    public void release(Connection c, CloseStatus status) {
         // Marked under the map's lock so that a concurrent refresh either re-arms before (and this
         // cancels its expiry) or sees the mark and changes nothing.
         Registration[] marked = new Registration[1];
@@ -190,7 +196,7 @@ public final class Connections {
             usage.closeConnection(c.appId(), c.peerId());
         }
         live.remove(c);
-        listener.connectionClosed(c);
+        listener.connectionClosed(c, status);
         ConnectionLog.of(log.atDebug(), c).log("connection closed");
     }
 

@@ -3,6 +3,7 @@ package ca.metered.realtime.server.metrics;
 import ca.metered.realtime.protocol.CloseCode;
 import ca.metered.realtime.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -269,6 +270,24 @@ public final class NodeMetrics implements AutoCloseable {
     /** Registers a gauge of rms's own, read at scrape time from {@code source}. */
     public <T> void gauge(Metric metric, T source, ToDoubleFunction<T> value) {
         Gauge.builder(metric.meterName(), source, value).description(metric.help()).strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * Registers a gauge of rms's own with these tags ({@code key, value, …}), read at scrape
+     * time from {@code source}.
+     */
+    public <T> void gauge(Metric metric, T source, ToDoubleFunction<T> value, String... tags) {
+        Gauge.builder(metric.meterName(), source, value).description(metric.help()).tags(tags).strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * Registers a counter of rms's own kept elsewhere (it only grows), with these tags
+     * ({@code key, value, …}), read at scrape time from {@code source}.
+     */
+    public <T> void counter(Metric metric, T source, ToDoubleFunction<T> value, String... tags) {
+        FunctionCounter.builder(metric.meterName(), source, value).description(metric.help()).tags(tags)
                 .register(registry);
     }
 

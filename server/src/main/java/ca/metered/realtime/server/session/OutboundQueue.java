@@ -1,6 +1,7 @@
 package ca.metered.realtime.server.session;
 
 import ca.metered.realtime.protocol.CloseCode;
+import ca.metered.realtime.server.pubsub.CloseStatus;
 import ca.metered.realtime.server.connection.Link;
 import ca.metered.realtime.server.metrics.NodeMetrics;
 import io.netty.buffer.ByteBuf;
@@ -76,6 +77,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private final AtomicBoolean closing = new AtomicBoolean();
     /** The slow-consumer close: frames still queued are discarded, not sent. */
     private volatile boolean discardQueued;
+    /** The close this side decided, first one only; read when the connection is released. */
+    private volatile CloseStatus closedWith;
     /** Whether our close frame has been handed to the channel; frames after it are dropped. Event loop only. */
     private boolean closeSent;
     /** Whether our close frame reached the socket. Event loop only. */
@@ -200,8 +203,14 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     public void close(int code, String reason) {
         if (closing.compareAndSet(false, true)) {
             closeCode = code;
+            closedWith = new CloseStatus(code, reason == null ? "" : reason);
             queueClose(new Close(code, reason));
         }
+    }
+
+    /** The close this side decided (code and reason), or null when it decided none. */
+    public CloseStatus closedWith() {
+        return closedWith;
     }
 
     @Override
@@ -227,6 +236,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
                 discardQueued = true;
                 closeCode = CloseCode.POLICY_VIOLATION.code();
                 metrics.slowConsumer();
+                closedWith = new CloseStatus(CloseCode.POLICY_VIOLATION.code(), "slow consumer");
                 queueClose(new Close(CloseCode.POLICY_VIOLATION.code(), "slow consumer"));
             }
             return;

@@ -9,6 +9,7 @@ import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.connection.Connections.Admission;
 import ca.metered.realtime.server.ice.IceServerProvider;
 import ca.metered.realtime.server.pubsub.HistoryService;
+import ca.metered.realtime.server.pubsub.CloseStatus;
 import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.pubsub.Memberships;
 import ca.metered.realtime.server.time.Scheduler;
@@ -48,6 +49,8 @@ public final class Session {
     /** Set once admitted and registered. Event loop only. */
     private Connection connection;
     private boolean released;
+    /** The client's close, when it closed before we did. Event loop only. */
+    private CloseStatus clientClose;
 
     Session(Channel channel, Grant grant, Limits limits, long outboundCapBytes, OutboundBudget budget,
             Connections connections, Memberships memberships, MessageService messages, HistoryService history,
@@ -168,6 +171,13 @@ public final class Session {
         return outbound.isClosing();
     }
 
+    /** The client's close frame; it ended the connection unless we had closed first. Event loop only. */
+    public void closedByClient(CloseStatus status) {
+        if (clientClose == null && !outbound.isClosing()) {
+            clientClose = status;
+        }
+    }
+
     /** Releases everything the connection holds; runs once, when the channel becomes inactive. */
     public void onClosed() {
         if (released) {
@@ -176,7 +186,9 @@ public final class Session {
         released = true;
         sequencer.stop();
         if (connection != null) {
-            connections.release(connection);
+            CloseStatus ours = outbound.closedWith();
+            connections.release(connection,
+                    clientClose != null ? clientClose : ours != null ? ours : CloseStatus.ABNORMAL);
         }
     }
 

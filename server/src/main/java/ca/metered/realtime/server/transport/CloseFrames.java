@@ -1,5 +1,6 @@
 package ca.metered.realtime.server.transport;
 
+import ca.metered.realtime.server.pubsub.CloseStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.nio.charset.CharacterCodingException;
@@ -18,6 +19,8 @@ final class CloseFrames {
     static final int NORMAL = 1000;
     static final int PROTOCOL_ERROR = 1002;
     static final int INVALID_PAYLOAD = 1007;
+    /** "No status received": a close frame without a code; never sent itself. */
+    static final int NO_STATUS = 1005;
 
     /** The code to answer with, and whether the client broke the protocol. */
     record Reply(int code, String reason, boolean violation) {
@@ -46,6 +49,21 @@ final class CloseFrames {
             return new Reply(INVALID_PAYLOAD, "close reason is not UTF-8", true);
         }
         return new Reply(code, "", false);
+    }
+
+    /**
+     * How the client ended the connection with this close frame: its code and reason; 1005 (no
+     * status, RFC 6455 7.1.5) for a frame without a code; the code and reason of our answer when
+     * the frame broke the protocol.
+     */
+    static CloseStatus statusOf(CloseWebSocketFrame close, Reply reply) {
+        if (reply.violation()) {
+            return new CloseStatus(reply.code(), reply.reason());
+        }
+        if (close.content().readableBytes() == 0) {
+            return new CloseStatus(NO_STATUS, "");
+        }
+        return new CloseStatus(reply.code(), close.reasonText());
     }
 
     /**

@@ -52,6 +52,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             if (reply.violation()) {
                 errors.record(ctx.channel(), ClientErrors.Kind.PROTOCOL_VIOLATION, reply.reason());
             }
+            session.closedByClient(CloseFrames.statusOf(close, reply));
             if (!session.isClosing()) {
                 ctx.writeAndFlush(reply.frame()).addListener(ChannelFutureListener.CLOSE);
             } else {

@@ -129,4 +129,29 @@ class ConfigChangeTest {
         ServerConfig running = start.withServer(start.server().withPort(0));
         assertThat(ConfigChange.between(running, start, parse(BASE)).isEmpty()).isTrue();
     }
+
+    @Test
+    void webhooksWaitForARestartAndKeepTheirRunningSettings() throws Exception {
+        String hooked = BASE.replace("""
+                  - id: other
+                """, """
+                    webhooks:
+                      - url: https://backend.example.com/rms
+                        secret: whsec_0123456789abcdef
+                        events: [peer.connected]
+                  - id: other
+                """);
+        ServerConfig start = parse(hooked);
+        ServerConfig next = parse("webhooks: {flapGrace: 1s}\n" + hooked.replace("[peer.connected]",
+                "[peer.connected, peer.disconnected]"));
+        ConfigChange c = ConfigChange.between(start, start, next);
+        assertThat(c.restartRequired()).containsExactly("webhooks", "apps[demo].webhooks");
+        assertThat(ConfigChange.effective(start, next).webhooks()).isEqualTo(start.webhooks());
+
+        // Added to an app that had none, or gone with the app: a restart too.
+        assertThat(ConfigChange.between(parse(BASE), parse(BASE), parse(hooked)).restartRequired())
+                .containsExactly("apps[demo].webhooks");
+        assertThat(ConfigChange.between(start, start, parse(hooked.replace("id: demo", "id: renamed")))
+                .restartRequired()).containsExactly("apps[renamed].webhooks", "apps[demo].webhooks");
+    }
 }

@@ -40,13 +40,19 @@ public final class NodeProcess implements AutoCloseable {
                     .start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
+                java.util.ArrayDeque<String> last = new java.util.ArrayDeque<>();
                 try {
                     for (String line = out.readLine(); line != null; line = out.readLine()) {
                         if (line.startsWith(READY)) {
                             return line.substring(READY.length()).trim();
                         }
+                        if (last.size() == 20) {
+                            last.removeFirst();
+                        }
+                        last.add(line);
                     }
-                    throw new IllegalStateException("node process exited before listening");
+                    throw new IllegalStateException("node process exited before listening; its last lines:\n"
+                            + String.join("\n", last));
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }

@@ -258,6 +258,11 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** Drops the connection without a close frame, as a client that loses its network. */
+    public void abort() {
+        ws.abort();
+    }
+
     /** Sends one fragment of a text message. */
     public void sendPart(String text, boolean last) {
         ws.sendText(text, last).join();

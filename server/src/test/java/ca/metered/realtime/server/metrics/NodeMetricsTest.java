@@ -45,6 +45,12 @@ class NodeMetricsTest {
         metrics.adminAction("kick");
         metrics.gauge(Metric.OUTBOUND_QUEUE_BYTES, () -> 0);
         metrics.gauge(Metric.OUTBOUND_QUEUE_MAX_BYTES, () -> 0);
+        for (Metric m : List.of(Metric.WEBHOOK_EVENTS_DELIVERED, Metric.WEBHOOK_REQUESTS, Metric.WEBHOOK_FAILURES,
+                Metric.WEBHOOK_EVENTS_GIVEN_UP, Metric.WEBHOOK_EVENTS_OVERFLOWED)) {
+            metrics.counter(m, this, t -> 0, "app", "demo", "endpoint", "https://backend.example.com/rms");
+        }
+        metrics.gauge(Metric.WEBHOOK_QUEUE_DEPTH, this, t -> 0, "app", "demo", "endpoint", "https://backend.example.com/rms");
+        metrics.counter(Metric.WEBHOOK_EVENTS_DROPPED, this, t -> 0, "app", "demo");
 
         Set<String> names = sampleNames(metrics.scrape(null).body());
         List<String> expected = Arrays.stream(Metric.values()).flatMap(m -> m.sampleNames().stream()).toList();

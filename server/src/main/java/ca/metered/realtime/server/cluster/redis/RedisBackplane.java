@@ -11,20 +11,17 @@ import ca.metered.realtime.server.config.ClusterSettings;
 import ca.metered.realtime.server.history.HistoryStore;
 import ca.metered.realtime.server.history.redis.RedisHistory;
 import ca.metered.realtime.server.time.Scheduler;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.StaticCredentialsProvider;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,16 +58,8 @@ public final class RedisBackplane implements Backplane {
 
     private RedisBackplane(ClusterSettings settings, String nodeId, Scheduler scheduler) {
         this.settings = settings;
-        this.resources = ClientResources.builder()
-                .reconnectDelay(Delay.constant(settings.reconnectDelay()))
-                .build();
-        this.client = RedisClient.create(resources, uri(settings));
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .protocolVersion(ProtocolVersion.RESP2)
-                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-                .build());
+        this.resources = RedisClients.resources(settings);
+        this.client = RedisClients.create(settings, resources, ProtocolVersion.RESP2);
         this.keys = new RedisKeys(settings.keyPrefix());
         try {
             this.commands = client.connect();
@@ -78,9 +67,7 @@ public final class RedisBackplane implements Backplane {
         } catch (io.lettuce.core.RedisException e) {
             client.shutdown();
             resources.shutdown();
-            java.net.URI u = settings.redis();
-            throw new BackplaneUnavailableException("cannot connect to Redis at " + u.getScheme() + "://"
-                    + u.getHost() + ":" + (u.getPort() < 0 ? 6379 : u.getPort()) + ": " + rootMessage(e), e);
+            throw RedisClients.unreachable(settings, e);
         }
         this.scripts = new Scripts(commands.async());
         this.presence = new RedisPresenceStore(scripts, keys.prefix(), nodeId);
@@ -111,27 +98,6 @@ public final class RedisBackplane implements Backplane {
      */
     public static RedisBackplane connect(ClusterSettings settings, String nodeId, Scheduler scheduler) {
         return new RedisBackplane(settings, nodeId, scheduler);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
-
-    private static RedisURI uri(ClusterSettings s) {
-        RedisURI uri = RedisURI.create(s.redis());
-        s.password().ifPresent(pw -> uri.setCredentialsProvider(new StaticCredentialsProvider(null, pw.toCharArray())));
-        if (s.database() != 0) {
-            uri.setDatabase(s.database());
-        }
-        if (s.tls()) {
-            uri.setSsl(true);
-        }
-        uri.setTimeout(s.commandTimeout());
-        return uri;
     }
 
     @Override
@@ -182,9 +148,19 @@ public final class RedisBackplane implements Backplane {
             log.warn("could not remove this node from Redis on shutdown; the other nodes will reap it: {}", e.toString());
         }
         scripts.close();
-        pubsub.closeAsync();
-        commands.closeAsync();
-        client.shutdownAsync(0, 2, TimeUnit.SECONDS);
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        // In order, each step finished before the next: connections, client, then the threads.
+        // Shutting the threads down under a close still in flight makes Netty log an ERROR
+        // ("Failed to submit a listener notification task") and the client close them twice.
+        try {
+            CompletableFuture.allOf(pubsub.closeAsync(), commands.closeAsync()).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("Redis connections did not close cleanly: {}", e.toString());
+        }
+        try {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("Redis client did not shut down cleanly: {}", e.toString());
+        }
     }
 }
