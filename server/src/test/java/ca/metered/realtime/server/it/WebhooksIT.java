@@ -310,4 +310,30 @@ class WebhooksIT {
         }
         throw new AssertionError("the scrape never satisfied the condition:\n" + body);
     }
+
+    @Test
+    void aPublishRetriedUnderItsIdempotencyKeyIsOneMessagePublished() throws Exception {
+        start("webhooks: {batchDelay: 10ms}\n" + TestServer.singleApp("", "") + """
+                    history:
+                      - channels: ["feed/**"]
+                        size: 10
+                        ttl: 10m
+                    webhooks:
+                      - url: '%s'
+                        secret: %s
+                        events: [message.published]
+                """.formatted(receiver.url("/hooks"), SECRET));
+        WsClient alice = client("alice", "");
+        for (String requestId : new String[] {"p1", "p2"}) { // the same key twice: a retry
+            alice.sendJson("type", "publish", "channel", "feed/a", "data", "keyed", "idempotencyKey", "k-1",
+                    "requestId", requestId);
+            assertThat(alice.expect("ack").path("offset").asLong()).isEqualTo(1);
+        }
+        alice.sendJson("type", "publish", "channel", "feed/a", "data", "last", "requestId", "p3");
+        assertThat(alice.expect("ack").path("offset").asLong()).isEqualTo(2);
+        receiver.awaitEvents(WAIT, events -> events.stream().anyMatch(e -> e.path("data").asText().equals("last")));
+        server.close();
+        server = null;
+        assertThat(receiver.events()).extracting(e -> e.path("data").asText()).containsExactly("keyed", "last");
+    }
 }
