@@ -68,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         // Handlers go in before the listening line: a supervisor (or test) may send SIGTERM as
         // soon as it reads that line, and the JVM's default handler would exit 143 without the
-        // graceful going_away / 1001 of protocol.md 8.
+        // graceful going_away / 1001 of docs/protocol.md 8.
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
             server.stop();

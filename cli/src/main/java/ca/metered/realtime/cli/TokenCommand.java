@@ -79,7 +79,7 @@ final class TokenCommand implements Callable<Integer> {
         SecretKeyConfig key = app.secretKeys().stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();
         long ttlSeconds = Durations.parse(ttl).toSeconds();
         if (ttlSeconds < 1 || ttlSeconds > TokenMinter.MAX_EXPIRES_IN_SEC) {
-            // Same bound as POST /v1/tokens expiresInSec (protocol.md 7), named after the option.
+            // Same bound as POST /v1/tokens expiresInSec (docs/protocol.md 7), named after the option.
             throw new CliException("--ttl must be between 1s and 24h, got '" + ttl + "'", 2);
         }
         Clock clock = Clock.systemUTC();

@@ -191,7 +191,7 @@ class ClientCommandsIT {
 
     @Test
     void channelsAndPeerIdsTheProtocolForbidsAreUsageErrors() throws Exception {
-        // The SDK fails the request's future with invalid_args (protocol.md 2.4: 256 bytes, 5: printable ASCII).
+        // The SDK fails the request's future with invalid_args (docs/protocol.md 2.4: 256 bytes, 5: printable ASCII).
         Finished longChannel = run("publish", "--url", url, "--key", PK, "--channel", "é".repeat(129), "--data", "1");
         assertThat(longChannel.exitCode()).isEqualTo(2);
         assertThat(longChannel.stderr().lines().toList()).singleElement().asString()

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What a credential may do (protocol.md 6): the vocabulary of publishable-key {@code actions},
+ * What a credential may do (docs/protocol.md 6): the vocabulary of publishable-key {@code actions},
  * secret-key {@code actions} and the JWT {@code permissions} claim.
  *
  * <p>Immutable; thread-safe.
@@ -12,7 +12,7 @@ import java.util.Optional;
 public enum Action {
     SUBSCRIBE("subscribe"),
     PUBLISH("publish"),
-    /** Receive presence frames and be announced to others (protocol.md 2.3). */
+    /** Receive presence frames and be announced to others (docs/protocol.md 2.3). */
     PRESENCE("presence"),
     SEND("send");
 

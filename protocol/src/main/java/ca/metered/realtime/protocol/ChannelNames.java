@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Channel-name rules of protocol.md 2.4: length, forbidden characters, reserved prefixes and
+ * Channel-name rules of docs/protocol.md 2.4: length, forbidden characters, reserved prefixes and
  * whether a name is a wildcard subscription.
  *
  * <p>Stateless; thread-safe.

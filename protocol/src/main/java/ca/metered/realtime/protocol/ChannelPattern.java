@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A channel authorization glob (protocol.md 2.4): {@code *} matches any run of characters
+ * A channel authorization glob (docs/protocol.md 2.4): {@code *} matches any run of characters
  * except {@code /}, {@code **} matches any run including {@code /}, {@code \*} and
  * {@code \\} are a literal star and backslash, and a pattern matches the whole name.
  *

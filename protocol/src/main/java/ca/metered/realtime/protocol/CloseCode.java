@@ -3,7 +3,7 @@ package ca.metered.realtime.protocol;
 import java.util.Optional;
 
 /**
- * WebSocket close codes of the protocol (protocol.md 4), grouped by what the client should do.
+ * WebSocket close codes of the protocol (docs/protocol.md 4), grouped by what the client should do.
  *
  * <p>Immutable; thread-safe.
  */

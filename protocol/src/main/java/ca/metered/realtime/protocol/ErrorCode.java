@@ -3,7 +3,7 @@ package ca.metered.realtime.protocol;
 import java.util.Optional;
 
 /**
- * The {@code code} of an {@code error} frame (protocol.md 3). The connection stays open for
+ * The {@code code} of an {@code error} frame (docs/protocol.md 3). The connection stays open for
  * every one of them. Each constant's Javadoc says who must act and whether a retry can help.
  *
  * <p>Immutable; thread-safe.
@@ -31,11 +31,11 @@ public enum ErrorCode {
     PEER_NOT_FOUND("peer_not_found", true),
     /** The app's message quota for this period is used up. Retry after the period rolls over. */
     OVER_MESSAGE_QUOTA("over_message_quota", false),
-    /** {@code history} for a channel that keeps no history ({@code apps[].history}, protocol.md 9). Configure it. */
+    /** {@code history} for a channel that keeps no history ({@code apps[].history}, docs/protocol.md 9). Configure it. */
     HISTORY_NOT_ENABLED("history_not_enabled", false),
     /**
      * {@code history.since} names another epoch, or a position the channel no longer retains (or
-     * has not reached). Reload the channel's state and read from a fresh position (protocol.md 9).
+     * has not reached). Reload the channel's state and read from a fresh position (docs/protocol.md 9).
      */
     UNRECOVERABLE_POSITION("unrecoverable_position", false),
     /** {@code refresh} on a connection opened with a publishable key: there is no token to refresh. */

@@ -1,7 +1,7 @@
 package ca.metered.realtime.protocol;
 
 /**
- * peerId rules of protocol.md 5: 1–128 bytes of printable ASCII (0x20–0x7E).
+ * peerId rules of docs/protocol.md 5: 1–128 bytes of printable ASCII (0x20–0x7E).
  *
  * <p>Stateless; thread-safe.
  */

@@ -78,7 +78,7 @@ public sealed interface ClientEvent
      * @param from         server-stamped sender peerId (trust it; do not trust fields inside {@code data})
      * @param fromMetadata sender's {@code peerMetadata} when subscribed with sender metadata, else {@code null}
      * @param position     the message's place in the channel's history ({@code offset}, {@code epoch};
-     *                     protocol.md 9), or {@code null} on a channel without history
+     *                     docs/protocol.md 9), or {@code null} on a channel without history
      */
     record Message(String channel, String from, JsonNode data, JsonNode fromMetadata, StreamPosition position)
             implements ClientEvent {

@@ -14,7 +14,7 @@ public enum EventType {
     SERVER_ERROR("server-error", ClientEvent.ServerError.class),
     GOING_AWAY("going-away", ClientEvent.GoingAway.class),
     TOKEN_PROVIDER_ERROR("token-provider-error", ClientEvent.TokenProviderError.class),
-    /** An rms extension (protocol.md 9): the outcome of a recovering subscribe. */
+    /** An rms extension (docs/protocol.md 9): the outcome of a recovering subscribe. */
     RECOVERY("recovery", ClientEvent.Recovery.class);
 
     private final String eventName;

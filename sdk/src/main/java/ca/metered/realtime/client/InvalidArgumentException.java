@@ -7,7 +7,7 @@ package ca.metered.realtime.client;
  * Nothing was sent.
  *
  * <p>Raised for a channel that is not 1–256 UTF-8 bytes without control characters, a peerId that
- * is not 1–128 printable ASCII characters (protocol.md 2.4, 5), a {@code null} argument, and data
+ * is not 1–128 printable ASCII characters (docs/protocol.md 2.4, 5), a {@code null} argument, and data
  * Jackson cannot serialise. It is not a {@link SignallingException}: the connection reported
  * nothing, the caller made a mistake.
  */

@@ -4,7 +4,7 @@ import ca.metered.realtime.client.internal.Loggers;
 import java.util.Map;
 
 /**
- * Where the SDK writes its diagnostics; the seeds' {@code logger} option. The SDK applies no
+ * Where the SDK writes its diagnostics; the JS SDK's {@code logger} option. The SDK applies no
  * level threshold: filtering is the logger's job. {@code context} holds small structured values
  * (never credentials) and may be empty.
  *

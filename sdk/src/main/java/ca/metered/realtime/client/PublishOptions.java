@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Options of one {@link SignallingClient#publish(String, Object, PublishOptions)}: an idempotency
- * key (an rms extension, protocol.md 9) and how long the client keeps retrying.
+ * key (an rms extension, docs/protocol.md 9) and how long the client keeps retrying.
  *
  * <p>The key makes the publish idempotent on the server: within the app's
  * {@code idempotencyWindow} (default 5 minutes) a repeat with the same key on the same channel is

@@ -106,12 +106,12 @@ public interface SignallingClient extends AutoCloseable {
 
     /**
      * Delivers {@code data} to every other subscriber of {@code channel}; the server does not echo a
-     * publish back to its own connection (protocol.md 2.2).
+     * publish back to its own connection (docs/protocol.md 2.2).
      */
     CompletableFuture<Void> publish(String channel, Object data);
 
     /**
-     * An idempotent publish (an rms extension, protocol.md 9): like {@link #publish(String, Object)}
+     * An idempotent publish (an rms extension, docs/protocol.md 9): like {@link #publish(String, Object)}
      * with an {@code idempotencyKey} ({@linkplain PublishOptions#idempotencyKey() yours}, or one
      * generated for this call) that the server uses to deliver it once per channel within the app's
      * idempotency window. A try that fails with {@link DisconnectedException},
@@ -126,7 +126,7 @@ public interface SignallingClient extends AutoCloseable {
     CompletableFuture<HistoryPage> history(String channel, int limit);
 
     /**
-     * Reads a channel's history (an rms extension, protocol.md 9): the newest {@code limit}
+     * Reads a channel's history (an rms extension, docs/protocol.md 9): the newest {@code limit}
      * messages, or with {@code since} the oldest {@code limit} after it, oldest first; the server
      * caps {@code limit} at the channel's size and a page at half its outbound buffer. Fails with
      * {@link ServerRequestException} {@code history_not_enabled} (a channel without history),

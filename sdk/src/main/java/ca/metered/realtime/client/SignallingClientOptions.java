@@ -89,7 +89,7 @@ public final class SignallingClientOptions {
         return autoResubscribe;
     }
 
-    /** Whether exact channels are subscribed with recovery (protocol.md 9); see {@link Builder#recovery}. */
+    /** Whether exact channels are subscribed with recovery (docs/protocol.md 9); see {@link Builder#recovery}. */
     public boolean recovery() {
         return recovery;
     }
@@ -200,7 +200,7 @@ public final class SignallingClientOptions {
         }
 
         /**
-         * An rms extension (protocol.md 9, docs/history.md): track the position of every message
+         * An rms extension (docs/protocol.md 9, docs/history.md): track the position of every message
          * of each subscribed channel (exact names, not patterns) and subscribe naming the last one —
          * after every reconnect, after a {@code resubscribe} hint, and when a gap shows up — so that
          * on channels with history each message reaches you exactly once and in order, or a
@@ -216,7 +216,7 @@ public final class SignallingClientOptions {
         /**
          * With a token provider: before the token's {@code exp} (at 80 % of its remaining life
          * after the welcome, at least 5 s before), ask the provider for a fresh token and send it
-         * in a {@code refresh} frame (an rms extension, protocol.md 9), so the connection lives on
+         * in a {@code refresh} frame (an rms extension, docs/protocol.md 9), so the connection lives on
          * without a reconnect. If the provider fails the connection runs to its 4002 close and
          * reconnects as usual; if the server refuses the token (or does not know the frame), the
          * client reconnects at once with a token from the provider. Default {@code true}.

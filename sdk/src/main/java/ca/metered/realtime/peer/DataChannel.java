@@ -11,7 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * A P2P data channel with bounded buffering (JS {@code DataChannel}, sdk.md 8): sends are queued in
+ * A P2P data channel with bounded buffering (JS {@code DataChannel}, docs/sdk-behaviour.md 8): sends are queued in
  * order; each waits while the native buffer holds more than {@code maxBufferedAmount} and resumes
  * when it drains to {@code bufferedAmountLowThreshold}; at most {@code maxQueuedSends} may be
  * pending, after which {@link #send} fails with {@link DataChannelOverflowException}. Each send

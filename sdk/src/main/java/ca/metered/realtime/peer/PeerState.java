@@ -3,7 +3,7 @@ package ca.metered.realtime.peer;
 import java.util.Locale;
 
 /**
- * {@link MeteredPeer} lifecycle (sdk.md 13): {@code IDLE → JOINING → JOINED ⇄ RECONNECTING →
+ * {@link MeteredPeer} lifecycle (docs/sdk-behaviour.md 13): {@code IDLE → JOINING → JOINED ⇄ RECONNECTING →
  * LEAVING → CLOSED}; {@code JOINING → IDLE} when a join fails; a terminal drop goes straight to
  * {@code CLOSED}. {@code CLOSED} is final.
  */

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Something that happened to a {@link RemotePeer}; register with
  * {@link RemotePeer#on(Class, java.util.function.Consumer)}. Mirrors JS {@code RemotePeerEventMap}
- * (sdk.md 1.3). Immutable records; the media handles inside are the binding's.
+ * (docs/sdk-behaviour.md 1.3). Immutable records; the media handles inside are the binding's.
  */
 public sealed interface RemotePeerEvent
         permits RemotePeerEvent.StateChange, RemotePeerEvent.NegotiationError, RemotePeerEvent.IceCandidateError,

@@ -245,7 +245,7 @@ public final class RmsNode implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown (protocol.md 8): the network side drains the connections, the webhooks
+     * Graceful shutdown (docs/protocol.md 8): the network side drains the connections, the webhooks
      * deliver what they owe (up to {@code webhooks.timeout}), then this node leaves the cluster
      * and its timers stop.
      */

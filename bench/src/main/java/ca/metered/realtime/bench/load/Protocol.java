@@ -2,7 +2,7 @@ package ca.metered.realtime.bench.load;
 
 /** The wire protocols the generator speaks. */
 public enum Protocol {
-    /** rms: JSON frames at {@code /v1} (protocol.md). */
+    /** rms: JSON frames at {@code /v1} (docs/protocol.md). */
     RMS,
     /** nats-server: the NATS client protocol over its WebSocket listener. */
     NATS;

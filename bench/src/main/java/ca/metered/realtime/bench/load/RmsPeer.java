@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@link Peer} speaking rms's protocol (JSON text frames at {@code /v1}, protocol.md 2),
+ * A {@link Peer} speaking rms's protocol (JSON text frames at {@code /v1}, docs/protocol.md 2),
  * written by hand on purpose: the generator must not share code with the server it measures.
  * A room is the channel {@code bench/<room>}.
  *

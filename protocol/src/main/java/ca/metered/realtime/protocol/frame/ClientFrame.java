@@ -1,7 +1,7 @@
 package ca.metered.realtime.protocol.frame;
 
 /**
- * A command from client to server (protocol.md 2.1, and the extensions of protocol.md 9).
+ * A command from client to server (docs/protocol.md 2.1, and the extensions of docs/protocol.md 9).
  * Handle with an exhaustive {@code switch} so that a new command fails to compile until every
  * place handles it.
  *
@@ -23,7 +23,7 @@ public sealed interface ClientFrame
      * {@code subscribe}: join a channel, or every channel matching a glob.
      *
      * @param recover the last position the client saw on this channel, asking the server to
-     *                replay what it missed (protocol.md 9), or {@code null}
+     *                replay what it missed (docs/protocol.md 9), or {@code null}
      */
     record Subscribe(String channel, String requestId, boolean includeSenderMetadata, StreamPosition recover)
             implements ClientFrame {
@@ -52,7 +52,7 @@ public sealed interface ClientFrame
      *
      * @param idempotencyKey 1-{@value FrameCodec#MAX_IDEMPOTENCY_KEY_LENGTH} chars: a repeat of the
      *                       key on the channel within the app's window is acked with the first
-     *                       publish's result and not delivered again (protocol.md 9); or {@code null}
+     *                       publish's result and not delivered again (docs/protocol.md 9); or {@code null}
      */
     record Publish(String channel, RawJson data, String requestId, String idempotencyKey) implements ClientFrame {
         /** A publish without an idempotency key, as the hosted service's clients send it. */
@@ -89,7 +89,7 @@ public sealed interface ClientFrame
     }
 
     /**
-     * {@code history} (protocol.md 9): the newest {@code limit} messages of a channel, or the
+     * {@code history} (docs/protocol.md 9): the newest {@code limit} messages of a channel, or the
      * oldest {@code limit} after {@code since}; answered by an {@code ack} with {@code messages},
      * {@code epoch} and {@code offset}.
      *
@@ -105,7 +105,7 @@ public sealed interface ClientFrame
     }
 
     /**
-     * {@code refresh} (protocol.md 9): a fresh JWT for the connection, answered by an
+     * {@code refresh} (docs/protocol.md 9): a fresh JWT for the connection, answered by an
      * {@code ack} with the new {@code expiresAt}.
      */
     record Refresh(String token, String requestId) implements ClientFrame {

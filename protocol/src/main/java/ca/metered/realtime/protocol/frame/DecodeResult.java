@@ -4,7 +4,7 @@ import ca.metered.realtime.protocol.ErrorCode;
 
 /**
  * Outcome of decoding one inbound text message: a command, or the {@code error} frame the
- * server must answer with (protocol.md 3).
+ * server must answer with (docs/protocol.md 3).
  *
  * <p>Immutable; thread-safe.
  */

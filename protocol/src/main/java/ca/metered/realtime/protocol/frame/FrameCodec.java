@@ -17,18 +17,18 @@ import java.util.List;
 
 /**
  * The one codec of the wire protocol: decodes client commands and encodes server frames
- * (protocol.md 2), and in the client direction encodes commands and decodes server frames.
+ * (docs/protocol.md 2), and in the client direction encodes commands and decodes server frames.
  * It streams over the text instead of building a tree, so {@code data} is
  * captured as the sender's exact text ({@link RawJson}) and spliced into outgoing frames
  * without being parsed into objects and written again.
  *
  * <p>Stateless; thread-safe. Field checks follow the order a client can act on: requestId,
- * type, then the command's own fields (protocol.md 3).
+ * type, then the command's own fields (docs/protocol.md 3).
  */
 public final class FrameCodec {
-    /** Longest accepted {@code requestId}, in chars (protocol.md 5). */
+    /** Longest accepted {@code requestId}, in chars (docs/protocol.md 5). */
     public static final int MAX_REQUEST_ID_LENGTH = 128;
-    /** Longest accepted {@code publish.idempotencyKey}, in chars (protocol.md 9). */
+    /** Longest accepted {@code publish.idempotencyKey}, in chars (docs/protocol.md 9). */
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
 
     private static final JsonFactory JSON = JsonFactory.builder()

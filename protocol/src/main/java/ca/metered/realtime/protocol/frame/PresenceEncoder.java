@@ -13,7 +13,7 @@ import java.util.List;
  * general encoder (Jackson) writes: a large room's snapshots list thousands of peers each, and
  * every join sends one, so this is the server's hottest encoding after messages.
  *
- * <p>PeerIds are printable ASCII (protocol.md 5) and are copied as they are unless they hold a
+ * <p>PeerIds are printable ASCII (docs/protocol.md 5) and are copied as they are unless they hold a
  * quote or a backslash; any other string (the channel, such a peerId) is written by Jackson's
  * generator, so that escapes are Jackson's own (it writes a character outside the BMP as two
  * escaped surrogates, for one). Metadata is raw JSON, copied as is (as {@code writeRawValue}

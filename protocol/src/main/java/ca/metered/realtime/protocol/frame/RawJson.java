@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A JSON value kept as the exact text the sender wrote, so the server passes {@code data} through
- * untouched (protocol.md 2.2: byte-for-byte JSON semantics, key order preserved) and splices it
+ * untouched (docs/protocol.md 2.2: byte-for-byte JSON semantics, key order preserved) and splices it
  * into outgoing frames without re-encoding.
  *
  * <p>Immutable; thread-safe. The text is trusted to be one well-formed JSON value: instances come

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A frame from server to client (protocol.md 2.2, and the extensions of protocol.md 9). Optional
+ * A frame from server to client (docs/protocol.md 2.2, and the extensions of docs/protocol.md 9). Optional
  * fields are {@code null} when absent and then not written at all, so a client that asked for no
  * extension sees exactly the hosted service's frames; JSON-valued fields are {@link RawJson} so
  * they are written verbatim.
@@ -39,7 +39,7 @@ public sealed interface ServerFrame
 
     /**
      * The answer to a command that carried a {@code requestId}. The hosted service's ack has only
-     * the {@code requestId}; the other fields answer the extensions (protocol.md 9) and are
+     * the {@code requestId}; the other fields answer the extensions (docs/protocol.md 9) and are
      * {@code null} (not written) otherwise.
      *
      * @param recovered a {@code subscribe} with {@code recover}: whether every missed message
@@ -98,7 +98,7 @@ public sealed interface ServerFrame
      * A channel message.
      *
      * @param position the message's place in the channel's history ({@code offset}, {@code epoch};
-     *                 protocol.md 9), or {@code null} on a channel without history
+     *                 docs/protocol.md 9), or {@code null} on a channel without history
      */
     record Message(String channel, String from, RawJson data, RawJson fromMetadata, StreamPosition position)
             implements ServerFrame {
@@ -128,7 +128,7 @@ public sealed interface ServerFrame
         }
     }
 
-    /** Both lists are always written, empty or not (protocol.md 2.2). */
+    /** Both lists are always written, empty or not (docs/protocol.md 2.2). */
     record Presence(String channel, List<PresenceEntry> joined, List<PresenceEntry> left) implements ServerFrame {
         @Override
         public Kind kind() {
@@ -158,7 +158,7 @@ public sealed interface ServerFrame
     }
 
     /**
-     * A hint to a subscription that asked for recovery (protocol.md 9): this node may have missed
+     * A hint to a subscription that asked for recovery (docs/protocol.md 9): this node may have missed
      * messages of the channel (a gap in the offsets, or an epoch change), so the client should
      * subscribe to it again with {@code recover} from the last position it saw. Never sent to a
      * subscription without {@code recover}.

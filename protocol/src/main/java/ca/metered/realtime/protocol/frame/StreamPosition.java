@@ -3,7 +3,7 @@ package ca.metered.realtime.protocol.frame;
 import java.util.Objects;
 
 /**
- * A position in a channel's history (protocol.md 9): the {@code epoch} names one unbroken
+ * A position in a channel's history (docs/protocol.md 9): the {@code epoch} names one unbroken
  * history of the channel, and {@code offset} counts its messages (+1 per message; 0 before the
  * first). Two positions are comparable only within one epoch: a new epoch means the server lost
  * the history before it (a restart of an in-memory node, a flushed Redis, an expired channel).
@@ -20,7 +20,7 @@ public record StreamPosition(String epoch, long offset) {
     /**
      * What a client that has seen nothing of a channel yet sends as {@code subscribe.recover}
      * ({@code {"epoch": "", "offset": 0}}): it starts following the channel's positions now, so
-     * that it is told when this node missed messages (protocol.md 9). Never a channel's position.
+     * that it is told when this node missed messages (docs/protocol.md 9). Never a channel's position.
      */
     public static final StreamPosition START = new StreamPosition("", 0);
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The extension frames and fields of protocol.md 9 (history and recovery, idempotent publish,
+ * The extension frames and fields of docs/protocol.md 9 (history and recovery, idempotent publish,
  * token refresh): exact wire shapes, validation errors, and that frames without them are
  * byte-for-byte what they were.
  */

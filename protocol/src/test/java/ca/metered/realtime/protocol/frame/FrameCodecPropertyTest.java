@@ -15,7 +15,7 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * Property-based tests of the codec (jqwik): decoding never throws and only ever yields the
- * documented results (protocol.md 3), every client frame survives encode → decode unchanged, and
+ * documented results (docs/protocol.md 3), every client frame survives encode → decode unchanged, and
  * {@code data} passes through as the exact text the sender wrote. Server frames are decoded by the
  * SDK: its {@code InboundPropertyTest} round-trips every frame this codec encodes.
  */
@@ -45,7 +45,7 @@ class FrameCodecPropertyTest {
         return FrameArbitraries.channels();
     }
 
-    /** What decoding a client frame may answer (protocol.md 3); anything else is a bug. */
+    /** What decoding a client frame may answer (docs/protocol.md 3); anything else is a bug. */
     private static final Set<ErrorCode> DECODE_ERRORS = EnumSet.of(ErrorCode.MALFORMED_MESSAGE, ErrorCode.UNKNOWN_TYPE,
             ErrorCode.INVALID_CHANNEL, ErrorCode.INVALID_PEER_ID, ErrorCode.MISSING_DATA);
 

@@ -109,7 +109,7 @@ public final class FrameArbitraries {
         return jsonValue(2).filter(v -> v.startsWith("{")).map(RawJson::of);
     }
 
-    /** Positions as a server hands them out and clients send them back (protocol.md 9). */
+    /** Positions as a server hands them out and clients send them back (docs/protocol.md 9). */
     public static Arbitrary<StreamPosition> positions() {
         return Combinators.combine(text(StreamPosition.MAX_EPOCH_LENGTH).filter(StreamPosition::isValidEpoch),
                 Arbitraries.longs().greaterOrEqual(0)).as(StreamPosition::new);

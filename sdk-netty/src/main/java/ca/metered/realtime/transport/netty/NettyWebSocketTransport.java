@@ -119,7 +119,7 @@ public final class NettyWebSocketTransport implements WebSocketTransport, AutoCl
                 // second validating pass per frame cost ~15 % of the receive path.
                 .withUTF8Validator(false)
                 // Like the JDK transport and every non-browser client: no Origin header (a key with
-                // allowedOrigins is meant for browsers; protocol.md 6.1).
+                // allowedOrigins is meant for browsers; docs/protocol.md 6.1).
                 .generateOriginHeader(false)
                 .handshakeTimeoutMillis(connectTimeoutMs)
                 .build();

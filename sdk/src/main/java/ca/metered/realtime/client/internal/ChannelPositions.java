@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The last position seen on each channel subscribed with recovery (protocol.md 9), and the rules
+ * The last position seen on each channel subscribed with recovery (docs/protocol.md 9), and the rules
  * that turn the server's at-least-once recovery into exactly-once, in-order delivery to the app:
  * a message at or below the last offset is a duplicate; one past the next offset is a gap (the
  * client re-subscribes from its last position instead of delivering it); messages that arrive

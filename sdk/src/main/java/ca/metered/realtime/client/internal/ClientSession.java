@@ -50,7 +50,7 @@ final class ClientSession {
         this(host, timers, requestIds, false);
     }
 
-    /** With {@code recovery}, exact channels are subscribed naming their last position (protocol.md 9). */
+    /** With {@code recovery}, exact channels are subscribed naming their last position (docs/protocol.md 9). */
     ClientSession(Host host, LoopTimers timers, Supplier<String> requestIds, boolean recovery) {
         this.host = host;
         this.requestIds = requestIds;

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * One WebSocket of a client, with its inactivity watchdog and keepalive (sdk.md 11.2). The
+ * One WebSocket of a client, with its inactivity watchdog and keepalive (docs/sdk-behaviour.md 11.2). The
  * transport calls the listener methods on its own threads; each only posts to the client loop,
  * where the {@link Handler} compares the connection with its current one so that events of a
  * stale socket are ignored. Everything else is confined to the client loop.

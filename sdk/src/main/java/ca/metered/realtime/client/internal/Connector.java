@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
 
 /**
  * Carries a connection {@link Attempt} through its first two phases: the credential (the API key,
- * or the token provider with its timeout and consecutive-failure count, sdk.md 7.3 and 9), then
+ * or the token provider with its timeout and consecutive-failure count, docs/sdk-behaviour.md 7.3 and 9), then
  * the socket with its welcome timeout (10 s). It reports to its {@link Listener} and never touches
  * the client's state. Loop-confined.
  */

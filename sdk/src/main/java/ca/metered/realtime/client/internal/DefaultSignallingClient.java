@@ -609,7 +609,7 @@ public final class DefaultSignallingClient implements SignallingClient {
                 return;
             }
             if (everConnected && !closedByUser && state != ClientState.CLOSED) {
-                // Deviation from JS 1.2.0 (sdk.md 15 q9): the documented contract promises a final
+                // Deviation from JS 1.2.0 (docs/sdk-behaviour.md 15 q9): the documented contract promises a final
                 // disconnected{willReconnect:false} when reconnecting gives up, so fire it here too.
                 hub.emit(new ClientEvent.Disconnected(1006, "tokenProvider failed; reconnect attempts exhausted", false));
             }

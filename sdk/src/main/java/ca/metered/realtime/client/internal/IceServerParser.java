@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code welcome.metadata.iceServers} fail-closed (sdk.md 9): any violation yields
+ * Reads {@code welcome.metadata.iceServers} fail-closed (docs/sdk-behaviour.md 9): any violation yields
  * {@code null} (no ICE servers at all), never a partial list. Non-string username/credential are
  * dropped from an otherwise valid entry. Stateless; thread-safe.
  */

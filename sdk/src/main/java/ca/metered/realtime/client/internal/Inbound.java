@@ -22,7 +22,7 @@ import java.util.List;
  *
  * @param frame           the control frame, or {@code null} (a welcome's {@code metadata} is not in it:
  *                        see {@code welcomeMetadata}; an ack is a {@link Reply})
- * @param reply           an {@code ack}, with the extension fields of protocol.md 9, or {@code null}
+ * @param reply           an {@code ack}, with the extension fields of docs/protocol.md 9, or {@code null}
  * @param welcomeMetadata a welcome's {@code metadata} object as parsed, or {@code null}
  * @param event           the event, or {@code null}
  * @param oversized       the text was longer than {@link #MAX_CHARS} (the client closes with 1009)
@@ -30,7 +30,7 @@ import java.util.List;
  */
 record Inbound(ServerFrame frame, Reply reply, JsonNode welcomeMetadata, ClientEvent event, boolean oversized,
                String problem) {
-    /** Inbound frame cap in chars, as JS's string-length check (sdk.md 11.2: 1 MiB). */
+    /** Inbound frame cap in chars, as JS's string-length check (docs/sdk-behaviour.md 11.2: 1 MiB). */
     static final int MAX_CHARS = 1_048_576;
 
     static Inbound decode(String text) {
@@ -95,7 +95,7 @@ record Inbound(ServerFrame frame, Reply reply, JsonNode welcomeMetadata, ClientE
                 position(root), messages, expiresAt == null ? null : expiresAt.longValue()), null, null, false, null);
     }
 
-    /** A position when the frame carries a valid one (protocol.md 9), else {@code null}: never trusted half-formed. */
+    /** A position when the frame carries a valid one (docs/protocol.md 9), else {@code null}: never trusted half-formed. */
     private static StreamPosition position(JsonNode root) {
         String epoch = string(root, "epoch");
         JsonNode offset = root.get("offset");

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Requests awaiting their {@code ack} (or correlated {@code error}), each failing with
- * {@link AckTimeoutException} after the ack timeout (15 s, sdk.md 11.2).
+ * {@link AckTimeoutException} after the ack timeout (15 s, docs/sdk-behaviour.md 11.2).
  *
  * <p>Every request has the same timeout, so insertion order is deadline order: one timer, armed
  * for the oldest request, sweeps the expired ones and re-arms for the next. A request costs a map
@@ -23,7 +23,7 @@ final class PendingAcks {
     interface Ack {
         void done(SignallingException err);
 
-        /** Acked, with what the ack said (the extension fields of protocol.md 9); by default just done. */
+        /** Acked, with what the ack said (the extension fields of docs/protocol.md 9); by default just done. */
         default void acked(Reply reply) {
             done(null);
         }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Idempotent publishes waiting to be tried again with the same key (protocol.md 9): parked when
+ * Idempotent publishes waiting to be tried again with the same key (docs/protocol.md 9): parked when
  * an attempt fails in a way a retry can fix, re-sent in the order they were parked on the next
  * welcome (or after {@link #RETRY_DELAY_MS} when the failure was the server's while connected), and
  * failed with their last error at their deadline. Loop-confined.

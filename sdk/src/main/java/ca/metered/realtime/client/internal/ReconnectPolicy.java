@@ -4,7 +4,7 @@ import ca.metered.realtime.client.ReconnectOptions;
 import ca.metered.realtime.protocol.CloseCode;
 
 /**
- * The reconnect rules of sdk.md 7.3 as pure functions of their inputs: whether a drop (or a failed
+ * The reconnect rules of docs/sdk-behaviour.md 7.3 as pure functions of their inputs: whether a drop (or a failed
  * token fetch) is followed by another attempt, and after how long. Holds no state of its own, so
  * the client keeps the attempt counter and this class can be tested without a clock.
  *
@@ -100,7 +100,7 @@ public final class ReconnectPolicy {
     }
 
     /**
-     * Close codes after which the client stops (protocol.md 4: the "stop" rows, 4001, 4003, 4012,
+     * Close codes after which the client stops (docs/protocol.md 4: the "stop" rows, 4001, 4003, 4012,
      * 4020). 1000 is the client's own close: received from a server it is retried, as in JS.
      */
     public static boolean isTerminal(int closeCode) {

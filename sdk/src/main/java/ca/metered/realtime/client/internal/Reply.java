@@ -5,7 +5,7 @@ import ca.metered.realtime.protocol.frame.StreamPosition;
 import java.util.List;
 
 /**
- * An {@code ack} as the SDK reads it, with the extension fields of protocol.md 9 (all absent in the
+ * An {@code ack} as the SDK reads it, with the extension fields of docs/protocol.md 9 (all absent in the
  * hosted service's acks): a subscribe's verdict and position, a publish's position, a history
  * page, a refresh's new expiry. Immutable.
  *

@@ -5,7 +5,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The client's transition table (sdk.md 7.3; JS {@code SignallingClientImpl.transitionTo}).
+ * The client's transition table (docs/sdk-behaviour.md 7.3; JS {@code SignallingClientImpl.transitionTo}).
  * {@link #next} answers the state after a trigger, or {@code null} when the trigger is not
  * allowed in that state (the caller rejects or ignores it). A result equal to the current state
  * is a self-loop and fires no state-change event. Stateless; thread-safe.

@@ -19,7 +19,7 @@ import java.util.function.Function;
 
 /**
  * The channels a client re-subscribes after a reconnect, with their options, and the replay itself:
- * a rejected replay is retried 3 times, 2 s apart, per channel per connection (sdk.md 7.3). With
+ * a rejected replay is retried 3 times, 2 s apart, per channel per connection (docs/sdk-behaviour.md 7.3). With
  * recovery on, every subscribe of an exact channel names the last position seen
  * ({@link ChannelPositions}) and its ack becomes a {@link ClientEvent.Recovery}. Loop-confined.
  */

@@ -11,7 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * In-band token refresh (protocol.md 9): before the connection's token expires, asks the token
+ * In-band token refresh (docs/protocol.md 9): before the connection's token expires, asks the token
  * provider for a fresh one and sends it in a {@code refresh} frame; the ack's {@code expiresAt} arms
  * the next round. A refused token (or a server that does not know the frame) makes the client
  * reconnect at once, with a token from the provider; a failing provider changes nothing (the server

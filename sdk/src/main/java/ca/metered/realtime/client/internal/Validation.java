@@ -5,7 +5,7 @@ import ca.metered.realtime.protocol.ChannelNames;
 import ca.metered.realtime.protocol.PeerIds;
 
 /**
- * Client-side argument checks with the protocol module's rules (protocol.md 2.4 channel names,
+ * Client-side argument checks with the protocol module's rules (docs/protocol.md 2.4 channel names,
  * 5 peerIds), so a request the server would refuse fails before it is sent. Each returns the
  * failure, or {@code null} when the argument is fine. Stateless; thread-safe.
  */

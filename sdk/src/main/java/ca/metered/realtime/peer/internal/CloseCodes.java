@@ -6,7 +6,7 @@ import ca.metered.realtime.protocol.CloseCode;
 import java.util.Locale;
 
 /**
- * How MeteredPeer reports a close that ends (or prevents) its session (sdk.md 6.1, JS
+ * How MeteredPeer reports a close that ends (or prevents) its session (docs/sdk-behaviour.md 6.1, JS
  * {@code isFatalCloseCode}/{@code closeCodeName}): the client's terminal codes (4001, 4003, 4012,
  * 4020) plus 4002, which the client retries but which is fatal once no retry is left. The error's
  * code is the protocol name of the close code in snake case. Stateless.

@@ -46,7 +46,7 @@ import java.util.function.Consumer;
 
 /**
  * The {@link MeteredPeer}: the peer's own lifecycle ({@code idle → joining → joined ⇄ reconnecting
- * → leaving → closed}, sdk.md 13), its sends, and the {@code error} surface, over three pieces it
+ * → leaving → closed}, docs/sdk-behaviour.md 13), its sends, and the {@code error} surface, over three pieces it
  * wires together: {@link LocalMedia} (what we send), {@link Roster} (who is there, and the
  * reconcile) and {@link SignalRouter} (what arrives). All state is confined to one serial loop;
  * client events and port callbacks hop onto it.
@@ -294,7 +294,7 @@ public final class DefaultMeteredPeer implements MeteredPeer {
         }
     }
 
-    /** Fans out only while joined; otherwise addPeer or the reconcile's swap attach it (sdk.md 5). */
+    /** Fans out only while joined; otherwise addPeer or the reconcile's swap attach it (docs/sdk-behaviour.md 5). */
     private boolean fanOutNow() {
         return state == PeerState.JOINED || state == PeerState.JOINING || state == PeerState.IDLE;
     }
@@ -409,7 +409,7 @@ public final class DefaultMeteredPeer implements MeteredPeer {
     private void onConnected(ClientEvent.Connected ev) {
         localPeerId = ev.peerId();
         if (ev.iceServers() != null) {
-            iceServers = ev.iceServers(); // a reconnect welcome without iceServers keeps the previous ones (sdk.md 9)
+            iceServers = ev.iceServers(); // a reconnect welcome without iceServers keeps the previous ones (docs/sdk-behaviour.md 9)
         }
         maxMessageSize = ev.maxMessageSize();
         if (ev.isReconnect() && state == PeerState.RECONNECTING) {
@@ -461,7 +461,7 @@ public final class DefaultMeteredPeer implements MeteredPeer {
                         + (ev.error() == null ? "" : ev.error().getMessage()), ev.error())));
     }
 
-    /** Presence is accepted for the joined channel, or the one being joined (see the porting note in sdk.md 13). */
+    /** Presence is accepted for the joined channel, or the one being joined (see the porting note in docs/sdk-behaviour.md 13). */
     private boolean isOurChannel(String ch) {
         String ours = channel != null ? channel : (state == PeerState.JOINING ? joinChannel : null);
         return ours != null && ours.equals(ch);
@@ -491,7 +491,7 @@ public final class DefaultMeteredPeer implements MeteredPeer {
         @Override
         public Negotiator connectionFor(DefaultRemotePeer remote) {
             boolean polite = localPeerId.compareTo(remote.id()) < 0;
-            // The latest welcome's list for every new connection (sdk.md 4: live ones keep theirs).
+            // The latest welcome's list for every new connection (docs/sdk-behaviour.md 4: live ones keep theirs).
             RtcConfiguration rtc = new RtcConfiguration(iceServers, options.iceTransportPolicy());
             return new Negotiator(options.rtcPeerConnectionFactory(), rtc, remote.id(), polite, loop, timers,
                     client::send, logger, remote);

@@ -33,7 +33,7 @@ import java.util.function.Function;
 
 /**
  * The {@link RemotePeer}: forwards its current {@link Negotiator}'s events with the flicker filter
- * (sdk.md 1.4), keeps the per-track metadata cache (1.5) and the stream accounting behind
+ * (docs/sdk-behaviour.md 1.4), keeps the per-track metadata cache (1.5) and the stream accounting behind
  * {@code stream-added}/{@code stream-removed}. Mutations are loop-confined; getters read volatiles.
  */
 final class DefaultRemotePeer implements RemotePeer, Negotiator.Sink {

@@ -23,9 +23,9 @@ import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
 
 /**
- * The local tracks a MeteredPeer sends to everyone (sdk.md 13: {@code addTrack}, {@code addStream},
+ * The local tracks a MeteredPeer sends to everyone (docs/sdk-behaviour.md 13: {@code addTrack}, {@code addStream},
  * {@code removeTrack}, {@code replaceTrack}) and their fan-out to remote peers: the track's metadata
- * message first, then the track, so the receiver knows the metadata before the offer (sdk.md 2.3).
+ * message first, then the track, so the receiver knows the metadata before the offer (docs/sdk-behaviour.md 2.3).
  *
  * <p>Threading: the tracked set has its own lock, so that {@link #track} and friends validate and
  * throw at the caller's call like the JS SDK's synchronous methods; every method that touches a
@@ -235,7 +235,7 @@ final class LocalMedia {
     }
 
     /**
-     * Swaps {@code oldTrack} for {@code newTrack} (or {@code null}) on every peer's sender (sdk.md 13):
+     * Swaps {@code oldTrack} for {@code newTrack} (or {@code null}) on every peer's sender (docs/sdk-behaviour.md 13):
      * all peers are tried; if at least one succeeded (or there are none) the tracked entry is re-keyed
      * to the new track ({@code null}: dropped, so later joiners do not get it) and its metadata is
      * moved to the new id on the peers that succeeded. Fails with

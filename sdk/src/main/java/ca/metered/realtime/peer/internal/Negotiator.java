@@ -33,7 +33,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * One peer connection driven by perfect negotiation (sdk.md 3) with the ICE-restart ladder (sdk.md
+ * One peer connection driven by perfect negotiation (docs/sdk-behaviour.md 3) with the ICE-restart ladder (docs/sdk-behaviour.md
  * 4); the JS SDK's internal {@code PeerConnection}. Loop-confined: observer callbacks hop onto
  * the loop, and every negotiation operation runs through a per-connection queue so that at most
  * one is outstanding (the Java binding does not queue; early candidates thus never race the

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The remote peers of the channel and the reconcile after a signalling reconnect (sdk.md 1.1, 5):
+ * The remote peers of the channel and the reconcile after a signalling reconnect (docs/sdk-behaviour.md 1.1, 5):
  * presence adds and removes peers (at most {@value #MAX_PEERS_PER_CHANNEL}); after a reconnect the
  * first presence is read as a full snapshot that keeps survivors (same {@link RemotePeer}, fresh
  * connection, metadata refreshed), removes departures and adds newcomers; no snapshot within
@@ -150,7 +150,7 @@ final class Roster {
         }
     }
 
-    // ---------------------------------------------------------------- reconcile (sdk.md 5)
+    // ---------------------------------------------------------------- reconcile (docs/sdk-behaviour.md 5)
 
     /** The signalling socket dropped and will reconnect: every negotiated peer shows {@code RECONNECTING}. */
     void dropped() {
@@ -213,7 +213,7 @@ final class Roster {
             DefaultRemotePeer existing = peers.get(p.peerId());
             try {
                 if (existing != null) {
-                    existing.setMetadata(p.metadata()); // refreshed before the swap, no event (sdk.md 1.2)
+                    existing.setMetadata(p.metadata()); // refreshed before the swap, no event (docs/sdk-behaviour.md 1.2)
                     swap(existing);
                 } else {
                     add(p.peerId(), p.metadata());

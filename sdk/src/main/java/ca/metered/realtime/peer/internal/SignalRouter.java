@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Routes what arrives over the signalling connection for a MeteredPeer (sdk.md 2.2): a direct
+ * Routes what arrives over the signalling connection for a MeteredPeer (docs/sdk-behaviour.md 2.2): a direct
  * message is an RTC signal (to that sender's connection), a track-metadata update (to that sender's
  * cache) or application data; a channel message is a broadcast. Loop-confined.
  *

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The three direct-message payloads MeteredPeers exchange (sdk.md 2.1), built and recognised
+ * The three direct-message payloads MeteredPeers exchange (docs/sdk-behaviour.md 2.1), built and recognised
  * exactly like the JS SDK so Java and JS peers interoperate: key names and key order match.
  */
 final class Signals {
@@ -88,7 +88,7 @@ final class Signals {
         return Json.utf8Length(Json.serialize(data));
     }
 
-    /** Classifies in the JS order (sdk.md 2.2): RTC signal, then track-meta; {@code null} = user data. */
+    /** Classifies in the JS order (docs/sdk-behaviour.md 2.2): RTC signal, then track-meta; {@code null} = user data. */
     static Inbound classify(JsonNode data) {
         if (data == null || !data.isObject()) {
             return null;

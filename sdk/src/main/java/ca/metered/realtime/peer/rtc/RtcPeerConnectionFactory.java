@@ -1,7 +1,7 @@
 package ca.metered.realtime.peer.rtc;
 
 /**
- * Creates peer connections; the seeds' {@code rtcPeerConnectionFactory} option. {@code MeteredPeer}
+ * Creates peer connections; the JS SDK's {@code rtcPeerConnectionFactory} option. {@code MeteredPeer}
  * creates one connection per remote peer, and a fresh one for every survivor of a reconcile.
  *
  * <p>Thread-safe: called from the SDK's loops, possibly from several {@code MeteredPeer}s at once.

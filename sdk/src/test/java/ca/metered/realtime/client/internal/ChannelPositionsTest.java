@@ -8,7 +8,7 @@ import ca.metered.realtime.protocol.frame.StreamPosition;
 import com.fasterxml.jackson.databind.node.IntNode;
 import org.junit.jupiter.api.Test;
 
-/** The client's rules that make recovery exactly-once and in order (protocol.md 9, docs/history.md). */
+/** The client's rules that make recovery exactly-once and in order (docs/protocol.md 9, docs/history.md). */
 class ChannelPositionsTest {
     private final ChannelPositions positions = new ChannelPositions();
 

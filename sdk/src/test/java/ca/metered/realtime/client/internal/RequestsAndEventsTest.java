@@ -62,13 +62,13 @@ class RequestsAndEventsTest {
                 h.client.publish("c", null),
                 h.client.publish("", 1),
                 h.client.publish("x".repeat(257), 1),
-                h.client.publish("é".repeat(129), 1),          // 129 chars but 258 bytes: protocol.md 2.4 counts bytes
+                h.client.publish("é".repeat(129), 1),          // 129 chars but 258 bytes: docs/protocol.md 2.4 counts bytes
                 h.client.subscribe(null),
                 h.client.subscribe("c", null),
                 h.client.unsubscribe("bad\u0001"),
                 h.client.send("bad\u0001", 1),
                 h.client.send("p".repeat(129), 1),
-                h.client.send("caf\u00e9", 1),                // not printable ASCII (protocol.md 5)
+                h.client.send("caf\u00e9", 1),                // not printable ASCII (docs/protocol.md 5)
                 h.client.publish("c", new Object() {
                     @SuppressWarnings("unused")
                     public Object getSelf() {

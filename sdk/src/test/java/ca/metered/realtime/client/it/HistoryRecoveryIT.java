@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SDK's side of protocol.md 9 against the real server: positions on messages, the recovery
+ * The SDK's side of docs/protocol.md 9 against the real server: positions on messages, the recovery
  * outcome, {@code history(...)}, idempotent publish and in-band token refresh (RealServer keeps
  * history on {@code hist/**}). Recovery across dropped connections, a killed node and a Redis
  * restart is the cli module's RecoveryChaosIT.

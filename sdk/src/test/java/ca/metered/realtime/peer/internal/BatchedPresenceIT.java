@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java SDK against a real server that coalesces presence (protocol.md 2.3): peers that join
+ * The Java SDK against a real server that coalesces presence (docs/protocol.md 2.3): peers that join
  * and leave together arrive as {@code presence} frames with several entries, and a MeteredPeer
  * (WebRTC faked; the signalling is real) ends with exactly the remote peers on the channel.
  */

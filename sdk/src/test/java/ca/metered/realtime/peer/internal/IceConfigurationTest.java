@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * What each new peer connection is configured with: the latest welcome's ICE servers (sdk.md 4,
+ * What each new peer connection is configured with: the latest welcome's ICE servers (docs/sdk-behaviour.md 4,
  * 9; docs/turn.md) and the {@code iceTransportPolicy} option.
  */
 class IceConfigurationTest {

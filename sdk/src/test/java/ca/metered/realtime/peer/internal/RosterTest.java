@@ -45,7 +45,7 @@ class RosterTest {
     void presenceAddsAndRemovesPeersMediaFirstSelfExcluded() {
         roster.presence(presence(List.of("z1", "m-local", "y1"), List.of()));
         assertThat(roster.snapshot()).extracting(RemotePeer::id).containsExactly("z1", "y1");
-        // Media is attached before peer-joined, so the first offer carries it (sdk.md 3).
+        // Media is attached before peer-joined, so the first offer carries it (docs/sdk-behaviour.md 3).
         assertThat(calls).containsExactly("attach z1 (0 events so far)", "attach y1 (1 events so far)");
         roster.presence(presence(List.of("z1"), List.of("y1", "nobody")));
         assertThat(names(PeerEvent.PeerJoined.class)).containsExactly("z1", "y1");

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * The app and secret key a REST request authenticated as. The key's {@code channels} and
- * {@code actions} bound what the request may do (protocol.md 6.2).
+ * {@code actions} bound what the request may do (docs/protocol.md 6.2).
  *
  * <p>Immutable; thread-safe.
  */

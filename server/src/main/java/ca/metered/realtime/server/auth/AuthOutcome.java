@@ -3,7 +3,7 @@ package ca.metered.realtime.server.auth;
 import java.util.Objects;
 
 /**
- * The result of authenticating a WebSocket upgrade (protocol.md 1). Handle it with an
+ * The result of authenticating a WebSocket upgrade (docs/protocol.md 1). Handle it with an
  * exhaustive {@code switch}.
  *
  * <p>All implementations are immutable and thread-safe.

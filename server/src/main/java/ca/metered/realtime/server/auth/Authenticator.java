@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * Authenticates a WebSocket upgrade from its {@code key} or {@code token} query parameter and
- * {@code Origin} header (protocol.md 1 and 6). Keys are indexed once per configuration: after a
+ * {@code Origin} header (docs/protocol.md 1 and 6). Keys are indexed once per configuration: after a
  * reload the next handshake indexes the new one.
  *
  * <p>Thread-safe. Never logs credentials.
@@ -78,7 +78,7 @@ public final class Authenticator {
         boolean hasKey = key != null && !key.isEmpty();
         boolean hasToken = token != null && !token.isEmpty();
         if (hasKey == hasToken) {
-            // protocol.md 1 [ours]: exactly one credential.
+            // docs/protocol.md 1 [ours]: exactly one credential.
             return invalid(hasKey ? "both key and token" : "missing credentials");
         }
         Index i = index();
@@ -86,7 +86,7 @@ public final class Authenticator {
     }
 
     /**
-     * Decides an in-band token refresh (protocol.md 9) for a connection holding {@code current}:
+     * Decides an in-band token refresh (docs/protocol.md 9) for a connection holding {@code current}:
      * the token must verify as at connect (signature, {@code kid}, {@code exp}, lifetime, claims),
      * be signed with the same secret key of the same app for the same {@code sub}, and grant
      * exactly the same channels and actions, no more (a refresh never widens a connection) and no
@@ -130,7 +130,7 @@ public final class Authenticator {
         if (!pk.origins().allows(origin)) {
             return new AuthOutcome.OriginRejected();
         }
-        // protocol.md 6.1: every pk connection is a new anonymous peer.
+        // docs/protocol.md 6.1: every pk connection is a new anonymous peer.
         return new AuthOutcome.Granted(new Grant(pk.app(), UUID.randomUUID().toString(),
                 ChannelScope.of(pk.key().channels()), pk.key().actions(), null, null, null, pk.key().key()));
     }

@@ -7,7 +7,7 @@ import ca.metered.realtime.protocol.ErrorCode;
 import java.util.Optional;
 
 /**
- * The channel and action rules, in the order a client sees them (protocol.md 2.4, 3, 6): a
+ * The channel and action rules, in the order a client sees them (docs/protocol.md 2.4, 3, 6): a
  * reserved prefix first, then where a wildcard may appear, then the action, then the
  * credential's channel patterns. The one implementation behind the WebSocket commands and the
  * REST endpoints.
@@ -30,7 +30,7 @@ public final class Authorizer {
         record Concrete(String channel) implements SubscribeDecision {
         }
 
-        /** A wildcard subscription (protocol.md 2.4). */
+        /** A wildcard subscription (docs/protocol.md 2.4). */
         record Wildcard(ChannelPattern glob) implements SubscribeDecision {
         }
 

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * The channels a connection may use: the intersection of one or more pattern lists
- * (protocol.md 6.3). For a JWT that is the token's {@code channels} ∩ the secret key's
+ * (docs/protocol.md 6.3). For a JWT that is the token's {@code channels} ∩ the secret key's
  * {@code channels}; for a publishable key just the key's. A name is allowed when it matches
  * some pattern of <em>every</em> list; an empty list therefore allows nothing.
  *
@@ -45,7 +45,7 @@ public final class ChannelScope {
 
     /**
      * Whether every channel a wildcard subscription could match is inside the scope
-     * (protocol.md 2.4): the glob must be {@linkplain ChannelPattern#covers covered} by some
+     * (docs/protocol.md 2.4): the glob must be {@linkplain ChannelPattern#covers covered} by some
      * pattern of every list. Conservative in the same way as {@code covers}.
      */
     public boolean allowsGlob(ChannelPattern subscriptionGlob) {

@@ -16,9 +16,9 @@ import java.nio.charset.StandardCharsets;
  * <p>Stateless; thread-safe.
  */
 final class ClaimJson {
-    /** Largest serialized {@code peerMetadata} claim (protocol.md 5). */
+    /** Largest serialized {@code peerMetadata} claim (docs/protocol.md 5). */
     static final int MAX_PEER_METADATA_BYTES = 4096;
-    /** Largest serialized {@code metadata} claim (protocol.md 5). */
+    /** Largest serialized {@code metadata} claim (docs/protocol.md 5). */
     static final int MAX_METADATA_BYTES = 8192;
 
     static final ObjectMapper MAPPER = new ObjectMapper()

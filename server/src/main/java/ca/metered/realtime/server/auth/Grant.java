@@ -48,7 +48,7 @@ public record Grant(
         return expiresAtEpochSeconds == null ? null : credential;
     }
 
-    /** This grant with another expiry: what a token refresh changes (protocol.md 9). */
+    /** This grant with another expiry: what a token refresh changes (docs/protocol.md 9). */
     public Grant withExpiry(long expiresAtEpochSeconds) {
         return new Grant(app, peerId, channels, actions, peerMetadataJson, metadataJson, expiresAtEpochSeconds,
                 credential);

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Verifies a {@code ?token=} JWT and turns its claims into a {@link Grant} (protocol.md 6.3).
+ * Verifies a {@code ?token=} JWT and turns its claims into a {@link Grant} (docs/protocol.md 6.3).
  * nimbus-jose-jwt parses and checks the JWS; {@link Hs256} supplies the HMAC so short
  * secrets work. Claims are read with Jackson from the verified payload so the metadata
  * objects keep their exact key order and number text.
@@ -33,9 +33,9 @@ import java.util.Set;
  * <p>Immutable; thread-safe.
  */
 final class JwtVerifier {
-    /** The server closes 250 ms before {@code exp} (protocol.md 4); a token that close is dead. */
+    /** The server closes 250 ms before {@code exp} (docs/protocol.md 4); a token that close is dead. */
     static final long EXPIRY_MARGIN_MILLIS = 250;
-    /** Clock skew tolerated on {@code nbf} and {@code iat}, not on {@code exp} (protocol.md 6.3). */
+    /** Clock skew tolerated on {@code nbf} and {@code iat}, not on {@code exp} (docs/protocol.md 6.3). */
     static final long SKEW_MILLIS = 30_000;
 
     private static final AuthOutcome.Rejected INVALID = invalid("invalid token");

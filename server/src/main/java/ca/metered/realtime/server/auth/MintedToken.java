@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A freshly signed JWT and its {@code exp}: the {@code POST /v1/tokens} response
- * (protocol.md 7). {@link #toString()} does not print the token, a bearer credential.
+ * (docs/protocol.md 7). {@link #toString()} does not print the token, a bearer credential.
  *
  * <p>Immutable; thread-safe.
  *

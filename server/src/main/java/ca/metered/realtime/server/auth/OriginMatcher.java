@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A publishable key's {@code allowedOrigins} check (protocol.md 1). Origins compare as
+ * A publishable key's {@code allowedOrigins} check (docs/protocol.md 1). Origins compare as
  * {@code scheme://host[:port]}: scheme and host case-insensitively, and a default port
  * ({@code :80} for http, {@code :443} for https) equal to no port, because browsers omit it.
  * An empty list or a {@code *} entry allows any origin; a request without {@code Origin}

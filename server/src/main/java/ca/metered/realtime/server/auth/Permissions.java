@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * What a credential lets its holder do: the channels it may use and the actions it may take
- * (protocol.md 6). A connection's comes from its publishable key or JWT, a REST request's from
+ * (docs/protocol.md 6). A connection's comes from its publishable key or JWT, a REST request's from
  * its secret key; {@link Authorizer} checks both the same way.
  *
  * <p>Immutable; thread-safe.

@@ -4,7 +4,7 @@ import ca.metered.realtime.protocol.ErrorCode;
 import java.util.Objects;
 
 /**
- * What a {@code refresh} (protocol.md 9) came to: the connection's grant with the new expiry, or
+ * What a {@code refresh} (docs/protocol.md 9) came to: the connection's grant with the new expiry, or
  * the {@code error} to answer. Handle it with an exhaustive {@code switch}.
  *
  * <p>Immutable; thread-safe.

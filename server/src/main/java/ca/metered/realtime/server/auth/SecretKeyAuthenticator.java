@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * Authenticates REST requests from {@code Authorization: Bearer sk_id_…:sk_secret_…}
- * (protocol.md 7). Every failure looks the same (empty), to avoid key enumeration: a pk key,
+ * (docs/protocol.md 7). Every failure looks the same (empty), to avoid key enumeration: a pk key,
  * an id without its secret, an unknown id and a wrong secret. Secrets are compared as SHA-256
  * digests with {@link MessageDigest#isEqual}, so the comparison time reveals neither a
  * matching prefix nor the secret's length, and an unknown id costs the same as a known one.

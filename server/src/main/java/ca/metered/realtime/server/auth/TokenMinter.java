@@ -22,7 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Mints HS256 JWTs with a secret key (protocol.md 6.3, 7 {@code POST /v1/tokens}): the single
+ * Mints HS256 JWTs with a secret key (docs/protocol.md 6.3, 7 {@code POST /v1/tokens}): the single
  * code path behind the REST endpoint and the {@code rms token} command. Tokens carry header
  * {@code {"alg":"HS256","typ":"JWT","kid":<key id>}} and claims {@code sub}, {@code iat},
  * {@code exp}, {@code permissions} (always written, defaulting to the key's actions) and

@@ -6,7 +6,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A request to mint a token: the body of REST {@code POST /v1/tokens} (protocol.md 7), also
+ * A request to mint a token: the body of REST {@code POST /v1/tokens} (docs/protocol.md 7), also
  * built by the {@code rms token} CLI command. Only shape is fixed here; {@link TokenMinter}
  * validates the values, so both callers get the same errors.
  *

@@ -3,7 +3,7 @@ package ca.metered.realtime.server.auth;
 import java.util.Objects;
 
 /**
- * A {@link TokenRequest} was refused. {@link #code()} is the REST error code (protocol.md 7):
+ * A {@link TokenRequest} was refused. {@link #code()} is the REST error code (docs/protocol.md 7):
  * {@value #INVALID_REQUEST} (HTTP 400), {@value #CHANNEL_NOT_AUTHORIZED} or
  * {@value #ACTION_NOT_PERMITTED} (HTTP 403); the message is human text naming the field.
  *

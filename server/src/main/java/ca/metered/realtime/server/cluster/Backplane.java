@@ -3,7 +3,7 @@ package ca.metered.realtime.server.cluster;
 import ca.metered.realtime.server.history.HistoryStore;
 
 /**
- * What a node needs to act as part of a cluster (design.md "Scale-out"): the five seams, and
+ * What a node needs to act as part of a cluster (docs/clustering.md): the five seams, and
  * their lifecycle. The in-memory implementation ({@link InMemoryCluster#join}) serves one node,
  * or several nodes inside one JVM; the Redis one ({@code cluster.redis.RedisBackplane}) spans
  * processes, and builds and closes its own connections and threads.
@@ -23,7 +23,7 @@ public interface Backplane extends AutoCloseable {
     /** The cluster's nodes and what each says about itself, for the admin console. */
     NodeDirectory nodes();
 
-    /** Channel history, read side (protocol.md 9); written by {@link Broker#publish(Publication, Tracking)}. */
+    /** Channel history, read side (docs/protocol.md 9); written by {@link Broker#publish(Publication, Tracking)}. */
     HistoryStore history();
 
     /**

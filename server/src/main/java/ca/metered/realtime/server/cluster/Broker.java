@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * Fan-out across the cluster: carries publications, direct messages and presence deltas to
  * every node that needs them, <em>this node included</em>, so that all nodes see one order per
- * channel (protocol.md 2.3, 2.6). The origin node excludes the publishing connection itself
+ * channel (docs/protocol.md 2.3, 2.6). The origin node excludes the publishing connection itself
  * ({@link Publication#originConnectionId()}).
  *
  * <p>A node declares what it needs with the {@code watch…} calls, which are reference-counted:
@@ -29,7 +29,7 @@ public interface Broker {
     CompletionStage<Integer> publish(Publication publication);
 
     /**
-     * Publishes with history and/or an idempotency key (protocol.md 9): the backplane assigns
+     * Publishes with history and/or an idempotency key (docs/protocol.md 9): the backplane assigns
      * the message's position and checks the key atomically with handing it to every node, so a
      * position means the same on every node and every node receives a channel's messages in
      * offset order. A repeated key delivers nothing and completes with the first publish's result.

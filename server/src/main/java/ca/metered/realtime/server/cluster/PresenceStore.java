@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Decides cluster-wide presence per peerId per channel (protocol.md 2.3): counts each peer's
+ * Decides cluster-wide presence per peerId per channel (docs/protocol.md 2.3): counts each peer's
  * announced connections over all nodes, publishes {@code joined} when the count goes 0→1 and
  * {@code left} when it goes 1→0 through the broker's channel traffic, and answers snapshots.
  * Each decision and its delta happen atomically, so every node sees one order of deltas.

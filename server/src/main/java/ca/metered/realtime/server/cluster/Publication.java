@@ -9,7 +9,7 @@ import ca.metered.realtime.protocol.frame.StreamPosition;
  * @param originNode         node that accepted the publish
  * @param originConnectionId the publishing connection on that node ({@code -1} for REST), which
  *                           must not receive its own message
- * @param position           its place in the channel's history (protocol.md 9), assigned by the
+ * @param position           its place in the channel's history (docs/protocol.md 9), assigned by the
  *                           backplane as it publishes; {@code null} on a channel without history
  */
 public record Publication(String originNode, long originConnectionId, String appId, String channel,

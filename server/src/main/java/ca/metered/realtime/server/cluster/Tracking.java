@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What a publish asks of the backplane beyond fan-out (protocol.md 9): keep the message in the
+ * What a publish asks of the backplane beyond fan-out (docs/protocol.md 9): keep the message in the
  * channel's history, and/or deliver it once per idempotency key within a window. Both are
  * decided atomically with the fan-out, cluster-wide.
  *

@@ -20,7 +20,7 @@ public interface UsageStore {
 
     /**
      * Counts one message (publish or send) attempt; completes with whether it is within the
-     * quota. Attempts over the quota are counted too (protocol.md 7: {@code messagesUsed}).
+     * quota. Attempts over the quota are counted too (docs/protocol.md 7: {@code messagesUsed}).
      *
      * @param max messages per period, {@code 0} for unlimited
      */

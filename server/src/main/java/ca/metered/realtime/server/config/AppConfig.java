@@ -7,21 +7,21 @@ import java.util.Optional;
 
 /**
  * One hosted app: its credentials and limits. Channels, presence and quotas are scoped to it
- * (protocol.md 2.4).
+ * (docs/protocol.md 2.4).
  *
  * <p>Immutable; thread-safe.
  *
  * @param id unique app id, {@code [A-Za-z0-9_-]{1,64}}
  * @param enabled false suspends the app: its connections are closed 4012; default true
- * @param publishableKeys browser-safe keys (protocol.md 6.1), possibly none
- * @param secretKeys signing keys for JWTs and REST (protocol.md 6.2), possibly none
- * @param limits per-app limits (protocol.md 5)
+ * @param publishableKeys browser-safe keys (docs/protocol.md 6.1), possibly none
+ * @param secretKeys signing keys for JWTs and REST (docs/protocol.md 6.2), possibly none
+ * @param limits per-app limits (docs/protocol.md 5)
  * @param iceServers the ICE servers its connections get in {@code welcome.metadata}: the app's
  *     own list, else the top-level default; possibly none (docs/turn.md)
  * @param webhooks the endpoints told what happens in the app (docs/webhooks.md); possibly none
- * @param history which channels keep history, and how much (protocol.md 9); empty: none do
+ * @param history which channels keep history, and how much (docs/protocol.md 9); empty: none do
  * @param idempotencyWindow how long a publish's {@code idempotencyKey} is remembered per channel
- *     (protocol.md 9); default 5 minutes
+ *     (docs/protocol.md 9); default 5 minutes
  */
 public record AppConfig(
         String id,

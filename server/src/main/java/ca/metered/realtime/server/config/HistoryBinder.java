@@ -6,13 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Binds an app's {@code history} list and {@code idempotencyWindow} (protocol.md 9), holding
+ * Binds an app's {@code history} list and {@code idempotencyWindow} (docs/protocol.md 9), holding
  * each to its bounds so that what a channel can make the server keep is limited in count and time.
  *
  * <p>Stateless; thread-safe.
  */
 final class HistoryBinder {
-    /** The publish deduplication window when the app gives none (protocol.md 9). */
+    /** The publish deduplication window when the app gives none (docs/protocol.md 9). */
     static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofMinutes(5);
     static final Duration MIN_IDEMPOTENCY_WINDOW = Duration.ofSeconds(1);
     static final Duration MAX_IDEMPOTENCY_WINDOW = Duration.ofHours(1);

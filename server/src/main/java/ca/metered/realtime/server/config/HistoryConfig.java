@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One entry of an app's {@code history} list (protocol.md 9, docs/configuration.md): the
+ * One entry of an app's {@code history} list (docs/protocol.md 9, docs/configuration.md): the
  * channels it covers keep their last {@code size} messages for at most {@code ttl} each. A
  * channel takes the first entry that matches it; a channel no entry matches keeps no history
  * and its frames are unchanged.
  *
  * <p>Immutable; thread-safe.
  *
- * @param channels globs (protocol.md 2.4), at least one
+ * @param channels globs (docs/protocol.md 2.4), at least one
  * @param size     messages kept per channel, {@value #MIN_SIZE}-{@value #MAX_SIZE}
  * @param ttl      how long a message is kept, {@link #MIN_TTL} to {@link #MAX_TTL}; also how long
  *                 an idle channel's position is kept

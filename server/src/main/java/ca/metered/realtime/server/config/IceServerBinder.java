@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * Binds an {@code iceServers} list (the top-level default or an app's own) and holds it to the
- * limits the official SDKs enforce fail-closed on {@code welcome.metadata.iceServers} (sdk.md 9):
+ * limits the official SDKs enforce fail-closed on {@code welcome.metadata.iceServers} (docs/sdk-behaviour.md 9):
  * a list they would drop as a whole is refused at start instead, with the field at fault named.
  *
  * <p>Stateless; thread-safe.

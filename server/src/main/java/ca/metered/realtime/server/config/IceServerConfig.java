@@ -22,9 +22,9 @@ public record IceServerConfig(List<String> urls, String secret, Duration ttl) {
     public static final Duration DEFAULT_TTL = Duration.ofHours(24);
     /** Longest credential lifetime accepted. */
     public static final Duration MAX_TTL = Duration.ofDays(7);
-    /** The SDKs drop the whole list when it has more entries (sdk.md 9, fail-closed). */
+    /** The SDKs drop the whole list when it has more entries (docs/sdk-behaviour.md 9, fail-closed). */
     public static final int MAX_ENTRIES = 16;
-    /** The SDKs drop the whole list when one URL is longer (sdk.md 9). */
+    /** The SDKs drop the whole list when one URL is longer (docs/sdk-behaviour.md 9). */
     public static final int MAX_URL_LENGTH = 512;
 
     public IceServerConfig {

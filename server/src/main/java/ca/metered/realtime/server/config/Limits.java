@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Per-app limits (protocol.md 5). Every field has a default matching the hosted service.
+ * Per-app limits (docs/protocol.md 5). Every field has a default matching the hosted service.
  *
  * <p>Immutable; thread-safe.
  *

@@ -34,12 +34,12 @@ public final class LiveConfig {
         return get().server();
     }
 
-    /** The history entry that covers a concrete channel of the app now, if any (protocol.md 9). */
+    /** The history entry that covers a concrete channel of the app now, if any (docs/protocol.md 9). */
     public Optional<HistoryConfig> history(String appId, String channel) {
         return get().app(appId).flatMap(a -> a.historyOf(channel));
     }
 
-    /** How long the app remembers a publish's idempotency key now (protocol.md 9). */
+    /** How long the app remembers a publish's idempotency key now (docs/protocol.md 9). */
     public Duration idempotencyWindow(String appId) {
         return get().app(appId).map(AppConfig::idempotencyWindow).orElse(HistoryBinder.DEFAULT_IDEMPOTENCY_WINDOW);
     }

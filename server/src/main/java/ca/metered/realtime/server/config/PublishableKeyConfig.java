@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A publishable key (protocol.md 6.1): the key text itself is the credential, so it is safe
+ * A publishable key (docs/protocol.md 6.1): the key text itself is the credential, so it is safe
  * to ship in browser code only because its channels, actions and origins are bounded here.
  *
  * <p>Immutable; thread-safe.

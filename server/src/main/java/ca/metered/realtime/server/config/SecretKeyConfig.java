@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A secret key pair (protocol.md 6.2): the public id (the JWT {@code kid}) and the HMAC
+ * A secret key pair (docs/protocol.md 6.2): the public id (the JWT {@code kid}) and the HMAC
  * secret, plus the channels and actions that bound every token it signs and every REST call
  * it authenticates. {@link #toString()} redacts the secret so it never reaches a log.
  *

@@ -14,10 +14,10 @@ import java.util.Optional;
  * @param port port to bind, 0 for an ephemeral port; default 8080
  * @param tls certificate and key when the server terminates TLS itself
  * @param trustedProxies IPs or CIDR blocks whose {@code X-Forwarded-For} is believed
- *     (protocol.md 5); default the loopback addresses
+ *     (docs/protocol.md 5); default the loopback addresses
  * @param connectRatePerIp connection attempts allowed per source IP per window; default 60
  * @param connectRateWindow window of {@code connectRatePerIp}; default 60 s
- * @param pingInterval WebSocket ping period (protocol.md 8); default 30 s
+ * @param pingInterval WebSocket ping period (docs/protocol.md 8); default 30 s
  * @param pingTimeout grace after a ping before closing 1001; default 10 s
  * @param shutdownGrace how long shutdown waits for close frames to flush; default 5 s
  * @param outboundBufferBytes per-connection outbound cap; over it the connection is closed
@@ -27,7 +27,7 @@ import java.util.Optional;
  *     together; over it the slowest consumers are shed with 1008; 0 for the default (half the
  *     JVM's maximum direct memory, at most 512 MiB)
  * @param presenceWindow how long a channel's presence deltas are gathered into one frame
- *     (protocol.md 2.3); zero sends each at once; default 50 ms
+ *     (docs/protocol.md 2.3); zero sends each at once; default 50 ms
  * @param connections bounds on connections that have not upgraded (timeouts, caps, descriptor
  *     reserve)
  */

@@ -18,7 +18,7 @@ import ca.metered.realtime.server.pubsub.Sender;
  */
 public final class Connection implements Member {
     private final long id;
-    /** Replaced by a token refresh, which changes only its expiry (protocol.md 9). */
+    /** Replaced by a token refresh, which changes only its expiry (docs/protocol.md 9). */
     private volatile Grant grant;
     private final Permissions permissions;
     private final RawJson peerMetadata;

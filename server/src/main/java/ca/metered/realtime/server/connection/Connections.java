@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Connections {
     private static final Logger log = LoggerFactory.getLogger(Connections.class);
-    /** The server closes ~250 ms before {@code exp} (protocol.md 6.3). */
+    /** The server closes ~250 ms before {@code exp} (docs/protocol.md 6.3). */
     static final long EXPIRY_LEAD_MS = 250;
 
     private final Scheduler scheduler;
@@ -116,7 +116,7 @@ public final class Connections {
 
     /**
      * Registers an admitted connection: it gets its id, its token-expiry close, a place in the
-     * keepalive sweep, and is made reachable by {@code send} from any node (protocol.md 2.5).
+     * keepalive sweep, and is made reachable by {@code send} from any node (docs/protocol.md 2.5).
      */
     public Opening open(Grant grant, Link link, Admission admission) {
         Connection c = new Connection(ids.incrementAndGet(), grant, link, new Keepalive(scheduler.nanoTime()),
@@ -128,7 +128,7 @@ public final class Connections {
         return new Opening(c, reachable);
     }
 
-    /** The close 250 ms before the grant's {@code exp} (protocol.md 6.3); none for a publishable key. */
+    /** The close 250 ms before the grant's {@code exp} (docs/protocol.md 6.3); none for a publishable key. */
     private Optional<Cancellable> expiryClose(Connection c, Grant grant) {
         Long exp = grant.expiresAtEpochSeconds();
         if (exp == null) {
@@ -140,7 +140,7 @@ public final class Connections {
     }
 
     /**
-     * An in-band token refresh (protocol.md 9): when {@link Authenticator#refresh} accepts the
+     * An in-band token refresh (docs/protocol.md 9): when {@link Authenticator#refresh} accepts the
      * token, the connection takes its expiry and the expiry close is re-armed for it; done with the
      * new {@code exp} (Unix seconds). Refused otherwise, and nothing changes.
      */

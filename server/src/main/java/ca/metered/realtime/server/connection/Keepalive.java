@@ -3,7 +3,7 @@ package ca.metered.realtime.server.connection;
 import ca.metered.realtime.protocol.CloseCode;
 
 /**
- * One connection's liveness (protocol.md 8): when it last sent anything and when it was last
+ * One connection's liveness (docs/protocol.md 8): when it last sent anything and when it was last
  * pinged. {@link Connections} ticks every connection from one sweep instead of a timer each.
  *
  * <p>Thread-safe: {@link #touch} from the connection's event loop, {@link #tick} from the

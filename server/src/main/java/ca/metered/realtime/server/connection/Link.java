@@ -13,11 +13,11 @@ public interface Link {
     /**
      * Queues one encoded text frame (shared with other connections; not modified). A connection
      * whose queue would pass its byte cap is closed with 1008 {@code slow consumer} instead
-     * (protocol.md 4). Ignored once the connection is closing.
+     * (docs/protocol.md 4). Ignored once the connection is closing.
      */
     void send(byte[] frame);
 
-    /** Queues a keepalive ping (protocol.md 8), counted against the same cap. */
+    /** Queues a keepalive ping (docs/protocol.md 8), counted against the same cap. */
     void ping();
 
     /** Closes with a WebSocket close code, after what is already queued. Idempotent. */

@@ -8,7 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * One channel's history in memory, and the rules every store follows (protocol.md 9):
+ * One channel's history in memory, and the rules every store follows (docs/protocol.md 9):
  *
  * <ul>
  *   <li>offsets start at 1 in each epoch and grow by one per message, never reused;

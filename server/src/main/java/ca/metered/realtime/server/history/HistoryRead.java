@@ -18,7 +18,7 @@ public sealed interface HistoryRead permits HistoryRead.Page, HistoryRead.Unavai
     /**
      * Whether this read recovers a client that saw everything up to the query's {@code since}:
      * every message after it, up to the current offset, is in {@link Page#entries}, in order.
-     * A partial page is never a recovery (protocol.md 9: never a partial replay presented as
+     * A partial page is never a recovery (docs/protocol.md 9: never a partial replay presented as
      * complete).
      */
     default boolean recovered() {

@@ -4,7 +4,7 @@ import ca.metered.realtime.protocol.frame.StreamPosition;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The read side of channel history (protocol.md 9), the same over every backplane. Writes are
+ * The read side of channel history (docs/protocol.md 9), the same over every backplane. Writes are
  * part of publishing (each implementation's {@code publish}), because an offset must be assigned
  * atomically with the fan-out: then every node sees a channel's messages in offset order.
  *

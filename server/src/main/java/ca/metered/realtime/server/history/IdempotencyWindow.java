@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The idempotency keys of recent publishes in memory (protocol.md 9): per app and channel, what
+ * The idempotency keys of recent publishes in memory (docs/protocol.md 9): per app and channel, what
  * the first publish with a key came to, for the app's window. Keys are forgotten in the order
  * they were remembered, when their window ends or, past {@code maxKeys}, early (then a repeat
  * after that may be delivered again; docs/configuration.md says how many are kept).

@@ -1,5 +1,5 @@
 /**
- * Channel history (protocol.md 9): positions ({@code epoch}, {@code offset}), the messages a
+ * Channel history (docs/protocol.md 9): positions ({@code epoch}, {@code offset}), the messages a
  * channel keeps, recovery after a reconnect, and the publish idempotency window. The seam is
  * {@link ca.metered.realtime.server.history.HistoryStore}; {@link
  * ca.metered.realtime.server.history.InMemoryHistory} serves one node (or several in one JVM),

@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The local registry of one app on this node: channels with their subscribers and presence,
  * wildcard subscriptions, and the connections of each peerId. Apps never share an
- * {@code AppHub}, which is what keeps two apps' {@code room-1} apart (protocol.md 2.4).
+ * {@code AppHub}, which is what keeps two apps' {@code room-1} apart (docs/protocol.md 2.4).
  *
  * <p>Thread-safe; called from every event loop and from REST and backplane threads.
  * Fan-out encodes a frame once (twice when some subscribers asked for sender metadata) and
@@ -125,7 +125,7 @@ public final class AppHub {
         }
     }
 
-    /** Adds a wildcard subscription (protocol.md 2.4); returns whether it is new for this connection. */
+    /** Adds a wildcard subscription (docs/protocol.md 2.4); returns whether it is new for this connection. */
     public boolean subscribeGlob(Subscriber s, ChannelPattern glob, boolean includeSenderMetadata) {
         boolean replaced = wildcards.removeIf(w -> w.subscriber() == s && w.glob().equals(glob));
         wildcards.add(new WildcardSubscription(glob, s, includeSenderMetadata));
@@ -142,7 +142,7 @@ public final class AppHub {
      * served when {@code exact}, wildcard subscribers when {@code wildcard}; a connection with
      * both kinds gets one copy, through its exact subscription. The frame is encoded once.
      * A positioned message that shows this node missed earlier ones (an offset gap) is preceded
-     * by a {@code resubscribe} hint to the subscriptions that asked for recovery (protocol.md 9).
+     * by a {@code resubscribe} hint to the subscriptions that asked for recovery (docs/protocol.md 9).
      *
      * @param position the message's position, or {@code null} on a channel without history
      * @return how many local connections it was queued to
@@ -208,7 +208,7 @@ public final class AppHub {
     /**
      * After the backplane re-established a channel's traffic: if the channel's {@code current}
      * position is past the last message this node received, messages were missed, and the
-     * subscriptions that asked for recovery get a {@code resubscribe} hint (protocol.md 9).
+     * subscriptions that asked for recovery get a {@code resubscribe} hint (docs/protocol.md 9).
      *
      * @return whether they were hinted
      */
@@ -224,7 +224,7 @@ public final class AppHub {
     /**
      * Hands out every waiting presence batch of the app, before a message or a direct: a
      * {@code joined} must reach the members before anything that peer sends later
-     * (protocol.md 2.3), whatever channel that is on. Cheap when nothing waits.
+     * (docs/protocol.md 2.3), whatever channel that is on. Cheap when nothing waits.
      */
     private void flushPresence() {
         if (!withPendingPresence.isEmpty()) {

@@ -26,7 +26,7 @@ public final class Hub {
     /**
      * @param hosted whether an app id is configured now
      * @param meters the meters of an app
-     * @param presenceWindow how long a channel's presence deltas are gathered (protocol.md 2.3)
+     * @param presenceWindow how long a channel's presence deltas are gathered (docs/protocol.md 2.3)
      */
     public Hub(Predicate<String> hosted, Function<String, AppMeters> meters, PresenceWindow presenceWindow) {
         this.hosted = hosted;

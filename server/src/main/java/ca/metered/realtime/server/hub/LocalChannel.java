@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One concrete channel on this node: its local subscriptions. Presence is decided by the
  * backplane's {@code PresenceStore}; this class only fans the decided deltas out, gathered for
- * one {@link PresenceWindow} into a {@link PresenceBatch} (protocol.md 2.3).
+ * one {@link PresenceWindow} into a {@link PresenceBatch} (docs/protocol.md 2.3).
  *
  * <p>A channel with deltas waiting is in its app's {@code withPendingPresence} set from the
  * first waiting delta until the batch has been handed to every subscriber; whoever delivers a
@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * of a flush, under the presence lock, so a concurrent flush is waited for, not skipped).
  *
  * <p>On a channel with history it also remembers the position of the last message this node
- * received (protocol.md 9), to notice when the node missed some: a jump in the offsets, or, after
+ * received (docs/protocol.md 9), to notice when the node missed some: a jump in the offsets, or, after
  * the backplane re-established the channel's traffic, a channel that moved on meanwhile. Then
  * the subscriptions that asked for recovery get a {@code resubscribe} hint before anything newer.
  *
@@ -54,7 +54,7 @@ final class LocalChannel {
         return subscriptions.isEmpty();
     }
 
-    /** The encoded {@code resubscribe} hint for a channel (protocol.md 9). */
+    /** The encoded {@code resubscribe} hint for a channel (docs/protocol.md 9). */
     static byte[] hint(String channel) {
         return FrameCodec.encode(new ServerFrame.Resubscribe(channel));
     }

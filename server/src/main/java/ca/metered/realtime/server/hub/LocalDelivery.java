@@ -38,7 +38,7 @@ public final class LocalDelivery implements Broker.Inbound {
     /**
      * A channel's traffic is back after the backplane lost it: if this node tracks the channel's
      * position, reads the current one and hints recovering subscribers when messages were missed
-     * (protocol.md 9). When the read fails too, they are hinted all the same: their recovery will
+     * (docs/protocol.md 9). When the read fails too, they are hinted all the same: their recovery will
      * find out.
      */
     @Override
@@ -64,7 +64,7 @@ public final class LocalDelivery implements Broker.Inbound {
         if (app == null) {
             return 0;
         }
-        // The publisher does not get its own message (protocol.md 2.1); only its node knows it.
+        // The publisher does not get its own message (docs/protocol.md 2.1); only its node knows it.
         long exclude = nodeId.equals(p.originNode()) ? p.originConnectionId() : -1;
         return app.deliverMessage(p.channel(), p.from(), p.data(), p.fromMetadata(), p.position(), exclude,
                 route != Broker.Route.WILDCARD, route != Broker.Route.EXACT);

@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * One window's presence deltas of one channel, in sequence order, and the frames they make for
- * a subscriber (protocol.md 2.3). Most subscribers get the same frames, encoded once; a
+ * a subscriber (docs/protocol.md 2.3). Most subscribers get the same frames, encoded once; a
  * subscriber whose own peerId is among the deltas, or a pending one whose snapshot already
  * reflects some of them, gets frames made for it.
  *

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The rule for coalescing one channel's presence deltas into few {@code presence} frames
- * (protocol.md 2.3, "Deltas may be coalesced"): what a subscriber who has seen the channel up to
+ * (docs/protocol.md 2.3, "Deltas may be coalesced"): what a subscriber who has seen the channel up to
  * some point must be sent for the deltas after it.
  *
  * <p>Per peer, only the net change counts, and the subscriber's view before the deltas is known

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * How long a channel's presence deltas are gathered before they go out as few {@code presence}
- * frames (protocol.md 2.3, "Deltas may be coalesced"). In a room of N members every join is
+ * frames (docs/protocol.md 2.3, "Deltas may be coalesced"). In a room of N members every join is
  * news to N others; gathering the joins of a window into one frame turns N² small frames into
  * N per window.
  *

@@ -4,7 +4,7 @@ import ca.metered.realtime.protocol.frame.StreamPosition;
 import java.util.List;
 
 /**
- * Where a subscription to a channel with history starts (protocol.md 9), given to
+ * Where a subscription to a channel with history starts (docs/protocol.md 9), given to
  * {@link Subscription#activate}: the position its ack names, the missed messages to replay right
  * after the ack (already encoded for this subscriber), and whether it asked for recovery (then it
  * gets {@code resubscribe} hints when this node may have missed messages of the channel).

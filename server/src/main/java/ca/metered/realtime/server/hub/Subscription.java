@@ -11,12 +11,12 @@ import java.util.function.Consumer;
  * One connection's subscription to one concrete channel on this node.
  *
  * <p>It starts <em>pending</em>: frames for it are held back until the subscribe's ack and
- * presence snapshot are queued, because those must come first (protocol.md 2.3), and presence
+ * presence snapshot are queued, because those must come first (docs/protocol.md 2.3), and presence
  * deltas the snapshot already reflects ({@code seq <= snapshot.seq}) are dropped so that the
  * subscriber's view stays consistent. On a channel with history the same holds for messages: the
  * ack names a position, the missed messages after the client's position are replayed right after
  * the ack, and held messages at or before the ack's position are dropped, so every message
- * arrives once and in offset order, replayed ones before live ones (protocol.md 9).
+ * arrives once and in offset order, replayed ones before live ones (docs/protocol.md 9).
  * {@link #activate} queues ack + snapshot + replay and releases the held frames in order; from
  * then on frames go straight to the subscriber.
  *
@@ -90,7 +90,7 @@ public final class Subscription {
         subscriber.deliver(frame);
     }
 
-    /** A {@code resubscribe} hint (protocol.md 9); ignored unless the subscriber asked for recovery. */
+    /** A {@code resubscribe} hint (docs/protocol.md 9); ignored unless the subscriber asked for recovery. */
     void offerHint(byte[] frame) {
         if (!active && hold(new HeldHint(frame))) {
             return;

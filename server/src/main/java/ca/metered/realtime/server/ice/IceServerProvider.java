@@ -26,7 +26,7 @@ import java.util.Objects;
  * <p>Immutable; thread-safe.
  */
 public final class IceServerProvider {
-    /** The key the SDKs read (sdk.md 9). */
+    /** The key the SDKs read (docs/sdk-behaviour.md 9). */
     public static final String KEY = "iceServers";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 

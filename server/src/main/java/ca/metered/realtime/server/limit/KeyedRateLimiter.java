@@ -4,7 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket per key (for REST: per secret key id, protocol.md 7 [ours]). Keys come from
+ * A token bucket per key (for REST: per secret key id, docs/protocol.md 7 [ours]). Keys come from
  * configuration, so the map is bounded by it.
  *
  * <p>Thread-safe: each bucket is taken under its own lock, held only here.

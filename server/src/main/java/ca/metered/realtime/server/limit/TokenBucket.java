@@ -1,7 +1,7 @@
 package ca.metered.realtime.server.limit;
 
 /**
- * A token bucket, for the per-connection message rate (protocol.md 4, code 4011) and the REST
+ * A token bucket, for the per-connection message rate (docs/protocol.md 4, code 4011) and the REST
  * rate per secret key: holds up to {@code burst} tokens and refills {@code ratePerSecond} per
  * second. Two longs and a double, refilled lazily on each take, so it costs nothing between
  * frames and needs no timer.

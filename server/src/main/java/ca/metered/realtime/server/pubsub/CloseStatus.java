@@ -3,7 +3,7 @@ package ca.metered.realtime.server.pubsub;
 import java.util.Objects;
 
 /**
- * How a connection ended (protocol.md 4): the close code and reason of the first close frame —
+ * How a connection ended (docs/protocol.md 4): the close code and reason of the first close frame —
  * the server's when it closed first, the client's when the client did — or {@link #ABNORMAL}
  * when the connection went away without one.
  *

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a channel's history for a client (protocol.md 9): the {@code history} command and REST
+ * Reads a channel's history for a client (docs/protocol.md 9): the {@code history} command and REST
  * {@code GET /v1/channels/:channel/history}. Permission-checked as a subscribe to the channel
  * is; answers at most {@code limit} messages (default {@value #DEFAULT_LIMIT}, never more than
  * the channel keeps) and at most a byte budget the caller gives.

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * What a successful subscribe answers, handed to the caller right before the channel's frames
  * start flowing: the presence snapshot and, on a channel with history, where the subscription
- * starts (protocol.md 2.3, 9).
+ * starts (docs/protocol.md 2.3, 9).
  *
  * <p>Immutable; thread-safe.
  *

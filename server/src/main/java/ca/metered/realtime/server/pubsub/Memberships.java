@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * {@code send}. One service for the WebSocket commands and the REST API.
  *
  * <p>Joining a concrete channel takes these steps, in the order the ordering guarantees need
- * (protocol.md 2.3, docs/clustering.md):
+ * (docs/protocol.md 2.3, docs/clustering.md):
  *
  * <ol>
  *   <li>register the subscription locally, <em>pending</em> (frames are held);
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *   <li>let the presence store count the connection and take the snapshot, atomically with
  *       publishing the {@code joined} delta;
  *   <li>on a channel with history, read its position, and with {@code recover} the messages
- *       missed since the client's position (protocol.md 9);
+ *       missed since the client's position (docs/protocol.md 9);
  *   <li>queue ack and snapshot, then the missed messages, then release held frames newer than
  *       the snapshot and the position.
  * </ol>
@@ -85,7 +85,7 @@ public final class Memberships {
 
     /**
      * Registers a connection under its peerId and makes the peer reachable by {@code send} from
-     * any node; the welcome may be sent when the stage completes (protocol.md 2.5). Fails when
+     * any node; the welcome may be sent when the stage completes (docs/protocol.md 2.5). Fails when
      * the backplane could not take part (the connection is registered locally all the same).
      */
     public CompletionStage<Void> open(Member m) {
@@ -111,7 +111,7 @@ public final class Memberships {
     }
 
     /**
-     * Subscribes to a concrete channel or a wildcard pattern (protocol.md 2.3, 2.4).
+     * Subscribes to a concrete channel or a wildcard pattern (docs/protocol.md 2.3, 2.4).
      * {@code onJoined} is called exactly once on success, with the presence snapshot to send
      * (empty for a pattern, and without the member's own peerId), before any frame of the
      * channel reaches the member: the caller queues ack and snapshot there.
@@ -123,7 +123,7 @@ public final class Memberships {
 
     /**
      * Subscribes as above, and on a channel with history starts the subscription at a position
-     * (protocol.md 9): with {@code recover}, the messages after it follow the ack when they are
+     * (docs/protocol.md 9): with {@code recover}, the messages after it follow the ack when they are
      * all still kept ({@code recovered: true}), else none do ({@code recovered: false}); without,
      * the subscription starts at the channel's current position. {@code onJoined} gets what the
      * ack must say.

@@ -60,9 +60,9 @@ public final class MessageService {
     }
 
     /**
-     * Publishes to a concrete channel (protocol.md 2.1). On a channel with history the message
+     * Publishes to a concrete channel (docs/protocol.md 2.1). On a channel with history the message
      * gets its position; with an idempotency key already used on the channel within the app's
-     * window, nothing is delivered and the first publish's result is answered (protocol.md 9).
+     * window, nothing is delivered and the first publish's result is answered (docs/protocol.md 9).
      * A publish with neither takes the hosted service's path unchanged.
      *
      * @param idempotencyKey the client's key, or {@code null}
@@ -105,7 +105,7 @@ public final class MessageService {
         });
     }
 
-    /** Sends a direct message to every connection of {@code to} in the app (protocol.md 2.5). */
+    /** Sends a direct message to every connection of {@code to} in the app (docs/protocol.md 2.5). */
     public CompletionStage<Outcome<Void>> send(Sender from, String to, RawJson data) {
         Optional<Refusal> denied = authorizer.send(from.permissions());
         if (denied.isPresent()) {

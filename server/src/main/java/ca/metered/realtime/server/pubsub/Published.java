@@ -3,7 +3,7 @@ package ca.metered.realtime.server.pubsub;
 import ca.metered.realtime.protocol.frame.StreamPosition;
 
 /**
- * What a publish came to (protocol.md 2.1, 9).
+ * What a publish came to (docs/protocol.md 2.1, 9).
  *
  * <p>Immutable; thread-safe.
  *

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * A REST request's JSON object body and typed access to its fields; a missing or mistyped
- * field is a 400 {@code invalid_request} naming the field (protocol.md 7). The admin API reads
+ * field is a 400 {@code invalid_request} naming the field (docs/protocol.md 7). The admin API reads
  * its bodies with it too, and answers its {@link RestError}s the same way.
  *
  * <p>Immutable; thread-safe.

@@ -47,7 +47,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The REST control plane (protocol.md 7): tokens, channel peers, server-side publish, kicks,
+ * The REST control plane (docs/protocol.md 7): tokens, channel peers, server-side publish, kicks,
  * usage and ICE servers (docs/turn.md). Authenticated with the secret key pair and rate-limited
  * per key; every failure uses the shared error shape. An adapter: publish and presence go through the same core services
  * as the WebSocket commands, and {@link RestError#of} maps their error codes to HTTP statuses.
@@ -77,7 +77,7 @@ public final class RestApi {
 
     /**
      * @param rateLimiter        per secret key id, normally {@link #RATE_PER_SECOND} / {@link #RATE_BURST}
-     * @param historyBudgetBytes the most a history answer carries (protocol.md 9)
+     * @param historyBudgetBytes the most a history answer carries (docs/protocol.md 9)
      */
     public RestApi(SecretKeyAuthenticator secretKeys, KeyedRateLimiter rateLimiter, TokenMinter tokenMinter,
                    IceServerProvider iceServers, Authorizer authorizer, Memberships memberships,
@@ -309,7 +309,7 @@ public final class RestApi {
     }
 
     /**
-     * {@code GET /v1/channels/:channel/history?limit=N&sinceEpoch=E&sinceOffset=N} (protocol.md 9):
+     * {@code GET /v1/channels/:channel/history?limit=N&sinceEpoch=E&sinceOffset=N} (docs/protocol.md 9):
      * the channel's messages as {@code message} frames, with its position; needs {@code subscribe}.
      */
     private CompletionStage<FullHttpResponse> history(AppAndKey auth, String channel, FullHttpRequest req) {

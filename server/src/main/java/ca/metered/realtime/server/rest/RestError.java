@@ -5,7 +5,7 @@ import ca.metered.realtime.server.auth.Refusal;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
- * A REST failure with its HTTP status and error code (protocol.md 7), thrown inside a handler
+ * A REST failure with its HTTP status and error code (docs/protocol.md 7), thrown inside a handler
  * and turned into the shared {@code {"error","message"}} body in one place. {@link #of} is the
  * one mapping from the core's error codes to HTTP statuses.
  */

@@ -9,7 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
- * Runs one connection's commands one at a time (protocol.md 2.3): a command whose outcome
+ * Runs one connection's commands one at a time (docs/protocol.md 2.3): a command whose outcome
  * depends on the backplane holds the next ones back until it is answered, so answers leave in
  * command order and a later command never overtakes an earlier one's effects. The exception is
  * a run of publishes, which pipeline: they leave on the node's one Redis connection in order,
@@ -46,7 +46,7 @@ final class CommandSequencer {
     record Invalid(DecodeResult.Invalid result) implements Item {
     }
 
-    /** A binary frame: the protocol is text only (protocol.md 2). */
+    /** A binary frame: the protocol is text only (docs/protocol.md 2). */
     record Binary() implements Item {
     }
 

@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol of one connection (protocol.md 2–3): the {@code welcome}, and each command
+ * The protocol of one connection (docs/protocol.md 2–3): the {@code welcome}, and each command
  * handed to the core service that does it, answered with {@code ack} or {@code error}. Knows
  * frames, not sockets.
  *
@@ -49,7 +49,7 @@ final class Commands implements CommandSequencer.Handler {
 
     private final NodeMetrics metrics;
 
-    /** @param historyBudgetBytes the most a {@code history} answer may carry (protocol.md 9) */
+    /** @param historyBudgetBytes the most a {@code history} answer may carry (docs/protocol.md 9) */
     Commands(Connection connection, Memberships memberships, MessageService messages, HistoryService history,
              Connections connections, IceServerProvider iceServers, long historyBudgetBytes, NodeMetrics metrics) {
         this.connection = connection;
@@ -62,7 +62,7 @@ final class Commands implements CommandSequencer.Handler {
         this.metrics = metrics;
     }
 
-    /** The first frame of every connection (protocol.md 2.5), with the app's ICE servers (docs/turn.md). */
+    /** The first frame of every connection (docs/protocol.md 2.5), with the app's ICE servers (docs/turn.md). */
     void welcome(Clock clock, int maxMessageSize) {
         Grant grant = connection.grant();
         RawJson metadata = iceServers.welcomeMetadata(grant);
@@ -141,7 +141,7 @@ final class Commands implements CommandSequencer.Handler {
         });
     }
 
-    /** A publish's ack carries the message's position on a channel with history (protocol.md 9). */
+    /** A publish's ack carries the message's position on a channel with history (docs/protocol.md 9). */
     private void published(Outcome<Published> outcome, String rid) {
         if (outcome instanceof Outcome.Refused<Published> refused) {
             error(refused.refusal(), rid);

@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.function.LongSupplier;
 
 /**
- * The connection's inbound message rate (protocol.md 4 [ours], close 4011): every WebSocket
+ * The connection's inbound message rate (docs/protocol.md 4 [ours], close 4011): every WebSocket
  * frame the client sends takes a token — text, binary, each continuation fragment, ping, pong
  * and close, malformed or not — so no kind of frame can be flooded for free. Sits right after
  * the frame decoder, before anything that aggregates or answers frames.

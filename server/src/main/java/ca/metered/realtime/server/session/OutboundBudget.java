@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * is spent, the frame waits in the queue's own heap FIFO (capped per connection by
  * {@code outboundBufferBytes}) until bytes come back, and the connection holding the most
  * unwritten bytes in Netty — the slowest consumer — is shed with 1008 {@code slow consumer}
- * (protocol.md 4), its queued frames discarded. So a burst that would exceed the ceiling sheds
+ * (docs/protocol.md 4), its queued frames discarded. So a burst that would exceed the ceiling sheds
  * the slowest consumers rather than growing, and the memory is given back when they are gone.
  * A shed connection's bytes stop counting at once, so the others need not wait for its close:
  * for the close's write deadline (5 s) each shed connection may still hold what Netty had for

@@ -25,12 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One connection's outbound path: a FIFO of frames — text, pings, pongs — and, last, the close,
- * bounded in bytes (protocol.md 4: a connection over the cap is a slow consumer).
+ * bounded in bytes (docs/protocol.md 4: a connection over the cap is a slow consumer).
  *
  * <p>Every item — frames from any thread, the connection's own loop included, keepalive pings,
  * the pongs answering the client's pings, and the close — goes through this one queue: an
  * inline write from the loop would overtake frames other threads had already queued
- * (protocol.md 2.3: a {@code left} before a later {@code joined} of the same peerId, the joined
+ * (docs/protocol.md 2.3: a {@code left} before a later {@code joined} of the same peerId, the joined
  * delta before what the newcomer sends next; a pong after everything queued before). One drain
  * task on the channel's event loop empties it and flushes once per batch, and hands Netty only
  * what the socket can take (the channel's write-buffer high-water mark); the rest stays here,

@@ -95,7 +95,7 @@ public final class Session {
      *
      * <p>Registration comes first, and the welcome waits until the backplane routes the peer's
      * directs here, so the peer is reachable ({@code send}, kicks) as soon as a client can have
-     * seen its welcome (protocol.md 2.5). Frames delivered meanwhile queue behind the welcome.
+     * seen its welcome (docs/protocol.md 2.5). Frames delivered meanwhile queue behind the welcome.
      */
     public void start() {
         channel.config().setAutoRead(false);
@@ -128,7 +128,7 @@ public final class Session {
         }));
     }
 
-    /** Any inbound frame proves the connection alive (protocol.md 8). Event loop only. */
+    /** Any inbound frame proves the connection alive (docs/protocol.md 8). Event loop only. */
     public void touched() {
         if (connection != null) {
             connection.keepalive().touch(scheduler.nanoTime());

@@ -6,7 +6,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
- * Aggregates HTTP requests and refuses bodies over the REST cap (protocol.md 5: 32 KB) with
+ * Aggregates HTTP requests and refuses bodies over the REST cap (docs/protocol.md 5: 32 KB) with
  * HTTP 413 in the shared JSON error shape, instead of Netty's empty 413.
  *
  * <p>Per connection.

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decides which address a connection attempt is counted under (protocol.md 5): the socket
+ * Decides which address a connection attempt is counted under (docs/protocol.md 5): the socket
  * peer, or — when the peer is a trusted proxy — the last hop of {@code X-Forwarded-For}.
  * A trusted proxy that sends no {@code X-Forwarded-For} is not limited, so local development
  * and tests on loopback never hit 429 by accident.
@@ -62,7 +62,7 @@ public final class ClientAddress {
         return Optional.ofNullable(NetUtil.createInetAddressFromIpAddressString(hops[hops.length - 1].trim()));
     }
 
-    /** Whether {@code peer} is a trusted proxy: its connections are many clients' (protocol.md 5). */
+    /** Whether {@code peer} is a trusted proxy: its connections are many clients' (docs/protocol.md 5). */
     public boolean isTrustedProxy(InetSocketAddress peer) {
         return isTrusted(peer);
     }

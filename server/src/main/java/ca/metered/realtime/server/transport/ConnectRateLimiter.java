@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Connection attempts per source address (protocol.md 5: 60 per 60 s → HTTP 429), counted in
+ * Connection attempts per source address (docs/protocol.md 5: 60 per 60 s → HTTP 429), counted in
  * fixed windows. Entries of finished windows are purged as the map grows, so a scan from many
  * addresses cannot grow it without bound.
  *

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The credential of an upgrade request, from its query string (protocol.md 1): at most one
+ * The credential of an upgrade request, from its query string (docs/protocol.md 1): at most one
  * {@code key} and at most one {@code token}. A parameter given twice is ambiguous (which one did
  * a proxy or a log see?) and so refused, like a query string that does not decode; the
  * authenticator decides the rest.

@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * Builds JSON HTTP responses, including the one error shape shared by every endpoint
- * ({@code {"error": "<code>", "message": "…"}}, protocol.md 7).
+ * ({@code {"error": "<code>", "message": "…"}}, docs/protocol.md 7).
  *
  * <p>Stateless; thread-safe.
  */

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  *       the request stream may be out of step (a malformed request, an unread body), and a
  *       client that errs pays a new connection for its next try.
  *   <li>A {@code 101 Switching Protocols} ends its job: the connection leaves the pending budget
- *       and this handler leaves the pipeline; the WebSocket keepalive takes over (protocol.md 8).
+ *       and this handler leaves the pipeline; the WebSocket keepalive takes over (docs/protocol.md 8).
  *       So does the start of an event stream ({@code text/event-stream}, only answered to a
  *       logged-in admin): it lives as long as the dashboard is open.
  * </ul>

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The network side of one node: a Netty server that serves the WebSocket endpoint, the REST
- * control plane and health probes on one port, and shuts down gracefully (protocol.md 8).
+ * control plane and health probes on one port, and shuts down gracefully (docs/protocol.md 8).
  *
  * <p>Thread-safe. {@link #start} once, {@link #stop} once.
  */
@@ -62,7 +62,7 @@ public final class RmsServer implements AutoCloseable {
 
     /**
      * The request line carries {@code ?token=}: a JWT with a 4 KB {@code peerMetadata} and an
-     * 8 KB {@code metadata} claim (protocol.md 5) is about 17 KB once base64url- and URL-encoded,
+     * 8 KB {@code metadata} claim (docs/protocol.md 5) is about 17 KB once base64url- and URL-encoded,
      * far over Netty's 4 KB default.
      */
     private static final HttpDecoderConfig HTTP_DECODER = new HttpDecoderConfig()
@@ -242,7 +242,7 @@ public final class RmsServer implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown (protocol.md 8): stop accepting, send {@code going_away} with a spread
+     * Graceful shutdown (docs/protocol.md 8): stop accepting, send {@code going_away} with a spread
      * {@code retryAfterMs} to every connection, close each with 1001, wait up to the configured
      * grace for the closes to flush, then stop the event loops. The core behind it is the
      * caller's to stop afterwards.
@@ -260,7 +260,7 @@ public final class RmsServer implements AutoCloseable {
             metricsListener.close();
         }
         List<Connection> open = connections.all();
-        // protocol.md 8: going_away to every connection first, then the closes. Closing as we go
+        // docs/protocol.md 8: going_away to every connection first, then the closes. Closing as we go
         // would let the first closes' presence `left` reach later connections before their
         // going_away, so a client could not tell a shutdown from peers leaving.
         for (Connection c : open) {

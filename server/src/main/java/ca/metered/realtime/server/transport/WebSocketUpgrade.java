@@ -23,7 +23,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * The {@code GET /v1} upgrade, in the order of protocol.md 1: per-address connect rate (HTTP
+ * The {@code GET /v1} upgrade, in the order of docs/protocol.md 1: per-address connect rate (HTTP
  * 429, no WebSocket), the RFC 6455 form of the request (HTTP 400/426, {@link
  * UpgradeRequestCheck}), origin (HTTP 401 {@code origin_not_allowed}), then the upgrade, then
  * auth and plan failures as a 4xxx close before any {@code welcome}.
@@ -31,7 +31,7 @@ import java.net.InetSocketAddress;
  * <p>Stateless apart from its collaborators; thread-safe.
  */
 final class WebSocketUpgrade {
-    /** Room for the envelope around a payload the SDK checked against maxMessageSize (protocol.md 4). */
+    /** Room for the envelope around a payload the SDK checked against maxMessageSize (docs/protocol.md 4). */
     static final int ENVELOPE_HEADROOM = 1024;
 
     private final Authenticator authenticator;

@@ -35,7 +35,7 @@ final class TappedBroker implements Broker {
     }
 
     /**
-     * A publish with history or an idempotency key (protocol.md 9): told once the backplane has
+     * A publish with history or an idempotency key (docs/protocol.md 9): told once the backplane has
      * taken it, and only if it was not a repeat, so that a publish retried under its key is one
      * {@code message.published}; one that failed ({@code backend_error}: on this path delivered
      * nowhere, not even locally) is not told. Told on the thread that completes the publish.

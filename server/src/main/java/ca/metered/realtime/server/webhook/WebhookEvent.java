@@ -38,7 +38,7 @@ public sealed interface WebhookEvent {
         }
     }
 
-    /** A connection closed with {@code code} (protocol.md 4) and {@code reason} (possibly empty). */
+    /** A connection closed with {@code code} (docs/protocol.md 4) and {@code reason} (possibly empty). */
     record PeerDisconnected(String peerId, String connectionId, int code, String reason) implements WebhookEvent {
         public PeerDisconnected {
             Objects.requireNonNull(peerId, "peerId");
@@ -76,7 +76,7 @@ public sealed interface WebhookEvent {
         }
     }
 
-    /** The peer's first presence-enabled connection joined the channel (protocol.md 2.3 {@code joined}). */
+    /** The peer's first presence-enabled connection joined the channel (docs/protocol.md 2.3 {@code joined}). */
     record PresenceJoined(String channel, String peerId, RawJson metadata) implements WebhookEvent {
         public PresenceJoined {
             Objects.requireNonNull(channel, "channel");
@@ -89,7 +89,7 @@ public sealed interface WebhookEvent {
         }
     }
 
-    /** The peer's last presence-enabled connection left the channel (protocol.md 2.3 {@code left}). */
+    /** The peer's last presence-enabled connection left the channel (docs/protocol.md 2.3 {@code left}). */
     record PresenceLeft(String channel, String peerId) implements WebhookEvent {
         public PresenceLeft {
             Objects.requireNonNull(channel, "channel");

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The channel and action rules, in the order clients see them (protocol.md 2.4, 3, 6). */
+/** The channel and action rules, in the order clients see them (docs/protocol.md 2.4, 3, 6). */
 class AuthorizerTest {
     private final Authorizer authorizer = new Authorizer();
 

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.metered.realtime.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
 
-/** In-band token refresh (protocol.md 9): who may refresh, with what, and what it changes. */
+/** In-band token refresh (docs/protocol.md 9): who may refresh, with what, and what it changes. */
 class TokenRefreshTest {
     private final Authenticator auth = new Authenticator(CONFIG, CLOCK);
 

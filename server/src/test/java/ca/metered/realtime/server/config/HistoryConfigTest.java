@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code apps[].history} and {@code apps[].idempotencyWindow} (protocol.md 9, docs/configuration.md). */
+/** {@code apps[].history} and {@code apps[].idempotencyWindow} (docs/protocol.md 9, docs/configuration.md). */
 class HistoryConfigTest {
 
     private static AppConfig app(String appYaml) throws ConfigException {

@@ -14,7 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Admission, expiry, keepalive and release of connections, on a manual clock (protocol.md 5, 6.3, 8). */
+/** Admission, expiry, keepalive and release of connections, on a manual clock (docs/protocol.md 5, 6.3, 8). */
 class ConnectionsTest {
     private final CoreFixture core = new CoreFixture(new Limits(65536, 100, 100, 200, 2, 0, Limits.DEFAULT_MAX_TOKEN_LIFETIME));
     private static final Duration PING = ServerSettings.DEFAULT_PING_INTERVAL;

@@ -106,7 +106,7 @@ public final class CoreFixture {
         current = config();
     }
 
-    /** Gives the app these {@code history} entries from now on (protocol.md 9). */
+    /** Gives the app these {@code history} entries from now on (docs/protocol.md 9). */
     public void history(HistoryConfig... entries) {
         this.channelHistory = List.of(entries);
         current = config();

@@ -14,7 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** In-band token refresh on a connection (protocol.md 9): the expiry close moves with the token. */
+/** In-band token refresh on a connection (docs/protocol.md 9): the expiry close moves with the token. */
 class RefreshTest {
     private final CoreFixture core = new CoreFixture();
     private final TokenMinter minter = new TokenMinter(core.time.clock());

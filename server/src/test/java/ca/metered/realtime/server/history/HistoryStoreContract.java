@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every history store must do (protocol.md 9), run against memory ({@link InMemoryHistoryTest})
+ * What every history store must do (docs/protocol.md 9), run against memory ({@link InMemoryHistoryTest})
  * and Redis ({@code RedisHistoryIT}). Publishing goes through each store's own {@code publish}; the
  * fixture records what its fan-out delivered, in delivery order.
  */

@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules that make recovery exact on one node (protocol.md 9): what a pending subscription
+ * The rules that make recovery exact on one node (docs/protocol.md 9): what a pending subscription
  * holds is released after the ack and the replay, without what the replay or the start position
  * already covers; a gap in what this node received is hinted to subscriptions that asked for
  * recovery, before anything newer, and never to the others. Presence deltas are coalesced
@@ -155,7 +155,7 @@ class PositionedDeliveryTest {
     void aWaitingPresenceBatchGoesOutBeforeTheMessageThatFollowsItAndAfterTheReplay() {
         Subscription sub = pending();
         hub.deliverPresence("room", new PresenceDelta(2, true, "q", null)); // waits for its window
-        live(6); // hands the batch out first: the join before anything q sends (protocol.md 2.3)
+        live(6); // hands the batch out first: the join before anything q sends (docs/protocol.md 2.3)
         sub.activate(new Snapshot(List.of(), 1), new Start(at(5), List.of(replayed(4), replayed(5)), true),
                 presence -> s.deliver("ACK".getBytes(StandardCharsets.UTF_8)));
         assertThat(received()).containsExactly("ack", "m4", "m5", "presence", "m6");

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md 2.4 and 2.5: two apps' channels and peers never meet. */
+/** docs/protocol.md 2.4 and 2.5: two apps' channels and peers never meet. */
 class AppIsolationIT {
     static final String OTHER_BEARER = "Bearer sk_id_other:sk_secret_other_0123456789";
     static TestServer server;

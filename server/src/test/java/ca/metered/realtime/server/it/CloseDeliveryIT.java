@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A close the server decides reaches the client as a close frame with its code, not as a reset
- * or a bare EOF (1006), even when the client is slow to read or keeps sending (protocol.md 4;
+ * or a bare EOF (1006), even when the client is slow to read or keeps sending (docs/protocol.md 4;
  * issue 9, item 5).
  */
 class CloseDeliveryIT {

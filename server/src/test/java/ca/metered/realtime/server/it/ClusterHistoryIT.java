@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * History over a cluster (protocol.md 9, docs/clustering.md): two nodes on one real Redis agree
+ * History over a cluster (docs/protocol.md 9, docs/clustering.md): two nodes on one real Redis agree
  * on every position, recover each other's messages, share the idempotency window, and a node
  * whose pub/sub connection dropped tells its recovering subscribers to recover, and nobody else.
  */

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md 2.1, 2.2 and 2.6: who gets a message, with what, and in which order. */
+/** docs/protocol.md 2.1, 2.2 and 2.6: who gets a message, with what, and in which order. */
 class DeliveryIT {
     static TestServer server;
 

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md 2.5: direct messages. */
+/** docs/protocol.md 2.5: direct messages. */
 class DirectIT {
     static TestServer server;
 

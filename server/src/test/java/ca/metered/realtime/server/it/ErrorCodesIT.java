@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * protocol.md 3: every error code reachable on one node, each leaving the connection open
+ * docs/protocol.md 3: every error code reachable on one node, each leaving the connection open
  * (checked with a ping/pong round trip after every error).
  */
 class ErrorCodesIT {
@@ -75,7 +75,7 @@ class ErrorCodesIT {
     @Test
     void unknownTypeIsCorrelated() {
         try (WsClient c = server.client()) {
-            // ("history" is a command now: protocol.md 9)
+            // ("history" is a command now: docs/protocol.md 9)
             c.sendJson("type", "replay", "channel", "x", "requestId", "u1");
             expectErrorAndStillOpen(c, "unknown_type", "u1");
             c.sendJson("type", "Subscribe", "channel", "x");

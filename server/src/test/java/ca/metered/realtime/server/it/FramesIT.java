@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md 1 and 2: welcome, ack/error correlation, ping/pong, extra fields, data pass-through. */
+/** docs/protocol.md 1 and 2: welcome, ack/error correlation, ping/pong, extra fields, data pass-through. */
 class FramesIT {
     static TestServer server;
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The extensions of protocol.md 9 over real WebSocket and HTTP connections, on one node: exact
+ * The extensions of docs/protocol.md 9 over real WebSocket and HTTP connections, on one node: exact
  * frames on channels with and without history, recovery after a reconnect, the history command
  * and endpoint, idempotent publish, and in-band token refresh.
  */

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every client frame counts against {@code messageRate} (protocol.md 4 [ours]), control frames
+ * Every client frame counts against {@code messageRate} (docs/protocol.md 4 [ours]), control frames
  * and continuation fragments included, and what the server answers to them counts against the
  * outbound cap: a flood of any kind of frame costs the flooder its connection, not the server
  * its memory (issue 9, item 1).

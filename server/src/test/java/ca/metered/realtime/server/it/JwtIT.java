@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** JWT and publishable-key authentication over real WebSocket connections (protocol.md 1, 4, 6). */
+/** JWT and publishable-key authentication over real WebSocket connections (docs/protocol.md 1, 4, 6). */
 class JwtIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     static TestServer server;
@@ -96,7 +96,7 @@ class JwtIT {
             assertThat(c.expect("welcome").path("expiresAt").asLong()).isEqualTo(exp);
             WsClient.Close close = c.awaitClose();
             assertThat(close.code()).isEqualTo(4002);
-            // protocol.md 6.3: about 250 ms before exp. Generous bounds: before exp, not a second early.
+            // docs/protocol.md 6.3: about 250 ms before exp. Generous bounds: before exp, not a second early.
             assertThat(c.closedAtMillis()).isLessThan(expMillis).isGreaterThanOrEqualTo(expMillis - 1000);
         }
     }

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md 8: WebSocket pings, the ping timeout (1001 {@code ping timeout}), app-level ping. */
+/** docs/protocol.md 8: WebSocket pings, the ping timeout (1001 {@code ping timeout}), app-level ping. */
 class KeepaliveIT {
     static TestServer server;
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md 4 and 5: limits on the WebSocket path and the close codes they produce. */
+/** docs/protocol.md 4 and 5: limits on the WebSocket path and the close codes they produce. */
 class LimitsIT {
 
     @Test

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code allowedOrigins} on publishable keys (protocol.md 1). */
+/** {@code allowedOrigins} on publishable keys (docs/protocol.md 1). */
 class OriginIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     static TestServer server;

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md 2.3: snapshots, deltas, per-peerId presence, the presence action, ordering. */
+/** docs/protocol.md 2.3: snapshots, deltas, per-peerId presence, the presence action, ordering. */
 class PresenceIT {
     static TestServer server;
 
@@ -152,7 +152,7 @@ class PresenceIT {
             // Connections of one peerId come and go without waiting for each other, so their
             // lifetimes overlap arbitrarily; whatever the interleaving, the watcher must see a
             // strict joined, left, joined, left, ... alternation ending with left. (Deltas inside
-            // one presence window may be coalesced away in pairs, protocol.md 2.3.)
+            // one presence window may be coalesced away in pairs, docs/protocol.md 2.3.)
             for (int i = 0; i < 20; i++) {
                 WsClient c = server.tokenClient(token);
                 c.sendJson("type", "subscribe", "channel", "pr-rejoin");

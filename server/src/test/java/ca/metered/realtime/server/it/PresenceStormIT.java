@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Presence coalescing (protocol.md 2.3) under join/leave storms, over real WebSockets: several
+ * Presence coalescing (docs/protocol.md 2.3) under join/leave storms, over real WebSockets: several
  * connections per peerId subscribe, unsubscribe, close and come back as fast as they can send,
  * with the server's default presence window. Every watcher applies its snapshot and the deltas
  * as the official MeteredPeer does (all {@code joined} of a frame, then all {@code left}) and

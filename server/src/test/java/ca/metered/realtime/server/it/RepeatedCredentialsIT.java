@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A credential parameter given twice ({@code ?token=A&token=B}, {@code ?key=X&key=Y}) is
  * ambiguous: the upgrade completes and the server closes with 4001 before any {@code welcome},
- * like every other auth failure (protocol.md 1).
+ * like every other auth failure (docs/protocol.md 1).
  */
 class RepeatedCredentialsIT {
     static TestServer server;

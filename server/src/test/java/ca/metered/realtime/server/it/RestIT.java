@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The REST control plane: every endpoint and status of protocol.md 7. */
+/** The REST control plane: every endpoint and status of docs/protocol.md 7. */
 class RestIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NARROW = "Bearer sk_id_narrow:sk_secret_narrow_0123456789";
@@ -53,7 +53,7 @@ class RestIT {
         return parse(res.body());
     }
 
-    /** Asserts the status and the shared error shape {@code {"error","message"}} (protocol.md 7). */
+    /** Asserts the status and the shared error shape {@code {"error","message"}} (docs/protocol.md 7). */
     private static JsonNode assertError(HttpResponse<String> res, int status, String code) {
         assertThat(res.statusCode()).as("status of %s", res.body()).isEqualTo(status);
         return assertErrorBody(res.body(), code);

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md 8: graceful shutdown. */
+/** docs/protocol.md 8: graceful shutdown. */
 class ShutdownIT {
 
     @Test
@@ -32,7 +32,7 @@ class ShutdownIT {
         }
         // let the presence deltas settle so going_away is the next frame of every client: a
         // message goes out after every delta decided before it (they may wait in the channel's
-        // presence window, protocol.md 2.3)
+        // presence window, docs/protocol.md 2.3)
         try (WsClient publisher = server.client()) {
             publisher.sendJson("type", "publish", "channel", "shutdown-room", "data", "settle", "requestId", "p");
             publisher.expect("ack");

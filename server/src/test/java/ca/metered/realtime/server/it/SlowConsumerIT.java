@@ -6,7 +6,7 @@ import ca.metered.realtime.server.connection.Connection;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md 4 [ours]: a slow consumer is closed 1008 {@code slow consumer}; others are unaffected. */
+/** docs/protocol.md 4 [ours]: a slow consumer is closed 1008 {@code slow consumer}; others are unaffected. */
 class SlowConsumerIT {
     private static final int CAP = 64 * 1024;
 

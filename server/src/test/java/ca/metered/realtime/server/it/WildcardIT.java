@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md 2.4: wildcard subscriptions. */
+/** docs/protocol.md 2.4: wildcard subscriptions. */
 class WildcardIT {
     static TestServer server;
 

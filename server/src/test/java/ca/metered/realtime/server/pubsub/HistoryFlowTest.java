@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /**
- * History through the core (protocol.md 9): positions on messages of channels that keep
+ * History through the core (docs/protocol.md 9): positions on messages of channels that keep
  * history (and none elsewhere), a subscribe that recovers what a client missed, exactly and in
  * order, or says it cannot, the history read, and idempotent publish.
  */

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
-/** Subscribe, unsubscribe, presence and release through the core (protocol.md 2.3, 2.4). */
+/** Subscribe, unsubscribe, presence and release through the core (docs/protocol.md 2.3, 2.4). */
 class MembershipsTest {
     private final CoreFixture core = new CoreFixture();
 

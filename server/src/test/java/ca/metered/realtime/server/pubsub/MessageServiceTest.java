@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
-/** Publish and send through the core, on the in-memory backplane (protocol.md 2.1, 2.5, 3, 5). */
+/** Publish and send through the core, on the in-memory backplane (docs/protocol.md 2.1, 2.5, 3, 5). */
 class MessageServiceTest {
     private final CoreFixture core = new CoreFixture();
 

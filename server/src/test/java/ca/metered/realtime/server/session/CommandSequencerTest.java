@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md 2.3: commands run one at a time, except that a run of publishes pipelines. */
+/** docs/protocol.md 2.3: commands run one at a time, except that a run of publishes pipelines. */
 class CommandSequencerTest {
     private final List<String> ran = new ArrayList<>();
     /** Commands whose answer is held back, by requestId. */

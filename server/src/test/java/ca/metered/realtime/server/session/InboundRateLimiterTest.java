@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md 4 [ours]: every frame of every kind takes a token; a dry bucket closes 4011. */
+/** docs/protocol.md 4 [ours]: every frame of every kind takes a token; a dry bucket closes 4011. */
 class InboundRateLimiterTest {
     private final AtomicLong now = new AtomicLong();
     private final RecordingLink link = new RecordingLink();

@@ -64,7 +64,7 @@ class OutboundQueueTest {
         assertThat(q.queuedBytes()).isEqualTo(8);
         q.send(bytes("later"));
         channel.runPendingTasks();
-        // protocol.md 4: the client is behind anyway; the close goes first so it can read the code
+        // docs/protocol.md 4: the client is behind anyway; the close goes first so it can read the code
         CloseWebSocketFrame close = next(CloseWebSocketFrame.class);
         assertThat(close.statusCode()).isEqualTo(1008);
         assertThat(close.reasonText()).isEqualTo("slow consumer");

@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Channel history and the publish idempotency window in Redis, so that a position means the same
- * on every node (protocol.md 9, docs/clustering.md): a hash per channel holds its epoch and
+ * on every node (docs/protocol.md 9, docs/clustering.md): a hash per channel holds its epoch and
  * newest offset, a Redis Stream its kept messages (capped with {@code MAXLEN} at the channel's
  * size, trimmed with {@code MINID} at its ttl, both keys expiring ttl after the last use), and a
  * key per idempotency key remembers a first publish for the app's window.
