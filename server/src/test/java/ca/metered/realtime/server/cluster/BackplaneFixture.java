@@ -44,6 +44,29 @@ abstract class BackplaneFixture implements AutoCloseable {
 
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
+    /**
+     * One {@code redis-server} for a contract test class, started by its first test and stopped by
+     * the class's {@code @AfterAll}. Thread-safe.
+     */
+    static final class SharedRedis implements AutoCloseable {
+        private RedisServer redis;
+
+        synchronized RedisServer get() {
+            if (redis == null) {
+                redis = RedisServer.start();
+            }
+            return redis;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (redis != null) {
+                redis.close();
+                redis = null;
+            }
+        }
+    }
+
     static BackplaneFixture redis(RedisServer redis, Clock clock) {
         ClusterSettings settings = ClusterSettings.of(redis.uri()).withKeyPrefix("c" + PREFIXES.incrementAndGet() + ":");
         return new BackplaneFixture() {

@@ -1,28 +1,19 @@
 package ca.metered.realtime.server.cluster;
 
-import ca.metered.realtime.server.it.RedisServer;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 
 /** The ControlChannel contract against a real {@code redis-server}. */
 class RedisControlChannelIT extends ControlChannelContract {
-    private static RedisServer redis;
+    private static final BackplaneFixture.SharedRedis REDIS = new BackplaneFixture.SharedRedis();
 
     @Override
     BackplaneFixture fixture(Clock clock) {
-        synchronized (RedisControlChannelIT.class) {
-            if (redis == null) {
-                redis = RedisServer.start();
-            }
-        }
-        return BackplaneFixture.redis(redis, clock);
+        return BackplaneFixture.redis(REDIS.get(), clock);
     }
 
     @AfterAll
     static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-            redis = null;
-        }
+        REDIS.close();
     }
 }
