@@ -179,6 +179,32 @@ wait_quiet() {
 
 rms_url() { echo "ws://127.0.0.1:$RMS_PORT/v1?key=$1"; }
 
+# Netty's direct memory as /metrics reports it (bytes; loopback scrapes need no token).
+direct_bytes() {
+  curl -sf "http://127.0.0.1:$RMS_PORT/metrics" 2>/dev/null \
+    | awk '/^rms_netty_allocator_memory_used\{/ && /memory_type="direct"/ {s += $NF} END {printf "%.0f", s}'
+}
+
+# sample_direct FILE: records the highest Netty direct memory, once a second, until killed.
+sample_direct() {
+  local peak=0 v
+  while :; do
+    v=$(direct_bytes); v=${v:-0}
+    [ "$v" -gt "$peak" ] && peak=$v && echo "$peak" >"$1"
+    sleep 1
+  done
+}
+
+# Whether off-heap memory is given back after a burst: the peak during the run, and what the
+# allocator still holds 10 s after the load generator closed its connections.
+report_direct() { # tag run peak-file
+  local after peak
+  sleep 10
+  after=$(direct_bytes); peak=$(cat "$3" 2>/dev/null || echo 0)
+  printf '   rms off-heap (Netty direct): peak %d MiB during %s, %d MiB 10 s after the run\n' \
+    $((peak >> 20)) "$1" $((${after:-0} >> 20)) | tee -a "$OUT/direct-memory.txt"
+}
+
 # run_both TAG WORKLOAD RUN ARGS...: the workload against a fresh nats-server and a fresh rms, in
 # an order that alternates between runs so neither always goes first. TAG names the logs.
 run_both() {
@@ -202,8 +228,13 @@ run_both() {
       start_rms config/bench-server.yaml "$OUT/rms-$tag-$run.log" "${jfr[@]+"${jfr[@]}"}"
       local heap=()
       [ "$workload" = idle ] && heap=(--heap)
+      local sampler peak_file="$OUT/direct-peak-$tag-$run"
+      echo 0 >"$peak_file"
+      sample_direct "$peak_file" & sampler=$!
       "${BENCH[@]}" "$workload" --protocol rms --url "$(rms_url $key)" --server-pid "$RMS_PID" \
           --label "$RMS_LABEL" --threads "$GEN_THREADS" --json "$RESULTS" "${heap[@]+"${heap[@]}"}" "$@" || echo "(exit $?)"
+      kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+      report_direct "$tag" "$run" "$peak_file"
       stop "$RMS_PID"
     fi
   done
