@@ -6,17 +6,14 @@ import ca.metered.realtime.server.connection.Link;
 import ca.metered.realtime.server.metrics.NodeMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.util.ArrayList;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +70,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     /** Bytes came back to the budget since a drain stopped for want of them. */
     private final AtomicBoolean resumed = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Outgoing> items = new ConcurrentLinkedQueue<>();
+    /** Taken from {@link #items} and not yet handled (see {@link #head}). Event loop only. */
+    private Outgoing aside;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     /** The slow-consumer close: frames still queued are discarded, not sent. */
@@ -90,19 +89,48 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         int bytes();
     }
 
+    /** A frame written in a batch (everything but the close), encoded by {@link WireFrames}. */
+    private sealed interface Data extends Outgoing {
+        /** Bytes on the wire, header included. */
+        int wireBytes();
+
+        /** Appends the frame as it goes on the wire. */
+        void writeTo(ByteBuf out);
+    }
+
     /** An encoded text frame, shared with other connections. */
-    private record Text(byte[] frame) implements Outgoing {
+    private record Text(byte[] frame) implements Data {
         @Override
         public int bytes() {
             return frame.length;
         }
+
+        @Override
+        public int wireBytes() {
+            return WireFrames.size(frame.length);
+        }
+
+        @Override
+        public void writeTo(ByteBuf out) {
+            WireFrames.write(out, WireFrames.TEXT, frame);
+        }
     }
 
     /** A ping (keepalive) or a pong (answering the client's ping). */
-    private record Control(boolean ping, byte[] payload) implements Outgoing {
+    private record Control(boolean ping, byte[] payload) implements Data {
         @Override
         public int bytes() {
             return CONTROL_FRAME_OVERHEAD + payload.length;
+        }
+
+        @Override
+        public int wireBytes() {
+            return WireFrames.size(payload.length);
+        }
+
+        @Override
+        public void writeTo(ByteBuf out) {
+            WireFrames.write(out, ping ? WireFrames.PING : WireFrames.PONG, payload);
         }
     }
 
@@ -112,6 +140,14 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             return 0;
         }
     }
+
+    /** The batch being encoded, per event loop thread (a drain never runs inside another). */
+    private static final FastThreadLocal<ArrayList<Data>> BATCH = new FastThreadLocal<>() {
+        @Override
+        protected ArrayList<Data> initialValue() {
+            return new ArrayList<>();
+        }
+    };
 
     public OutboundQueue(Channel channel, long capBytes, NodeMetrics metrics) {
         this(channel, capBytes, metrics, String.valueOf(channel.remoteAddress()));
@@ -266,9 +302,9 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
             try {
-                channel.eventLoop().execute(this::drain);
+                DrainHandoff.schedule(this, channel.eventLoop());
             } catch (RejectedExecutionException e) {
-                discard(); // the server is shutting down
+                discardAll(); // the server is shutting down
             }
         }
     }
@@ -278,53 +314,97 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         return closeSent || discardQueued || channel.isWritable();
     }
 
-    /** Writes what the channel can take, then flushes once. Event loop only. */
-    private void drain() {
+    /**
+     * The item at the head: taken from the FIFO once and kept aside until it is handled (a frame
+     * the budget refused stays there until {@link #resume}). Event loop only.
+     */
+    private Outgoing head() {
+        if (aside == null) {
+            aside = items.poll();
+        }
+        return aside;
+    }
+
+    /** Writes what the channel can take, in batches, then flushes once. Event loop only. */
+    void drain() {
         resumed.set(false);
         boolean blocked = false;
+        boolean wrote = false;
         Outgoing item;
-        while (mayDrain() && (item = items.peek()) != null) {
+        while (mayDrain() && (item = head()) != null) {
             if (item instanceof Close c) {
-                items.poll();
+                aside = null;
                 writeClose(c);
+                wrote = true;
             } else if (closeSent || discardQueued) {
-                items.poll();
+                aside = null;
                 queuedBytes.addAndGet(-item.bytes());
             } else {
-                int len = item.bytes();
-                if (!budget.take(len, this)) {
+                wrote = true;
+                if (writeBatch()) {
                     blocked = true; // the node's budget is spent: wait for resume()
                     break;
                 }
-                items.poll();
-                inNetty += len; // event loop only
-                channel.write(toFrame(item)).addListener(f -> {
-                    inNetty -= len;
-                    queuedBytes.addAndGet(-len);
-                    if (!shedFromBudget) {
-                        budget.give(len);
-                    }
-                });
             }
         }
-        channel.flush();
+        if (wrote) {
+            channel.flush();
+        }
         drainScheduled.set(false);
-        // An item queued after the poll loop ended but before the flag was cleared found the flag
-        // set and scheduled nothing: pick it up. Items left because the channel is full wait for
+        // An item queued after the loop ended but before the flag was cleared found the flag set
+        // and scheduled nothing: pick it up. Items left because the channel is full wait for
         // channelWritabilityChanged, those left for want of budget for resume() (which may
         // already have come, while this drain still held the flag).
-        if (!items.isEmpty() && mayDrain() && (!blocked || resumed.getAndSet(false))) {
+        if (hasItems() && mayDrain() && (!blocked || resumed.getAndSet(false))) {
             scheduleDrain();
         }
     }
 
-    private static WebSocketFrame toFrame(Outgoing item) {
-        if (item instanceof Text t) {
-            return new TextWebSocketFrame(Unpooled.wrappedBuffer(t.frame()));
+    private boolean hasItems() {
+        return aside != null || !items.isEmpty();
+    }
+
+    /**
+     * Writes the data frames at the head, as many as the channel takes before it turns
+     * unwritable (at least one) and the budget allows, encoded into one direct buffer: one
+     * write, one promise, and the bytes given back together once it is written. Returns whether
+     * the budget refused a frame (left aside until {@link #resume}). Event loop only.
+     */
+    private boolean writeBatch() {
+        long room = Math.max(1, channel.bytesBeforeUnwritable());
+        ArrayList<Data> batch = BATCH.get();
+        int counted = 0;
+        int wire = 0;
+        boolean refused = false;
+        while (wire < room && head() instanceof Data item) {
+            int len = item.bytes();
+            if (!budget.take(len, this)) {
+                refused = true;
+                break;
+            }
+            aside = null;
+            batch.add(item);
+            counted += len;
+            wire += item.wireBytes();
         }
-        Control c = (Control) item;
-        return c.ping() ? new PingWebSocketFrame(Unpooled.wrappedBuffer(c.payload()))
-                : new PongWebSocketFrame(Unpooled.wrappedBuffer(c.payload()));
+        if (batch.isEmpty()) {
+            return refused;
+        }
+        ByteBuf buf = channel.alloc().directBuffer(wire);
+        for (int i = 0, n = batch.size(); i < n; i++) {
+            batch.get(i).writeTo(buf);
+        }
+        batch.clear(); // before the write: a failed write completes (and may drain others) at once
+        int n = counted;
+        inNetty += n; // event loop only
+        channel.write(buf).addListener(f -> {
+            inNetty -= n;
+            queuedBytes.addAndGet(-n);
+            if (!shedFromBudget) {
+                budget.give(n);
+            }
+        });
+        return refused;
     }
 
     private void writeClose(Close c) {
@@ -354,8 +434,13 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         });
     }
 
-    private void discard() {
-        Outgoing item;
+    /** Lets go of everything queued (the connection is gone, or the server is shutting down). */
+    void discardAll() {
+        Outgoing item = aside;
+        aside = null;
+        if (item != null) {
+            queuedBytes.addAndGet(-item.bytes());
+        }
         while ((item = items.poll()) != null) {
             queuedBytes.addAndGet(-item.bytes());
         }
@@ -367,14 +452,14 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         closing.set(true);
         // Ours if we closed first, the client's if it did, 1006 if nobody sent a close frame.
         metrics.closed(closeCode == 0 ? ABNORMAL_CLOSURE : closeCode);
-        discard();
+        discardAll();
         budget.unregister(this);
         super.channelInactive(ctx);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        if (ctx.channel().isWritable() && !items.isEmpty()) {
+        if (ctx.channel().isWritable() && hasItems()) {
             scheduleDrain();
         }
         super.channelWritabilityChanged(ctx);

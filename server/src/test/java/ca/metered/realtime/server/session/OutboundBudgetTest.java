@@ -35,6 +35,8 @@ class OutboundBudgetTest {
     private final Stuck stuck = new Stuck();
     private final EmbeddedChannel slowChannel = new EmbeddedChannel(stuck);
     private final EmbeddedChannel fastChannel = new EmbeddedChannel();
+    private final SentFrames fastSent = new SentFrames(fastChannel);
+    private final SentFrames slowSent = new SentFrames(slowChannel);
     private final OutboundQueue slow = queue(slowChannel);
     private final OutboundQueue fast = queue(fastChannel);
 
@@ -52,7 +54,7 @@ class OutboundBudgetTest {
     void bytesCountWhileNettyHoldsThemAndComeBackWhenWritten() {
         fast.send(bytes(40));
         fastChannel.runPendingTasks();
-        TextWebSocketFrame f = fastChannel.readOutbound();
+        TextWebSocketFrame f = fastSent.next();
         f.release();
         assertThat(budget.used()).isZero();
         assertThat(budget.peak()).isEqualTo(40);
@@ -68,7 +70,7 @@ class OutboundBudgetTest {
         assertThat(budget.used()).isEqualTo(60);
         fast.send(bytes(50)); // 110 > 100: waits, and the slowest is shed
         fastChannel.runPendingTasks();
-        assertThat((Object) fastChannel.readOutbound()).isNull();
+        assertThat((Object) fastSent.next()).isNull();
         assertThat(slow.isClosing()).isTrue();
         assertThat(fast.isClosing()).isFalse();
         assertThat(budget.shedCount()).isEqualTo(1);
@@ -76,12 +78,12 @@ class OutboundBudgetTest {
 
         slowChannel.runPendingTasks(); // the shed connection's bytes stop counting, on its loop
         fastChannel.runPendingTasks(); // the waiting queue was resumed
-        TextWebSocketFrame f = fastChannel.readOutbound();
+        TextWebSocketFrame f = fastSent.next();
         assertThat(f.content().readableBytes()).isEqualTo(50);
         f.release();
         assertThat(budget.used()).isZero();
 
-        CloseWebSocketFrame close = slowChannel.readOutbound();
+        CloseWebSocketFrame close = slowSent.next();
         assertThat(close.statusCode()).isEqualTo(1008);
         assertThat(close.reasonText()).isEqualTo("slow consumer");
         close.release();
@@ -95,7 +97,7 @@ class OutboundBudgetTest {
     void aFrameLargerThanTheWholeBudgetGoesWhenNothingElseIsInFlight() {
         fast.send(bytes(150));
         fastChannel.runPendingTasks();
-        TextWebSocketFrame f = fastChannel.readOutbound();
+        TextWebSocketFrame f = fastSent.next();
         assertThat(f.content().readableBytes()).isEqualTo(150);
         f.release();
         assertThat(budget.used()).isZero();

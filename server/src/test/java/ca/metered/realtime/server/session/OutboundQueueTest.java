@@ -3,6 +3,8 @@ package ca.metered.realtime.server.session;
 import ca.metered.realtime.server.metrics.NodeMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -10,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class OutboundQueueTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final SentFrames sent = new SentFrames(channel);
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -29,7 +33,7 @@ class OutboundQueueTest {
     }
 
     private String nextText() {
-        TextWebSocketFrame f = channel.readOutbound();
+        TextWebSocketFrame f = sent.next();
         try {
             return f.text();
         } finally {
@@ -38,7 +42,7 @@ class OutboundQueueTest {
     }
 
     private <T extends WebSocketFrame> T next(Class<T> type) {
-        Object f = channel.readOutbound();
+        Object f = sent.next();
         assertThat(f).isInstanceOf(type);
         return type.cast(f);
     }
@@ -69,7 +73,7 @@ class OutboundQueueTest {
         assertThat(close.statusCode()).isEqualTo(1008);
         assertThat(close.reasonText()).isEqualTo("slow consumer");
         close.release();
-        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat((Object) sent.next()).isNull();
         assertThat(q.queuedBytes()).isZero();
     }
 
@@ -86,7 +90,7 @@ class OutboundQueueTest {
         assertThat(close.statusCode()).isEqualTo(4011);
         assertThat(close.reasonText()).isEqualTo("message rate exceeded");
         close.release();
-        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat((Object) sent.next()).isNull();
         assertThat(q.queuedBytes()).isZero();
     }
 
@@ -161,6 +165,37 @@ class OutboundQueueTest {
         channel.close();
         assertThat(q.isClosing()).isTrue();
         q.send(bytes("y"));
+        assertThat(q.queuedBytes()).isZero();
+    }
+
+    @Test
+    void framesQueuedBeforeADrainLeaveInOneWriteEncodedExactlyAsNettyEncodesThem() {
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 20, 1 << 21));
+        OutboundQueue q = queue(1 << 20);
+        // one of each header length (RFC 6455 5.2: 7-bit, 16-bit and 64-bit payload lengths)
+        byte[][] texts = {bytes("a"), bytes("m".repeat(300)), bytes("L".repeat(70_000))};
+        for (byte[] t : texts) {
+            q.send(t);
+        }
+        q.pong(Unpooled.wrappedBuffer(bytes("pp")));
+        q.ping();
+        channel.runPendingTasks();
+
+        ByteBuf written = channel.readOutbound();
+        assertThat((Object) channel.readOutbound()).as("one write for the batch").isNull();
+        EmbeddedChannel netty = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
+        for (byte[] t : texts) {
+            netty.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(t)));
+        }
+        netty.writeOutbound(new PongWebSocketFrame(Unpooled.wrappedBuffer(bytes("pp"))), new PingWebSocketFrame());
+        ByteBuf expected = Unpooled.buffer();
+        ByteBuf part;
+        while ((part = netty.readOutbound()) != null) {
+            expected.writeBytes(part);
+            part.release();
+        }
+        assertThat(ByteBufUtil.getBytes(written)).isEqualTo(ByteBufUtil.getBytes(expected));
+        written.release();
         assertThat(q.queuedBytes()).isZero();
     }
 }

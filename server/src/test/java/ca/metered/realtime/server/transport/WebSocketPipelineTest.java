@@ -9,6 +9,7 @@ import ca.metered.realtime.server.connection.CoreFixture;
 import ca.metered.realtime.server.ice.IceServerProvider;
 import ca.metered.realtime.server.session.OutboundBudget;
 import ca.metered.realtime.server.session.Session;
+import ca.metered.realtime.server.session.SentFrames;
 import ca.metered.realtime.server.session.Sessions;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class WebSocketPipelineTest {
     private final CoreFixture core = new CoreFixture(new Limits(65536, 100, 100, 20, 10000, 0, Limits.DEFAULT_MAX_TOKEN_LIFETIME));
     private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final SentFrames sent = new SentFrames(channel);
     private final Session session;
 
     WebSocketPipelineTest() {
@@ -49,7 +51,7 @@ class WebSocketPipelineTest {
         channel.runPendingTasks();
         List<Object> frames = new ArrayList<>();
         Object f;
-        while ((f = channel.readOutbound()) != null) {
+        while ((f = sent.next()) != null) {
             if (f instanceof TextWebSocketFrame t) {
                 frames.add(t.text());
                 t.release();

@@ -1,0 +1,48 @@
+package ca.metered.realtime.server.session;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Server-to-client WebSocket frames written straight into an outbound buffer (RFC 6455 5.2):
+ * final, unmasked, no extension bits — byte for byte what Netty's {@code WebSocket13FrameEncoder}
+ * writes for a server. The {@link OutboundQueue} encodes a whole batch of queued frames into one
+ * direct buffer this way, so a batch costs one write, one promise and one buffer instead of a
+ * frame object, a wrapper, an encoder pass and a promise per frame. Close frames still go through
+ * Netty's encoder (they are rare, and end the connection).
+ *
+ * <p>Stateless; thread-safe.
+ */
+final class WireFrames {
+    static final int TEXT = 0x1;
+    static final int PING = 0x9;
+    static final int PONG = 0xA;
+    private static final int FIN = 0x80;
+
+    private WireFrames() {
+    }
+
+    /** The bytes a frame with a payload of {@code length} takes on the wire. */
+    static int size(int length) {
+        return headerSize(length) + length;
+    }
+
+    private static int headerSize(int length) {
+        return length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+    }
+
+    /** Appends one frame: the header (2, 4 or 10 bytes, RFC 6455 5.2), then the payload. */
+    static void write(ByteBuf out, int opcode, byte[] payload) {
+        int length = payload.length;
+        out.writeByte(FIN | opcode);
+        if (length < 126) {
+            out.writeByte(length);
+        } else if (length <= 0xFFFF) {
+            out.writeByte(126);
+            out.writeShort(length);
+        } else {
+            out.writeByte(127);
+            out.writeLong(length);
+        }
+        out.writeBytes(payload);
+    }
+}
