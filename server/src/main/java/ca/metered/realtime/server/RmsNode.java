@@ -157,6 +157,7 @@ public final class RmsNode implements AutoCloseable {
                         scheduler.clock(), app -> WebhookMetering.endpoints(webhooks, app)),
                 metrics, reloader, minter, audit, scheduler.clock());
         OutboundBudget outbound = new OutboundBudget(config.server().directMemoryCeiling(PlatformDependent.maxDirectMemory()));
+        outbound.register(metrics);
         RmsServer server = new RmsServer(config.server(), authenticator,
                 new Sessions(connections, memberships, messages, history, iceServers, scheduler, live, metrics,
                         outbound), rest,

@@ -1,5 +1,7 @@
 package ca.metered.realtime.server.session;
 
+import ca.metered.realtime.server.metrics.Metric;
+import ca.metered.realtime.server.metrics.NodeMetrics;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -64,6 +66,14 @@ public final class OutboundBudget {
     /** Connections shed so far because the budget was spent. */
     public long shedCount() {
         return shed.get();
+    }
+
+    /** Exposes the budget in {@code /metrics}: its use, peak and limit, and the connections shed. */
+    public void register(NodeMetrics metrics) {
+        metrics.gauge(Metric.OUTBOUND_OFFHEAP_BYTES, this, OutboundBudget::used);
+        metrics.gauge(Metric.OUTBOUND_OFFHEAP_PEAK_BYTES, this, OutboundBudget::peak);
+        metrics.gauge(Metric.OUTBOUND_OFFHEAP_LIMIT_BYTES, this, OutboundBudget::limit);
+        metrics.counter(Metric.OUTBOUND_OFFHEAP_SHEDS, this, OutboundBudget::shedCount);
     }
 
     void register(OutboundQueue q) {

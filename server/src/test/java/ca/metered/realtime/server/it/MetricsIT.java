@@ -70,6 +70,7 @@ class MetricsIT {
             // from traffic appear once counted; they are checked in the next test).
             assertThat(names(r.body())).contains("rms_connections", "rms_messages_received_total",
                     "rms_messages_delivered_total", "rms_closes_total", "rms_build_info", "rms_outbound_queue_bytes",
+                    "rms_outbound_offheap_bytes", "rms_outbound_offheap_limit_bytes", "rms_outbound_offheap_sheds_total",
                     "rms_jvm_memory_used_bytes", "rms_process_cpu_usage");
             assertThat(names(r.body())).allMatch(n -> n.startsWith("rms_"));
             assertThat(r.body()).contains("rms_connections{app=\"demo\"} 0", "rms_connections{app=\"other\"} 0");

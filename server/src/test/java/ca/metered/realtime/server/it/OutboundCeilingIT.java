@@ -64,6 +64,13 @@ class OutboundCeilingIT {
             assertThat(pub.skipUntil("ack").path("requestId").asText()).isEqualTo("after");
             assertThat(healthy.expect("message").path("data").asText()).isEqualTo("after");
             assertThat(budget.shedCount()).isEqualTo(1);
+            // Operators see the same in /metrics (docs/operations.md).
+            String scrape = MetricsIT.scrape(server);
+            assertThat(MetricsIT.value(scrape, "rms_outbound_offheap_sheds_total")).isEqualTo(1);
+            assertThat(MetricsIT.value(scrape, "rms_outbound_offheap_limit_bytes")).isEqualTo(CEILING);
+            assertThat(MetricsIT.value(scrape, "rms_outbound_offheap_peak_bytes")).isEqualTo(budget.peak()).isPositive();
+            assertThat(MetricsIT.value(scrape, "rms_outbound_offheap_bytes")).isZero();
+            assertThat(MetricsIT.value(scrape, "rms_slow_consumer_closes_total")).isEqualTo(1);
             System.out.println("ceiling " + CEILING + " B: slow consumer shed after " + sent
                     + " messages of 16 KiB; peak held by Netty " + budget.peak() + " B");
         }

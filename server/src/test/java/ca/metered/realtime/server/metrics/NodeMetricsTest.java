@@ -3,6 +3,7 @@ package ca.metered.realtime.server.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.metered.realtime.protocol.ErrorCode;
+import ca.metered.realtime.server.session.OutboundBudget;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -45,6 +46,7 @@ class NodeMetricsTest {
         metrics.adminAction("kick");
         metrics.gauge(Metric.OUTBOUND_QUEUE_BYTES, () -> 0);
         metrics.gauge(Metric.OUTBOUND_QUEUE_MAX_BYTES, () -> 0);
+        new OutboundBudget(1 << 20).register(metrics);
         for (Metric m : List.of(Metric.WEBHOOK_EVENTS_DELIVERED, Metric.WEBHOOK_REQUESTS, Metric.WEBHOOK_FAILURES,
                 Metric.WEBHOOK_EVENTS_GIVEN_UP, Metric.WEBHOOK_EVENTS_OVERFLOWED)) {
             metrics.counter(m, this, t -> 0, "app", "demo", "endpoint", "https://backend.example.com/rms");
