@@ -100,6 +100,7 @@ public final class AppHub {
                 }
                 Subscription sub = new Subscription(s, channel, includeSenderMetadata);
                 ch.subscriptions.put(s, sub);
+                ch.changed();
                 return new Attached(sub, true);
             }
         }
@@ -118,6 +119,7 @@ public final class AppHub {
         }
         synchronized (ch) {
             Subscription sub = ch.subscriptions.remove(s);
+            ch.changed();
             if (ch.isEmpty()) {
                 channels.remove(channel, ch);
             }
@@ -158,7 +160,7 @@ public final class AppHub {
             if (position != null && ch.received(position)) {
                 ch.hintAll();
             }
-            for (Subscription sub : ch.subscriptions.values()) {
+            for (Subscription sub : ch.fanout()) {
                 if (sub.subscriber().connectionId() != excludeConnectionId) {
                     byte[] frame = enc.bytes(sub.includeSenderMetadata());
                     sub.offerMessage(frame, position);

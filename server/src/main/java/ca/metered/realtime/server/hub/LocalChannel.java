@@ -35,7 +35,13 @@ final class LocalChannel {
     private final String name;
     private final PresenceWindow window;
     private final Set<LocalChannel> withPendingPresence;
+    /** Changed only under the channel's lock ({@code this}), followed by {@link #changed}. */
     final ConcurrentHashMap<Subscriber, Subscription> subscriptions = new ConcurrentHashMap<>();
+    /**
+     * {@link #subscriptions} as an array for the fan-out loop — iterating a ConcurrentHashMap
+     * walks its whole table, a cost per message — rebuilt on the first message after a change.
+     */
+    private volatile Subscription[] fanout;
     private final Object presenceLock = new Object();
     /** Guarded by {@code presenceLock}. */
     private List<PresenceDelta> pending = new ArrayList<>();
@@ -52,6 +58,30 @@ final class LocalChannel {
 
     boolean isEmpty() {
         return subscriptions.isEmpty();
+    }
+
+    /** A subscription was added or removed; called under the channel's lock. */
+    void changed() {
+        fanout = null;
+    }
+
+    /**
+     * The subscriptions now, for one message's fan-out. Weakly consistent like the map's own
+     * iteration: a subscription added or removed meanwhile may or may not be in it. Rebuilt under
+     * the lock that changes take, so a rebuild never stores an array older than a change.
+     */
+    Subscription[] fanout() {
+        Subscription[] a = fanout;
+        if (a == null) {
+            synchronized (this) {
+                a = fanout;
+                if (a == null) {
+                    a = subscriptions.values().toArray(new Subscription[0]);
+                    fanout = a;
+                }
+            }
+        }
+        return a;
     }
 
     /** The encoded {@code resubscribe} hint for a channel (docs/protocol.md 9). */

@@ -158,4 +158,18 @@ class AppHubTest {
         join(a, "c", false);
         assertThat(members("c")).extracting(PresenceEntry::peerId).containsExactly("a");
     }
+
+    @Test
+    void theFanOutFollowsEverySubscribeAndUnsubscribeBetweenMessages() {
+        RecordingSubscriber a = new RecordingSubscriber("a");
+        RecordingSubscriber b = new RecordingSubscriber("b");
+        join(a, "news", false);
+        assertThat(hub.publishLocal("news", "x", RawJson.of("1"), null, -1)).isEqualTo(1);
+        join(b, "news", false); // after the channel's recipients were gathered for a message
+        assertThat(hub.publishLocal("news", "x", RawJson.of("2"), null, -1)).isEqualTo(2);
+        unsubscribe(a, "news");
+        assertThat(hub.publishLocal("news", "x", RawJson.of("3"), null, -1)).isEqualTo(1);
+        assertThat(a.texts()).filteredOn(t -> t.contains("\"message\"")).hasSize(2);
+        assertThat(b.texts()).filteredOn(t -> t.contains("\"message\"")).hasSize(2);
+    }
 }
