@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gathers the {@link OutboundQueue} drains that one event loop schedules while it works — a
@@ -28,6 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Not thread-safe: one instance per event loop thread, used only on that thread.
  */
 final class DrainHandoff {
+    private static final Logger log = LoggerFactory.getLogger(DrainHandoff.class);
     private static final FastThreadLocal<DrainHandoff> OF_THREAD = new FastThreadLocal<>();
 
     private final EventLoop home;
@@ -60,11 +63,11 @@ final class DrainHandoff {
     }
 
     private void add(OutboundQueue q, EventLoop loop) {
-        pending.computeIfAbsent(loop, l -> new ArrayList<>()).add(q);
         if (!scheduled) {
+            home.execute(this::handOver); // rejected when shutting down: nothing added, the caller discards
             scheduled = true;
-            home.execute(this::handOver);
         }
+        pending.computeIfAbsent(loop, l -> new ArrayList<>()).add(q);
     }
 
     /** On the home loop: drains its own queues here, and gives each other loop its list in one task. */
@@ -90,7 +93,12 @@ final class DrainHandoff {
 
     private static void drainAll(ArrayList<OutboundQueue> queues) {
         for (int i = 0, n = queues.size(); i < n; i++) {
-            queues.get(i).drain();
+            try {
+                queues.get(i).drain();
+            } catch (RuntimeException | Error e) {
+                // One queue's failure must not leave the others of the batch undrained for ever.
+                log.warn("outbound drain failed", e);
+            }
         }
     }
 }

@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * inline write from the loop would overtake frames other threads had already queued
  * (docs/protocol.md 2.3: a {@code left} before a later {@code joined} of the same peerId, the joined
  * delta before what the newcomer sends next; a pong after everything queued before). One drain
- * task on the channel's event loop empties it and flushes once per batch, and hands Netty only
- * what the socket can take (the channel's write-buffer high-water mark); the rest stays here,
- * where a close can still discard it.
+ * on the channel's event loop empties it — scheduled through {@link DrainHandoff}, one task per
+ * loop for all the queues a fan-out filled — and hands Netty only what the socket can take (the
+ * channel's write-buffer high-water mark), the frames of a batch encoded by {@link WireFrames}
+ * into one direct buffer: one write, one promise and one flush per batch, not per frame. The
+ * rest stays here, where a close can still discard it.
  *
  * <p>The close is delivered so that the client can read its code (RFC 6455 7.1.1): queued
  * behind the frames before it — except the 1008 {@code slow consumer} close, which discards them
@@ -300,7 +302,9 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     }
 
     private void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
+        // Read before the CAS: under fan-out the drain is usually already scheduled, and a read
+        // does not take the cache line from the loop that clears the flag.
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             try {
                 DrainHandoff.schedule(this, channel.eventLoop());
             } catch (RejectedExecutionException e) {
