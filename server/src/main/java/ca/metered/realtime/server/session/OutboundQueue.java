@@ -331,7 +331,9 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     /** Writes what the channel can take, in batches, then flushes once. Event loop only. */
     void drain() {
-        resumed.set(false);
+        if (resumed.get()) { // a store only when set: this runs once per delivery under fan-out
+            resumed.set(false);
+        }
         boolean blocked = false;
         boolean wrote = false;
         Outgoing item;
