@@ -204,7 +204,6 @@ final class EndpointSender {
                 return;
             }
             if (delivered) {
-                stats.delivered(sent.events().size());
                 if (failing) {
                     failing = false;
                     log.info("webhook {} of app {} delivers again", endpoint.url(), appId);
@@ -215,7 +214,6 @@ final class EndpointSender {
                 Batch failed = sent.failedOnce();
                 stats.failed(answer.describe());
                 if (failed.attempts() >= settings.maxAttempts()) {
-                    stats.gaveUp(failed.events().size());
                     log.warn("webhook {} of app {}: gave up {} event(s) of delivery {} after {} attempt(s), last: {}",
                             endpoint.url(), appId, failed.events().size(), failed.id(), failed.attempts(),
                             answer.describe());
@@ -237,7 +235,14 @@ final class EndpointSender {
                     timer = scheduler.schedule(delay, this::retry);
                 }
             }
+            // The depth first, then the outcome: a scrape that sees an event counted as
+            // delivered (or given up) never still sees it in the queue.
             depth();
+            if (done != null && delivered) {
+                stats.delivered(done.size());
+            } else if (done != null) {
+                stats.gaveUp(done.size());
+            }
         }
         if (done != null) {
             finished.accept(done, delivered);
