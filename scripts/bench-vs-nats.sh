@@ -9,7 +9,8 @@
 #   --runs N     repetitions of everything (default 3; report medians)
 #   --only LIST  comma-separated workloads: fanout,peak,idle,room,cluster (default: all)
 #   --out DIR    where results, logs and recordings go (default target/bench/<timestamp>)
-#   --jfr        record rms with JFR (settings=profile) during fanout and print its hot spots
+#   --jfr        record rms with JFR (settings=profile) during fanout (and both nodes during cluster)
+#                and print its hot spots
 # Scale (environment): SUBSCRIBERS=1000 RATE=200000 SIZE=100 WARMUP=10 DURATION=20
 #   IDLE_CONNECTIONS=15000 ROOM_SIZE=10 ROOM_MEMBERS=10000 ROOM_TIMEOUT=120 ROOM_MAX_RSS_MB=6000
 #   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2 RMS_JAVA_OPTS=""
@@ -250,8 +251,13 @@ run_cluster() { # run
   conf="$OUT/bench-cluster.yaml"
   { cat config/bench-server.yaml
     printf 'cluster:\n  redis: redis://127.0.0.1:%s\n  keyPrefix: "bench%s:"\n' "$redis_port" "$run"; } >"$conf"
-  start_rms "$conf" "$OUT/rms-cluster-a-$run.log"; a_pid=$RMS_PID; a_port=$RMS_PORT
-  start_rms "$conf" "$OUT/rms-cluster-b-$run.log"; b_pid=$RMS_PID
+  local jfr_a=() jfr_b=()
+  if [ "$JFR" = 1 ]; then
+    jfr_a=("-XX:StartFlightRecording=filename=$OUT/rms-cluster-a-$run.jfr,settings=profile,dumponexit=true")
+    jfr_b=("-XX:StartFlightRecording=filename=$OUT/rms-cluster-b-$run.jfr,settings=profile,dumponexit=true")
+  fi
+  start_rms "$conf" "$OUT/rms-cluster-a-$run.log" "${jfr_a[@]+"${jfr_a[@]}"}"; a_pid=$RMS_PID; a_port=$RMS_PORT
+  start_rms "$conf" "$OUT/rms-cluster-b-$run.log" "${jfr_b[@]+"${jfr_b[@]}"}"; b_pid=$RMS_PID
   wait_quiet
   echo "-- run $run: cluster (load $(cut -d' ' -f1 /proc/loadavg))"
   "${BENCH[@]}" cluster --publish-url "ws://127.0.0.1:$a_port/v1?key=pk_live_bench_fanout" \
