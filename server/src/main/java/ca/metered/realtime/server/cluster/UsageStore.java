@@ -22,6 +22,11 @@ public interface UsageStore {
      * Counts one message (publish or send) attempt; completes with whether it is within the
      * quota. Attempts over the quota are counted too (docs/protocol.md 7: {@code messagesUsed}).
      *
+     * <p>Unlimited ({@code max} 0), nothing waits on the count, and a backplane may write it
+     * together with what this node hands it next: it is then part of {@link #usage} on this node
+     * at once, and on every node once anything this node handed the backplane afterwards (the
+     * publish it counts) has been acknowledged.
+     *
      * @param max messages per period, {@code 0} for unlimited
      */
     CompletionStage<Boolean> countMessage(String appId, long max);

@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Redis backplane of one node: one command connection (pipelined; per-node order kept),
+ * The Redis backplane of one node: one command connection (written in batches by one
+ * {@link CommandPipe}, so the node's publishes and scripts keep their order),
  * one pub/sub connection, and the five seams built on them. The only place besides its
  * package-private parts that knows Redis. It opens its connections in {@link #connect} and
  * closes them in {@link #close}.
@@ -47,6 +48,7 @@ public final class RedisBackplane implements Backplane {
     private final StatefulRedisConnection<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> pubsub;
     private final RedisKeys keys;
+    private final CommandPipe pipe;
     private final Scripts scripts;
     private final NodeLiveness liveness;
     private final RedisBroker broker;
@@ -69,12 +71,13 @@ public final class RedisBackplane implements Backplane {
             resources.shutdown();
             throw RedisClients.unreachable(settings, e);
         }
-        this.scripts = new Scripts(commands.async());
+        this.pipe = new CommandPipe(commands, "rms-redis-pipe");
+        this.scripts = new Scripts(pipe);
         this.presence = new RedisPresenceStore(scripts, keys.prefix(), nodeId);
-        this.usage = new RedisUsageStore(commands.async(), scripts, keys, nodeId, scheduler.clock());
+        this.usage = new RedisUsageStore(commands.async(), pipe, scripts, keys, nodeId, scheduler.clock());
         this.liveness = new NodeLiveness(scripts, keys, nodeId, presence, usage, scheduler, settings);
-        this.history = new RedisHistory(commands.async(), keys.prefix());
-        this.broker = new RedisBroker(commands.async(), keys, new TopicSubscriptions(pubsub.async()), history);
+        this.history = new RedisHistory(commands.async(), pipe, keys.prefix());
+        this.broker = new RedisBroker(pipe, keys, new TopicSubscriptions(pubsub.async()), history);
         this.control = new RedisControlChannel(commands.async(), keys, usage);
         this.nodes = new RedisNodeDirectory(commands.async(), keys, nodeId, settings.nodeTimeout());
         pubsub.addListener(new RedisConnectionStateListener() {
@@ -147,7 +150,7 @@ public final class RedisBackplane implements Backplane {
         } catch (Exception e) {
             log.warn("could not remove this node from Redis on shutdown; the other nodes will reap it: {}", e.toString());
         }
-        scripts.close();
+        pipe.close();
         // In order, each step finished before the next: connections, client, then the threads.
         // Shutting the threads down under a close still in flight makes Netty log an ERROR
         // ("Failed to submit a listener notification task") and the client close them twice.

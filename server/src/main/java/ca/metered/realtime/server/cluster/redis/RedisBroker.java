@@ -3,7 +3,6 @@ package ca.metered.realtime.server.cluster.redis;
 import ca.metered.realtime.server.cluster.Broker;
 import ca.metered.realtime.server.cluster.DirectMessage;
 import ca.metered.realtime.server.cluster.Publication;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import ca.metered.realtime.server.cluster.Tracking;
 import ca.metered.realtime.server.history.Appended;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
 final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
 
-    private final RedisAsyncCommands<String, String> redis;
+    private final CommandPipe pipe;
     private final RedisKeys keys;
     private final TopicSubscriptions subscriptions;
     private final RedisHistory history;
@@ -36,9 +35,8 @@ final class RedisBroker implements Broker {
     private final Set<String> resubscribing = ConcurrentHashMap.newKeySet();
     private volatile Inbound inbound;
 
-    RedisBroker(RedisAsyncCommands<String, String> redis, RedisKeys keys, TopicSubscriptions subscriptions,
-                RedisHistory history) {
-        this.redis = redis;
+    RedisBroker(CommandPipe pipe, RedisKeys keys, TopicSubscriptions subscriptions, RedisHistory history) {
+        this.pipe = pipe;
         this.keys = keys;
         this.subscriptions = subscriptions;
         this.history = history;
@@ -63,10 +61,13 @@ final class RedisBroker implements Broker {
         return new Listener();
     }
 
+    /**
+     * One {@code PUBLISH} through the node's {@link CommandPipe}: written in call order, batched
+     * with whatever else is waiting, completed (so acked) only by Redis's reply.
+     */
     @Override
     public CompletionStage<Integer> publish(Publication p) {
-        return redis.publish(keys.channelTopic(p.appId(), p.channel()), Envelope.publication(p))
-                .toCompletableFuture()
+        return pipe.publish(keys.channelTopic(p.appId(), p.channel()), Envelope.publication(p))
                 .handle((receivers, err) -> {
                     if (err != null) {
                         // Redis is unreachable: local subscribers still get the message, and the
@@ -92,7 +93,7 @@ final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<Boolean> direct(DirectMessage d) {
-        return redis.publish(keys.peerTopic(d.appId(), d.to()), Envelope.direct(d)).thenApply(n -> n > 0);
+        return pipe.publish(keys.peerTopic(d.appId(), d.to()), Envelope.direct(d)).thenApply(n -> n > 0);
     }
 
     @Override

@@ -9,13 +9,27 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.BooleanOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.ValueListOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 
 /**
  * {@link UsageStore} in Redis. Concurrent connections: a counter per app plus per-peer counts,
  * changed by scripts that also record this node's share (so a dead node's connections are
- * un-counted by the reaper); the peak per period. Messages: {@code INCR} on a key per app and
- * month, which expires after the month.
+ * un-counted by the reaper); the peak per period. Messages: a key per app and month, which
+ * expires after the month: {@code INCR} per message when the app has a quota (its answer
+ * decides), otherwise one {@code INCRBY} per batch of the node's {@link CommandPipe}.
  *
  * <p>Thread-safe.
  */
@@ -24,19 +38,25 @@ final class RedisUsageStore implements UsageStore {
     private static final long PERIOD_TTL_SECONDS = 40L * 24 * 3600;
 
     private final RedisAsyncCommands<String, String> redis;
+    private final CommandPipe pipe;
     private final Scripts scripts;
     private final RedisKeys keys;
     private final String nodeId;
     private final Clock clock;
     /** This node's counted connections per peer; guarded by itself. */
     private final Map<PeerKey, Integer> local = new HashMap<>();
+    /** Unlimited apps' messages counted here and not yet handed to the pipe, per counter key. */
+    private final Map<String, AtomicLong> uncounted = new ConcurrentHashMap<>();
+    /** A {@link #countCommands} is queued in the pipe and has not run yet. */
+    private final AtomicBoolean countsQueued = new AtomicBoolean();
 
     private record PeerKey(String appId, String peerId) {
     }
 
-    RedisUsageStore(RedisAsyncCommands<String, String> redis, Scripts scripts, RedisKeys keys, String nodeId,
-                    Clock clock) {
+    RedisUsageStore(RedisAsyncCommands<String, String> redis, CommandPipe pipe, Scripts scripts, RedisKeys keys,
+                    String nodeId, Clock clock) {
         this.redis = redis;
+        this.pipe = pipe;
         this.scripts = scripts;
         this.keys = keys;
         this.nodeId = nodeId;
@@ -79,26 +99,67 @@ final class RedisUsageStore implements UsageStore {
         }
     }
 
+    /**
+     * With a quota, one {@code INCR} whose answer decides. Unlimited, the count is added here and
+     * a single {@code INCRBY} per key takes every count gathered until the pipe writes it, ahead
+     * of the publish it belongs to (queued after it): one command per batch instead of one round
+     * trip per message, and a message acked is a message counted.
+     */
     @Override
     public CompletionStage<Boolean> countMessage(String appId, long max) {
         String key = keys.messages(appId, UsagePeriod.containing(clock.instant()).startUnix());
-        return redis.incr(key).thenApply(n -> {
-            if (n == 1) {
-                redis.expire(key, PERIOD_TTL_SECONDS);
+        if (max <= 0) {
+            uncounted.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+            // Queued after the increment, and cleared by countCommands before it reads: a count
+            // that countCommands misses always finds the flag clear and queues another.
+            if (countsQueued.compareAndSet(false, true)) {
+                pipe.submitLater(this::countCommands);
             }
-            return max <= 0 || n <= max;
-        });
+            return UNLIMITED;
+        }
+        return pipe.submit(CommandType.INCR, new IntegerOutput<>(StringCodec.UTF8),
+                new CommandArgs<>(StringCodec.UTF8).addKey(key)).thenApply(n -> {
+                    expireIfNew(key, n, 1);
+                    return n <= max;
+                });
     }
 
+    private static final CompletionStage<Boolean> UNLIMITED = CompletableFuture.completedFuture(true);
+
+    /** On the pipe's thread, at the counts' place in the order: one {@code INCRBY} per key. */
+    private List<RedisCommand<String, String, ?>> countCommands() {
+        countsQueued.set(false);
+        List<RedisCommand<String, String, ?>> out = new ArrayList<>(1);
+        uncounted.forEach((key, pending) -> {
+            long n = pending.getAndSet(0);
+            if (n > 0) {
+                AsyncCommand<String, String, Long> c = new AsyncCommand<>(new Command<>(CommandType.INCRBY,
+                        new IntegerOutput<>(StringCodec.UTF8), new CommandArgs<>(StringCodec.UTF8).addKey(key).add(n)));
+                c.thenAccept(total -> expireIfNew(key, total, n));
+                out.add(c);
+            }
+        });
+        return out;
+    }
+
+    /** The counter was created by this increment: it expires after its month. */
+    private void expireIfNew(String key, long total, long added) {
+        if (total == added) {
+            pipe.submit(CommandType.EXPIRE, new BooleanOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).addKey(key).add(PERIOD_TTL_SECONDS));
+        }
+    }
+
+    /** Read through the pipe, so this node's counts handed to it before are included. */
     @Override
     public CompletionStage<Usage> usage(String appId) {
         UsagePeriod p = UsagePeriod.containing(clock.instant());
-        return redis.mget(keys.concurrent(appId), keys.peak(appId, p.startUnix()), keys.messages(appId, p.startUnix()))
+        return pipe.submit(CommandType.MGET, new ValueListOutput<>(StringCodec.UTF8), new CommandArgs<>(StringCodec.UTF8)
+                        .addKeys(keys.concurrent(appId), keys.peak(appId, p.startUnix()), keys.messages(appId, p.startUnix())))
                 .thenApply(values -> {
-                    long concurrent = Math.max(0, number(values.get(0).getValueOrElse(null)));
-                    long peak = Math.max(concurrent, number(values.get(1).getValueOrElse(null)));
-                    return new Usage(p.startUnix(), p.endUnix(), concurrent, peak,
-                            number(values.get(2).getValueOrElse(null)));
+                    long concurrent = Math.max(0, number(values.get(0)));
+                    long peak = Math.max(concurrent, number(values.get(1)));
+                    return new Usage(p.startUnix(), p.endUnix(), concurrent, peak, number(values.get(2)));
                 });
     }
 

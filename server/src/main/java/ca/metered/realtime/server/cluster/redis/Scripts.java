@@ -1,15 +1,11 @@
 package ca.metered.realtime.server.cluster.redis;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The Lua scripts that make each presence and counter decision atomic in Redis (sources in
@@ -22,53 +18,28 @@ final class Scripts {
         JOIN, LEAVE, SNAPSHOT, OPEN_CONN, CLOSE_CONN, HEARTBEAT, REASSERT, REMOVE_NODES
     }
 
-    private final RedisAsyncCommands<String, String> redis;
-    private final String[] sources = new String[Name.values().length];
-    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "rms-redis-scripts");
-        t.setDaemon(true);
-        return t;
-    });
+    private final CommandPipe pipe;
+    private final byte[][] sources = new byte[Name.values().length][];
 
-    Scripts(RedisAsyncCommands<String, String> redis) {
-        this.redis = redis;
+    Scripts(CommandPipe pipe) {
+        this.pipe = pipe;
         String prelude = load("prelude.lua");
         for (Name n : Name.values()) {
             String src = prelude + "\n" + load(n.name().toLowerCase(java.util.Locale.ROOT) + ".lua");
-            sources[n.ordinal()] = src;
+            sources[n.ordinal()] = src.getBytes(StandardCharsets.UTF_8);
         }
     }
 
     /**
-     * Runs a script with {@code EVAL}, dispatched from this class's one thread in call order.
+     * Runs a script with {@code EVAL} through the node's {@link CommandPipe}, in call order.
      *
-     * <p>Order matters (a join after a leave, a count before a re-assert), and Lettuce keeps the
-     * order of commands issued from outside its event loop, but a command issued <em>on</em> the
-     * event loop (from a completion callback) is written at once, ahead of commands other
-     * threads queued before it. Dispatching every script from one non-event-loop thread keeps
-     * the call order, which callers fix under their own locks. Not {@code EVALSHA}: its
-     * {@code NOSCRIPT} fallback would need a second round trip that later commands overtake.
-     * Scripts run on joins, leaves and connects only; messages are plain {@code PUBLISH}es.
+     * <p>Order matters (a join after a leave, a count before a re-assert): callers fix it under
+     * their own locks, and the pipe writes in submission order, the node's publishes included.
+     * Not {@code EVALSHA}: its {@code NOSCRIPT} fallback would need a second round trip that
+     * later commands overtake.
      */
     <T> CompletionStage<T> run(Name name, ScriptOutputType type, String... args) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        try {
-            dispatcher.execute(() -> redis.<T>eval(sources[name.ordinal()], type, new String[0], args)
-                    .whenComplete((v, err) -> {
-                        if (err != null) {
-                            out.completeExceptionally(err);
-                        } else {
-                            out.complete(v);
-                        }
-                    }));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            out.completeExceptionally(new IllegalStateException("backplane closed", e));
-        }
-        return out;
-    }
-
-    void close() {
-        dispatcher.shutdown();
+        return pipe.eval(sources[name.ordinal()], type, args);
     }
 
     private static String load(String file) {

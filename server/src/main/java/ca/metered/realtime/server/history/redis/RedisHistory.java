@@ -2,6 +2,7 @@ package ca.metered.realtime.server.history.redis;
 
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.StreamPosition;
+import ca.metered.realtime.server.cluster.redis.CommandPipe;
 import ca.metered.realtime.server.history.Appended;
 import ca.metered.realtime.server.history.Epochs;
 import ca.metered.realtime.server.history.HistoryEntry;
@@ -35,8 +36,9 @@ import java.util.concurrent.CompletionStage;
  * keeps in the stream without the caller sending the data twice.
  *
  * <p>Scripts are sent with {@code EVAL} (not {@code EVALSHA}, whose {@code NOSCRIPT} retry could
- * let a later publish overtake an earlier one), straight from the calling thread, so one
- * caller's publishes keep their order on the node's one command connection.
+ * let a later publish overtake an earlier one), publishes through the node's {@link CommandPipe},
+ * so one caller's publishes, with and without history, keep their order on the node's one
+ * command connection.
  *
  * <p>Thread-safe; stages complete on a Lettuce thread.
  */
@@ -46,15 +48,21 @@ public final class RedisHistory implements HistoryStore {
     public static final char POSITIONED = 'h';
 
     private final RedisAsyncCommands<String, String> redis;
+    private final CommandPipe pipe;
     private final String prefix;
-    private final String publishScript;
+    private final byte[] publishScript;
     private final String readScript;
 
-    public RedisHistory(RedisAsyncCommands<String, String> redis, String keyPrefix) {
+    /**
+     * @param redis reads (positions, recoveries, pages)
+     * @param pipe  publishes, in order with the node's other publishes on its command connection
+     */
+    public RedisHistory(RedisAsyncCommands<String, String> redis, CommandPipe pipe, String keyPrefix) {
         this.redis = redis;
+        this.pipe = pipe;
         this.prefix = keyPrefix;
         String common = load("common.lua");
-        this.publishScript = common + "\n" + load("publish.lua");
+        this.publishScript = (common + "\n" + load("publish.lua")).getBytes(StandardCharsets.UTF_8);
         this.readScript = common + "\n" + load("read.lua");
     }
 
@@ -93,7 +101,7 @@ public final class RedisHistory implements HistoryStore {
             Integer.toString(retention == null ? 0 : retention.size()),
             Long.toString(retention == null ? 0 : retention.ttl().toMillis()), Epochs.next()
         };
-        return redis.<List<Object>>eval(publishScript, ScriptOutputType.MULTI, new String[0], args)
+        return pipe.<List<Object>>eval(publishScript, ScriptOutputType.MULTI, args)
                 .thenApply(r -> {
                     boolean repeated = ((Long) r.get(0)) == 1L;
                     String epoch = (String) r.get(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.StreamPosition;
+import ca.metered.realtime.server.cluster.redis.CommandPipe;
 import ca.metered.realtime.server.history.Appended;
 import ca.metered.realtime.server.history.HistoryQuery;
 import ca.metered.realtime.server.history.HistoryRead;
@@ -44,6 +45,8 @@ class RedisHistoryIT extends HistoryStoreContract {
 
     private final String prefix = "h" + PREFIXES.incrementAndGet() + ":";
     private StatefulRedisConnection<String, String> node1;
+    private CommandPipe pipe1;
+    private CommandPipe pipe2;
     private StatefulRedisConnection<String, String> node2;
     private StatefulRedisPubSubConnection<String, String> listener;
     private RedisHistory history1;
@@ -69,8 +72,10 @@ class RedisHistoryIT extends HistoryStoreContract {
     void connect() {
         node1 = client.connect();
         node2 = client.connect();
-        history1 = new RedisHistory(node1.async(), prefix);
-        history2 = new RedisHistory(node2.async(), prefix);
+        pipe1 = new CommandPipe(node1, "test-pipe-1");
+        pipe2 = new CommandPipe(node2, "test-pipe-2");
+        history1 = new RedisHistory(node1.async(), pipe1, prefix);
+        history2 = new RedisHistory(node2.async(), pipe2, prefix);
         listener = client.connectPubSub();
         listener.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -86,6 +91,8 @@ class RedisHistoryIT extends HistoryStoreContract {
     @AfterEach
     void disconnect() {
         listener.close();
+        pipe1.close();
+        pipe2.close();
         node1.close();
         node2.close();
     }
