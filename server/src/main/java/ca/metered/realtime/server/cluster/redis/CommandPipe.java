@@ -1,5 +1,8 @@
 package ca.metered.realtime.server.cluster.redis;
 
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
@@ -12,6 +15,7 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.RedisCommand;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -38,8 +42,11 @@ import java.util.function.Supplier;
  * {@code EVALSHA}: its {@code NOSCRIPT} retry could let a later command overtake an earlier one.
  *
  * <p>A command is acknowledged (its future completes normally) only with Redis's reply, so a
- * caller that acks on completion acks only what Redis took. When Redis is unreachable, commands
- * fail fast ({@code REJECT_COMMANDS}); after {@link #close} they fail with "backplane closed".
+ * caller that acks on completion acks only what Redis took, and futures complete in submission
+ * order. Each command is sent at most once: when the connection drops, what is unanswered fails
+ * (Lettuce would otherwise re-send it after reconnecting, and Redis may already have run it).
+ * While Redis is unreachable, commands fail fast ({@code REJECT_COMMANDS}); after
+ * {@link #close} they fail with "backplane closed".
  *
  * <p>Thread-safe; futures complete on a Lettuce event loop thread.
  */
@@ -51,6 +58,8 @@ public final class CommandPipe implements AutoCloseable {
     private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final ExecutorService writer;
+    /** Written (or being written) and not yet released to their submitters, in order; guarded by itself. */
+    private final ArrayDeque<Submitted<?>> inFlight = new ArrayDeque<>();
     private volatile boolean closed;
 
     /** @param threadName the writer thread's name */
@@ -61,14 +70,33 @@ public final class CommandPipe implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        connection.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
+                connectionLost();
+            }
+        });
     }
 
     /** Sends a command after everything submitted before it; completes with Redis's reply. */
     public <T> CompletableFuture<T> submit(ProtocolKeyword type, CommandOutput<String, String, T> output,
                                            CommandArgs<String, String> args) {
-        AsyncCommand<String, String, T> c = new AsyncCommand<>(new Command<>(type, output, args));
-        enqueue(c);
-        return c;
+        Submitted<T> s = new Submitted<>(new AsyncCommand<>(new Command<>(type, output, args)), new CompletableFuture<>());
+        enqueue(s);
+        return s.caller;
+    }
+
+    /** A command and what its submitter holds, completed in submission order ({@link #release}). */
+    private record Submitted<T>(AsyncCommand<String, String, T> command, CompletableFuture<T> caller) {
+        void pass() {
+            command.whenComplete((v, err) -> {
+                if (err != null) {
+                    caller.completeExceptionally(err);
+                } else {
+                    caller.complete(v);
+                }
+            });
+        }
     }
 
     /** {@code PUBLISH}; completes with the number of receivers. */
@@ -105,7 +133,7 @@ public final class CommandPipe implements AutoCloseable {
      * {@code later} returns then goes out exactly there. Lets a caller gather work (counters)
      * until the last moment while keeping it ahead of everything submitted after this call.
      */
-    public void submitLater(Supplier<Collection<? extends RedisCommand<String, String, ?>>> later) {
+    public void submitLater(Supplier<Collection<? extends AsyncCommand<String, String, ?>>> later) {
         enqueue(later);
     }
 
@@ -130,10 +158,14 @@ public final class CommandPipe implements AutoCloseable {
         List<RedisCommand<String, String, ?>> batch = new ArrayList<>();
         Object item;
         while ((item = queue.poll()) != null) {
-            if (item instanceof RedisCommand<?, ?, ?> c) {
-                batch.add(cast(c));
+            if (item instanceof Submitted<?> s) {
+                track(s);
+                batch.add(s.command);
             } else {
-                batch.addAll(made(item));
+                for (RedisCommand<String, String, ?> c : made(item)) {
+                    track(new Submitted<>((AsyncCommand<String, String, ?>) c, null));
+                    batch.add(c);
+                }
             }
             if (batch.size() >= MAX_BATCH) {
                 send(batch);
@@ -146,13 +178,49 @@ public final class CommandPipe implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private static RedisCommand<String, String, ?> cast(RedisCommand<?, ?, ?> c) {
-        return (RedisCommand<String, String, ?>) c;
+    private static Collection<? extends AsyncCommand<String, String, ?>> made(Object later) {
+        return ((Supplier<Collection<? extends AsyncCommand<String, String, ?>>>) later).get();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Collection<? extends RedisCommand<String, String, ?>> made(Object later) {
-        return ((Supplier<Collection<? extends RedisCommand<String, String, ?>>>) later).get();
+    private void track(Submitted<?> s) {
+        synchronized (inFlight) {
+            inFlight.add(s);
+        }
+        s.command.whenComplete((v, err) -> release());
+    }
+
+    /**
+     * Hands finished commands to their submitters, oldest first, stopping at the first one still
+     * waiting: submitters see their results in submission order even when Redis's answers do not
+     * come in that order (a command failed by a disconnect while earlier ones were in flight).
+     */
+    private void release() {
+        synchronized (inFlight) {
+            Submitted<?> head;
+            while ((head = inFlight.peek()) != null && head.command.isDone()) {
+                inFlight.poll();
+                if (head.caller != null) {
+                    head.pass();
+                }
+            }
+        }
+    }
+
+    /**
+     * The command connection dropped: what was written and not answered fails now, in order, and
+     * is therefore never re-sent by Lettuce after the reconnect (it skips finished commands).
+     * Redis may or may not have run it; re-sending could run it twice (a message published twice,
+     * a count added twice), so every command is sent at most once and its submitter told it failed.
+     */
+    void connectionLost() {
+        List<Submitted<?>> lost;
+        synchronized (inFlight) {
+            lost = new ArrayList<>(inFlight);
+        }
+        RedisConnectionException why = new RedisConnectionException("connection to Redis lost before its answer");
+        for (Submitted<?> s : lost) {
+            s.command.completeExceptionally(why);
+        }
     }
 
     private void send(List<RedisCommand<String, String, ?>> batch) {
@@ -174,8 +242,8 @@ public final class CommandPipe implements AutoCloseable {
     }
 
     private static void fail(Object item, Throwable why) {
-        if (item instanceof RedisCommand<?, ?, ?> c) {
-            c.completeExceptionally(why);
+        if (item instanceof Submitted<?> s) {
+            s.caller.completeExceptionally(why);
         } else {
             made(item).forEach(c -> c.completeExceptionally(why));
         }

@@ -127,9 +127,9 @@ final class RedisUsageStore implements UsageStore {
     private static final CompletionStage<Boolean> UNLIMITED = CompletableFuture.completedFuture(true);
 
     /** On the pipe's thread, at the counts' place in the order: one {@code INCRBY} per key. */
-    private List<RedisCommand<String, String, ?>> countCommands() {
+    private List<AsyncCommand<String, String, ?>> countCommands() {
         countsQueued.set(false);
-        List<RedisCommand<String, String, ?>> out = new ArrayList<>(1);
+        List<AsyncCommand<String, String, ?>> out = new ArrayList<>(1);
         uncounted.forEach((key, pending) -> {
             long n = pending.getAndSet(0);
             if (n > 0) {
