@@ -1,8 +1,5 @@
 package ca.metered.realtime.server.cluster.redis;
 
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionException;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
@@ -43,10 +40,12 @@ import java.util.function.Supplier;
  *
  * <p>A command is acknowledged (its future completes normally) only with Redis's reply, so a
  * caller that acks on completion acks only what Redis took, and futures complete in submission
- * order. Each command is sent at most once: when the connection drops, what is unanswered fails
- * (Lettuce would otherwise re-send it after reconnecting, and Redis may already have run it).
- * While Redis is unreachable, commands fail fast ({@code REJECT_COMMANDS}); after
- * {@link #close} they fail with "backplane closed".
+ * order, also when a dropped connection fails some commands (Lettuce fails those in flight on
+ * its event loop while later ones are already rejected on the writer thread). With
+ * {@code REJECT_COMMANDS} ({@link RedisClients}) each command is sent at most once: what was
+ * unanswered when the connection dropped fails and is not re-sent after the reconnect (Redis
+ * may have run it), and commands fail fast while Redis is unreachable. After {@link #close} they
+ * fail with "backplane closed".
  *
  * <p>Thread-safe; futures complete on a Lettuce event loop thread.
  */
@@ -69,12 +68,6 @@ public final class CommandPipe implements AutoCloseable {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
-        });
-        connection.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
-                connectionLost();
-            }
         });
     }
 
@@ -203,23 +196,6 @@ public final class CommandPipe implements AutoCloseable {
                     head.pass();
                 }
             }
-        }
-    }
-
-    /**
-     * The command connection dropped: what was written and not answered fails now, in order, and
-     * is therefore never re-sent by Lettuce after the reconnect (it skips finished commands).
-     * Redis may or may not have run it; re-sending could run it twice (a message published twice,
-     * a count added twice), so every command is sent at most once and its submitter told it failed.
-     */
-    void connectionLost() {
-        List<Submitted<?>> lost;
-        synchronized (inFlight) {
-            lost = new ArrayList<>(inFlight);
-        }
-        RedisConnectionException why = new RedisConnectionException("connection to Redis lost before its answer");
-        for (Submitted<?> s : lost) {
-            s.command.completeExceptionally(why);
         }
     }
 

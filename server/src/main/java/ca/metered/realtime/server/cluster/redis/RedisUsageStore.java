@@ -22,7 +22,6 @@ import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import io.lettuce.core.protocol.RedisCommand;
 
 /**
  * {@link UsageStore} in Redis. Concurrent connections: a counter per app plus per-peer counts,
