@@ -59,6 +59,7 @@ public final class CommandPipe implements AutoCloseable {
     private final ExecutorService writer;
     /** Written (or being written) and not yet released to their submitters, in order; guarded by itself. */
     private final ArrayDeque<Submitted<?>> inFlight = new ArrayDeque<>();
+    private final Object releasing = new Object();
     private volatile boolean closed;
 
     /** @param threadName the writer thread's name */
@@ -188,10 +189,18 @@ public final class CommandPipe implements AutoCloseable {
      * come in that order (a command failed by a disconnect while earlier ones were in flight).
      */
     private void release() {
-        synchronized (inFlight) {
-            Submitted<?> head;
-            while ((head = inFlight.peek()) != null && head.command.isDone()) {
-                inFlight.poll();
+        // One releaser at a time keeps the order; the queue's lock is not held while submitters'
+        // continuations run, so the writer thread never waits for them.
+        synchronized (releasing) {
+            while (true) {
+                Submitted<?> head;
+                synchronized (inFlight) {
+                    head = inFlight.peek();
+                    if (head == null || !head.command.isDone()) {
+                        return;
+                    }
+                    inFlight.poll();
+                }
                 if (head.caller != null) {
                     head.pass();
                 }
