@@ -263,6 +263,7 @@ run_cluster() { # run
   "${BENCH[@]}" cluster --publish-url "ws://127.0.0.1:$a_port/v1?key=pk_live_bench_fanout" \
       --subscribe-url "$(rms_url pk_live_bench_fanout)" --pid "$a_pid,$b_pid,$redis_pid" \
       --publishers "$CLUSTER_PUBLISHERS" --subscribers "$CLUSTER_SUBSCRIBERS" --size "$SIZE" \
+      --warmup "$WARMUP" --duration "$DURATION" \
       --threads "$GEN_THREADS" --label "$RMS_LABEL" --json "$RESULTS" || echo "(exit $?)"
   stop "$a_pid"; stop "$b_pid"
   # The baseline of docs/clustering.md: unpipelined PUBLISH with one subscriber connected.
