@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * <p>Thread-safe. Never logs credentials.
  */
 public final class Authenticator {
-    private record PublishableKey(AppConfig app, PublishableKeyConfig key, OriginMatcher origins) {
+    /** @param scope the key's channels, one object shared by every connection made with it */
+    private record PublishableKey(AppConfig app, PublishableKeyConfig key, OriginMatcher origins, ChannelScope scope) {
     }
 
     /** The keys of one configuration. */
@@ -58,7 +59,8 @@ public final class Authenticator {
         Map<String, JwtVerifier.SigningKey> sks = new HashMap<>();
         for (AppConfig app : config.apps()) {
             for (PublishableKeyConfig pk : app.publishableKeys()) {
-                pks.put(pk.key(), new PublishableKey(app, pk, new OriginMatcher(pk.allowedOrigins())));
+                pks.put(pk.key(), new PublishableKey(app, pk, new OriginMatcher(pk.allowedOrigins()),
+                        ChannelScope.of(pk.channels())));
             }
             for (SecretKeyConfig sk : app.secretKeys()) {
                 sks.put(sk.id(), new JwtVerifier.SigningKey(app, sk, new Hs256(sk.secret())));
@@ -132,7 +134,7 @@ public final class Authenticator {
         }
         // docs/protocol.md 6.1: every pk connection is a new anonymous peer.
         return new AuthOutcome.Granted(new Grant(pk.app(), UUID.randomUUID().toString(),
-                ChannelScope.of(pk.key().channels()), pk.key().actions(), null, null, null, pk.key().key()));
+                pk.scope(), pk.key().actions(), null, null, null, pk.key().key()));
     }
 
     private static AuthOutcome.Rejected invalid(String reason) {

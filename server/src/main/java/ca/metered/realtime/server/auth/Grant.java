@@ -37,7 +37,7 @@ public record Grant(
         Objects.requireNonNull(peerId, "peerId");
         Objects.requireNonNull(channels, "channels");
         Objects.requireNonNull(credential, "credential");
-        actions = new Permissions(channels, actions).actions(); // an unmodifiable EnumSet copy
+        actions = Permissions.frozen(actions); // an unmodifiable EnumSet copy, shared
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a credential lets its holder do: the channels it may use and the actions it may take
@@ -15,11 +16,28 @@ import java.util.Set;
  */
 public record Permissions(ChannelScope channels, Set<Action> actions) {
 
+    /**
+     * Every distinct set of actions, frozen once and shared (at most 2^4 of them): every
+     * connection's grant holds one, and a copy each cost ~100 bytes per idle connection.
+     */
+    private static final ConcurrentHashMap<Set<Action>, Set<Action>> FROZEN = new ConcurrentHashMap<>();
+
     public Permissions {
         Objects.requireNonNull(channels, "channels");
+        actions = frozen(actions);
+    }
+
+    /** The shared unmodifiable copy of {@code actions}. */
+    static Set<Action> frozen(Set<Action> actions) {
+        Set<Action> shared = FROZEN.get(actions);
+        if (shared != null) {
+            return shared;
+        }
         EnumSet<Action> copy = EnumSet.noneOf(Action.class);
         copy.addAll(actions);
-        actions = Collections.unmodifiableSet(copy);
+        Set<Action> frozen = Collections.unmodifiableSet(copy);
+        Set<Action> raced = FROZEN.putIfAbsent(frozen, frozen);
+        return raced != null ? raced : frozen;
     }
 
     public boolean can(Action action) {

@@ -7,6 +7,7 @@ import ca.metered.realtime.server.auth.Permissions;
 import ca.metered.realtime.server.pubsub.ChannelSet;
 import ca.metered.realtime.server.pubsub.Member;
 import ca.metered.realtime.server.pubsub.Sender;
+import ca.metered.realtime.server.time.Cancellable;
 
 /**
  * One authenticated client connection on this node, independent of the transport: who it is
@@ -26,8 +27,15 @@ public final class Connection implements Member {
     private final Keepalive keepalive;
     private final ChannelSet channels = new ChannelSet();
     private final long connectedAt;
+    /** Counted against the app's concurrent limit, so un-counted at release ({@link Connections}). */
+    final boolean counted;
+    /** The token-expiry close, or null; guarded by this object's monitor ({@link Connections}). */
+    Cancellable expiry;
+    /** Released by {@link Connections}: a refresh changes nothing any more. Guarded by this object's monitor. */
+    boolean released;
 
-    Connection(long id, Grant grant, Link link, Keepalive keepalive, long connectedAt) {
+    Connection(long id, Grant grant, Link link, Keepalive keepalive, long connectedAt, boolean counted) {
+        this.counted = counted;
         this.connectedAt = connectedAt;
         this.id = id;
         this.grant = grant;

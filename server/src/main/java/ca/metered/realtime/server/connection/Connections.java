@@ -17,10 +17,9 @@ import ca.metered.realtime.server.time.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -45,7 +44,8 @@ public final class Connections {
     private final Memberships memberships;
     private final LifecycleListener listener;
     private final AtomicLong ids = new AtomicLong();
-    private final ConcurrentHashMap<Connection, Registration> live = new ConcurrentHashMap<>();
+    /** Registered and not yet released; each connection's registration state is on it (its monitor guards it). */
+    private final Set<Connection> live = ConcurrentHashMap.newKeySet();
     private volatile Cancellable sweep;
 
     /** How a connection was admitted against its app's concurrent limit. */
@@ -63,9 +63,6 @@ public final class Connections {
 
     /** A registered connection and when its peer is reachable, i.e. when the welcome may go out. */
     public record Opening(Connection connection, CompletionStage<Void> reachable) {
-    }
-
-    private record Registration(Optional<Cancellable> expiry, boolean counted, AtomicBoolean released) {
     }
 
     public Connections(Scheduler scheduler, Authenticator authenticator, LiveConfig config, UsageStore usage,
@@ -120,8 +117,11 @@ public final class Connections {
      */
     public Opening open(Grant grant, Link link, Admission admission) {
         Connection c = new Connection(ids.incrementAndGet(), grant, link, new Keepalive(scheduler.nanoTime()),
-                scheduler.clock().millis());
-        live.put(c, new Registration(expiryClose(c, grant), admission == Admission.ADMITTED, new AtomicBoolean()));
+                scheduler.clock().millis(), admission == Admission.ADMITTED);
+        synchronized (c) {
+            c.expiry = expiryClose(c, grant);
+        }
+        live.add(c);
         CompletionStage<Void> reachable = memberships.open(c);
         listener.connectionOpened(c);
         ConnectionLog.of(log.atDebug(), c).log("connection opened");
@@ -129,14 +129,14 @@ public final class Connections {
     }
 
     /** The close 250 ms before the grant's {@code exp} (docs/protocol.md 6.3); none for a publishable key. */
-    private Optional<Cancellable> expiryClose(Connection c, Grant grant) {
+    private Cancellable expiryClose(Connection c, Grant grant) {
         Long exp = grant.expiresAtEpochSeconds();
         if (exp == null) {
-            return Optional.empty();
+            return null;
         }
         long delayMs = exp * 1000 - EXPIRY_LEAD_MS - scheduler.clock().millis();
-        return Optional.of(scheduler.schedule(Duration.ofMillis(Math.max(0, delayMs)),
-                () -> c.close(CloseCode.TOKEN_EXPIRED.code(), "token expired")));
+        return scheduler.schedule(Duration.ofMillis(Math.max(0, delayMs)),
+                () -> c.close(CloseCode.TOKEN_EXPIRED.code(), "token expired"));
     }
 
     /**
@@ -150,18 +150,15 @@ public final class Connections {
             return Outcome.refused(r.code(), r.message());
         }
         Grant next = ((RefreshOutcome.Refreshed) decided).grant();
-        Registration[] replaced = new Registration[1];
-        live.computeIfPresent(c, (k, r) -> {
-            if (r.released().get()) {
-                return r;
+        synchronized (c) {
+            if (c.released) {
+                return Outcome.refused(ErrorCode.INVALID_TOKEN, "the connection is closing");
             }
-            r.expiry().ifPresent(Cancellable::cancel);
+            if (c.expiry != null) {
+                c.expiry.cancel();
+            }
             c.refreshed(next);
-            replaced[0] = new Registration(expiryClose(c, next), r.counted(), r.released());
-            return replaced[0];
-        });
-        if (replaced[0] == null) {
-            return Outcome.refused(ErrorCode.INVALID_TOKEN, "the connection is closing");
+            c.expiry = expiryClose(c, next);
         }
         return Outcome.done(next.expiresAtEpochSeconds());
     }
@@ -177,22 +174,22 @@ public final class Connections {
      * backplane, so whoever sees it gone also sees them issued.
      */
     public void release(Connection c, CloseStatus status) {
-        // Marked under the map's lock so that a concurrent refresh either re-arms before (and this
-        // cancels its expiry) or sees the mark and changes nothing.
-        Registration[] marked = new Registration[1];
-        live.computeIfPresent(c, (k, reg) -> {
-            if (reg.released().compareAndSet(false, true)) {
-                marked[0] = reg;
+        // Marked under the connection's monitor, so that a concurrent refresh either re-arms before
+        // (and this cancels its expiry) or sees the mark and changes nothing.
+        Cancellable expiry;
+        synchronized (c) {
+            if (c.released) {
+                return;
             }
-            return reg;
-        });
-        Registration r = marked[0];
-        if (r == null) {
-            return;
+            c.released = true;
+            expiry = c.expiry;
+            c.expiry = null;
         }
-        r.expiry().ifPresent(Cancellable::cancel);
+        if (expiry != null) {
+            expiry.cancel();
+        }
         memberships.close(c);
-        if (r.counted()) {
+        if (c.counted) {
             usage.closeConnection(c.appId(), c.peerId());
         }
         live.remove(c);
@@ -206,7 +203,7 @@ public final class Connections {
      */
     public int closeWhere(Predicate<Connection> which, int code, String reason) {
         int n = 0;
-        for (Connection c : live.keySet()) {
+        for (Connection c : live) {
             if (which.test(c)) {
                 c.close(code, reason);
                 n++;
@@ -217,7 +214,7 @@ public final class Connections {
 
     /** The live connections now. */
     public List<Connection> all() {
-        return new ArrayList<>(live.keySet());
+        return new ArrayList<>(live);
     }
 
     public int size() {
@@ -229,7 +226,7 @@ public final class Connections {
         long now = scheduler.nanoTime();
         long interval = s.pingInterval().toNanos();
         long grace = s.pingTimeout().toNanos();
-        for (Connection c : live.keySet()) {
+        for (Connection c : live) {
             c.keepalive().tick(now, interval, grace, c.link());
         }
     }

@@ -8,6 +8,7 @@ import ca.metered.realtime.protocol.frame.StreamPosition;
 import ca.metered.realtime.server.cluster.PresenceDelta;
 import ca.metered.realtime.server.metrics.AppMeters;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +29,12 @@ public final class AppHub {
     private final AppMeters meters;
     private final ConcurrentHashMap<String, LocalChannel> channels = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<WildcardSubscription> wildcards = new CopyOnWriteArrayList<>();
-    private final ConcurrentHashMap<String, Set<Subscriber>> peers = new ConcurrentHashMap<>();
+    /**
+     * The local connections of each peerId, as an immutable array replaced on change: nearly
+     * every peer has one connection, and a concurrent set per peer cost ~200 bytes of every idle
+     * connection.
+     */
+    private final ConcurrentHashMap<String, Subscriber[]> peers = new ConcurrentHashMap<>();
     private final PresenceWindow presenceWindow;
     /** Channels whose presence batch is waiting or being handed out (see {@link LocalChannel}). */
     private final Set<LocalChannel> withPendingPresence = ConcurrentHashMap.newKeySet();
@@ -55,25 +61,36 @@ public final class AppHub {
 
     /** Registers a connection under its peerId (for directs and kicks). */
     public void addConnection(Subscriber s) {
-        peers.compute(s.peerId(), (id, set) -> {
-            Set<Subscriber> next = set == null ? ConcurrentHashMap.newKeySet() : set;
-            next.add(s);
+        peers.merge(s.peerId(), new Subscriber[] {s}, (had, one) -> {
+            for (Subscriber x : had) {
+                if (x == s) {
+                    return had;
+                }
+            }
+            Subscriber[] next = Arrays.copyOf(had, had.length + 1);
+            next[had.length] = s;
             return next;
         });
     }
 
     /** Unregisters a connection; the caller has already left its channels. */
     public void removeConnection(Subscriber s) {
-        peers.computeIfPresent(s.peerId(), (id, set) -> {
-            set.remove(s);
-            return set.isEmpty() ? null : set;
+        peers.computeIfPresent(s.peerId(), (id, had) -> {
+            Subscriber[] next = new Subscriber[had.length];
+            int n = 0;
+            for (Subscriber x : had) {
+                if (x != s) {
+                    next[n++] = x;
+                }
+            }
+            return n == 0 ? null : n == had.length ? had : Arrays.copyOf(next, n);
         });
     }
 
     /** Number of live local connections of a peer. */
     public int connectionsOf(String peerId) {
-        Set<Subscriber> set = peers.get(peerId);
-        return set == null ? 0 : set.size();
+        Subscriber[] of = peers.get(peerId);
+        return of == null ? 0 : of.length;
     }
 
     /** A subscription just registered by {@link #attach}; {@code isNew} when the connection was not on the channel. */
@@ -284,8 +301,8 @@ public final class AppHub {
 
     /** Delivers a direct message to every local connection of {@code to}; returns how many. */
     public int directLocal(String to, String from, RawJson data, RawJson fromMetadata) {
-        Set<Subscriber> targets = peers.get(to);
-        if (targets == null || targets.isEmpty()) {
+        Subscriber[] targets = peers.get(to);
+        if (targets == null) {
             return 0;
         }
         flushPresence();
@@ -301,13 +318,14 @@ public final class AppHub {
 
     /** Closes every local connection of a peer with {@code code}; returns how many. */
     public int closePeer(String peerId, int code, String reason) {
-        Set<Subscriber> targets = peers.get(peerId);
+        Subscriber[] targets = peers.get(peerId);
         if (targets == null) {
             return 0;
         }
-        List<Subscriber> copy = new ArrayList<>(targets);
-        copy.forEach(s -> s.close(code, reason));
-        return copy.size();
+        for (Subscriber s : targets) {
+            s.close(code, reason);
+        }
+        return targets.length;
     }
 
     private record WildcardSubscription(ChannelPattern glob, Subscriber subscriber, boolean includeSenderMetadata) {

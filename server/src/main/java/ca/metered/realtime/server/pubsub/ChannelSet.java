@@ -2,79 +2,153 @@ package ca.metered.realtime.server.pubsub;
 
 import ca.metered.realtime.protocol.ChannelPattern;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One connection's subscriptions: concrete channel names and wildcard patterns by their text.
- * Changed only by {@link Memberships}; the connection's commands run one at a time, so the
- * maps only need to be safe against the release at close running on another thread.
+ * Changed only by {@link Memberships}; the connection's commands run one at a time, so the set
+ * only needs to be safe against the release at close running on another thread.
  *
- * <p>Thread-safe.
+ * <p>Kept in small arrays, allocated on the first subscription and scanned linearly: a
+ * connection holds a few channels (at most the app's {@code maxChannelsPerConnection}), and
+ * every idle connection of a node carries one of these, where two concurrent hash maps cost
+ * about 260 bytes for a single room.
+ *
+ * <p>Thread-safe (every method holds the set's monitor).
  */
 public final class ChannelSet {
-    private final Set<String> concrete = ConcurrentHashMap.newKeySet();
-    private final Map<String, ChannelPattern> globs = new ConcurrentHashMap<>();
+    private static final int FIRST_CAPACITY = 2;
+
+    private String[] concrete;
+    private int concreteCount;
+    /** Pattern texts and their compiled patterns, index for index. */
+    private String[] globTexts;
+    private ChannelPattern[] globs;
+    private int globCount;
 
     /** Subscriptions of both kinds, as counted against {@code maxChannelsPerConnection}. */
-    public int size() {
-        return concrete.size() + globs.size();
+    public synchronized int size() {
+        return concreteCount + globCount;
     }
 
     /** The channel names and pattern texts now (the admin's view of a connection). */
-    public List<String> names() {
-        List<String> out = new ArrayList<>(concrete);
-        out.addAll(globs.keySet());
+    public synchronized List<String> names() {
+        List<String> out = new ArrayList<>(concreteCount + globCount);
+        for (int i = 0; i < concreteCount; i++) {
+            out.add(concrete[i]);
+        }
+        for (int i = 0; i < globCount; i++) {
+            out.add(globTexts[i]);
+        }
         out.sort(null);
         return out;
     }
 
-    boolean hasChannel(String channel) {
-        return concrete.contains(channel);
+    synchronized boolean hasChannel(String channel) {
+        return indexOf(concrete, concreteCount, channel) >= 0;
     }
 
-    boolean hasGlob(String text) {
-        return globs.containsKey(text);
+    synchronized boolean hasGlob(String text) {
+        return indexOf(globTexts, globCount, text) >= 0;
     }
 
-    void addChannel(String channel) {
-        concrete.add(channel);
+    synchronized void addChannel(String channel) {
+        if (indexOf(concrete, concreteCount, channel) >= 0) {
+            return;
+        }
+        if (concrete == null) {
+            concrete = new String[FIRST_CAPACITY];
+        } else if (concreteCount == concrete.length) {
+            concrete = Arrays.copyOf(concrete, concreteCount * 2);
+        }
+        concrete[concreteCount++] = channel;
     }
 
-    boolean removeChannel(String channel) {
-        return concrete.remove(channel);
+    synchronized boolean removeChannel(String channel) {
+        int i = indexOf(concrete, concreteCount, channel);
+        if (i < 0) {
+            return false;
+        }
+        concreteCount--;
+        concrete[i] = concrete[concreteCount];
+        concrete[concreteCount] = null;
+        return true;
     }
 
-    void addGlob(String text, ChannelPattern glob) {
-        globs.put(text, glob);
+    synchronized void addGlob(String text, ChannelPattern glob) {
+        int i = indexOf(globTexts, globCount, text);
+        if (i >= 0) {
+            globs[i] = glob;
+            return;
+        }
+        if (globTexts == null) {
+            globTexts = new String[FIRST_CAPACITY];
+            globs = new ChannelPattern[FIRST_CAPACITY];
+        } else if (globCount == globTexts.length) {
+            globTexts = Arrays.copyOf(globTexts, globCount * 2);
+            globs = Arrays.copyOf(globs, globCount * 2);
+        }
+        globTexts[globCount] = text;
+        globs[globCount] = glob;
+        globCount++;
     }
 
-    ChannelPattern removeGlob(String text) {
-        return globs.remove(text);
+    synchronized ChannelPattern removeGlob(String text) {
+        int i = indexOf(globTexts, globCount, text);
+        if (i < 0) {
+            return null;
+        }
+        ChannelPattern removed = globs[i];
+        removeGlobAt(i);
+        return removed;
     }
 
-    void removeGlob(String text, ChannelPattern glob) {
-        globs.remove(text, glob);
+    /** Removes the pattern {@code text} only while it still maps to {@code glob}. */
+    synchronized void removeGlob(String text, ChannelPattern glob) {
+        int i = indexOf(globTexts, globCount, text);
+        if (i >= 0 && globs[i].equals(glob)) {
+            removeGlobAt(i);
+        }
+    }
+
+    private void removeGlobAt(int i) {
+        globCount--;
+        globTexts[i] = globTexts[globCount];
+        globs[i] = globs[globCount];
+        globTexts[globCount] = null;
+        globs[globCount] = null;
     }
 
     /** Removes and returns every concrete channel. */
-    List<String> takeChannels() {
-        List<String> out = new ArrayList<>(concrete);
-        concrete.removeAll(out);
+    synchronized List<String> takeChannels() {
+        List<String> out = new ArrayList<>(concreteCount);
+        for (int i = 0; i < concreteCount; i++) {
+            out.add(concrete[i]);
+        }
+        concrete = null;
+        concreteCount = 0;
         return out;
     }
 
     /** Removes and returns every wildcard pattern. */
-    List<ChannelPattern> takeGlobs() {
-        List<ChannelPattern> out = new ArrayList<>();
-        for (String text : new ArrayList<>(globs.keySet())) {
-            ChannelPattern g = globs.remove(text);
-            if (g != null) {
-                out.add(g);
+    synchronized List<ChannelPattern> takeGlobs() {
+        List<ChannelPattern> out = new ArrayList<>(globCount);
+        for (int i = 0; i < globCount; i++) {
+            out.add(globs[i]);
+        }
+        globTexts = null;
+        globs = null;
+        globCount = 0;
+        return out;
+    }
+
+    private static int indexOf(String[] names, int count, String name) {
+        for (int i = 0; i < count; i++) {
+            if (names[i].equals(name)) {
+                return i;
             }
         }
-        return out;
+        return -1;
     }
 }

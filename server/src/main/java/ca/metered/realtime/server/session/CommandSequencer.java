@@ -57,7 +57,8 @@ final class CommandSequencer {
 
     private final Executor loop;
     private final BooleanSupplier closing;
-    private final ArrayDeque<Item> backlog = new ArrayDeque<>();
+    /** Items waiting their turn; made when the first one has to wait (most connections idle). */
+    private ArrayDeque<Item> backlog;
     private Handler handler;
     /** A command is waiting on the backplane (or the connection is not open yet); later items wait. */
     private boolean busy = true;
@@ -81,7 +82,7 @@ final class CommandSequencer {
 
     void submit(Item item) {
         if (busy) {
-            backlog.add(item);
+            backlog().add(item);
         } else {
             run(item);
         }
@@ -89,7 +90,7 @@ final class CommandSequencer {
 
     /** Drops what waits; the connection is gone. */
     void stop() {
-        backlog.clear();
+        backlog = null;
         busy = true;
     }
 
@@ -97,7 +98,7 @@ final class CommandSequencer {
         if (publishesInFlight > 0 && !item.isPublish()) {
             // Only a publish may follow pipelined publishes; anything else waits for their answers.
             busy = true;
-            backlog.addFirst(item);
+            backlog().addFirst(item);
             return;
         }
         CompletionStage<?> pending = handler.handle(item);
@@ -122,12 +123,22 @@ final class CommandSequencer {
             return;
         }
         busy = false;
-        while (!busy && !backlog.isEmpty()) {
+        while (!busy && backlog != null && !backlog.isEmpty()) {
             if (closing.getAsBoolean()) {
-                backlog.clear();
+                backlog = null;
                 return;
             }
             run(backlog.poll());
         }
+        if (!busy) {
+            backlog = null; // drained: let the array go until something has to wait again
+        }
+    }
+
+    private ArrayDeque<Item> backlog() {
+        if (backlog == null) {
+            backlog = new ArrayDeque<>(4);
+        }
+        return backlog;
     }
 }

@@ -13,6 +13,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,8 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * close or a deadline. Closing with unread input at once would make the kernel answer with a
  * reset that destroys the close frame on its way.
  *
- * <p>Thread-safe: {@link Link} methods from any thread; the drain runs on the loop. Installed
- * in the pipeline, it resumes draining when the channel becomes writable again.
+ * <p>Thread-safe: {@link Link} methods from any thread; the drain runs on the loop. It resumes
+ * draining when the channel becomes writable again: told so by the session's frame handler
+ * ({@link #writabilityChanged}, {@link #inactive}), or, installed in a pipeline itself, by Netty.
  */
 public final class OutboundQueue extends ChannelInboundHandlerAdapter implements Link {
     /** How long a close may wait behind the frames before it for a client that reads nothing. */
@@ -58,7 +60,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private final Channel channel;
     private final long capBytes;
     private final NodeMetrics metrics;
-    private final String remoteAddress;
+    /** An {@link InetAddress}, formatted only when asked for (admin, logs), or text. */
+    private final Object remoteAddress;
     /** 1006: no close frame was exchanged (RFC 6455 7.1.5). */
     private static final int ABNORMAL_CLOSURE = 1006;
     /** The close code of the connection: the first close frame, ours or the client's; 0 before. */
@@ -160,8 +163,13 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         this(channel, capBytes, metrics, remoteAddress, new OutboundBudget(OutboundBudget.UNLIMITED));
     }
 
-    /** A queue whose frames also take from the node's {@code budget} while Netty holds them. */
-    public OutboundQueue(Channel channel, long capBytes, NodeMetrics metrics, String remoteAddress,
+    /**
+     * A queue whose frames also take from the node's {@code budget} while Netty holds them.
+     *
+     * @param remoteAddress the client's address: an {@link InetAddress} (kept as is, formatted when
+     *     asked for: one string less per idle connection) or its text
+     */
+    public OutboundQueue(Channel channel, long capBytes, NodeMetrics metrics, Object remoteAddress,
                          OutboundBudget budget) {
         this.remoteAddress = remoteAddress;
         this.channel = channel;
@@ -263,7 +271,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     @Override
     public String remoteAddress() {
-        return remoteAddress;
+        return remoteAddress instanceof InetAddress a ? a.getHostAddress() : String.valueOf(remoteAddress);
     }
 
     private void offer(Outgoing item) {
@@ -452,22 +460,35 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    /** The connection is gone: nothing more is queued, and what waits is let go. */
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    /**
+     * The connection is gone: nothing more is queued, and what waits is let go. Called once, on
+     * the event loop, by whoever owns the channel's end (the session, or this handler when it is
+     * installed in a pipeline).
+     */
+    public void inactive() {
         closing.set(true);
         // Ours if we closed first, the client's if it did, 1006 if nobody sent a close frame.
         metrics.closed(closeCode == 0 ? ABNORMAL_CLOSURE : closeCode);
         discardAll();
         budget.unregister(this);
+    }
+
+    /** The channel's writability changed: drain again once the socket takes more. Event loop only. */
+    public void writabilityChanged() {
+        if (channel.isWritable() && hasItems()) {
+            scheduleDrain();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        inactive();
         super.channelInactive(ctx);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        if (ctx.channel().isWritable() && hasItems()) {
-            scheduleDrain();
-        }
+        writabilityChanged();
         super.channelWritabilityChanged(ctx);
     }
 }

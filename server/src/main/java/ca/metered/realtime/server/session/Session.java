@@ -7,14 +7,8 @@ import ca.metered.realtime.server.connection.Connection;
 import ca.metered.realtime.server.connection.ConnectionLog;
 import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.connection.Connections.Admission;
-import ca.metered.realtime.server.ice.IceServerProvider;
-import ca.metered.realtime.server.pubsub.HistoryService;
 import ca.metered.realtime.server.pubsub.CloseStatus;
-import ca.metered.realtime.server.pubsub.MessageService;
-import ca.metered.realtime.server.pubsub.Memberships;
-import ca.metered.realtime.server.time.Scheduler;
 import io.netty.buffer.ByteBuf;
-import ca.metered.realtime.server.metrics.NodeMetrics;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import java.util.concurrent.Executor;
@@ -35,14 +29,8 @@ public final class Session {
     private final Channel channel;
     private final Grant grant;
     private final Limits limits;
-    private final Connections connections;
-    private final Memberships memberships;
-    private final MessageService messages;
-    private final HistoryService history;
-    private final IceServerProvider iceServers;
-    private final Scheduler scheduler;
-    private final NodeMetrics metrics;
-    private final long outboundCapBytes;
+    /** The node's services, shared by every session (one reference instead of one per service). */
+    private final Sessions node;
     private final OutboundQueue outbound;
     private final InboundRateLimiter rateLimiter;
     private final CommandSequencer sequencer;
@@ -52,23 +40,18 @@ public final class Session {
     /** The client's close, when it closed before we did. Event loop only. */
     private CloseStatus clientClose;
 
-    Session(Channel channel, Grant grant, Limits limits, long outboundCapBytes, OutboundBudget budget,
-            Connections connections, Memberships memberships, MessageService messages, HistoryService history,
-            IceServerProvider iceServers, Scheduler scheduler, NodeMetrics metrics, String remoteAddress) {
+    /**
+     * @param maxMessageBytes the largest message a fragmented one may aggregate to (0: fragments
+     *     are not aggregated here)
+     */
+    Session(Channel channel, Grant grant, Limits limits, Sessions node, Object remoteAddress, int maxMessageBytes) {
         this.channel = channel;
         this.grant = grant;
         this.limits = limits;
-        this.connections = connections;
-        this.memberships = memberships;
-        this.messages = messages;
-        this.history = history;
-        this.iceServers = iceServers;
-        this.scheduler = scheduler;
-        this.metrics = metrics;
-        this.outboundCapBytes = outboundCapBytes;
-        this.outbound = new OutboundQueue(channel, outboundCapBytes, metrics, remoteAddress, budget);
-        this.rateLimiter = new InboundRateLimiter(limits.messageRate(), limits.messageBurst(), scheduler::nanoTime,
-                outbound);
+        this.node = node;
+        this.outbound = new OutboundQueue(channel, node.outboundCapBytes(), node.metrics, remoteAddress, node.budget);
+        this.rateLimiter = new InboundRateLimiter(limits.messageRate(), limits.messageBurst(), node.nanoTime,
+                outbound, maxMessageBytes);
         Executor loop = r -> {
             if (channel.eventLoop().inEventLoop()) {
                 r.run();
@@ -79,14 +62,22 @@ public final class Session {
         this.sequencer = new CommandSequencer(loop, outbound::isClosing);
     }
 
-    /** The handler that rate-limits every inbound frame: first after the WebSocket decoder. */
+    /**
+     * The handler of every inbound frame, first after the WebSocket decoder: the rate limit,
+     * UTF-8, and the aggregation of fragmented messages ({@link InboundRateLimiter}).
+     */
     public ChannelHandler rateLimiter() {
         return rateLimiter;
     }
 
-    /** The outbound queue, as a handler that follows the channel's writability. */
-    public ChannelHandler outbound() {
+    /** The outbound queue (not a pipeline handler: {@link #writabilityChanged} and {@link #onClosed} drive it). */
+    OutboundQueue outbound() {
         return outbound;
+    }
+
+    /** The channel's writability changed: the outbound queue resumes draining when it can. Event loop only. */
+    public void writabilityChanged() {
+        outbound.writabilityChanged();
     }
 
     /**
@@ -99,6 +90,7 @@ public final class Session {
      */
     public void start() {
         channel.config().setAutoRead(false);
+        Connections connections = node.connections;
         connections.admit(grant).whenComplete((admission, err) -> channel.eventLoop().execute(() -> {
             if (admission == Admission.REFUSED) {
                 outbound.close(CloseCode.OVER_CONCURRENT_LIMIT.code(), "concurrent connection limit reached");
@@ -112,18 +104,18 @@ public final class Session {
     }
 
     private void open(Admission admission) {
-        Connections.Opening opening = connections.open(grant, outbound, admission);
+        Connections.Opening opening = node.connections.open(grant, outbound, admission);
         connection = opening.connection();
         // A history answer is one frame: at most half the outbound cap, so it never closes the connection alone.
-        Commands commands = new Commands(connection, memberships, messages, history, connections, iceServers,
-                outboundCapBytes / 2, metrics);
+        Commands commands = new Commands(connection, node.memberships, node.messages, node.history, node.connections,
+                node.iceServers, node.outboundCapBytes() / 2, node.metrics);
         opening.reachable().whenComplete((ok, err) -> channel.eventLoop().execute(() -> {
             if (err != null) {
                 // Serve the connection anyway: local traffic works, and the backplane re-asserts
                 // this peer when it is back (docs/clustering.md).
                 ConnectionLog.of(log.atWarn(), connection).log("backplane could not register the peer: {}", err.toString());
             }
-            commands.welcome(scheduler.clock(), limits.maxMessageSize());
+            commands.welcome(node.scheduler.clock(), limits.maxMessageSize());
             sequencer.start(commands);
         }));
     }
@@ -131,7 +123,7 @@ public final class Session {
     /** Any inbound frame proves the connection alive (docs/protocol.md 8). Event loop only. */
     public void touched() {
         if (connection != null) {
-            connection.keepalive().touch(scheduler.nanoTime());
+            connection.keepalive().touch(node.nanoTime.getAsLong());
         }
     }
 
@@ -178,7 +170,10 @@ public final class Session {
         }
     }
 
-    /** Releases everything the connection holds; runs once, when the channel becomes inactive. */
+    /**
+     * Releases everything the connection holds, then lets go of what its outbound queue still
+     * holds; runs once, when the channel becomes inactive.
+     */
     public void onClosed() {
         if (released) {
             return;
@@ -187,9 +182,10 @@ public final class Session {
         sequencer.stop();
         if (connection != null) {
             CloseStatus ours = outbound.closedWith();
-            connections.release(connection,
+            node.connections.release(connection,
                     clientClose != null ? clientClose : ours != null ? ours : CloseStatus.ABNORMAL);
         }
+        outbound.inactive();
     }
 
     @Override

@@ -11,6 +11,7 @@ import ca.metered.realtime.server.pubsub.Memberships;
 import ca.metered.realtime.server.time.Scheduler;
 import ca.metered.realtime.server.metrics.NodeMetrics;
 import io.netty.channel.Channel;
+import java.util.function.LongSupplier;
 
 /**
  * Makes the {@link Session} of each upgraded WebSocket connection, with the node's services.
@@ -18,15 +19,16 @@ import io.netty.channel.Channel;
  * <p>Thread-safe; shared by every connection.
  */
 public final class Sessions {
-    private final Connections connections;
-    private final Memberships memberships;
-    private final MessageService messages;
-    private final HistoryService history;
-    private final IceServerProvider iceServers;
-    private final Scheduler scheduler;
+    final Connections connections;
+    final Memberships memberships;
+    final MessageService messages;
+    final HistoryService history;
+    final IceServerProvider iceServers;
+    final Scheduler scheduler;
+    final LongSupplier nanoTime;
     private final LiveConfig config;
-    private final NodeMetrics metrics;
-    private final OutboundBudget budget;
+    final NodeMetrics metrics;
+    final OutboundBudget budget;
 
     public Sessions(Connections connections, Memberships memberships, MessageService messages, HistoryService history,
                     IceServerProvider iceServers, Scheduler scheduler, LiveConfig config, NodeMetrics metrics,
@@ -38,18 +40,33 @@ public final class Sessions {
         this.history = history;
         this.iceServers = iceServers;
         this.scheduler = scheduler;
+        this.nanoTime = scheduler::nanoTime;
         this.config = config;
         this.metrics = metrics;
     }
 
     /**
-     * A session for an authenticated connection, before its handlers are installed.
+     * A session for an authenticated connection, before its handlers are installed; fragmented
+     * messages are not aggregated by it.
      *
-     * @param remoteAddress where the client connects from (what a trusted proxy forwarded, else the peer)
+     * @param remoteAddress where the client connects from (what a trusted proxy forwarded, else
+     *     the peer): an {@link java.net.InetAddress}, or text; formatted only when asked for
      */
-    public Session create(Channel channel, Grant grant, String remoteAddress) {
+    public Session create(Channel channel, Grant grant, Object remoteAddress) {
+        return create(channel, grant, remoteAddress, 0);
+    }
+
+    /**
+     * As {@link #create(Channel, Grant, Object)}; fragmented messages are aggregated up to
+     * {@code maxMessageBytes} by the session's first inbound handler.
+     */
+    public Session create(Channel channel, Grant grant, Object remoteAddress, int maxMessageBytes) {
         Limits limits = config.limits(grant.app().id());
-        return new Session(channel, grant, limits, config.server().outboundBufferBytes(), budget, connections,
-                memberships, messages, history, iceServers, scheduler, metrics, remoteAddress);
+        return new Session(channel, grant, limits, this, remoteAddress, maxMessageBytes);
+    }
+
+    /** The per-connection outbound cap in bytes (docs/protocol.md 4), as configured now. */
+    long outboundCapBytes() {
+        return config.server().outboundBufferBytes();
     }
 }

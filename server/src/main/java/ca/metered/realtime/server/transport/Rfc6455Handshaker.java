@@ -15,7 +15,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
  * 1007 as RFC 6455 7.4 asks. Everything else (masking, lengths, opcodes, fragmentation) stays
  * Netty's.
  *
- * <p>Immutable once built; one per upgrade.
+ * <p>Immutable once built; one per upgrade, garbage once the upgrade is answered.
  */
 final class Rfc6455Handshaker extends WebSocketServerHandshaker13 {
 
@@ -25,11 +25,21 @@ final class Rfc6455Handshaker extends WebSocketServerHandshaker13 {
 
     @Override
     protected WebSocketFrameDecoder newWebsocketDecoder() {
-        return new WebSocket13FrameDecoder(decoderConfig()) {
-            @Override
-            protected void checkCloseFrameBody(ChannelHandlerContext ctx, ByteBuf buffer) {
-                // checked by CloseFrames, after decoding
-            }
-        };
+        return new Decoder(decoderConfig());
+    }
+
+    /**
+     * The frame decoder, for as long as the connection lives. A static class, so that it does not
+     * keep the handshaker (and its URL) of every connection reachable.
+     */
+    private static final class Decoder extends WebSocket13FrameDecoder {
+        Decoder(WebSocketDecoderConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void checkCloseFrameBody(ChannelHandlerContext ctx, ByteBuf buffer) {
+            // checked by CloseFrames, after decoding
+        }
     }
 }

@@ -19,6 +19,7 @@ import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.rest.RestApi;
 import ca.metered.realtime.server.session.Sessions;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -68,6 +69,8 @@ public final class RmsServer implements AutoCloseable {
     private static final HttpDecoderConfig HTTP_DECODER = new HttpDecoderConfig()
             .setMaxInitialLineLength(48 * 1024)
             .setMaxHeaderSize(16 * 1024);
+
+    private static final AdaptiveRecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
 
     private final ServerSettings settings;
     private final Authenticator authenticator;
@@ -147,6 +150,9 @@ public final class RmsServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .handler(new AcceptErrors(System::nanoTime))
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // One allocator for every connection (each still gets its own sizing handle):
+                // Netty's default is a new allocator object per channel.
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -17,8 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds one connection's WebSocket frames to its {@link Session}; answers control frames.
- * Fragmented messages arrive already aggregated (and size-capped) by the handler before it.
+ * Feeds one connection's WebSocket frames to its {@link Session}; answers control frames, and
+ * tells the session when the channel's writability changes and when it ends. The last handler
+ * of an upgraded connection: it handles every exception itself. Fragmented messages arrive
+ * already aggregated (and size-capped) by the handler before it.
  *
  * <p>Per connection; runs on the connection's event loop.
  */
@@ -61,10 +63,17 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         }
     }
 
+    /** The session's end: releases the connection and what its outbound queue holds. */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         session.onClosed();
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        session.writabilityChanged();
+        super.channelWritabilityChanged(ctx);
     }
 
     @Override

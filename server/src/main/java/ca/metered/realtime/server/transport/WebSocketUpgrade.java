@@ -15,12 +15,10 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code GET /v1} upgrade, in the order of docs/protocol.md 1: per-address connect rate (HTTP
@@ -41,6 +39,9 @@ final class WebSocketUpgrade {
     private final boolean tls;
     private final ClientErrors errors;
     private final NodeMetrics metrics;
+    /** Bounded: apps with distinct message sizes are few; past this many, configurations are not shared. */
+    private static final int MAX_DECODER_CONFIGS = 64;
+    private final ConcurrentHashMap<Integer, WebSocketDecoderConfig> decoderConfigs = new ConcurrentHashMap<>();
 
     WebSocketUpgrade(Authenticator authenticator, Sessions sessions, ConnectRateLimiter rateLimiter,
             ClientAddress clientAddress, boolean tls, ClientErrors errors, NodeMetrics metrics) {
@@ -81,27 +82,22 @@ final class WebSocketUpgrade {
         }
         int maxMessageSize = outcome instanceof AuthOutcome.Granted g
                 ? g.grant().app().limits().maxMessageSize() : 65536;
-        WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(maxMessageSize + ENVELOPE_HEADROOM)
-                .allowExtensions(false)
-                // Violations are reported, not answered: the session closes so the client can read the code.
-                .closeOnProtocolViolation(false)
-                .build();
+        int maxFrameBytes = maxMessageSize + ENVELOPE_HEADROOM;
         String scheme = tls ? "wss" : "ws";
         WebSocketServerHandshaker handshaker = new Rfc6455Handshaker(
-                scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + "/v1", decoderConfig);
+                scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + "/v1", decoderConfig(maxFrameBytes));
         ChannelPipeline pipeline = ctx.pipeline();
         Session session = null;
         if (outcome instanceof AuthOutcome.Granted g) {
-            String remote = clientAddress.client((InetSocketAddress) channel.remoteAddress(),
-                    req.headers().get("X-Forwarded-For")).map(InetAddress::getHostAddress).orElse("unknown");
-            session = sessions.create(channel, g.grant(), remote);
-            // in this handler's place, ahead of the pipeline's ClientErrorSink
-            pipeline.addBefore(ctx.name(), null, session.rateLimiter());
-            pipeline.addBefore(ctx.name(), null, new Utf8FrameValidator(false));
-            pipeline.addBefore(ctx.name(), null, new WebSocketFrameAggregator(maxMessageSize + ENVELOPE_HEADROOM));
-            pipeline.addBefore(ctx.name(), null, new WebSocketFrameHandler(session, errors));
-            pipeline.addBefore(ctx.name(), null, session.outbound());
+            // The address object the channel (or the proxy header's parse) already holds: formatted only when shown.
+            Object remote = clientAddress.client((InetSocketAddress) channel.remoteAddress(),
+                    req.headers().get("X-Forwarded-For")).<Object>map(a -> a).orElse("unknown");
+            session = sessions.create(channel, g.grant(), remote, maxFrameBytes);
+            // in this handler's place; the session's frame handler is the last handler from now on
+            installSession(pipeline, ctx.name(), session, errors);
+            if (pipeline.get(ClientErrorSink.class) != null) {
+                pipeline.remove(ClientErrorSink.class);
+            }
         }
         pipeline.remove(ctx.handler());
         Session opened = session;
@@ -118,6 +114,41 @@ final class WebSocketUpgrade {
             }
             opened.start();
         });
+    }
+
+    /**
+     * The handlers of an upgraded connection, put before the handler named {@code before} (at
+     * the end for {@code null}): the
+     * session's inbound gate (rate, UTF-8, and a fragment aggregator added when a client first
+     * fragments), then the frame handler, which feeds the session, drives its outbound queue and
+     * handles every exception. Netty's frame decoder and encoder come before them; nothing of
+     * the HTTP stage stays (docs/performance.md, "Idle connections").
+     */
+    static void installSession(ChannelPipeline pipeline, String before, Session session, ClientErrors errors) {
+        WebSocketFrameHandler frames = new WebSocketFrameHandler(session, errors);
+        if (before == null) {
+            pipeline.addLast(session.rateLimiter(), frames);
+        } else {
+            pipeline.addBefore(before, null, session.rateLimiter());
+            pipeline.addBefore(before, null, frames);
+        }
+    }
+
+    /** One decoder configuration per frame-size limit, shared by every connection that has it. */
+    private WebSocketDecoderConfig decoderConfig(int maxFramePayload) {
+        WebSocketDecoderConfig c = decoderConfigs.get(maxFramePayload);
+        if (c == null) {
+            c = WebSocketDecoderConfig.newBuilder()
+                    .maxFramePayloadLength(maxFramePayload)
+                    .allowExtensions(false)
+                    // Violations are reported, not answered: the session closes so the client can read the code.
+                    .closeOnProtocolViolation(false)
+                    .build();
+            if (decoderConfigs.size() < MAX_DECODER_CONFIGS) {
+                decoderConfigs.putIfAbsent(maxFramePayload, c);
+            }
+        }
+        return c;
     }
 
     /** The {@code reason} label of {@code rms_auth_failures_total} for a refused handshake. */

@@ -17,8 +17,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,10 +38,9 @@ class WebSocketPipelineTest {
         Sessions sessions = new Sessions(core.connections, core.memberships, core.messages, core.history,
                 new IceServerProvider(core.time.clock()), core.time, core.config, core.metrics,
                 new OutboundBudget(OutboundBudget.UNLIMITED));
-        session = sessions.create(channel, core.grant("alice", EnumSet.allOf(Action.class)), "127.0.0.1");
-        channel.pipeline().addLast(session.rateLimiter(), new Utf8FrameValidator(false),
-                new WebSocketFrameAggregator(65536 + 1024), new WebSocketFrameHandler(session, new ClientErrors()),
-                session.outbound());
+        session = sessions.create(channel, core.grant("alice", EnumSet.allOf(Action.class)), "127.0.0.1",
+                65536 + WebSocketUpgrade.ENVELOPE_HEADROOM);
+        WebSocketUpgrade.installSession(channel.pipeline(), null, session, new ClientErrors());
     }
 
     /** Runs what the loop has to do and returns what went out, text frames as text. */

@@ -1,0 +1,153 @@
+package ca.metered.realtime.server.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.metered.realtime.server.auth.TokenMinter;
+import ca.metered.realtime.server.auth.TokenRequest;
+import ca.metered.realtime.server.connection.CoreFixture;
+import ca.metered.realtime.server.ice.IceServerProvider;
+import ca.metered.realtime.server.session.OutboundBudget;
+import ca.metered.realtime.server.session.Sessions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What an upgraded connection keeps (docs/performance.md, "Idle connections"): after a real
+ * {@code GET /v1} upgrade through the HTTP stage as {@code RmsServer} builds it, nothing of that
+ * stage is left in the pipeline — no HTTP codec, aggregator, request guard, router or error
+ * sink — only Netty's frame decoder and encoder and the session's two handlers; the fragment
+ * aggregator comes only when a client fragments a message.
+ */
+class UpgradedPipelineTest {
+    private final CoreFixture core = new CoreFixture();
+    private final ClientErrors errors = new ClientErrors();
+    private final LongSupplier nanoTime = System::nanoTime;
+
+    /** An embedded channel with a TCP peer address, as the upgrade reads it. */
+    private static final class TcpLikeChannel extends EmbeddedChannel {
+        @Override
+        protected SocketAddress remoteAddress0() {
+            return new InetSocketAddress("127.0.0.1", 40000);
+        }
+    }
+
+    /** Stands for {@link HttpRouter}: every request here is the upgrade. */
+    private static final class UpgradeOnly extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final WebSocketUpgrade upgrade;
+
+        UpgradeOnly(WebSocketUpgrade upgrade) {
+            this.upgrade = upgrade;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            upgrade.handle(ctx, req);
+        }
+    }
+
+    private EmbeddedChannel upgraded() {
+        Sessions sessions = new Sessions(core.connections, core.memberships, core.messages, core.history,
+                new IceServerProvider(core.time.clock()), core.time, core.config, core.metrics,
+                new OutboundBudget(OutboundBudget.UNLIMITED));
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(core.authenticator, sessions,
+                new ConnectRateLimiter(1000, 1_000_000_000L, nanoTime), new ClientAddress(List.of()), false, errors,
+                core.metrics);
+        EmbeddedChannel ch = new TcpLikeChannel();
+        ch.pipeline().addLast(new HttpServerCodec(), new BodyLimit(errors), new UpgradeOnly(upgrade),
+                new ClientErrorSink(errors));
+        String token = new TokenMinter(core.time.clock()).mint(core.app().secretKeys().get(0),
+                new TokenRequest("alice", null, null, 3600L, null, null)).token();
+        String request = "GET /v1?token=" + token + " HTTP/1.1\r\n"
+                + "Host: localhost\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n";
+        ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
+        ch.runPendingTasks();
+        ByteBuf response = ch.readOutbound();
+        assertThat(response.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101 Switching Protocols");
+        response.release();
+        return ch;
+    }
+
+    private static List<Class<?>> handlers(EmbeddedChannel ch) {
+        List<Class<?>> out = new ArrayList<>();
+        for (Map.Entry<String, ChannelHandler> e : ch.pipeline()) {
+            out.add(e.getValue().getClass());
+        }
+        return out;
+    }
+
+    @Test
+    void onlyTheFrameCodecAndTheSessionsTwoHandlersStayAfterTheUpgrade() {
+        EmbeddedChannel ch = upgraded();
+        List<Class<?>> handlers = handlers(ch);
+        assertThat(handlers).hasSize(4);
+        // Netty's codec pair first, in the order the handshaker puts them
+        assertThat(handlers.subList(0, 2)).anySatisfy(c -> assertThat(c).isAssignableTo(WebSocket13FrameDecoder.class))
+                .anySatisfy(c -> assertThat(c).isEqualTo(WebSocket13FrameEncoder.class));
+        assertThat(handlers.get(2).getSimpleName()).isEqualTo("InboundRateLimiter");
+        assertThat(handlers.get(3)).isEqualTo(WebSocketFrameHandler.class);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aFragmentedMessageIsAggregatedAndAnsweredAndOnlyThenIsAnAggregatorAdded() {
+        EmbeddedChannel ch = upgraded();
+        drainOutbound(ch); // the welcome
+        assertThat(ch.pipeline().get(WebSocketFrameAggregator.class)).isNull();
+        // a subscribe in two masked frames: text (not final), then continuation (final)
+        ch.writeInbound(maskedFrame(0x1, false, "{\"type\":\"subscribe\",\"channel\":\"room\","),
+                maskedFrame(0x0, true, "\"requestId\":\"r1\"}"));
+        ch.runPendingTasks();
+        assertThat(ch.pipeline().get(WebSocketFrameAggregator.class)).isNotNull();
+        assertThat(drainOutbound(ch)).anySatisfy(text -> assertThat(text).contains("\"r1\""));
+        ch.finishAndReleaseAll();
+    }
+
+    /** The text of what went out: frame bytes as ASCII (unmasked server frames; enough to find a requestId). */
+    private static List<String> drainOutbound(EmbeddedChannel ch) {
+        ch.runPendingTasks();
+        List<String> out = new ArrayList<>();
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            if (o instanceof ByteBuf b) {
+                out.add(b.toString(StandardCharsets.UTF_8));
+                b.release();
+            }
+        }
+        return out;
+    }
+
+    /** One client frame (masked, as RFC 6455 5.3 requires of clients) with a short payload. */
+    private static ByteBuf maskedFrame(int opcode, boolean fin, String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] mask = {1, 2, 3, 4};
+        ByteBuf b = Unpooled.buffer();
+        b.writeByte((fin ? 0x80 : 0) | opcode);
+        b.writeByte(0x80 | payload.length);
+        b.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            b.writeByte(payload[i] ^ mask[i % 4]);
+        }
+        return b;
+    }
+}
