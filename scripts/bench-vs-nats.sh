@@ -14,6 +14,8 @@
 # Scale (environment): SUBSCRIBERS=1000 RATE=200000 SIZE=100 WARMUP=10 DURATION=20
 #   IDLE_CONNECTIONS=15000 ROOM_SIZE=10 ROOM_MEMBERS=10000 ROOM_TIMEOUT=120 ROOM_MAX_RSS_MB=6000
 #   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2 RMS_JAVA_OPTS=""
+#   ROOM_JAVA_OPTS="-Xmx512m": extra JVM options of rms in the room workload (a bounded heap, so
+#   that the RSS growth measured is what the room needs, not a default heap of a quarter of the RAM)
 #   QUIET_CORES=0.3 QUIET_WAIT=300: before each server run, wait (at most QUIET_WAIT seconds) until
 #   other processes use less than QUIET_CORES cores; every result also records what they used.
 set -euo pipefail
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
     --only) ONLY="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --jfr) JFR=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bench-vs-nats: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +50,7 @@ CLUSTER_PUBLISHERS="${CLUSTER_PUBLISHERS:-8}"
 CLUSTER_SUBSCRIBERS="${CLUSTER_SUBSCRIBERS:-1}"
 GEN_THREADS="${GEN_THREADS:-2}"
 RMS_JAVA_OPTS="${RMS_JAVA_OPTS:-}"
+ROOM_JAVA_OPTS="${ROOM_JAVA_OPTS--Xmx512m}"
 QUIET_CORES="${QUIET_CORES:-0.3}"
 QUIET_WAIT="${QUIET_WAIT:-300}"
 
@@ -82,7 +85,7 @@ NATS_LABEL="nats-server $NATS_VERSION"
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB RAM, kernel $(uname -r)"
   echo "java: $(java -version 2>&1 | head -1)"
-  echo "servers: $RMS_LABEL (java -jar rms.jar serve, RMS_JAVA_OPTS='$RMS_JAVA_OPTS'), $NATS_LABEL"
+  echo "servers: $RMS_LABEL (java -jar rms.jar serve, RMS_JAVA_OPTS='$RMS_JAVA_OPTS', room: ROOM_JAVA_OPTS='$ROOM_JAVA_OPTS'), $NATS_LABEL"
   echo "load at start: $(uptime | sed 's/.*load average/load average/')"
   echo "runs: $RUNS; subscribers=$SUBSCRIBERS rate=$RATE size=$SIZE warmup=${WARMUP}s duration=${DURATION}s idle=$IDLE_CONNECTIONS room=$ROOM_MEMBERS"
 } | tee "$OUT/machine.txt"
@@ -294,7 +297,8 @@ for run in $(seq 1 "$RUNS"); do
   if wants room; then
     wait_quiet
     echo "-- run $run: room against rms (load $(cut -d' ' -f1 /proc/loadavg))"
-    start_rms config/bench-server.yaml "$OUT/rms-room-$run.log"
+    # shellcheck disable=SC2086
+    start_rms config/bench-server.yaml "$OUT/rms-room-$run.log" $ROOM_JAVA_OPTS
     "${BENCH[@]}" room --protocol rms --url "$(rms_url pk_live_bench_presence)" --server-pid "$RMS_PID" \
         --label "$RMS_LABEL" --threads "$GEN_THREADS" --json "$RESULTS" --members "$ROOM_MEMBERS" \
         --timeout "$ROOM_TIMEOUT" --max-server-rss-mb "$ROOM_MAX_RSS_MB" || echo "(exit $?)"

@@ -1,5 +1,8 @@
 package ca.metered.realtime.bench.load;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -13,6 +16,7 @@ import java.util.Arrays;
  * miss under it.
  */
 public final class PeerDirectory {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private final long[] hashes;
     private final int[] members;
     private final byte[][] ids;
@@ -75,11 +79,17 @@ public final class PeerDirectory {
     }
 
     private static long hash(byte[] b, int index, int length) {
-        long h = 0x9E3779B97F4A7C15L;
-        for (int i = index; i < index + length; i++) {
+        // Eight bytes at a time: a room's N² presence entries each look one id up.
+        long h = 0x9E3779B97F4A7C15L ^ length;
+        int i = index;
+        int end = index + length;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            h = (h ^ (long) LONGS.get(b, i)) * 0x100000001B3L;
+            h ^= h >>> 29;
+        }
+        for (; i < end; i++) {
             h = (h ^ (b[i] & 0xff)) * 0x100000001B3L;
         }
-        h ^= length;
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

@@ -27,7 +27,6 @@ public final class RmsPeer extends Peer {
     private static final byte[] JOINED = "\"joined\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LEFT = "\"left\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ENTRY = "{\"peerId\":\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] METADATA = "\"metadata\"".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[] padding;
     private final int messageSize;
@@ -209,19 +208,20 @@ public final class RmsPeer extends Peer {
         }
         frame.getBytes(frame.readerIndex(), bytes, 0, len);
         byte[] f = bytes;
-        if (indexOf(f, len, METADATA, 0) >= 0) {
-            return false;
-        }
+        // Each byte is looked at once: "joined" comes first, "left" right after its array. An
+        // entry with metadata (or anything unexpected) fails the scan, and the parser reads it.
         int j = indexOf(f, len, JOINED, 0);
-        int l = indexOf(f, len, LEFT, 0);
-        if (j < 0 || l < 0) {
+        if (j < 0) {
             return false;
         }
-        if (!scanEntries(f, len, j + JOINED.length, true)) {
+        int close = scanEntries(f, len, j + JOINED.length, true);
+        int leftAt = close + 2;
+        if (close < 0 || leftAt + LEFT.length > len || f[close + 1] != ','
+                || !java.util.Arrays.equals(f, leftAt, leftAt + LEFT.length, LEFT, 0, LEFT.length)) {
             return false;
         }
         int joinedCount = scratchCount;
-        if (!scanEntries(f, len, l + LEFT.length, false)) {
+        if (scanEntries(f, len, leftAt + LEFT.length, false) < 0) {
             return false;
         }
         listener.presence(this, joinedScratch, joinedCount, leftScratch, scratchCount);
@@ -241,35 +241,36 @@ public final class RmsPeer extends Peer {
         return -1;
     }
 
-    private boolean scanEntries(byte[] f, int end, int pos, boolean joined) {
+    /** Reads the entries of one array from {@code pos}; returns the index of its {@code ]}, or -1. */
+    private int scanEntries(byte[] f, int end, int pos, boolean joined) {
         scratchCount = 0;
         while (pos < end) {
             byte b = f[pos];
             if (b == ']') {
-                return true;
+                return pos;
             }
             if (b == ',') {
                 pos++;
                 continue;
             }
             if (pos + ENTRY.length >= end) {
-                return false;
+                return -1;
             }
             for (int i = 0; i < ENTRY.length; i++) {
                 if (f[pos + i] != ENTRY[i]) {
-                    return false;
+                    return -1;
                 }
             }
             int idStart = pos + ENTRY.length;
             int idEnd = idStart;
             while (idEnd < end && f[idEnd] != '"') {
                 if (f[idEnd] == '\\') {
-                    return false;
+                    return -1;
                 }
                 idEnd++;
             }
             if (idEnd + 1 >= end || f[idEnd + 1] != '}') {
-                return false;
+                return -1;
             }
             int member = directory.lookup(f, idStart, idEnd - idStart);
             if (joined) {
@@ -285,7 +286,7 @@ public final class RmsPeer extends Peer {
             }
             pos = idEnd + 2;
         }
-        return false;
+        return -1;
     }
 
     private static void readEntries(JsonParser p, List<String> into) throws IOException {

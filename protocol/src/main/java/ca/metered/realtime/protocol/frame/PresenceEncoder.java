@@ -23,10 +23,10 @@ import java.util.List;
  */
 final class PresenceEncoder {
     private static final JsonFactory JSON = new JsonFactory();
-    private static final byte[] TYPE_CHANNEL = ascii("{\"type\":\"presence\",\"channel\":");
-    private static final byte[] JOINED = ascii(",\"joined\":[");
-    private static final byte[] LEFT = ascii("],\"left\":[");
-    private static final byte[] END = ascii("]}");
+    static final byte[] TYPE_CHANNEL = ascii("{\"type\":\"presence\",\"channel\":");
+    static final byte[] JOINED = ascii(",\"joined\":[");
+    static final byte[] LEFT = ascii("],\"left\":[");
+    static final byte[] END = ascii("]}");
     private static final byte[] PEER_ID = ascii("{\"peerId\":");
     private static final byte[] METADATA = ascii(",\"metadata\":");
     private static final byte[] ENTRY_END = ascii("}");
@@ -65,6 +65,25 @@ final class PresenceEncoder {
         if (at != size) {
             throw new IllegalStateException("presence frame sized " + size + " but wrote " + at);
         }
+        return out;
+    }
+
+    /**
+     * One entry as it appears in a {@code joined} or {@code left} array:
+     * {@code {"peerId":…}} or {@code {"peerId":…,"metadata":…}}.
+     */
+    static byte[] entry(ServerFrame.PresenceEntry e) {
+        byte[] m = e.metadata() == null ? null : e.metadata().json().getBytes(StandardCharsets.UTF_8);
+        int size = PEER_ID.length + escapedLength(e.peerId()) + ENTRY_END.length
+                + (m == null ? 0 : METADATA.length + m.length);
+        byte[] out = new byte[size];
+        int at = put(out, 0, PEER_ID);
+        at = putEscaped(out, at, e.peerId());
+        if (m != null) {
+            at = put(out, at, METADATA);
+            at = put(out, at, m);
+        }
+        put(out, at, ENTRY_END);
         return out;
     }
 
@@ -126,7 +145,7 @@ final class PresenceEncoder {
     }
 
     /** {@code s} as Jackson's generator writes a JSON string, quotes included. */
-    private static byte[] quoted(String s) {
+    static byte[] quoted(String s) {
         ByteArrayBuilder out = new ByteArrayBuilder(s.length() + 8);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeString(s);
@@ -136,7 +155,7 @@ final class PresenceEncoder {
         return out.toByteArray();
     }
 
-    private static int put(byte[] out, int at, byte[] b) {
+    static int put(byte[] out, int at, byte[] b) {
         System.arraycopy(b, 0, out, at, b.length);
         return at + b.length;
     }

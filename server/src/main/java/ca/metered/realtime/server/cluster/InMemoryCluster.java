@@ -1,14 +1,15 @@
 package ca.metered.realtime.server.cluster;
 
 import ca.metered.realtime.protocol.frame.RawJson;
-import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
+import ca.metered.realtime.protocol.frame.PresenceMembers;
+import ca.metered.realtime.protocol.frame.PresenceRoster;
 import ca.metered.realtime.server.history.Appended;
 import ca.metered.realtime.server.history.HistoryStore;
 import ca.metered.realtime.server.history.InMemoryHistory;
 import ca.metered.realtime.server.history.NewMessage;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -199,25 +200,21 @@ public final class InMemoryCluster {
 
     /** Presence of one channel over all members; guarded by itself. */
     private static final class Roster {
-        final Map<String, Slot> peers = new LinkedHashMap<>();
+        final Map<String, Slot> peers = new HashMap<>();
+        /** The members, encoded, in the order they joined: snapshots share it. */
+        final PresenceRoster encoded = new PresenceRoster();
         /** Sequence number of the last delta decided here. */
         long seq;
         /** Emptied and dropped from the map: a joiner holding it must look the channel up again. */
         boolean released;
-
-        List<PresenceEntry> entries() {
-            List<PresenceEntry> out = new ArrayList<>(peers.size());
-            peers.forEach((id, slot) -> out.add(new PresenceEntry(id, slot.metadata)));
-            return out;
-        }
     }
 
     private static final class Slot {
-        final RawJson metadata;
+        final PresenceRoster.Member member;
         int connections;
 
-        Slot(RawJson metadata) {
-            this.metadata = metadata;
+        Slot(PresenceRoster.Member member) {
+            this.member = member;
         }
     }
 
@@ -231,11 +228,11 @@ public final class InMemoryCluster {
                     if (r.released) {
                         continue; // emptied meanwhile: join the channel's next roster
                     }
-                    Slot slot = r.peers.computeIfAbsent(peerId, id -> new Slot(metadata));
+                    Slot slot = r.peers.computeIfAbsent(peerId, id -> new Slot(r.encoded.add(id, metadata)));
                     if (slot.connections++ == 0) {
                         broadcast(appId, channel, r, true, peerId, metadata);
                     }
-                    return CompletableFuture.completedFuture(new Snapshot(r.entries(), r.seq));
+                    return CompletableFuture.completedFuture(new Snapshot(r.encoded.members(slot.member), r.seq));
                 }
             }
         }
@@ -249,6 +246,7 @@ public final class InMemoryCluster {
                     Slot slot = r.peers.get(peerId);
                     if (!r.released && slot != null && --slot.connections <= 0) {
                         r.peers.remove(peerId);
+                        r.encoded.remove(slot.member);
                         broadcast(appId, channel, r, false, peerId, null);
                         if (r.peers.isEmpty()) {
                             r.released = true;
@@ -266,12 +264,12 @@ public final class InMemoryCluster {
             if (r != null) {
                 synchronized (r) {
                     if (!r.released) {
-                        return CompletableFuture.completedFuture(new Snapshot(r.entries(), r.seq));
+                        return CompletableFuture.completedFuture(new Snapshot(r.encoded.members(), r.seq));
                     }
                 }
             }
             // Nobody there: every delta decided so far is reflected, every later one is newer.
-            return CompletableFuture.completedFuture(new Snapshot(List.of(), presenceSeq.get()));
+            return CompletableFuture.completedFuture(new Snapshot(PresenceMembers.NONE, presenceSeq.get()));
         }
 
         /** Under the roster lock, so every member sees the channel's deltas in the order decided. */

@@ -1,8 +1,10 @@
 package ca.metered.realtime.server.cluster;
 
+import ca.metered.realtime.protocol.frame.PresenceMembers;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -32,12 +34,25 @@ public interface PresenceStore {
         return snapshot(appId, channel).thenApply(Snapshot::members);
     }
 
-    /** Members of a channel as of delta {@code seq} (every delta with a higher seq is newer). */
-    record Snapshot(List<PresenceEntry> members, long seq) {
-        public static final Snapshot EMPTY = new Snapshot(List.of(), Long.MAX_VALUE);
+    /**
+     * Members of a channel as of delta {@code seq} (every delta with a higher seq is newer), kept
+     * encoded: a joiner's snapshot frame is copied from it ({@link PresenceMembers#presenceFrame}).
+     */
+    record Snapshot(PresenceMembers roster, long seq) {
+        public static final Snapshot EMPTY = new Snapshot(PresenceMembers.NONE, Long.MAX_VALUE);
 
         public Snapshot {
-            members = List.copyOf(members);
+            Objects.requireNonNull(roster, "roster");
+        }
+
+        /** Members given as entries (encoded here, once). */
+        public Snapshot(List<PresenceEntry> members, long seq) {
+            this(PresenceMembers.of(members), seq);
+        }
+
+        /** The members as entries. */
+        public List<PresenceEntry> members() {
+            return roster.entries();
         }
     }
 }

@@ -149,7 +149,7 @@ final class LocalChannel {
                 flushLocked();
             } else if (!flushScheduled) {
                 flushScheduled = true;
-                window.scheduler().schedule(window.window(), () -> {
+                window.scheduler().schedule(window.windowFor(subscriptions.size()), () -> {
                     synchronized (presenceLock) {
                         flushScheduled = false;
                         flushLocked();

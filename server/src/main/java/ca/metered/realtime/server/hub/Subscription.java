@@ -1,6 +1,6 @@
 package ca.metered.realtime.server.hub;
 
-import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
+import ca.metered.realtime.protocol.frame.PresenceMembers;
 import ca.metered.realtime.protocol.frame.StreamPosition;
 import ca.metered.realtime.server.cluster.PresenceStore.Snapshot;
 import java.util.ArrayList;
@@ -123,7 +123,7 @@ public final class Subscription {
     }
 
     /** {@link #activate(Snapshot, Start, Consumer)} on a channel without history. */
-    public void activate(Snapshot snapshot, Consumer<List<PresenceEntry>> ackAndSnapshot) {
+    public void activate(Snapshot snapshot, Consumer<PresenceMembers> ackAndSnapshot) {
         activate(snapshot, Start.NONE, ackAndSnapshot);
     }
 
@@ -134,20 +134,14 @@ public final class Subscription {
      * last one delivered (a gap: this node missed messages) is preceded by a hint when the
      * subscriber asked for recovery.
      */
-    public synchronized void activate(Snapshot snapshot, Start start, Consumer<List<PresenceEntry>> ackAndSnapshot) {
+    public synchronized void activate(Snapshot snapshot, Start start, Consumer<PresenceMembers> ackAndSnapshot) {
         if (active) {
             return;
         }
         wantsHints = start.wantsHints();
-        List<PresenceEntry> others = new ArrayList<>();
-        if (subscriber.presenceEnabled()) {
-            for (PresenceEntry e : snapshot.members()) {
-                if (!e.peerId().equals(subscriber.peerId())) {
-                    others.add(e);
-                }
-            }
-        }
-        ackAndSnapshot.accept(others);
+        // Shared with every joiner of the same moment: leaving one entry out copies nothing.
+        ackAndSnapshot.accept(subscriber.presenceEnabled() ? snapshot.roster().without(subscriber.peerId())
+                : PresenceMembers.NONE);
         start.replay().forEach(subscriber::deliver);
         StreamPosition last = start.position();
         boolean hinted = false;

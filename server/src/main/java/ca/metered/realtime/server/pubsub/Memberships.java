@@ -2,6 +2,7 @@ package ca.metered.realtime.server.pubsub;
 
 import ca.metered.realtime.protocol.ChannelPattern;
 import ca.metered.realtime.protocol.ErrorCode;
+import ca.metered.realtime.protocol.frame.PresenceMembers;
 import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
 import ca.metered.realtime.server.auth.Authorizer;
 import ca.metered.realtime.server.auth.Authorizer.SubscribeDecision;
@@ -118,7 +119,7 @@ public final class Memberships {
      */
     public CompletionStage<Outcome<Void>> subscribe(Member m, String channel, boolean includeSenderMetadata,
                                                    Consumer<List<PresenceEntry>> onJoined) {
-        return subscribe(m, channel, includeSenderMetadata, null, joined -> onJoined.accept(joined.presence()));
+        return subscribe(m, channel, includeSenderMetadata, null, joined -> onJoined.accept(joined.presence().entries()));
     }
 
     /**
@@ -156,7 +157,7 @@ public final class Memberships {
                     set.removeGlob(channel, w.glob());
                     return backendError(m, err);
                 }
-                onJoined.accept(new Joined(List.of(), null, null));
+                onJoined.accept(new Joined(PresenceMembers.NONE, null, null));
                 if (!already) {
                     listener.subscribed(m, channel);
                 }

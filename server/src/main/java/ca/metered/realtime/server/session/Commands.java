@@ -133,7 +133,8 @@ final class Commands implements CommandSequencer.Handler {
                 write(joined.position() == null && joined.recovered() == null ? new ServerFrame.Ack(rid)
                         : ServerFrame.Ack.positioned(rid, joined.recovered(), joined.position()));
             }
-            write(new ServerFrame.Presence(f.channel(), joined.presence(), List.of()));
+            // Copied from the channel's encoded roster (docs/protocol.md 2.3): no entry is built or encoded here.
+            connection.deliver(joined.presence().presenceFrame(f.channel()));
         }).thenAccept(outcome -> {
             if (outcome instanceof Outcome.Refused<Void> refused) {
                 error(refused.refusal(), rid);

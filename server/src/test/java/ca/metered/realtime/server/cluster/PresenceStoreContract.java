@@ -2,10 +2,14 @@ package ca.metered.realtime.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.RawJson;
+import ca.metered.realtime.protocol.frame.ServerFrame;
 import ca.metered.realtime.protocol.frame.ServerFrame.PresenceEntry;
 import ca.metered.realtime.server.cluster.PresenceStore.Snapshot;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +42,43 @@ abstract class PresenceStoreContract {
         assertThat(in1.await(2)).containsExactly("joined room alice", "left room alice");
         assertThat(in2.deltas.get(0).metadata()).isEqualTo(meta);
         assertThat(n2.presence().members("app", "room").toCompletableFuture().join()).isEmpty();
+    }
+
+    /**
+     * A joiner's snapshot frame (shared encoded entries minus its own) is what the encoder writes
+     * for the members without it, after leaves and a rejoin with other metadata; a second
+     * connection keeps the first one's metadata.
+     */
+    @Test
+    void aJoinersSnapshotFrameIsTheEncodedRosterWithoutItAfterLeavesAndRejoins() {
+        Backplane n1 = cluster.node("n1", new RecordingInbound());
+        Backplane n2 = cluster.node("n2", new RecordingInbound());
+        RawJson b1 = RawJson.of("{\"v\":1}");
+        RawJson b2 = RawJson.of("{\"v\":2,\"name\":\"Bé \\\"two\\\"\"}");
+        RawJson c1 = RawJson.of("[\"c\"]");
+        n1.presence().join("app", "room", "a", null).toCompletableFuture().join();
+        n2.presence().join("app", "room", "b", b1).toCompletableFuture().join();
+        n1.presence().join("app", "room", "c", c1).toCompletableFuture().join();
+        n2.presence().join("app", "room", "c", RawJson.of("{\"ignored\":true}")).toCompletableFuture().join();
+        n2.presence().join("app", "room", "d\"q", null).toCompletableFuture().join();
+        n2.presence().leave("app", "room", "b").toCompletableFuture().join();
+        n1.presence().leave("app", "room", "a").toCompletableFuture().join();
+        n1.presence().join("app", "room", "b", b2).toCompletableFuture().join(); // back, other metadata
+        Snapshot s = n2.presence().join("app", "room", "e", null).toCompletableFuture().join();
+
+        assertThat(s.members()).containsExactlyInAnyOrder(new PresenceEntry("b", b2), new PresenceEntry("c", c1),
+                new PresenceEntry("d\"q", null), new PresenceEntry("e", null));
+        for (String self : List.of("e", "b", "c", "d\"q", "nobody")) {
+            List<PresenceEntry> others = s.members().stream().filter(m -> !m.peerId().equals(self)).toList();
+            assertThat(new String(s.roster().without(self).presenceFrame("room/1"), StandardCharsets.UTF_8))
+                    .as("snapshot for %s", self)
+                    .isEqualTo(FrameCodec.encodeToString(new ServerFrame.Presence("room/1", others, List.of())));
+        }
+        Snapshot later = n1.presence().snapshot("app", "room").toCompletableFuture().join();
+        assertThat(later.members()).containsExactlyInAnyOrderElementsOf(s.members());
+        assertThat(new String(later.roster().without("c").presenceFrame("room/1"), StandardCharsets.UTF_8))
+                .isEqualTo(FrameCodec.encodeToString(new ServerFrame.Presence("room/1",
+                        later.members().stream().filter(m -> !m.peerId().equals("c")).toList(), List.of())));
     }
 
     @Test

@@ -1,0 +1,53 @@
+package ca.metered.realtime.server.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.metered.realtime.server.cluster.PresenceDelta;
+import ca.metered.realtime.server.cluster.PresenceStore.Snapshot;
+import ca.metered.realtime.server.metrics.AppMeters;
+import ca.metered.realtime.server.time.ManualScheduler;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A large room's window is stretched so that its presence frames per second stay bounded. */
+class PresenceWindowTest {
+    private final ManualScheduler time = new ManualScheduler();
+
+    @Test
+    void theWindowGrowsWithTheRoomUpToOneSecond() {
+        PresenceWindow w = new PresenceWindow(time, Duration.ofMillis(50));
+        assertThat(w.windowFor(0)).isEqualTo(Duration.ofMillis(50));
+        assertThat(w.windowFor(1000)).isEqualTo(Duration.ofMillis(50));
+        assertThat(w.windowFor(2000)).isEqualTo(Duration.ofMillis(100));
+        assertThat(w.windowFor(10_000)).isEqualTo(Duration.ofMillis(500));
+        assertThat(w.windowFor(1_000_000)).isEqualTo(Duration.ofSeconds(1));
+        // A longer configured window is never shortened.
+        assertThat(new PresenceWindow(time, Duration.ofMillis(800)).windowFor(10_000)).isEqualTo(Duration.ofMillis(800));
+    }
+
+    /** 2,000 members: the deltas of one 100 ms window reach every member in one frame, not before. */
+    @Test
+    void aLargeRoomsDeltasWaitForTheStretchedWindowAndArriveTogether() {
+        AppHub hub = new AppHub("app", AppMeters.unregistered("app"), new PresenceWindow(time, Duration.ofMillis(50)));
+        List<RecordingSubscriber> members = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            RecordingSubscriber s = new RecordingSubscriber("m" + i);
+            hub.attach(s, "room", false).subscription().activate(new Snapshot(List.of(), 0), p -> { });
+            members.add(s);
+        }
+        hub.deliverPresence("room", new PresenceDelta(1, true, "x", null));
+        time.advance(Duration.ofMillis(60));
+        hub.deliverPresence("room", new PresenceDelta(2, true, "y", null));
+        assertThat(members.get(0).frames).as("still within the stretched window").isEmpty();
+        time.advance(Duration.ofMillis(45));
+        for (RecordingSubscriber s : members) {
+            assertThat(s.frames).hasSize(1);
+            assertThat(new String(s.frames.get(0), StandardCharsets.UTF_8)).isEqualTo(
+                    "{\"type\":\"presence\",\"channel\":\"room\",\"joined\":[{\"peerId\":\"x\"},{\"peerId\":\"y\"}],"
+                            + "\"left\":[]}");
+        }
+    }
+}
