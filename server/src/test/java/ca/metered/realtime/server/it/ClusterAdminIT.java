@@ -9,14 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admin overview of a cluster on a real {@code redis-server}: every node lists every live node
@@ -28,26 +25,14 @@ class ClusterAdminIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String YAML = TestServer.singleApp("", "")
             + "admin:\n  username: ops\n  password: " + AdminIT.PASSWORD + "\n";
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisNodes CLUSTER = new RedisNodes();
 
-    private final List<TestServer> nodes = new ArrayList<>();
-    private final List<WsClient> clients = new ArrayList<>();
+    private final List<TestServer> nodes = CLUSTER.nodes;
+    private final List<WsClient> clients = CLUSTER.clients;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
 
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
-    @AfterEach
-    void stopNodes() {
-        clients.forEach(WsClient::close);
-        nodes.forEach(TestServer::close);
-    }
 
     private static JsonNode overview(TestServer node) {
         HttpRequest req = HttpRequest.newBuilder(node.httpUri("/admin/api/overview"))
@@ -85,7 +70,7 @@ class ClusterAdminIT {
 
     @Test
     void everyNodeListsTheOthersWithWhatTheyReportedAndALeavingNodeLeavesTheList() {
-        ClusterSettings settings = ClusterSettings.of(redis.uri()).withKeyPrefix("adm:");
+        ClusterSettings settings = ClusterSettings.of(CLUSTER.redis().uri()).withKeyPrefix("adm:");
         TestServer a = TestServer.start(YAML, settings);
         nodes.add(a);
         TestServer b = TestServer.start(YAML, settings);

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.metered.realtime.server.config.ClusterSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * History over a cluster (docs/protocol.md 9, docs/clustering.md): two nodes on one real Redis agree
@@ -21,30 +18,18 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterHistoryIT {
     private static final AtomicInteger CLUSTERS = new AtomicInteger();
-    private static RedisServer redis;
-    private final List<TestServer> nodes = new ArrayList<>();
-    private final List<WsClient> clients = new ArrayList<>();
+    @RegisterExtension
+    static final RedisNodes CLUSTER = new RedisNodes();
+    private final List<TestServer> nodes = CLUSTER.nodes;
+    private final List<WsClient> clients = CLUSTER.clients;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
 
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
-    @AfterEach
-    void stop() {
-        clients.forEach(WsClient::close);
-        nodes.forEach(TestServer::close);
-    }
 
     /** Two nodes of a fresh cluster; Lettuce waits {@code reconnectDelay} before reconnecting. */
     private List<TestServer> cluster(Duration reconnectDelay) {
         String prefix = "hc" + CLUSTERS.incrementAndGet() + ":";
-        ClusterSettings s = new ClusterSettings(redis.uri(), Optional.empty(), 0, false, prefix,
+        ClusterSettings s = new ClusterSettings(CLUSTER.redis().uri(), Optional.empty(), 0, false, prefix,
                 ClusterSettings.DEFAULT_HEARTBEAT, ClusterSettings.DEFAULT_NODE_TIMEOUT, reconnectDelay,
                 ClusterSettings.DEFAULT_COMMAND_TIMEOUT, ClusterSettings.DEFAULT_REASSERT_DELAY,
                 ClusterSettings.DEFAULT_LEAVE_TIMEOUT);
@@ -157,7 +142,7 @@ class ClusterHistoryIT {
         assertThat(next(recovering, "message").path("offset").asLong()).isEqualTo(1);
         next(plain, "message");
 
-        assertThat(redis.command("CLIENT KILL TYPE pubsub")).startsWith(":");
+        assertThat(CLUSTER.redis().command("CLIENT KILL TYPE pubsub")).startsWith(":");
         for (int i = 2; i <= 4; i++) {
             publish(pub, "feed/g", i, null); // nobody's pub/sub connection is there to receive these
         }

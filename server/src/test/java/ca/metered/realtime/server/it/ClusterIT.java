@@ -11,10 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Several nodes on one real {@code redis-server} behave as one service (docs/clustering.md).
@@ -25,32 +23,20 @@ import org.junit.jupiter.api.Test;
 class ClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger CLUSTERS = new AtomicInteger();
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisNodes CLUSTER = new RedisNodes();
 
-    private final List<TestServer> nodes = new ArrayList<>();
-    private final List<WsClient> clients = new ArrayList<>();
+    private final List<TestServer> nodes = CLUSTER.nodes;
+    private final List<WsClient> clients = CLUSTER.clients;
     private String prefix;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
 
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
-    @AfterEach
-    void stopNodes() {
-        clients.forEach(WsClient::close);
-        nodes.forEach(TestServer::close);
-    }
 
     /** Starts {@code n} nodes forming a fresh cluster (own key prefix) with {@code limits} for app demo. */
     private List<TestServer> cluster(int n, String limits, Duration heartbeat, Duration timeout) {
         prefix = "t" + CLUSTERS.incrementAndGet() + ":";
-        ClusterSettings settings = ClusterSettings.of(redis.uri()).withKeyPrefix(prefix).withTimings(heartbeat, timeout);
+        ClusterSettings settings = ClusterSettings.of(CLUSTER.redis().uri()).withKeyPrefix(prefix).withTimings(heartbeat, timeout);
         List<TestServer> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             TestServer s = TestServer.start(TestServer.singleApp("", limits), settings);
@@ -301,11 +287,11 @@ class ClusterIT {
             w.subscribe("busy");
             subs.add(w);
         }
-        assertThat(redis.numsub(prefix + "demo:ch:busy")).isEqualTo(2);
+        assertThat(CLUSTER.redis().numsub(prefix + "demo:ch:busy")).isEqualTo(2);
         subs.forEach(WsClient::close);
         c.get(0).awaitSessionCount(0);
         c.get(1).awaitSessionCount(0);
-        awaitTrue(() -> redis.numsub(prefix + "demo:ch:busy") == 0, Duration.ofSeconds(5));
+        awaitTrue(() -> CLUSTER.redis().numsub(prefix + "demo:ch:busy") == 0, Duration.ofSeconds(5));
     }
 
     @Test
@@ -329,9 +315,9 @@ class ClusterIT {
         c.get(1).awaitSessionCount(0);
         // Per channel, only the channel still in use has presence keys; no node keeps a
         // contribution for a channel it left.
-        awaitTrue(() -> redis.keys(prefix + "*").stream().noneMatch(k -> k.contains("gone-") || k.contains("both-")),
+        awaitTrue(() -> CLUSTER.redis().keys(prefix + "*").stream().noneMatch(k -> k.contains("gone-") || k.contains("both-")),
                 Duration.ofSeconds(5));
-        List<String> keys = redis.keys(prefix + "*");
+        List<String> keys = CLUSTER.redis().keys(prefix + "*");
         assertThat(keys).noneMatch(k -> k.contains("gone-") || k.contains("both-"));
         assertThat(keys).anyMatch(k -> k.contains("kept"));
     }
@@ -358,7 +344,7 @@ class ClusterIT {
         WsClient watcher = peer(c.get(0), "watcher");
         watcher.subscribe("room");
         // The other node runs in a process of its own, so that it can really crash.
-        String yaml = TestServer.singleApp("", "") + "cluster:\n  redis: " + redis.uri() + "\n  keyPrefix: \""
+        String yaml = TestServer.singleApp("", "") + "cluster:\n  redis: " + CLUSTER.redis().uri() + "\n  keyPrefix: \""
                 + prefix + "\"\n  heartbeatInterval: 200ms\n  nodeTimeout: 1s\n";
         try (NodeProcess crashing = NodeProcess.start(yaml)) {
             WsClient ghost = WsClient.connect(java.net.URI.create(crashing.url() + "/v1?token="
@@ -390,13 +376,13 @@ class ClusterIT {
         localSub.expect("presence"); // remote joined
         WsClient pub = peer(c.get(0), "pub");
 
-        redis.stop();
+        CLUSTER.redis().stop();
         pub.sendJson("type", "publish", "channel", "room", "data", "during", "requestId", "d1");
         pub.expectError("backend_error", "d1");
         assertThat(localSub.skipUntil("message").path("data").asText()).isEqualTo("during");
 
         long t0 = System.nanoTime();
-        redis.launch(); // same port, empty: everything Redis knew is gone
+        CLUSTER.redis().launch(); // same port, empty: everything Redis knew is gone
         // Cross-node delivery comes back by itself. Each node's command and pub/sub connections
         // reconnect independently, so node A may accept publishes a moment before node B has
         // re-subscribed: keep publishing until one reaches the remote subscriber.

@@ -17,10 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The node's batched Redis writes (cluster/redis {@code CommandPipe}) keep the guarantees of
@@ -34,29 +32,17 @@ class ClusterPipelineIT {
     private static final AtomicInteger CLUSTERS = new AtomicInteger();
     /** Rate limits lifted: the publishers do not wait for acks. */
     private static final String UNLIMITED_RATE = "messageRate: 100000\nmessageBurst: 100000";
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisNodes CLUSTER = new RedisNodes();
 
-    private final List<TestServer> nodes = new ArrayList<>();
-    private final List<WsClient> clients = new ArrayList<>();
+    private final List<TestServer> nodes = CLUSTER.nodes;
+    private final List<WsClient> clients = CLUSTER.clients;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
 
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
-    @AfterEach
-    void stop() {
-        clients.forEach(WsClient::close);
-        nodes.forEach(TestServer::close);
-    }
 
     private List<TestServer> cluster(int n) {
-        ClusterSettings settings = ClusterSettings.of(redis.uri()).withKeyPrefix("p" + CLUSTERS.incrementAndGet() + ":");
+        ClusterSettings settings = ClusterSettings.of(CLUSTER.redis().uri()).withKeyPrefix("p" + CLUSTERS.incrementAndGet() + ":");
         for (int i = 0; i < n; i++) {
             nodes.add(TestServer.start(TestServer.singleApp("", UNLIMITED_RATE), settings));
         }
@@ -133,7 +119,7 @@ class ClusterPipelineIT {
         for (int i = 0; i < n; i++) {
             if (i == killAt) {
                 // The pub/sub connections (type pubsub) stay: node 1 keeps receiving what Redis took.
-                assertThat(redis.command("CLIENT KILL TYPE normal")).startsWith(":");
+                assertThat(CLUSTER.redis().command("CLIENT KILL TYPE normal")).startsWith(":");
             }
             pub.sendJson("type", "publish", "channel", "drop", "requestId", "r" + i, "data", i);
         }

@@ -23,17 +23,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Webhooks of a cluster on a real {@code redis-server} (docs/webhooks.md "Clusters"): each event
@@ -43,27 +41,19 @@ import org.junit.jupiter.api.Test;
 class WebhooksClusterIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger CLUSTERS = new AtomicInteger();
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisNodes CLUSTER = new RedisNodes();
 
     private final WebhookReceiver receiver = WebhookReceiver.start();
-    private final List<TestServer> nodes = new ArrayList<>();
-    private final List<WsClient> clients = new ArrayList<>();
+    private final List<TestServer> nodes = CLUSTER.nodes;
+    private final List<WsClient> clients = CLUSTER.clients;
     private final String prefix = "wh" + CLUSTERS.incrementAndGet() + ":";
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
 
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @AfterEach
     void stop() {
-        clients.forEach(WsClient::close);
-        nodes.forEach(TestServer::close);
+        CLUSTER.closeAll(); // the nodes first, so none posts to a closed receiver
         receiver.close();
     }
 
@@ -73,7 +63,7 @@ class WebhooksClusterIT {
 
     /** A node in this JVM; heartbeats every 200 ms, a silent node is dead after 1 s. */
     private TestServer node(String yaml) {
-        TestServer s = TestServer.start(yaml, ClusterSettings.of(redis.uri()).withKeyPrefix(prefix)
+        TestServer s = TestServer.start(yaml, ClusterSettings.of(CLUSTER.redis().uri()).withKeyPrefix(prefix)
                 .withTimings(Duration.ofMillis(200), Duration.ofSeconds(1)));
         nodes.add(s);
         return s;
@@ -90,7 +80,7 @@ class WebhooksClusterIT {
         long deadline = System.nanoTime() + WAIT.toNanos();
         String len = null;
         while (System.nanoTime() < deadline) {
-            len = redis.command("XLEN " + prefix + "demo:wh:log");
+            len = CLUSTER.redis().command("XLEN " + prefix + "demo:wh:log");
             if ((":" + n).equals(len)) {
                 return;
             }
@@ -165,7 +155,7 @@ class WebhooksClusterIT {
         receiver.otherwise(Answer.status(503));
         String settings = "flapGrace: 0, batchDelay: 10ms, maxAttempts: 100, retryMinDelay: 100ms, "
                 + "retryMaxDelay: 300ms";
-        String yaml = config(settings) + "cluster:\n  redis: " + redis.uri() + "\n  keyPrefix: \"" + prefix
+        String yaml = config(settings) + "cluster:\n  redis: " + CLUSTER.redis().uri() + "\n  keyPrefix: \"" + prefix
                 + "\"\n  heartbeatInterval: 200ms\n  nodeTimeout: 1s\n";
         try (NodeProcess doomed = NodeProcess.start(yaml)) {
             WsClient ghost = WsClient.connect(URI.create(doomed.url() + "/v1?token="
