@@ -116,8 +116,7 @@ public final class AppHub {
                     return new Attached(existing, false);
                 }
                 Subscription sub = new Subscription(s, channel, includeSenderMetadata);
-                ch.subscriptions.put(s, sub);
-                ch.changed();
+                ch.add(s, sub);
                 return new Attached(sub, true);
             }
         }
@@ -135,8 +134,7 @@ public final class AppHub {
             return null;
         }
         synchronized (ch) {
-            Subscription sub = ch.subscriptions.remove(s);
-            ch.changed();
+            Subscription sub = ch.remove(s);
             if (ch.isEmpty()) {
                 channels.remove(channel, ch);
             }

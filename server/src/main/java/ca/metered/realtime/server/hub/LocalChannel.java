@@ -35,7 +35,7 @@ final class LocalChannel {
     private final String name;
     private final PresenceWindow window;
     private final Set<LocalChannel> withPendingPresence;
-    /** Changed only under the channel's lock ({@code this}), followed by {@link #changed}. */
+    /** Changed only through {@link #add} and {@link #remove}, under the channel's lock ({@code this}). */
     final ConcurrentHashMap<Subscriber, Subscription> subscriptions = new ConcurrentHashMap<>();
     /**
      * {@link #subscriptions} as an array for the fan-out loop — iterating a ConcurrentHashMap
@@ -60,9 +60,19 @@ final class LocalChannel {
         return subscriptions.isEmpty();
     }
 
-    /** A subscription was added or removed; called under the channel's lock. */
-    void changed() {
+    /** Adds a connection's subscription; under the channel's lock. */
+    void add(Subscriber s, Subscription sub) {
+        subscriptions.put(s, sub);
         fanout = null;
+    }
+
+    /** Removes a connection's subscription, if any; under the channel's lock. */
+    Subscription remove(Subscriber s) {
+        Subscription sub = subscriptions.remove(s);
+        if (sub != null) {
+            fanout = null;
+        }
+        return sub;
     }
 
     /**
