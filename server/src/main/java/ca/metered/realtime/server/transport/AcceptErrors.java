@@ -3,6 +3,7 @@ package ca.metered.realtime.server.transport;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,12 +22,18 @@ final class AcceptErrors extends ChannelInboundHandlerAdapter {
     private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final LongSupplier nanoTime;
+    private final BooleanSupplier gateClosed;
     private long lastLogged;
     private boolean loggedOnce;
     private int suppressed;
 
-    AcceptErrors(LongSupplier nanoTime) {
+    /**
+     * @param gateClosed whether the {@link AcceptGate} holds accepting paused: then the end of this
+     *     short pause leaves accepting to the gate
+     */
+    AcceptErrors(LongSupplier nanoTime, BooleanSupplier gateClosed) {
         this.nanoTime = nanoTime;
+        this.gateClosed = gateClosed;
     }
 
     @Override
@@ -43,7 +50,11 @@ final class AcceptErrors extends ChannelInboundHandlerAdapter {
         }
         if (ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(false);
-            ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+            ctx.executor().schedule(() -> {
+                if (!gateClosed.getAsBoolean()) {
+                    ctx.channel().config().setAutoRead(true);
+                }
+            }, PAUSE_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 }

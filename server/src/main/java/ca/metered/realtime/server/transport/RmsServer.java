@@ -134,6 +134,7 @@ public final class RmsServer implements AutoCloseable {
             shutdownGroups();
             throw new ServerStartException(e.getMessage());
         }
+        AcceptGate gate = AcceptGate.of(sockets.maxOpen(), limits.fdReserve());
         long requestTimeout = limits.requestTimeout().toNanos();
         WebSocketUpgrade upgrade = new WebSocketUpgrade(authenticator, sessions, limiter, clientAddress, ssl != null,
                 clientErrors, metrics);
@@ -148,7 +149,12 @@ public final class RmsServer implements AutoCloseable {
                 .group(boss, workers)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
-                .handler(new AcceptErrors(System::nanoTime))
+                .handler(new ChannelInitializer<ServerChannel>() {
+                    @Override
+                    protected void initChannel(ServerChannel listener) {
+                        listener.pipeline().addLast(gate, new AcceptErrors(System::nanoTime, gate::isPaused));
+                    }
+                })
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // One allocator for every connection (each still gets its own sizing handle):
                 // Netty's default is a new allocator object per channel.

@@ -20,7 +20,7 @@ class AcceptErrorsTest {
     private final Logger logger = (Logger) LoggerFactory.getLogger(AcceptErrors.class);
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final AtomicLong now = new AtomicLong();
-    private final EmbeddedChannel listener = new EmbeddedChannel(new AcceptErrors(now::get));
+    private final EmbeddedChannel listener = new EmbeddedChannel(new AcceptErrors(now::get, () -> false));
 
     @BeforeEach
     void capture() {

@@ -1,0 +1,96 @@
+package ca.metered.realtime.server.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stops accepting while the process holds too many client descriptors, and accepts again once
+ * enough have closed. Sits on the listening socket, before Netty's acceptor, and counts every
+ * accepted socket from {@code accept} until its close completes.
+ *
+ * <p>Why beside the {@link ConnectionBudget}: the budget decides on a connection's own event loop,
+ * after {@code accept}, and a connection it evicts or refuses keeps its descriptor until the close
+ * runs on that connection's loop. In a flood the listening socket accepts faster than the loops
+ * initialize and close, so the descriptors really held can run past the budget's cap by the
+ * backlog of that work, into the reserve, until {@code accept} fails with EMFILE. This gate bounds
+ * that backlog: past the ceiling, new connections wait in the kernel's accept queue (no
+ * descriptor in this process) instead.
+ *
+ * <p>Thread-safe: {@link #channelRead} runs on the listening socket's loop; closes are counted
+ * on the closing connection's loop, and a resume is handed to the listening socket's loop.
+ */
+@ChannelHandler.Sharable
+final class AcceptGate extends ChannelInboundHandlerAdapter {
+    private final int ceiling;
+    private final int resumeBelow;
+    private final AtomicInteger held = new AtomicInteger();
+    private final AtomicBoolean paused = new AtomicBoolean();
+
+    /**
+     * @param ceiling descriptors of accepted sockets at which accepting pauses ({@code
+     *     Integer.MAX_VALUE}: never)
+     * @param resumeBelow accepting resumes when fewer than this many are held
+     */
+    AcceptGate(int ceiling, int resumeBelow) {
+        if (resumeBelow > ceiling || resumeBelow < 1) {
+            throw new IllegalArgumentException("resumeBelow " + resumeBelow + " not in 1.." + ceiling);
+        }
+        this.ceiling = ceiling;
+        this.resumeBelow = resumeBelow;
+    }
+
+    /**
+     * The gate for a connection cap of {@code maxOpen} (the budget's, reserve already taken off)
+     * and a descriptor reserve of {@code reserve}: probes, in-flight closes and not-yet-initialized
+     * accepts may use up to half the reserve (at least the probe slots), the rest stays for the
+     * JVM, Redis and logs.
+     */
+    static AcceptGate of(int maxOpen, int reserve) {
+        if (maxOpen == Integer.MAX_VALUE) {
+            return new AcceptGate(Integer.MAX_VALUE, Integer.MAX_VALUE);
+        }
+        int c = (int) Math.min(Integer.MAX_VALUE, (long) maxOpen + Math.max(ConnectionBudget.PROBE_SLOTS, reserve / 2));
+        return new AcceptGate(c, Math.max(1, c - Math.max(1, reserve / 4)));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Channel child) {
+            int now = held.incrementAndGet();
+            child.closeFuture().addListener(f -> released(ctx));
+            if (now >= ceiling && paused.compareAndSet(false, true)) {
+                ctx.channel().config().setAutoRead(false);
+                // A close may have counted down between the increment and the pause, seeing no
+                // pause to lift: check again now that the pause is visible.
+                resumeIfRoom(ctx);
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private void released(ChannelHandlerContext ctx) {
+        if (held.decrementAndGet() < resumeBelow && paused.get()) {
+            ctx.executor().execute(() -> resumeIfRoom(ctx));
+        }
+    }
+
+    /** Listening socket's loop only. */
+    void resumeIfRoom(ChannelHandlerContext ctx) {
+        if (held.get() < resumeBelow && paused.compareAndSet(true, false)) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** Whether accepting is paused by this gate (not by an accept error's own short pause). */
+    boolean isPaused() {
+        return paused.get();
+    }
+
+    int held() {
+        return held.get();
+    }
+}
