@@ -26,6 +26,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.NettyRuntime;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
@@ -112,7 +113,17 @@ public final class RmsServer implements AutoCloseable {
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
-        this.workers = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(), io);
+        this.workers = new MultiThreadIoEventLoopGroup(workerThreads(settings.eventLoopThreads()), io);
+    }
+
+    /**
+     * The worker loops: as configured, else one per core. Netty's own default (2 × cores) suits
+     * handlers that block; ours never do, and the extra loops only add context switches and
+     * cross-thread hand-offs: on a 2-core host, 2 loops instead of 4 took peak fan-out from
+     * 0.84 M to 1.23 M deliveries/s and cut its CPU per delivery by 40 % (docs/performance.md).
+     */
+    static int workerThreads(int configured) {
+        return configured > 0 ? configured : NettyRuntime.availableProcessors();
     }
 
     /**
