@@ -5,6 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * peerId → member number, looked up straight from the bytes of a received frame, so that a
@@ -12,44 +14,63 @@ import java.util.Arrays;
  * An open-addressing table keyed by a 64-bit hash of the id's bytes; a hit is confirmed by
  * comparing the bytes, so the answer is exact.
  *
+ * <p>Each slot is one 64-byte run of a single array — the hash, the member, the id's length and
+ * the id itself (up to {@value #INLINE} bytes) — so a lookup reads one cache line, not a hash
+ * array, a reference array, the id's own array and a member array (a room of 10,000 looks up
+ * 100 M entries). Longer ids, which the servers measured do not hand out, are kept in a map.
+ *
  * <p>Thread-safe: registration is synchronized; a lookup reads without the lock and confirms a
  * miss under it.
  */
 public final class PeerDirectory {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private final long[] hashes;
-    private final int[] members;
-    private final byte[][] ids;
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final int SLOT = 64;
+    private static final int HASH = 0;
+    /** The member + 1 (0: an empty slot). */
+    private static final int MEMBER = 8;
+    private static final int LENGTH = 12;
+    private static final int ID = 16;
+    static final int INLINE = SLOT - ID;
+
+    private final byte[] table;
     private final int mask;
+    /** Ids longer than {@link #INLINE}; guarded by {@code this}. */
+    private final Map<String, Integer> longIds = new HashMap<>();
 
     public PeerDirectory(int capacity) {
-        int size = Integer.highestOneBit(Math.max(16, capacity * 4) - 1) << 1;
-        hashes = new long[size];
-        members = new int[size];
-        ids = new byte[size][];
-        mask = size - 1;
+        int slots = Integer.highestOneBit(Math.max(16, capacity * 3) - 1) << 1;
+        table = new byte[slots * SLOT];
+        mask = slots - 1;
     }
 
     /** @return {@code false} if the id was already registered */
     public synchronized boolean register(String peerId, int member) {
         byte[] id = peerId.getBytes(StandardCharsets.UTF_8);
+        if (id.length > INLINE) {
+            return longIds.putIfAbsent(peerId, member) == null;
+        }
         long h = hash(id, 0, id.length);
         int slot = (int) h & mask;
-        while (ids[slot] != null) {
-            if (hashes[slot] == h && Arrays.equals(ids[slot], id)) {
+        int at;
+        while ((int) INTS.get(table, (at = slot * SLOT) + MEMBER) != 0) {
+            if (matches(at, h, id, 0, id.length)) {
                 return false;
             }
             slot = (slot + 1) & mask;
         }
-        hashes[slot] = h;
-        members[slot] = member;
-        ids[slot] = id;
+        LONGS.set(table, at + HASH, h);
+        INTS.set(table, at + LENGTH, id.length);
+        System.arraycopy(id, 0, table, at + ID, id.length);
+        // Last, so that a reader that sees the member sees the rest (plain writes are confirmed
+        // under the lock on a miss: see lookup).
+        INTS.setRelease(table, at + MEMBER, member + 1);
         return true;
     }
 
     /** The member whose peerId is {@code b[index, index+length)}, or -1. */
     public int lookup(byte[] b, int index, int length) {
-        int m = find(b, index, length);
+        int m = length > INLINE ? -1 : find(b, index, length);
         // A miss is rare (an anomaly) and may be a registration this thread has not seen yet:
         // confirm it under the lock that published the registration.
         return m >= 0 ? m : lookupLocked(b, index, length);
@@ -62,20 +83,30 @@ public final class PeerDirectory {
     }
 
     private synchronized int lookupLocked(byte[] b, int index, int length) {
+        if (length > INLINE) {
+            Integer m = longIds.get(new String(b, index, length, StandardCharsets.UTF_8));
+            return m == null ? -1 : m;
+        }
         return find(b, index, length);
     }
 
     private int find(byte[] b, int index, int length) {
         long h = hash(b, index, length);
         int slot = (int) h & mask;
-        byte[] id;
-        while ((id = ids[slot]) != null) {
-            if (hashes[slot] == h && Arrays.equals(id, 0, id.length, b, index, index + length)) {
-                return members[slot];
+        int at;
+        int member;
+        while ((member = (int) INTS.getAcquire(table, (at = slot * SLOT) + MEMBER)) != 0) {
+            if (matches(at, h, b, index, length)) {
+                return member - 1;
             }
             slot = (slot + 1) & mask;
         }
         return -1;
+    }
+
+    private boolean matches(int at, long h, byte[] b, int index, int length) {
+        return (long) LONGS.get(table, at + HASH) == h && (int) INTS.get(table, at + LENGTH) == length
+                && Arrays.equals(table, at + ID, at + ID + length, b, index, index + length);
     }
 
     private static long hash(byte[] b, int index, int length) {
