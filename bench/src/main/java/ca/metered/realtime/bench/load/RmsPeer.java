@@ -8,6 +8,9 @@ import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +30,13 @@ public final class RmsPeer extends Peer {
     private static final byte[] JOINED = "\"joined\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LEFT = "\"left\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ENTRY = "{\"peerId\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ENTRY_HEAD = (long) LONGS.get(ENTRY, 0);
+    private static final long ENTRY_TAIL = (long) LONGS.get(ENTRY, ENTRY.length - 8);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long QUOTES = ONES * '"';
+    private static final long BACKSLASHES = ONES * '\\';
 
     private final byte[] padding;
     private final int messageSize;
@@ -228,6 +238,27 @@ public final class RmsPeer extends Peer {
         return true;
     }
 
+    /**
+     * The index of the first {@code "} or backslash in {@code b[pos, end)}, or {@code end}: eight
+     * bytes at a time (a room's N² entries each end a peerId this way).
+     */
+    static int quoteOrEscape(byte[] b, int pos, int end) {
+        for (; pos + Long.BYTES <= end; pos += Long.BYTES) {
+            long v = (long) LONGS.get(b, pos);
+            long q = v ^ QUOTES;
+            long e = v ^ BACKSLASHES;
+            // A byte of q or e is zero where v has the byte sought; the lowest flag is exact.
+            long found = ((q - ONES) & ~q | (e - ONES) & ~e) & HIGHS;
+            if (found != 0) {
+                return pos + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        while (pos < end && b[pos] != '"' && b[pos] != '\\') {
+            pos++;
+        }
+        return pos;
+    }
+
     private static int indexOf(byte[] b, int len, byte[] needle, int from) {
         outer:
         for (int i = from; i <= len - needle.length; i++) {
@@ -256,21 +287,14 @@ public final class RmsPeer extends Peer {
             if (pos + ENTRY.length >= end) {
                 return -1;
             }
-            for (int i = 0; i < ENTRY.length; i++) {
-                if (f[pos + i] != ENTRY[i]) {
-                    return -1;
-                }
+            // The 11 bytes of {"peerId":" as two overlapping 8-byte words.
+            if ((long) LONGS.get(f, pos) != ENTRY_HEAD || (long) LONGS.get(f, pos + ENTRY.length - 8) != ENTRY_TAIL) {
+                return -1;
             }
             int idStart = pos + ENTRY.length;
-            int idEnd = idStart;
-            while (idEnd < end && f[idEnd] != '"') {
-                if (f[idEnd] == '\\') {
-                    return -1;
-                }
-                idEnd++;
-            }
-            if (idEnd + 1 >= end || f[idEnd + 1] != '}') {
-                return -1;
+            int idEnd = quoteOrEscape(f, idStart, end);
+            if (idEnd + 1 >= end || f[idEnd] != '"' || f[idEnd + 1] != '}') {
+                return -1; // an escape, metadata, or a cut frame: the parser reads it
             }
             int member = directory.lookup(f, idStart, idEnd - idStart);
             if (joined) {

@@ -133,6 +133,46 @@ class PeerParsingTest {
         ch.finishAndReleaseAll();
     }
 
+    @Test
+    void theEndOfAPeerIdIsFoundWhereverItFallsInAWord() {
+        java.util.Random random = new java.util.Random(13);
+        byte[] alphabet = "abc-\"\\é}".getBytes(StandardCharsets.UTF_8);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] b = new byte[random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) ('0' + random.nextInt(10));
+            }
+            int from = b.length == 0 ? 0 : random.nextInt(b.length);
+            int expected = from;
+            while (expected < b.length && b[expected] != '"' && b[expected] != '\\') {
+                expected++;
+            }
+            assertThat(RmsPeer.quoteOrEscape(b, from, b.length)).as("round %d", round).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void escapedPeerIdsAndCutFramesTakeTheParser() {
+        PeerDirectory dir = new PeerDirectory(4);
+        dir.register("a\"b", 0);
+        dir.register("0123456789abcdef-long-enough-for-words", 1);
+        List<String> seen = new ArrayList<>();
+        PeerListener numbers = new PeerListener() {
+            @Override
+            public void presence(Peer peer, int[] joined, int jn, int[] left, int ln) {
+                seen.add(java.util.Arrays.toString(java.util.Arrays.copyOf(joined, jn)) + " "
+                        + java.util.Arrays.toString(java.util.Arrays.copyOf(left, ln)));
+            }
+        };
+        EmbeddedChannel ch = new EmbeddedChannel(new RmsPeer(0, numbers, 100, dir));
+        ch.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[{\"peerId\":\"a\\\"b\"},"
+                + "{\"peerId\":\"0123456789abcdef-long-enough-for-words\"}],\"left\":[]}"));
+        ch.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[],"
+                + "\"left\":[{\"peerId\":\"0123456789abcdef-long-enough-for-words\"}]}"));
+        assertThat(seen).containsExactly("[0, 1] []", "[] [1]");
+        ch.finishAndReleaseAll();
+    }
+
     private static TextWebSocketFrame text(String s) {
         return new TextWebSocketFrame(s);
     }
