@@ -1,8 +1,12 @@
 package ca.metered.realtime.server.hub;
 
 import ca.metered.realtime.server.time.Scheduler;
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How long a channel's presence deltas are gathered before they go out as few {@code presence}
@@ -16,9 +20,10 @@ import java.util.Objects;
  *
  * <p>{@link #IMMEDIATE} (a zero window) sends every delta at once, in its own frame.
  *
- * <p>Immutable; thread-safe. Flushes run on the scheduler's thread.
+ * <p>Immutable; thread-safe. Flushes run on the event loop that opened the window, or on the
+ * scheduler's thread ({@link #schedule}).
  *
- * @param scheduler runs the end of each window; unused when the window is zero
+ * @param scheduler runs the end of each window opened off an event loop; unused when the window is zero
  * @param window how long the first delta of a batch may wait
  */
 public record PresenceWindow(Scheduler scheduler, Duration window) {
@@ -47,6 +52,27 @@ public record PresenceWindow(Scheduler scheduler, Duration window) {
 
     boolean immediate() {
         return window.isZero();
+    }
+
+    /**
+     * Runs {@code flush} when the window of a channel with {@code members} local subscribers
+     * ends. On an event loop (where a joiner's delta is decided) the end of the window runs on
+     * that same loop: a flush hands a frame to every member, and from a loop their drains go out
+     * as one task per loop ({@code session.DrainHandoff}), where from the timer's thread each
+     * member's drain is a task, and a wake-up, of its own — 10,000 per window in a room of
+     * 10,000. Elsewhere (backplane threads, tests) it runs on the scheduler's thread.
+     */
+    void schedule(int members, Runnable flush) {
+        Duration delay = windowFor(members);
+        if (ThreadExecutorMap.currentExecutor() instanceof EventLoop loop && !loop.isShuttingDown()) {
+            try {
+                loop.schedule(flush, delay.toNanos(), TimeUnit.NANOSECONDS);
+                return;
+            } catch (RejectedExecutionException shuttingDown) {
+                // the timer still runs it
+            }
+        }
+        scheduler.schedule(delay, flush);
     }
 
     /** The window of a channel with {@code members} local subscribers. */
