@@ -125,7 +125,9 @@ public final class RmsNode implements AutoCloseable {
         LifecycleListener listener = LifecycleListener.all(new ConnectionMetering(metrics), webhooks.lifecycle());
         Broker broker = webhooks.broker(backplane.broker());
         Hub hub = new Hub(id -> live.get().app(id).isPresent(), metrics::app,
-                new PresenceWindow(scheduler, config.server().presenceWindow()));
+                // In memory a window ends on the loop that opened it; with Redis deltas arrive on
+                // the Redis client's loops, which a large room's flush must not hold up.
+                new PresenceWindow(scheduler, config.server().presenceWindow(), !redis));
         config.apps().forEach(app -> hub.app(app.id())); // every app in the scrape from the start
         Authorizer authorizer = new Authorizer();
         Memberships memberships = new Memberships(hub, broker, backplane.presence(), backplane.history(),

@@ -25,10 +25,18 @@ import java.util.concurrent.TimeUnit;
  *
  * @param scheduler runs the end of each window opened off an event loop; unused when the window is zero
  * @param window how long the first delta of a batch may wait
+ * @param onEventLoops whether a window opened on an event loop ends on it: only when every
+ *     event loop that decides presence is the node's own (in memory); with Redis, deltas arrive
+ *     on the Redis client's loops, which must not be held up by a large room's flush
  */
-public record PresenceWindow(Scheduler scheduler, Duration window) {
+public record PresenceWindow(Scheduler scheduler, Duration window, boolean onEventLoops) {
     /** No coalescing: each delta goes out in its own frame on the thread that decided it. */
     public static final PresenceWindow IMMEDIATE = new PresenceWindow(null, Duration.ZERO);
+
+    /** A window whose end runs on the event loop that opened it, when there is one. */
+    public PresenceWindow(Scheduler scheduler, Duration window) {
+        this(scheduler, window, true);
+    }
 
     public PresenceWindow {
         Objects.requireNonNull(window, "window");
@@ -60,11 +68,11 @@ public record PresenceWindow(Scheduler scheduler, Duration window) {
      * that same loop: a flush hands a frame to every member, and from a loop their drains go out
      * as one task per loop ({@code session.DrainHandoff}), where from the timer's thread each
      * member's drain is a task, and a wake-up, of its own — 10,000 per window in a room of
-     * 10,000. Elsewhere (backplane threads, tests) it runs on the scheduler's thread.
+     * 10,000. Elsewhere (other threads, or {@code !onEventLoops}) it runs on the scheduler's thread.
      */
     void schedule(int members, Runnable flush) {
         Duration delay = windowFor(members);
-        if (ThreadExecutorMap.currentExecutor() instanceof EventLoop loop && !loop.isShuttingDown()) {
+        if (onEventLoops && ThreadExecutorMap.currentExecutor() instanceof EventLoop loop && !loop.isShuttingDown()) {
             try {
                 loop.schedule(flush, delay.toNanos(), TimeUnit.NANOSECONDS);
                 return;

@@ -98,4 +98,23 @@ class PresenceWindowTest {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         }
     }
+
+    /** With Redis (onEventLoops false) a window opened on a loop — the Redis client's — ends on the timer. */
+    @Test
+    void withoutOnEventLoopsAWindowOpenedOnALoopEndsOnTheTimer() throws Exception {
+        DefaultEventLoop loop = new DefaultEventLoop();
+        try {
+            AppHub hub = new AppHub("app", AppMeters.unregistered("app"), new PresenceWindow(time, Duration.ofMillis(50), false));
+            RecordingSubscriber member = new RecordingSubscriber("m");
+            hub.attach(member, "room", false).subscription().activate(new Snapshot(List.of(), 0), p -> { });
+            loop.submit(() -> hub.deliverPresence("room", new PresenceDelta(1, true, "x", null))).get();
+            // a task queued after the window's end on the loop, had it been scheduled there
+            loop.schedule(() -> { }, 200, TimeUnit.MILLISECONDS).get();
+            assertThat(member.frames).as("nothing until the timer moves").isEmpty();
+            time.advance(Duration.ofMillis(50));
+            assertThat(member.frames).hasSize(1);
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+    }
 }
