@@ -115,13 +115,7 @@ class PeerParsingTest {
         dir.register("a", 0);
         dir.register("bb", 1);
         List<String> seen = new ArrayList<>();
-        PeerListener numbers = new PeerListener() {
-            @Override
-            public void presence(Peer peer, int[] joined, int jn, int[] left, int ln) {
-                seen.add(java.util.Arrays.toString(java.util.Arrays.copyOf(joined, jn)) + " "
-                        + java.util.Arrays.toString(java.util.Arrays.copyOf(left, ln)));
-            }
-        };
+        PeerListener numbers = numbersInto(seen);
         RmsPeer peer = new RmsPeer(0, numbers, 100, dir);
         EmbeddedChannel ch = new EmbeddedChannel(peer);
         ch.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[{\"peerId\":\"a\"},"
@@ -157,13 +151,7 @@ class PeerParsingTest {
         dir.register("a\"b", 0);
         dir.register("0123456789abcdef-long-enough-for-words", 1);
         List<String> seen = new ArrayList<>();
-        PeerListener numbers = new PeerListener() {
-            @Override
-            public void presence(Peer peer, int[] joined, int jn, int[] left, int ln) {
-                seen.add(java.util.Arrays.toString(java.util.Arrays.copyOf(joined, jn)) + " "
-                        + java.util.Arrays.toString(java.util.Arrays.copyOf(left, ln)));
-            }
-        };
+        PeerListener numbers = numbersInto(seen);
         EmbeddedChannel ch = new EmbeddedChannel(new RmsPeer(0, numbers, 100, dir));
         ch.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[{\"peerId\":\"a\\\"b\"},"
                 + "{\"peerId\":\"0123456789abcdef-long-enough-for-words\"}],\"left\":[]}"));
@@ -171,6 +159,17 @@ class PeerParsingTest {
                 + "\"left\":[{\"peerId\":\"0123456789abcdef-long-enough-for-words\"}]}"));
         assertThat(seen).containsExactly("[0, 1] []", "[] [1]");
         ch.finishAndReleaseAll();
+    }
+
+    /** A listener that records each presence frame's member numbers as "[joined] [left]". */
+    private static PeerListener numbersInto(List<String> seen) {
+        return new PeerListener() {
+            @Override
+            public void presence(Peer peer, int[] joined, int jn, int[] left, int ln) {
+                seen.add(java.util.Arrays.toString(java.util.Arrays.copyOf(joined, jn)) + " "
+                        + java.util.Arrays.toString(java.util.Arrays.copyOf(left, ln)));
+            }
+        };
     }
 
     private static TextWebSocketFrame text(String s) {
