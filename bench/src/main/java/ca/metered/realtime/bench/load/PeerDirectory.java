@@ -35,6 +35,13 @@ public final class PeerDirectory {
 
     private final byte[] table;
     private final int mask;
+    /**
+     * By member: the id's length + 1 (0: unknown, or not predictable) then its bytes, in
+     * {@value #SLOT}-byte runs; read by {@link #predict}.
+     */
+    private final byte[] byMember;
+    /** By member: the member seen right after it in the last presence array, or -1; a hint only. */
+    private final int[] successor;
     /** Ids longer than {@link #INLINE}; guarded by {@code this}. */
     private final Map<String, Integer> longIds = new HashMap<>();
 
@@ -42,6 +49,9 @@ public final class PeerDirectory {
         int slots = Integer.highestOneBit(Math.max(16, capacity * 3) - 1) << 1;
         table = new byte[slots * SLOT];
         mask = slots - 1;
+        byMember = new byte[capacity * SLOT];
+        successor = new int[capacity];
+        Arrays.fill(successor, -1);
     }
 
     /** @return {@code false} if the id was already registered */
@@ -62,10 +72,61 @@ public final class PeerDirectory {
         LONGS.set(table, at + HASH, h);
         INTS.set(table, at + LENGTH, id.length);
         System.arraycopy(id, 0, table, at + ID, id.length);
+        if (member >= 0 && member < successor.length && predictable(id)) {
+            System.arraycopy(id, 0, byMember, member * SLOT + Integer.BYTES, id.length);
+            INTS.setRelease(byMember, member * SLOT, id.length + 1);
+        }
         // Last, so that a reader that sees the member sees the rest (plain writes are confirmed
         // under the lock on a miss: see lookup).
         INTS.setRelease(table, at + MEMBER, member + 1);
         return true;
+    }
+
+    /** Non-empty, and nothing JSON escapes: its bytes in a frame are its bytes here. */
+    private static boolean predictable(byte[] id) {
+        for (byte c : id) {
+            if (c == '"' || c == '\\' || (c >= 0 && c < 0x20)) {
+                return false;
+            }
+        }
+        return id.length > 0;
+    }
+
+    /**
+     * The member that followed {@code previous} last time ({@link #followed}), if its peerId is
+     * exactly what {@code b} holds from {@code index} — its bytes, then the closing quote — else
+     * -1. A large room's presence arrays list the members in one order (the order they joined),
+     * the same in every snapshot and in every delta frame, so this is nearly always right, and it
+     * reads the ids in order instead of hashing each one and probing the table at random. Exact:
+     * a wrong guess compares unequal and the caller looks the id up.
+     */
+    public int predict(int previous, byte[] b, int index, int end) {
+        if (previous < 0 || previous >= successor.length) {
+            return -1;
+        }
+        int next = successor[previous];
+        if (next < 0) {
+            return -1;
+        }
+        int at = next * SLOT;
+        int length = (int) INTS.getAcquire(byMember, at) - 1;
+        if (length <= 0 || index + length >= end || b[index + length] != '"'
+                || !Arrays.equals(byMember, at + Integer.BYTES, at + Integer.BYTES + length, b, index, index + length)) {
+            return -1;
+        }
+        return next;
+    }
+
+    /** The length of a member's peerId in bytes, once {@link #predict} returned it. */
+    public int idLength(int member) {
+        return (int) INTS.getAcquire(byMember, member * SLOT) - 1;
+    }
+
+    /** Remembers that {@code member} came right after {@code previous} in a presence array. */
+    public void followed(int previous, int member) {
+        if (previous >= 0 && previous < successor.length && member >= 0) {
+            successor[previous] = member; // racy on purpose: a stale hint only costs a lookup
+        }
     }
 
     /** The member whose peerId is {@code b[index, index+length)}, or -1. */

@@ -275,6 +275,7 @@ public final class RmsPeer extends Peer {
     /** Reads the entries of one array from {@code pos}; returns the index of its {@code ]}, or -1. */
     private int scanEntries(byte[] f, int end, int pos, boolean joined) {
         scratchCount = 0;
+        int previous = -1;
         while (pos < end) {
             byte b = f[pos];
             if (b == ']') {
@@ -292,11 +293,24 @@ public final class RmsPeer extends Peer {
                 return -1;
             }
             int idStart = pos + ENTRY.length;
-            int idEnd = quoteOrEscape(f, idStart, end);
-            if (idEnd + 1 >= end || f[idEnd] != '"' || f[idEnd + 1] != '}') {
-                return -1; // an escape, metadata, or a cut frame: the parser reads it
+            // Most entries are the member that followed the previous one last time: checked
+            // against its id's bytes, without a hash or a table probe.
+            int member = directory.predict(previous, f, idStart, end);
+            int idEnd;
+            if (member >= 0) {
+                idEnd = idStart + directory.idLength(member);
+            } else {
+                idEnd = quoteOrEscape(f, idStart, end);
+                if (idEnd + 1 >= end || f[idEnd] != '"') {
+                    return -1; // an escape or a cut frame: the parser reads it
+                }
+                member = directory.lookup(f, idStart, idEnd - idStart);
+                directory.followed(previous, member);
             }
-            int member = directory.lookup(f, idStart, idEnd - idStart);
+            if (idEnd + 1 >= end || f[idEnd + 1] != '}') {
+                return -1; // metadata, or a cut frame: the parser reads it
+            }
+            previous = member;
             if (joined) {
                 if (scratchCount == joinedScratch.length) {
                     joinedScratch = java.util.Arrays.copyOf(joinedScratch, scratchCount * 2);

@@ -56,4 +56,28 @@ class PeerDirectoryTest {
         }
         assertThat(d.lookup("p15")).isEqualTo(-1);
     }
+
+    @Test
+    void aPredictionIsTheMemberThatFollowedLastTimeOnlyWhenItsIdIsExactlyThere() {
+        PeerDirectory d = new PeerDirectory(8);
+        d.register("ab", 0);
+        d.register("abc", 1);
+        d.register("x\\y", 2); // escaped in JSON: never predicted
+        d.register("zz", 3);
+        byte[] frame = "\"abc\"},\"ab\"},\"x\\\\y\"},\"zz\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(d.predict(3, frame, 1, frame.length)).as("nothing learnt yet").isEqualTo(-1);
+        d.followed(3, 0); // "ab" came after "zz" last time, but here "abc" does
+        assertThat(d.predict(3, frame, 1, frame.length)).as("a prefix is not the id").isEqualTo(-1);
+        d.followed(3, 1);
+        assertThat(d.predict(3, frame, 1, frame.length)).isEqualTo(1);
+        assertThat(d.idLength(1)).isEqualTo(3);
+        d.followed(1, 0);
+        assertThat(d.predict(1, frame, 8, frame.length)).isEqualTo(0);
+        d.followed(0, 2);
+        assertThat(d.predict(0, frame, 14, frame.length)).as("ids JSON escapes are looked up").isEqualTo(-1);
+        d.followed(2, 3);
+        assertThat(d.predict(2, frame, 22, frame.length)).isEqualTo(3);
+        assertThat(d.predict(2, frame, 22, 24)).as("cut before the closing quote").isEqualTo(-1);
+        assertThat(d.predict(-1, frame, 1, frame.length)).isEqualTo(-1);
+    }
 }

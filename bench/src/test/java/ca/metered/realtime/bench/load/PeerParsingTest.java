@@ -172,6 +172,31 @@ class PeerParsingTest {
         };
     }
 
+    /** Frames in the same order, then in another, with an unknown peer: every entry read exactly. */
+    @Test
+    void presenceArraysInARepeatedOrderAndThenAnotherAreReadExactly() {
+        PeerDirectory dir = new PeerDirectory(6);
+        for (int i = 0; i < 5; i++) {
+            dir.register("peer-" + i + "-" + "x".repeat(i), i);
+        }
+        List<String> seen = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(new RmsPeer(5, numbersInto(seen), 100, dir));
+        int[][] orders = {{0, 1, 2, 3, 4}, {0, 1, 2, 3, 4}, {1, 2, 3}, {4, 3, 2, 1, 0}, {0, 1, -1, 2, 3, 4}, {0, 1, 2, 3, 4}};
+        List<String> expected = new ArrayList<>();
+        for (int[] order : orders) {
+            StringBuilder json = new StringBuilder("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[");
+            for (int k = 0; k < order.length; k++) {
+                int m = order[k];
+                json.append(k == 0 ? "" : ",").append("{\"peerId\":\"")
+                        .append(m < 0 ? "peer-9" : "peer-" + m + "-" + "x".repeat(m)).append("\"}");
+            }
+            ch.writeInbound(text(json.append("],\"left\":[]}").toString()));
+            expected.add(java.util.Arrays.toString(order) + " []");
+        }
+        assertThat(seen).containsExactlyElementsOf(expected);
+        ch.finishAndReleaseAll();
+    }
+
     private static TextWebSocketFrame text(String s) {
         return new TextWebSocketFrame(s);
     }
