@@ -1,12 +1,8 @@
 package ca.metered.realtime.server.hub;
 
 import ca.metered.realtime.server.time.Scheduler;
-import io.netty.channel.EventLoop;
-import io.netty.util.internal.ThreadExecutorMap;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * How long a channel's presence deltas are gathered before they go out as few {@code presence}
@@ -25,21 +21,22 @@ import java.util.concurrent.TimeUnit;
  *
  * @param scheduler runs the end of each window opened off an event loop; unused when the window is zero
  * @param window how long the first delta of a batch may wait
- * @param onEventLoops whether a window opened on an event loop ends on it: only when every
- *     event loop that decides presence is the node's own (in memory); with Redis, deltas arrive
- *     on the Redis client's loops, which must not be held up by a large room's flush
+ * @param callerLoop where a window opened on an event loop ends: on that loop, when every loop
+ *     that decides presence is the node's own (in memory); {@link CallerLoop#NONE} with Redis,
+ *     whose deltas arrive on the Redis client's loops, which a large room's flush must not hold up
  */
-public record PresenceWindow(Scheduler scheduler, Duration window, boolean onEventLoops) {
+public record PresenceWindow(Scheduler scheduler, Duration window, CallerLoop callerLoop) {
     /** No coalescing: each delta goes out in its own frame on the thread that decided it. */
     public static final PresenceWindow IMMEDIATE = new PresenceWindow(null, Duration.ZERO);
 
-    /** A window whose end runs on the event loop that opened it, when there is one. */
+    /** A window whose end always runs on the scheduler's thread. */
     public PresenceWindow(Scheduler scheduler, Duration window) {
-        this(scheduler, window, true);
+        this(scheduler, window, CallerLoop.NONE);
     }
 
     public PresenceWindow {
         Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(callerLoop, "callerLoop");
         if (window.isNegative()) {
             throw new IllegalArgumentException("window must not be negative");
         }
@@ -68,19 +65,13 @@ public record PresenceWindow(Scheduler scheduler, Duration window, boolean onEve
      * that same loop: a flush hands a frame to every member, and from a loop their drains go out
      * as one task per loop ({@code session.DrainHandoff}), where from the timer's thread each
      * member's drain is a task, and a wake-up, of its own — 10,000 per window in a room of
-     * 10,000. Elsewhere (other threads, or {@code !onEventLoops}) it runs on the scheduler's thread.
+     * 10,000. Elsewhere (other threads, or {@link CallerLoop#NONE}) it runs on the scheduler's thread.
      */
     void schedule(int members, Runnable flush) {
         Duration delay = windowFor(members);
-        if (onEventLoops && ThreadExecutorMap.currentExecutor() instanceof EventLoop loop && !loop.isShuttingDown()) {
-            try {
-                loop.schedule(flush, delay.toNanos(), TimeUnit.NANOSECONDS);
-                return;
-            } catch (RejectedExecutionException shuttingDown) {
-                // the timer still runs it
-            }
+        if (!callerLoop.schedule(delay, flush)) {
+            scheduler.schedule(delay, flush);
         }
-        scheduler.schedule(delay, flush);
     }
 
     /** The window of a channel with {@code members} local subscribers. */

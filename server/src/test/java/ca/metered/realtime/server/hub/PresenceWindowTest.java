@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.metered.realtime.server.cluster.PresenceDelta;
 import ca.metered.realtime.server.cluster.PresenceStore.Snapshot;
 import ca.metered.realtime.server.metrics.AppMeters;
+import ca.metered.realtime.server.session.NettyCallerLoop;
 import ca.metered.realtime.server.time.ManualScheduler;
 import io.netty.channel.DefaultEventLoop;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,8 @@ class PresenceWindowTest {
     void aWindowOpenedOnAnEventLoopIsFlushedOnThatLoop() throws Exception {
         DefaultEventLoop loop = new DefaultEventLoop();
         try {
-            AppHub hub = new AppHub("app", AppMeters.unregistered("app"), new PresenceWindow(time, Duration.ofMillis(50)));
+            AppHub hub = new AppHub("app", AppMeters.unregistered("app"),
+                    new PresenceWindow(time, Duration.ofMillis(50), new NettyCallerLoop()));
             List<RecordingSubscriber> members = new ArrayList<>();
             List<Thread> deliveredOn = new ArrayList<>();
             loop.submit(() -> {
@@ -99,12 +101,12 @@ class PresenceWindowTest {
         }
     }
 
-    /** With Redis (onEventLoops false) a window opened on a loop — the Redis client's — ends on the timer. */
+    /** With Redis (no caller loop) a window opened on a loop — the Redis client's — ends on the timer. */
     @Test
-    void withoutOnEventLoopsAWindowOpenedOnALoopEndsOnTheTimer() throws Exception {
+    void withoutACallerLoopAWindowOpenedOnALoopEndsOnTheTimer() throws Exception {
         DefaultEventLoop loop = new DefaultEventLoop();
         try {
-            AppHub hub = new AppHub("app", AppMeters.unregistered("app"), new PresenceWindow(time, Duration.ofMillis(50), false));
+            AppHub hub = new AppHub("app", AppMeters.unregistered("app"), new PresenceWindow(time, Duration.ofMillis(50), CallerLoop.NONE));
             RecordingSubscriber member = new RecordingSubscriber("m");
             hub.attach(member, "room", false).subscription().activate(new Snapshot(List.of(), 0), p -> { });
             loop.submit(() -> hub.deliverPresence("room", new PresenceDelta(1, true, "x", null))).get();
