@@ -18,6 +18,7 @@ import ca.metered.realtime.server.config.ServerConfig;
 import ca.metered.realtime.server.connection.Connection;
 import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.history.Retention;
+import ca.metered.realtime.server.hub.CallerLoop;
 import ca.metered.realtime.server.hub.Hub;
 import ca.metered.realtime.server.hub.LocalDelivery;
 import ca.metered.realtime.server.hub.PresenceWindow;
@@ -30,6 +31,7 @@ import ca.metered.realtime.server.pubsub.LifecycleListener;
 import ca.metered.realtime.server.pubsub.Memberships;
 import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.rest.RestApi;
+import ca.metered.realtime.server.session.NettyCallerLoop;
 import ca.metered.realtime.server.session.OutboundBudget;
 import ca.metered.realtime.server.session.Sessions;
 import ca.metered.realtime.server.transport.RmsServer;
@@ -125,7 +127,9 @@ public final class RmsNode implements AutoCloseable {
         LifecycleListener listener = LifecycleListener.all(new ConnectionMetering(metrics), webhooks.lifecycle());
         Broker broker = webhooks.broker(backplane.broker());
         Hub hub = new Hub(id -> live.get().app(id).isPresent(), metrics::app,
-                new PresenceWindow(scheduler, config.server().presenceWindow()));
+                // In memory a window ends on the loop that opened it; with Redis deltas arrive on
+                // the Redis client's loops, which a large room's flush must not hold up.
+                new PresenceWindow(scheduler, config.server().presenceWindow(), redis ? CallerLoop.NONE : new NettyCallerLoop()));
         config.apps().forEach(app -> hub.app(app.id())); // every app in the scrape from the start
         Authorizer authorizer = new Authorizer();
         Memberships memberships = new Memberships(hub, broker, backplane.presence(), backplane.history(),

@@ -8,6 +8,9 @@ import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +30,13 @@ public final class RmsPeer extends Peer {
     private static final byte[] JOINED = "\"joined\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LEFT = "\"left\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ENTRY = "{\"peerId\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ENTRY_HEAD = (long) LONGS.get(ENTRY, 0);
+    private static final long ENTRY_TAIL = (long) LONGS.get(ENTRY, ENTRY.length - 8);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long QUOTES = ONES * '"';
+    private static final long BACKSLASHES = ONES * '\\';
 
     private final byte[] padding;
     private final int messageSize;
@@ -228,6 +238,27 @@ public final class RmsPeer extends Peer {
         return true;
     }
 
+    /**
+     * The index of the first {@code "} or backslash in {@code b[pos, end)}, or {@code end}: eight
+     * bytes at a time (a room's N² entries each end a peerId this way).
+     */
+    static int quoteOrEscape(byte[] b, int pos, int end) {
+        for (; pos + Long.BYTES <= end; pos += Long.BYTES) {
+            long v = (long) LONGS.get(b, pos);
+            long q = v ^ QUOTES;
+            long e = v ^ BACKSLASHES;
+            // A byte of q or e is zero where v has the byte sought; the lowest flag is exact.
+            long found = ((q - ONES) & ~q | (e - ONES) & ~e) & HIGHS;
+            if (found != 0) {
+                return pos + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        while (pos < end && b[pos] != '"' && b[pos] != '\\') {
+            pos++;
+        }
+        return pos;
+    }
+
     private static int indexOf(byte[] b, int len, byte[] needle, int from) {
         outer:
         for (int i = from; i <= len - needle.length; i++) {
@@ -244,6 +275,7 @@ public final class RmsPeer extends Peer {
     /** Reads the entries of one array from {@code pos}; returns the index of its {@code ]}, or -1. */
     private int scanEntries(byte[] f, int end, int pos, boolean joined) {
         scratchCount = 0;
+        int previous = -1;
         while (pos < end) {
             byte b = f[pos];
             if (b == ']') {
@@ -256,23 +288,29 @@ public final class RmsPeer extends Peer {
             if (pos + ENTRY.length >= end) {
                 return -1;
             }
-            for (int i = 0; i < ENTRY.length; i++) {
-                if (f[pos + i] != ENTRY[i]) {
-                    return -1;
-                }
-            }
-            int idStart = pos + ENTRY.length;
-            int idEnd = idStart;
-            while (idEnd < end && f[idEnd] != '"') {
-                if (f[idEnd] == '\\') {
-                    return -1;
-                }
-                idEnd++;
-            }
-            if (idEnd + 1 >= end || f[idEnd + 1] != '}') {
+            // The 11 bytes of {"peerId":" as two overlapping 8-byte words.
+            if ((long) LONGS.get(f, pos) != ENTRY_HEAD || (long) LONGS.get(f, pos + ENTRY.length - 8) != ENTRY_TAIL) {
                 return -1;
             }
-            int member = directory.lookup(f, idStart, idEnd - idStart);
+            int idStart = pos + ENTRY.length;
+            // Most entries are the member that followed the previous one last time: checked
+            // against its id's bytes, without a hash or a table probe.
+            int member = directory.predict(previous, f, idStart, end);
+            int idEnd;
+            if (member >= 0) {
+                idEnd = idStart + directory.idLength(member);
+            } else {
+                idEnd = quoteOrEscape(f, idStart, end);
+                if (idEnd + 1 >= end || f[idEnd] != '"') {
+                    return -1; // an escape or a cut frame: the parser reads it
+                }
+                member = directory.lookup(f, idStart, idEnd - idStart);
+                directory.followed(previous, member);
+            }
+            if (idEnd + 1 >= end || f[idEnd + 1] != '}') {
+                return -1; // metadata, or a cut frame: the parser reads it
+            }
+            previous = member;
             if (joined) {
                 if (scratchCount == joinedScratch.length) {
                     joinedScratch = java.util.Arrays.copyOf(joinedScratch, scratchCount * 2);

@@ -73,13 +73,18 @@ public final class RosterBoard implements PeerListener {
         BitSet mark = inFrame[me];
         int before = counts.get(me);
         int size = before;
+        // A peer in both arrays can only be seen when there is a left array: snapshots (half of a
+        // room's entries) have none, and need not mark their joiners.
+        boolean marking = leftCount > 0;
         for (int i = 0; i < joinedCount; i++) {
             int other = joined[i];
             if (other < 0 || other == me) {
                 anomaly("member " + me + " got joined " + (other < 0 ? "an unknown peerId" : "itself"));
                 continue;
             }
-            mark.set(other);
+            if (marking) {
+                mark.set(other);
+            }
             if (roster.get(other)) {
                 anomaly("member " + me + " got joined member " + other + ", already present");
             } else {
@@ -100,7 +105,7 @@ public final class RosterBoard implements PeerListener {
                 size--;
             }
         }
-        for (int i = 0; i < joinedCount; i++) {
+        for (int i = 0; marking && i < joinedCount; i++) {
             if (joined[i] >= 0) {
                 mark.clear(joined[i]);
             }

@@ -115,13 +115,7 @@ class PeerParsingTest {
         dir.register("a", 0);
         dir.register("bb", 1);
         List<String> seen = new ArrayList<>();
-        PeerListener numbers = new PeerListener() {
-            @Override
-            public void presence(Peer peer, int[] joined, int jn, int[] left, int ln) {
-                seen.add(java.util.Arrays.toString(java.util.Arrays.copyOf(joined, jn)) + " "
-                        + java.util.Arrays.toString(java.util.Arrays.copyOf(left, ln)));
-            }
-        };
+        PeerListener numbers = numbersInto(seen);
         RmsPeer peer = new RmsPeer(0, numbers, 100, dir);
         EmbeddedChannel ch = new EmbeddedChannel(peer);
         ch.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[{\"peerId\":\"a\"},"
@@ -130,6 +124,76 @@ class PeerParsingTest {
         ch.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[{\"peerId\":\"bb\","
                 + "\"metadata\":{\"left\":[{\"peerId\":\"a\"}]}}],\"left\":[]}"));
         assertThat(seen).containsExactly("[0, -1] [1]", "[] []", "[1] []");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void theEndOfAPeerIdIsFoundWhereverItFallsInAWord() {
+        java.util.Random random = new java.util.Random(13);
+        byte[] alphabet = "abc-\"\\é}".getBytes(StandardCharsets.UTF_8);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] b = new byte[random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) ('0' + random.nextInt(10));
+            }
+            int from = b.length == 0 ? 0 : random.nextInt(b.length);
+            int expected = from;
+            while (expected < b.length && b[expected] != '"' && b[expected] != '\\') {
+                expected++;
+            }
+            assertThat(RmsPeer.quoteOrEscape(b, from, b.length)).as("round %d", round).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void escapedPeerIdsAndCutFramesTakeTheParser() {
+        PeerDirectory dir = new PeerDirectory(4);
+        dir.register("a\"b", 0);
+        dir.register("0123456789abcdef-long-enough-for-words", 1);
+        List<String> seen = new ArrayList<>();
+        PeerListener numbers = numbersInto(seen);
+        EmbeddedChannel ch = new EmbeddedChannel(new RmsPeer(0, numbers, 100, dir));
+        ch.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[{\"peerId\":\"a\\\"b\"},"
+                + "{\"peerId\":\"0123456789abcdef-long-enough-for-words\"}],\"left\":[]}"));
+        ch.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[],"
+                + "\"left\":[{\"peerId\":\"0123456789abcdef-long-enough-for-words\"}]}"));
+        assertThat(seen).containsExactly("[0, 1] []", "[] [1]");
+        ch.finishAndReleaseAll();
+    }
+
+    /** A listener that records each presence frame's member numbers as "[joined] [left]". */
+    private static PeerListener numbersInto(List<String> seen) {
+        return new PeerListener() {
+            @Override
+            public void presence(Peer peer, int[] joined, int jn, int[] left, int ln) {
+                seen.add(java.util.Arrays.toString(java.util.Arrays.copyOf(joined, jn)) + " "
+                        + java.util.Arrays.toString(java.util.Arrays.copyOf(left, ln)));
+            }
+        };
+    }
+
+    /** Frames in the same order, then in another, with an unknown peer: every entry read exactly. */
+    @Test
+    void presenceArraysInARepeatedOrderAndThenAnotherAreReadExactly() {
+        PeerDirectory dir = new PeerDirectory(6);
+        for (int i = 0; i < 5; i++) {
+            dir.register("peer-" + i + "-" + "x".repeat(i), i);
+        }
+        List<String> seen = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(new RmsPeer(5, numbersInto(seen), 100, dir));
+        int[][] orders = {{0, 1, 2, 3, 4}, {0, 1, 2, 3, 4}, {1, 2, 3}, {4, 3, 2, 1, 0}, {0, 1, -1, 2, 3, 4}, {0, 1, 2, 3, 4}};
+        List<String> expected = new ArrayList<>();
+        for (int[] order : orders) {
+            StringBuilder json = new StringBuilder("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[");
+            for (int k = 0; k < order.length; k++) {
+                int m = order[k];
+                json.append(k == 0 ? "" : ",").append("{\"peerId\":\"")
+                        .append(m < 0 ? "peer-9" : "peer-" + m + "-" + "x".repeat(m)).append("\"}");
+            }
+            ch.writeInbound(text(json.append("],\"left\":[]}").toString()));
+            expected.add(java.util.Arrays.toString(order) + " []");
+        }
+        assertThat(seen).containsExactlyElementsOf(expected);
         ch.finishAndReleaseAll();
     }
 

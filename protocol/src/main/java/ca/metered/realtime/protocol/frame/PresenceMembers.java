@@ -18,6 +18,9 @@ public final class PresenceMembers {
     /** Nobody. */
     public static final PresenceMembers NONE = of(List.of());
 
+    /** What closes a snapshot: the {@code joined} list, an empty {@code left} and the frame. */
+    private static final byte[] LEFT_NOBODY_END = concat(PresenceEncoder.LEFT, PresenceEncoder.END);
+
     private final byte[] bytes;
     private final int[] ends;
     private final PresenceRoster.Member[] slots;
@@ -34,6 +37,12 @@ public final class PresenceMembers {
         this.count = count;
         this.left = left;
         this.hint = hint;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** These entries, in this order, encoded once (peerIds are expected to be distinct). */
@@ -77,34 +86,34 @@ public final class PresenceMembers {
 
     /**
      * The {@code presence} frame of {@code channel} with these members {@code joined} and nobody
-     * {@code left}: the snapshot that follows a subscribe's ack (docs/protocol.md 2.3).
+     * {@code left}: the snapshot that follows a subscribe's ack (docs/protocol.md 2.3), as one
+     * array of its own. {@link #presenceSlices} is the same frame without the copy.
      */
     public byte[] presenceFrame(String channel) {
+        return presenceSlices(channel).toBytes();
+    }
+
+    /**
+     * {@link #presenceFrame}'s bytes as slices: a small head with the channel, the shared encoded
+     * entries before and after the one left out (the last comma dropped), and the end — nothing
+     * of the entries is copied, however many there are.
+     */
+    public FrameSlices presenceSlices(String channel) {
         byte[] quoted = PresenceEncoder.quoted(channel);
+        byte[] head = new byte[PresenceEncoder.TYPE_CHANNEL.length + quoted.length + PresenceEncoder.JOINED.length];
+        int at = PresenceEncoder.put(head, 0, PresenceEncoder.TYPE_CHANNEL);
+        at = PresenceEncoder.put(head, at, quoted);
+        PresenceEncoder.put(head, at, PresenceEncoder.JOINED);
         int total = count == 0 ? 0 : ends[count - 1];
         int skipFrom = left < 0 ? total : (left == 0 ? 0 : ends[left - 1]);
         int skipTo = left < 0 ? total : ends[left];
-        int entries = total - (skipTo - skipFrom);
-        int list = entries == 0 ? 0 : entries - 1; // without the last entry's comma
-        int size = PresenceEncoder.TYPE_CHANNEL.length + quoted.length + PresenceEncoder.JOINED.length + list
-                + PresenceEncoder.LEFT.length + PresenceEncoder.END.length;
-        byte[] out = new byte[size];
-        int at = PresenceEncoder.put(out, 0, PresenceEncoder.TYPE_CHANNEL);
-        at = PresenceEncoder.put(out, at, quoted);
-        at = PresenceEncoder.put(out, at, PresenceEncoder.JOINED);
-        System.arraycopy(bytes, 0, out, at, skipFrom);
-        at += skipFrom;
-        System.arraycopy(bytes, skipTo, out, at, total - skipTo);
-        at += total - skipTo;
-        if (entries > 0) {
-            at--; // the last comma: overwritten by what closes the list
+        FrameSlices.Builder frame = new FrameSlices.Builder().add(head)
+                .add(bytes, 0, skipFrom)
+                .add(bytes, skipTo, total - skipTo);
+        if (total - (skipTo - skipFrom) > 0) {
+            frame.dropLast(); // the last entry's comma: the list closes there
         }
-        at = PresenceEncoder.put(out, at, PresenceEncoder.LEFT);
-        at = PresenceEncoder.put(out, at, PresenceEncoder.END);
-        if (at != size) {
-            throw new IllegalStateException("presence snapshot sized " + size + " but wrote " + at);
-        }
-        return out;
+        return frame.add(LEFT_NOBODY_END).build();
     }
 
     @Override

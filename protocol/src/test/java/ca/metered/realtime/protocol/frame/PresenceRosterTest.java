@@ -159,4 +159,39 @@ class PresenceRosterTest {
         assertThat(utf8(m.presenceFrame(CHANNEL))).isEqualTo(expected(list, null));
         assertThat(utf8(m.without("y").presenceFrame(CHANNEL))).isEqualTo(expected(list, "y"));
     }
+
+    /** The arrays {@code frame}'s slices read, in order. */
+    private static List<byte[]> arraysOf(FrameSlices frame) {
+        List<byte[]> arrays = new ArrayList<>();
+        frame.writeTo((a, off, len) -> {
+            assertThat(len).isPositive();
+            arrays.add(a);
+        });
+        return arrays;
+    }
+
+    @Test
+    void joinersSnapshotsAreSlicesOfTheSharedEntriesNotCopies() {
+        PresenceRoster roster = new PresenceRoster();
+        List<PresenceRoster.Member> members = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            members.add(roster.add("peer-" + i, i % 7 == 0 ? RawJson.of("{\"i\":" + i + "}") : null));
+        }
+        PresenceMembers first = roster.members(members.get(0)).without("peer-0");
+        PresenceMembers middle = roster.members(members.get(500)).without("peer-500");
+        PresenceMembers last = roster.members(members.get(999)).without("peer-999");
+        List<byte[]> a = arraysOf(first.presenceSlices(CHANNEL));
+        List<byte[]> b = arraysOf(middle.presenceSlices(CHANNEL));
+        List<byte[]> c = arraysOf(last.presenceSlices(CHANNEL));
+        // head, entries after the joiner, end / head, before, after, end / head, before, end
+        assertThat(a).hasSize(3);
+        assertThat(b).hasSize(4);
+        assertThat(c).hasSize(3);
+        assertThat(a.get(1)).isSameAs(b.get(1)).isSameAs(b.get(2)).isSameAs(c.get(1));
+        for (PresenceMembers m : List.of(first, middle, last)) {
+            FrameSlices slices = m.presenceSlices(CHANNEL);
+            assertThat(slices.length()).isEqualTo(slices.toBytes().length);
+            assertThat(utf8(slices.toBytes())).isEqualTo(expected(m.entries(), null));
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package ca.metered.realtime.server.connection;
 
+import ca.metered.realtime.protocol.frame.FrameSlices;
+
 import ca.metered.realtime.protocol.Action;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.server.auth.Grant;
@@ -110,6 +112,11 @@ public final class Connection implements Member {
 
     @Override
     public void deliver(byte[] frame) {
+        link.send(frame);
+    }
+
+    /** Queues a text frame made of slices of shared arrays (a snapshot, docs/protocol.md 2.3). */
+    public void deliver(FrameSlices frame) {
         link.send(frame);
     }
 

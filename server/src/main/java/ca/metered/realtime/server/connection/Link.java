@@ -1,5 +1,7 @@
 package ca.metered.realtime.server.connection;
 
+import ca.metered.realtime.protocol.frame.FrameSlices;
+
 /**
  * The outbound half of one client connection, as the core sees it: queue a frame, ping, close.
  * The WebSocket transport implements it with a byte-capped FIFO per connection
@@ -16,6 +18,14 @@ public interface Link {
      * (docs/protocol.md 4). Ignored once the connection is closing.
      */
     void send(byte[] frame);
+
+    /**
+     * Queues one encoded text frame made of slices of shared arrays, as {@link #send(byte[])}
+     * (the same cap, the same order); a transport writes the slices without joining them first.
+     */
+    default void send(FrameSlices frame) {
+        send(frame.toBytes());
+    }
 
     /** Queues a keepalive ping (docs/protocol.md 8), counted against the same cap. */
     void ping();

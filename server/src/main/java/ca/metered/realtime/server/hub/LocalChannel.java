@@ -159,7 +159,7 @@ final class LocalChannel {
                 flushLocked();
             } else if (!flushScheduled) {
                 flushScheduled = true;
-                window.scheduler().schedule(window.windowFor(subscriptions.size()), () -> {
+                window.schedule(subscriptions.size(), () -> {
                     synchronized (presenceLock) {
                         flushScheduled = false;
                         flushLocked();

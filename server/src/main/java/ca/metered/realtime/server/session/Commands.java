@@ -133,8 +133,9 @@ final class Commands implements CommandSequencer.Handler {
                 write(joined.position() == null && joined.recovered() == null ? new ServerFrame.Ack(rid)
                         : ServerFrame.Ack.positioned(rid, joined.recovered(), joined.position()));
             }
-            // Copied from the channel's encoded roster (docs/protocol.md 2.3): no entry is built or encoded here.
-            connection.deliver(joined.presence().presenceFrame(f.channel()));
+            // Slices of the channel's encoded roster (docs/protocol.md 2.3): no entry is built,
+            // encoded or copied here; the bytes are copied once, into the outbound buffer.
+            connection.deliver(joined.presence().presenceSlices(f.channel()));
         }).thenAccept(outcome -> {
             if (outcome instanceof Outcome.Refused<Void> refused) {
                 error(refused.refusal(), rid);

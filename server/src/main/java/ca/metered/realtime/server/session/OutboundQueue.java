@@ -1,6 +1,7 @@
 package ca.metered.realtime.server.session;
 
 import ca.metered.realtime.protocol.CloseCode;
+import ca.metered.realtime.protocol.frame.FrameSlices;
 import ca.metered.realtime.server.pubsub.CloseStatus;
 import ca.metered.realtime.server.connection.Link;
 import ca.metered.realtime.server.metrics.NodeMetrics;
@@ -121,6 +122,24 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         }
     }
 
+    /** An encoded text frame made of slices of shared arrays (a snapshot), never joined into one. */
+    private record Slices(FrameSlices frame) implements Data {
+        @Override
+        public int bytes() {
+            return frame.length();
+        }
+
+        @Override
+        public int wireBytes() {
+            return WireFrames.size(frame.length());
+        }
+
+        @Override
+        public void writeTo(ByteBuf out) {
+            WireFrames.write(out, WireFrames.TEXT, frame);
+        }
+    }
+
     /** A ping (keepalive) or a pong (answering the client's ping). */
     private record Control(boolean ping, byte[] payload) implements Data {
         @Override
@@ -228,6 +247,13 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     public void send(byte[] frame) {
         if (!closing.get()) {
             offer(new Text(frame));
+        }
+    }
+
+    @Override
+    public void send(FrameSlices frame) {
+        if (!closing.get()) {
+            offer(new Slices(frame));
         }
     }
 

@@ -1,5 +1,6 @@
 package ca.metered.realtime.server.session;
 
+import ca.metered.realtime.protocol.frame.FrameSlices;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -32,7 +33,17 @@ final class WireFrames {
 
     /** Appends one frame: the header (2, 4 or 10 bytes, RFC 6455 5.2), then the payload. */
     static void write(ByteBuf out, int opcode, byte[] payload) {
-        int length = payload.length;
+        writeHeader(out, opcode, payload.length);
+        out.writeBytes(payload);
+    }
+
+    /** Appends one frame whose payload is {@code payload}'s slices, copied straight from the shared arrays. */
+    static void write(ByteBuf out, int opcode, FrameSlices payload) {
+        writeHeader(out, opcode, payload.length());
+        payload.writeTo(out::writeBytes);
+    }
+
+    private static void writeHeader(ByteBuf out, int opcode, int length) {
         out.writeByte(FIN | opcode);
         if (length < 126) {
             out.writeByte(length);
@@ -43,6 +54,5 @@ final class WireFrames {
             out.writeByte(127);
             out.writeLong(length);
         }
-        out.writeBytes(payload);
     }
 }

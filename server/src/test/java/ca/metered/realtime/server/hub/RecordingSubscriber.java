@@ -16,7 +16,7 @@ import java.util.List;
  * A fake connection of app {@code app}, allowed every channel and action, that records what
  * the hub hands it. Thread-safe enough for single-threaded tests.
  */
-final class RecordingSubscriber implements Member {
+class RecordingSubscriber implements Member {
     private static final Permissions ALL = new Permissions(ChannelScope.of(List.of(ChannelPattern.compile("**"))),
             EnumSet.allOf(Action.class));
     private static long ids;

@@ -1,5 +1,8 @@
 package ca.metered.realtime.server.session;
 
+import ca.metered.realtime.protocol.frame.FrameSlices;
+import ca.metered.realtime.protocol.frame.PresenceRoster;
+import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.server.metrics.NodeMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +18,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -183,19 +188,78 @@ class OutboundQueueTest {
 
         ByteBuf written = channel.readOutbound();
         assertThat((Object) channel.readOutbound()).as("one write for the batch").isNull();
-        EmbeddedChannel netty = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
+        List<WebSocketFrame> frames = new ArrayList<>();
         for (byte[] t : texts) {
-            netty.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(t)));
+            frames.add(new TextWebSocketFrame(Unpooled.wrappedBuffer(t)));
         }
-        netty.writeOutbound(new PongWebSocketFrame(Unpooled.wrappedBuffer(bytes("pp"))), new PingWebSocketFrame());
+        frames.add(new PongWebSocketFrame(Unpooled.wrappedBuffer(bytes("pp"))));
+        frames.add(new PingWebSocketFrame());
+        assertThat(ByteBufUtil.getBytes(written)).isEqualTo(encodedByNetty(frames));
+        written.release();
+        assertThat(q.queuedBytes()).isZero();
+    }
+
+    /** What Netty's own server-side encoder writes for {@code frames}, one after the other. */
+    private static byte[] encodedByNetty(List<WebSocketFrame> frames) {
+        EmbeddedChannel netty = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
+        frames.forEach(netty::writeOutbound);
         ByteBuf expected = Unpooled.buffer();
         ByteBuf part;
         while ((part = netty.readOutbound()) != null) {
             expected.writeBytes(part);
             part.release();
         }
-        assertThat(ByteBufUtil.getBytes(written)).isEqualTo(ByteBufUtil.getBytes(expected));
+        return ByteBufUtil.getBytes(expected);
+    }
+
+    /** A snapshot of {@code members} members without member 1 (their entries shared, not copied). */
+    private static FrameSlices snapshot(int members) {
+        PresenceRoster roster = new PresenceRoster();
+        for (int i = 0; i < members; i++) {
+            roster.add("peer-" + i, i % 3 == 0 ? new RawJson("{\"n\":" + i + "}") : null);
+        }
+        return roster.members().without("peer-1").presenceSlices("room/1");
+    }
+
+    @Test
+    void framesMadeOfSlicesTakeTheirTurnCountAgainstTheCapAndLeaveAsTheirBytesWould() {
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 20, 1 << 21));
+        OutboundQueue q = queue(1 << 20);
+        // one of each header length (RFC 6455 5.2), between plain frames
+        FrameSlices[] slices = {snapshot(1), snapshot(3), snapshot(3_000)};
+        assertThat(slices[2].length()).isGreaterThan(0xFFFF);
+        q.send(bytes("first"));
+        for (FrameSlices f : slices) {
+            q.send(f);
+        }
+        q.send(bytes("last"));
+        assertThat(q.queuedBytes()).isEqualTo(5 + 4 + slices[0].length() + slices[1].length() + slices[2].length());
+        channel.runPendingTasks();
+
+        ByteBuf written = channel.readOutbound();
+        List<WebSocketFrame> frames = new ArrayList<>();
+        frames.add(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes("first"))));
+        for (FrameSlices f : slices) {
+            frames.add(new TextWebSocketFrame(Unpooled.wrappedBuffer(f.toBytes())));
+        }
+        frames.add(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes("last"))));
+        assertThat(ByteBufUtil.getBytes(written)).isEqualTo(encodedByNetty(frames));
         written.release();
+        assertThat(q.queuedBytes()).isZero();
+    }
+
+    @Test
+    void aSnapshotOfSlicesLargerThanTheCapClosesAsASlowConsumer() {
+        FrameSlices big = snapshot(3_000);
+        OutboundQueue q = queue(big.length() - 1);
+        q.send(big);
+        assertThat(q.isClosing()).isTrue();
+        q.send(bytes("after"));
+        channel.runPendingTasks();
+        CloseWebSocketFrame close = next(CloseWebSocketFrame.class);
+        assertThat(close.statusCode()).isEqualTo(1008);
+        close.release();
+        assertThat((Object) sent.next()).isNull();
         assertThat(q.queuedBytes()).isZero();
     }
 }
