@@ -5,6 +5,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,20 +13,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gathers the {@link OutboundQueue} drains that one event loop schedules while it works — a
- * publish fanned out to a thousand subscribers schedules a thousand — and hands them over when
- * it is done with what it is doing: one task per target loop, not one per queue.
+ * What one event loop queues for connections of other loops while it works — a publish fanned
+ * out to a thousand subscribers queues a thousand frames — gathered per target loop and handed
+ * over when the loop is done with what it is doing: one task per target loop, not one per queue.
  *
- * <p>Two things come of it. Fewer cross-thread hand-offs and wake-ups (one task per loop per
- * round instead of one per subscriber). And coalescing: every publish the loop reads in one go
- * is queued to every subscriber before any of them drains, so a subscriber gets them in one
- * batch — one buffer, one write, one syscall — rather than a write per message. The drain of a
- * queue is delayed by at most what remains of the current round of the scheduling loop (its
- * I/O, then its tasks up to this one); the order of one queue's frames is not affected (they
- * are queued at once, only the drain waits).
+ * <p>Two kinds of work are handed over. Items ({@link #defer}): a frame (or a close) for a queue
+ * of another loop is not put into that queue by this thread but carried, with the others for the
+ * same loop, in the task; the target loop queues them there, in the order this thread deferred
+ * them, then drains. The queue's FIFO, its byte count and its drain flag are then touched by one
+ * thread only, the queue's own, instead of a cache line passed between threads per delivery, and
+ * the fan-out's enqueueing is shared by the loops instead of done by the publisher's thread
+ * alone. Drains ({@link #schedule}): a queue that already holds items (queued on its own loop, or
+ * resumed by the budget) is drained when the round ends, so that every item the loop queued in
+ * one go leaves in one batch per connection — one buffer, one write, one syscall.
  *
- * <p>Called off an event loop (timers, the Redis client's threads, tests), a drain is scheduled
- * on its queue's loop at once, as before.
+ * <p>Order (the guarantee of {@code Link}: what one thread queues goes out in the order it queued
+ * it): every item an event loop queues for a connection of another loop goes this way, sends,
+ * pings, pongs and closes alike, and the tasks of one loop to another run in the order they were
+ * given, so one thread's items reach a queue in its order. Items queued off any event loop
+ * (timers of other executors, the Redis client's threads, tests) and on the connection's own
+ * loop go into the queue at once, as before. An item is delayed by at most what remains of the
+ * deferring loop's round (its I/O, then its tasks up to the hand-over).
  *
  * <p>Not thread-safe: one instance per event loop thread, used only on that thread.
  */
@@ -34,12 +42,76 @@ final class DrainHandoff {
     private static final FastThreadLocal<DrainHandoff> OF_THREAD = new FastThreadLocal<>();
 
     private final EventLoop home;
-    /** The queues to drain, by their loop; replaced, not cleared, when handed over. */
-    private Map<EventLoop, ArrayList<OutboundQueue>> pending = new IdentityHashMap<>();
+    /** What goes to each loop at the end of the round; replaced, not cleared, when handed over. */
+    private Map<EventLoop, Batch> pending = new IdentityHashMap<>();
     private boolean scheduled;
+
+    /** One target loop's share of a round: items to queue (in order), then queues to drain. */
+    private static final class Batch {
+        /** Pairs: queue, item. */
+        Object[] items = EMPTY;
+        int size;
+        final ArrayList<OutboundQueue> drains = new ArrayList<>();
+
+        void add(OutboundQueue q, Object item) {
+            if (size + 2 > items.length) {
+                items = Arrays.copyOf(items, Math.max(16, items.length * 2));
+            }
+            items[size++] = q;
+            items[size++] = item;
+        }
+
+        /** On the target loop. */
+        void run() {
+            for (int i = 0; i < size; i += 2) {
+                try {
+                    ((OutboundQueue) items[i]).accept(items[i + 1]);
+                } catch (RuntimeException | Error e) {
+                    log.warn("outbound queueing failed", e);
+                }
+            }
+            drainAll(drains);
+        }
+    }
+
+    private static final Object[] EMPTY = new Object[0];
 
     private DrainHandoff(EventLoop home) {
         this.home = home;
+    }
+
+    /** This thread's instance when it is an event loop that is not shutting down, else null. */
+    private static DrainHandoff ofThisLoop() {
+        EventExecutor current = ThreadExecutorMap.currentExecutor();
+        if (!(current instanceof EventLoop home) || home.isShuttingDown()) {
+            return null;
+        }
+        DrainHandoff h = OF_THREAD.get();
+        if (h == null || h.home != home) {
+            h = new DrainHandoff(home);
+            OF_THREAD.set(h);
+        }
+        return h;
+    }
+
+    /**
+     * Carries {@code item} to {@code q}'s loop with this loop's hand-over, if the caller is an
+     * event loop other than {@code loop}: returns {@code true} then, and {@code loop} calls
+     * {@link OutboundQueue#accept} with it. Returns {@code false} (the caller queues the item
+     * itself) on {@code loop}, off any event loop, or when this loop is shutting down. If
+     * {@code loop} is shutting down by the time of the hand-over, the item is dropped: its
+     * channel closes with the server.
+     */
+    static boolean defer(OutboundQueue q, Object item, EventLoop loop) {
+        if (loop.inEventLoop()) {
+            return false;
+        }
+        DrainHandoff h = ofThisLoop();
+        if (h == null || !h.ensureScheduled()) {
+            return false;
+        }
+        h.batchFor(loop).add(q, item);
+        return true;
     }
 
     /**
@@ -49,45 +121,62 @@ final class DrainHandoff {
      * @throws RejectedExecutionException when {@code loop} is shutting down (the caller discards)
      */
     static void schedule(OutboundQueue q, EventLoop loop) {
-        EventExecutor current = ThreadExecutorMap.currentExecutor();
-        if (!(current instanceof EventLoop home) || home.isShuttingDown()) {
+        DrainHandoff h = ofThisLoop();
+        if (h == null || !h.ensureScheduled()) {
             loop.execute(q::drain);
             return;
         }
-        DrainHandoff h = OF_THREAD.get();
-        if (h == null || h.home != home) {
-            h = new DrainHandoff(home);
-            OF_THREAD.set(h);
-        }
-        h.add(q, loop);
+        h.batchFor(loop).drains.add(q);
     }
 
-    private void add(OutboundQueue q, EventLoop loop) {
+    /** Whether the hand-over is (now) scheduled on the home loop; false when it refuses tasks. */
+    private boolean ensureScheduled() {
         if (!scheduled) {
-            home.execute(this::handOver); // rejected when shutting down: nothing added, the caller discards
+            try {
+                home.execute(this::handOver);
+            } catch (RejectedExecutionException shuttingDown) {
+                return false;
+            }
             scheduled = true;
         }
-        pending.computeIfAbsent(loop, l -> new ArrayList<>()).add(q);
+        return true;
     }
 
-    /** On the home loop: drains its own queues here, and gives each other loop its list in one task. */
+    private Batch batchFor(EventLoop loop) {
+        Batch b = pending.get(loop);
+        if (b == null) {
+            b = new Batch();
+            pending.put(loop, b);
+        }
+        return b;
+    }
+
+    /**
+     * On the home loop: gives each other loop its batch in one task, then drains its own queues
+     * here (the other loops start first: they run meanwhile on the other cores).
+     */
     private void handOver() {
-        Map<EventLoop, ArrayList<OutboundQueue>> batch = pending;
+        Map<EventLoop, Batch> round = pending;
         // What these drains schedule (a budget resume, say) starts a new round.
         pending = new IdentityHashMap<>();
         scheduled = false;
-        for (Map.Entry<EventLoop, ArrayList<OutboundQueue>> e : batch.entrySet()) {
+        Batch own = null;
+        for (Map.Entry<EventLoop, Batch> e : round.entrySet()) {
             EventLoop loop = e.getKey();
-            ArrayList<OutboundQueue> queues = e.getValue();
+            Batch batch = e.getValue();
             if (loop == home) {
-                drainAll(queues);
+                own = batch;
                 continue;
             }
             try {
-                loop.execute(() -> drainAll(queues));
+                loop.execute(batch::run);
             } catch (RejectedExecutionException shuttingDown) {
-                queues.forEach(OutboundQueue::discardAll);
+                // Deferred items were not counted by their queues yet: nothing to give back.
+                batch.drains.forEach(OutboundQueue::discardAll);
             }
+        }
+        if (own != null) {
+            own.run();
         }
     }
 

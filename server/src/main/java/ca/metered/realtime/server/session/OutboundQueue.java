@@ -88,6 +88,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private boolean closeSent;
     /** Whether our close frame reached the socket. Event loop only. */
     private boolean closeWritten;
+    /** The connection has ended ({@link #inactive}). Event loop only. */
+    private boolean gone;
 
     /** What waits to go out. */
     private sealed interface Outgoing {
@@ -301,6 +303,26 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     }
 
     private void offer(Outgoing item) {
+        if (!DrainHandoff.defer(this, item, channel.eventLoop())) {
+            accept(item);
+        }
+    }
+
+    /**
+     * Queues an item: on the connection's loop (carried there by {@link DrainHandoff#defer}), or
+     * on the thread that sends when that is no event loop. A close is queued as it is; a frame
+     * that would take the queue past its cap closes the connection as a slow consumer instead.
+     */
+    void accept(Object o) {
+        if (gone) {
+            return; // carried here after the connection ended: nothing goes out any more
+        }
+        Outgoing item = (Outgoing) o;
+        if (item instanceof Close) {
+            items.add(item);
+            scheduleDrain();
+            return;
+        }
         int len = item.bytes();
         if (queuedBytes.addAndGet(len) > capBytes) {
             queuedBytes.addAndGet(-len);
@@ -313,7 +335,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             }
             return;
         }
-        enqueue(item);
+        items.add(item);
+        scheduleDrain();
     }
 
     private void queueClose(Close close) {
@@ -327,12 +350,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         } catch (RejectedExecutionException e) {
             return; // the server is shutting down and closes every channel itself
         }
-        enqueue(close);
-    }
-
-    private void enqueue(Outgoing item) {
-        items.add(item);
-        scheduleDrain();
+        // The same way as the frames this thread queued before it, so that it stays behind them.
+        offer(close);
     }
 
     private void scheduleDrain() {
@@ -492,6 +511,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
      * installed in a pipeline).
      */
     public void inactive() {
+        gone = true;
         closing.set(true);
         // Ours if we closed first, the client's if it did, 1006 if nobody sent a close frame.
         metrics.closed(closeCode == 0 ? ABNORMAL_CLOSURE : closeCode);
