@@ -75,9 +75,9 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private boolean shedFromBudget;
     /** Bytes came back to the budget since a drain stopped for want of them. */
     private final AtomicBoolean resumed = new AtomicBoolean();
-    private final ConcurrentLinkedQueue<Outgoing> items = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
     /** Taken from {@link #items} and not yet handled (see {@link #head}). Event loop only. */
-    private Outgoing aside;
+    private Object aside;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     /** The slow-consumer close: frames still queued are discarded, not sent. */
@@ -91,38 +91,10 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     /** The connection has ended ({@link #inactive}). Event loop only. */
     private boolean gone;
 
-    /** What waits to go out. */
-    private sealed interface Outgoing {
-        /** Bytes counted against the cap. */
-        int bytes();
-    }
-
-    /** A frame written in a batch (everything but the close), encoded by {@link WireFrames}. */
-    private sealed interface Data extends Outgoing {
-        /** Bytes on the wire, header included. */
-        int wireBytes();
-
-        /** Appends the frame as it goes on the wire. */
-        void writeTo(ByteBuf out);
-    }
-
-    /** An encoded text frame, shared with other connections. */
-    private record Text(byte[] frame) implements Data {
-        @Override
-        public int bytes() {
-            return frame.length;
-        }
-
-        @Override
-        public int wireBytes() {
-            return WireFrames.size(frame.length);
-        }
-
-        @Override
-        public void writeTo(ByteBuf out) {
-            WireFrames.write(out, WireFrames.TEXT, frame);
-        }
-    }
+    /*
+     * What waits to go out, an Object each: a text frame is its encoded bytes themselves (shared
+     * with other connections; no wrapper per delivery), a ping or pong a Control, the close a Close.
+     */
 
     /** An encoded text frame made of slices of shared arrays (a snapshot), never joined into one. */
     private record Slices(FrameSlices frame) implements Data {
@@ -143,34 +115,39 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     }
 
     /** A ping (keepalive) or a pong (answering the client's ping). */
-    private record Control(boolean ping, byte[] payload) implements Data {
-        @Override
-        public int bytes() {
-            return CONTROL_FRAME_OVERHEAD + payload.length;
-        }
-
-        @Override
-        public int wireBytes() {
-            return WireFrames.size(payload.length);
-        }
-
-        @Override
-        public void writeTo(ByteBuf out) {
-            WireFrames.write(out, ping ? WireFrames.PING : WireFrames.PONG, payload);
-        }
+    private record Control(boolean ping, byte[] payload) {
     }
 
-    private record Close(int code, String reason) implements Outgoing {
-        @Override
-        public int bytes() {
-            return 0;
+    private record Close(int code, String reason) {
+    }
+
+    /** Bytes an item counts against the cap: a control frame's header too, so even empty pongs fill it. */
+    private static int counted(Object item) {
+        if (item instanceof byte[] frame) {
+            return frame.length;
+        }
+        return item instanceof Control c ? CONTROL_FRAME_OVERHEAD + c.payload().length : 0;
+    }
+
+    /** Bytes a data frame (text, ping, pong) takes on the wire, header included. */
+    private static int wireBytes(Object item) {
+        return WireFrames.size(item instanceof byte[] frame ? frame.length : ((Control) item).payload().length);
+    }
+
+    /** Appends a data frame as it goes on the wire ({@link WireFrames}). */
+    private static void writeTo(ByteBuf out, Object item) {
+        if (item instanceof byte[] frame) {
+            WireFrames.write(out, WireFrames.TEXT, frame);
+        } else {
+            Control c = (Control) item;
+            WireFrames.write(out, c.ping() ? WireFrames.PING : WireFrames.PONG, c.payload());
         }
     }
 
     /** The batch being encoded, per event loop thread (a drain never runs inside another). */
-    private static final FastThreadLocal<ArrayList<Data>> BATCH = new FastThreadLocal<>() {
+    private static final FastThreadLocal<ArrayList<Object>> BATCH = new FastThreadLocal<>() {
         @Override
-        protected ArrayList<Data> initialValue() {
+        protected ArrayList<Object> initialValue() {
             return new ArrayList<>();
         }
     };
@@ -248,7 +225,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     @Override
     public void send(byte[] frame) {
         if (!closing.get()) {
-            offer(new Text(frame));
+            offer(frame);
         }
     }
 
@@ -302,7 +279,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         return remoteAddress instanceof InetAddress a ? a.getHostAddress() : String.valueOf(remoteAddress);
     }
 
-    private void offer(Outgoing item) {
+    private void offer(Object item) {
         if (!DrainHandoff.defer(this, item, channel.eventLoop())) {
             accept(item);
         }
@@ -313,17 +290,16 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
      * on the thread that sends when that is no event loop. A close is queued as it is; a frame
      * that would take the queue past its cap closes the connection as a slow consumer instead.
      */
-    void accept(Object o) {
+    void accept(Object item) {
         if (gone) {
             return; // carried here after the connection ended: nothing goes out any more
         }
-        Outgoing item = (Outgoing) o;
         if (item instanceof Close) {
             items.add(item);
             scheduleDrain();
             return;
         }
-        int len = item.bytes();
+        int len = counted(item);
         if (queuedBytes.addAndGet(len) > capBytes) {
             queuedBytes.addAndGet(-len);
             if (closing.compareAndSet(false, true)) {
@@ -375,7 +351,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
      * The item at the head: taken from the FIFO once and kept aside until it is handled (a frame
      * the budget refused stays there until {@link #resume}). Event loop only.
      */
-    private Outgoing head() {
+    private Object head() {
         if (aside == null) {
             aside = items.poll();
         }
@@ -389,7 +365,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         }
         boolean blocked = false;
         boolean wrote = false;
-        Outgoing item;
+        Object item;
         while (mayDrain() && (item = head()) != null) {
             if (item instanceof Close c) {
                 aside = null;
@@ -397,7 +373,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
                 wrote = true;
             } else if (closeSent || discardQueued) {
                 aside = null;
-                queuedBytes.addAndGet(-item.bytes());
+                queuedBytes.addAndGet(-counted(item));
             } else {
                 wrote = true;
                 if (writeBatch()) {
@@ -431,12 +407,13 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
      */
     private boolean writeBatch() {
         long room = Math.max(1, channel.bytesBeforeUnwritable());
-        ArrayList<Data> batch = BATCH.get();
+        ArrayList<Object> batch = BATCH.get();
         int counted = 0;
         int wire = 0;
         boolean refused = false;
-        while (wire < room && head() instanceof Data item) {
-            int len = item.bytes();
+        Object item;
+        while (wire < room && (item = head()) != null && !(item instanceof Close)) {
+            int len = counted(item);
             if (!budget.take(len, this)) {
                 refused = true;
                 break;
@@ -444,14 +421,14 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             aside = null;
             batch.add(item);
             counted += len;
-            wire += item.wireBytes();
+            wire += wireBytes(item);
         }
         if (batch.isEmpty()) {
             return refused;
         }
         ByteBuf buf = channel.alloc().directBuffer(wire);
         for (int i = 0, n = batch.size(); i < n; i++) {
-            batch.get(i).writeTo(buf);
+            writeTo(buf, batch.get(i));
         }
         batch.clear(); // before the write: a failed write completes (and may drain others) at once
         int n = counted;
@@ -495,13 +472,13 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     /** Lets go of everything queued (the connection is gone, or the server is shutting down). */
     void discardAll() {
-        Outgoing item = aside;
+        Object item = aside;
         aside = null;
         if (item != null) {
-            queuedBytes.addAndGet(-item.bytes());
+            queuedBytes.addAndGet(-counted(item));
         }
         while ((item = items.poll()) != null) {
-            queuedBytes.addAndGet(-item.bytes());
+            queuedBytes.addAndGet(-counted(item));
         }
     }
 
