@@ -30,9 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the pongs answering the client's pings, and the close — goes through this one queue: an
  * inline write from the loop would overtake frames other threads had already queued
  * (docs/protocol.md 2.3: a {@code left} before a later {@code joined} of the same peerId, the joined
- * delta before what the newcomer sends next; a pong after everything queued before). One drain
- * on the channel's event loop empties it — scheduled through {@link DrainHandoff}, one task per
- * loop for all the queues a fan-out filled — and hands Netty only what the socket can take (the
+ * delta before what the newcomer sends next; a pong after everything queued before). An item
+ * queued on another event loop is carried to this channel's loop by {@link DrainHandoff} (one
+ * task per loop for everything a fan-out queued there) and put into the FIFO there, so the FIFO
+ * and the byte count are mostly touched by one thread; one from a thread that is no event loop
+ * goes in at once. One drain on the channel's event loop empties it — scheduled through
+ * {@link DrainHandoff} too — and hands Netty only what the socket can take (the
  * channel's write-buffer high-water mark), the frames of a batch encoded by {@link WireFrames}
  * into one direct buffer: one write, one promise and one flush per batch, not per frame. The
  * rest stays here, where a close can still discard it.
