@@ -46,16 +46,30 @@ final class DrainHandoff {
     private Map<EventLoop, Batch> pending = new IdentityHashMap<>();
     private boolean scheduled;
 
+    /**
+     * The most item slots a batch needed lately: the next round's batches start that large
+     * instead of growing again (a fan-out of every publish read in one go, at peak rate, is tens
+     * of thousands of items).
+     */
+    private int itemsHint = 16;
+
     /** One target loop's share of a round: items to queue (in order), then queues to drain. */
     private static final class Batch {
-        /** Pairs: queue, item. */
-        Object[] items = EMPTY;
+        /** Pairs: queue, item; allocated with the first (a loop's own batch has drains only). */
+        Object[] items;
         int size;
+        final int capacity;
         final ArrayList<OutboundQueue> drains = new ArrayList<>();
 
+        Batch(int capacity) {
+            this.capacity = capacity;
+        }
+
         void add(OutboundQueue q, Object item) {
-            if (size + 2 > items.length) {
-                items = Arrays.copyOf(items, Math.max(16, items.length * 2));
+            if (items == null) {
+                items = new Object[capacity];
+            } else if (size + 2 > items.length) {
+                items = Arrays.copyOf(items, items.length * 2);
             }
             items[size++] = q;
             items[size++] = item;
@@ -73,8 +87,6 @@ final class DrainHandoff {
             drainAll(drains);
         }
     }
-
-    private static final Object[] EMPTY = new Object[0];
 
     private DrainHandoff(EventLoop home) {
         this.home = home;
@@ -145,7 +157,7 @@ final class DrainHandoff {
     private Batch batchFor(EventLoop loop) {
         Batch b = pending.get(loop);
         if (b == null) {
-            b = new Batch();
+            b = new Batch(itemsHint);
             pending.put(loop, b);
         }
         return b;
@@ -161,9 +173,11 @@ final class DrainHandoff {
         pending = new IdentityHashMap<>();
         scheduled = false;
         Batch own = null;
+        int most = 16;
         for (Map.Entry<EventLoop, Batch> e : round.entrySet()) {
             EventLoop loop = e.getKey();
             Batch batch = e.getValue();
+            most = Math.max(most, batch.size);
             if (loop == home) {
                 own = batch;
                 continue;
@@ -175,6 +189,8 @@ final class DrainHandoff {
                 batch.drains.forEach(OutboundQueue::discardAll);
             }
         }
+        // Follows the load down as well as up, so that a burst's size is not kept for ever.
+        itemsHint = Integer.highestOneBit(most - 1) << 1;
         if (own != null) {
             own.run();
         }
