@@ -135,10 +135,48 @@ final class DrainHandoff {
     static void schedule(OutboundQueue q, EventLoop loop) {
         DrainHandoff h = ofThisLoop();
         if (h == null || !h.ensureScheduled()) {
+            Map<EventLoop, ArrayList<OutboundQueue>> gathered = GATHERING.get();
+            if (gathered != null) {
+                gathered.computeIfAbsent(loop, l -> new ArrayList<>()).add(q);
+                return;
+            }
             loop.execute(q::drain);
             return;
         }
         h.batchFor(loop).drains.add(q);
+    }
+
+    /** The drains a thread that is no event loop schedules inside {@link #gathering}, by loop. */
+    private static final ThreadLocal<Map<EventLoop, ArrayList<OutboundQueue>>> GATHERING = new ThreadLocal<>();
+
+    /**
+     * Runs {@code work} — on a thread that is no event loop, e.g. the keepalive sweep pinging every
+     * connection — with the drains it schedules gathered: each loop gets one task for all of
+     * its queues when {@code work} is done, instead of one per queue. What {@code work} queues goes
+     * into the queues at once, as without it (so the order of items is unchanged); only their
+     * drains wait for the end of {@code work}. On an event loop, {@code work} just runs (the
+     * round's hand-over gathers already).
+     */
+    static void gathering(Runnable work) {
+        if (ofThisLoop() != null || GATHERING.get() != null) {
+            work.run();
+            return;
+        }
+        Map<EventLoop, ArrayList<OutboundQueue>> gathered = new IdentityHashMap<>();
+        GATHERING.set(gathered);
+        try {
+            work.run();
+        } finally {
+            GATHERING.remove();
+            for (Map.Entry<EventLoop, ArrayList<OutboundQueue>> e : gathered.entrySet()) {
+                ArrayList<OutboundQueue> queues = e.getValue();
+                try {
+                    e.getKey().execute(() -> drainAll(queues));
+                } catch (RejectedExecutionException shuttingDown) {
+                    queues.forEach(OutboundQueue::discardAll);
+                }
+            }
+        }
     }
 
     /** Whether the hand-over is (now) scheduled on the home loop; false when it refuses tasks. */

@@ -203,6 +203,28 @@ class OutboundQueueAcrossLoopsTest {
         assertThat(after.get(5, TimeUnit.SECONDS)).isEqualTo("0 bytes, 0 writes");
     }
 
+    @Test
+    void whatAThreadQueuesWhileGatheringDrainsGoesOutInOrderOnceItIsDone() throws Exception {
+        OutboundQueue q = connect("gathered-" + System.nanoTime());
+        // As the keepalive sweep does: on a thread that is no event loop, drains gathered.
+        Thread sweep = new Thread(() -> Sessions.gatheringDrains(() -> {
+            for (int i = 0; i < 50; i++) {
+                q.send(bytes("t" + i));
+                q.ping();
+            }
+            q.close(4000, "done");
+        }));
+        sweep.start();
+        assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            expected.add("t" + i);
+            expected.add("ping");
+        }
+        expected.add("close 4000");
+        assertThat(received).containsExactlyElementsOf(expected);
+    }
+
     private static List<String> sequence(String prefix, int n) {
         List<String> l = new ArrayList<>();
         for (int i = 0; i < n; i++) {
