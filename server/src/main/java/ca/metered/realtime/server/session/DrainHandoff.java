@@ -45,6 +45,9 @@ final class DrainHandoff {
     /** What goes to each loop at the end of the round; replaced, not cleared, when handed over. */
     private Map<EventLoop, Batch> pending = new IdentityHashMap<>();
     private boolean scheduled;
+    /** The batch {@link #batchFor} returned last, and its loop; both null after a hand-over. */
+    private EventLoop lastLoop;
+    private Batch lastBatch;
 
     /**
      * The most item slots a batch needed lately: the next round's batches start that large
@@ -193,11 +196,16 @@ final class DrainHandoff {
     }
 
     private Batch batchFor(EventLoop loop) {
+        if (loop == lastLoop) { // a fan-out asks for the same few loops a thousand times
+            return lastBatch;
+        }
         Batch b = pending.get(loop);
         if (b == null) {
             b = new Batch(itemsHint);
             pending.put(loop, b);
         }
+        lastLoop = loop;
+        lastBatch = b;
         return b;
     }
 
@@ -210,6 +218,8 @@ final class DrainHandoff {
         // What these drains schedule (a budget resume, say) starts a new round.
         pending = new IdentityHashMap<>();
         scheduled = false;
+        lastLoop = null;
+        lastBatch = null;
         Batch own = null;
         int most = 16;
         for (Map.Entry<EventLoop, Batch> e : round.entrySet()) {

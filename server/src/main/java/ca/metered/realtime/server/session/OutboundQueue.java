@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.ssl.SslHandler;
@@ -62,6 +63,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private static final byte[] EMPTY = new byte[0];
 
     private final Channel channel;
+    /** The channel's loop, kept here: read by senders on every delivery, the channel's fields stay untouched. */
+    private final EventLoop loop;
     private final long capBytes;
     private final NodeMetrics metrics;
     /** An {@link InetAddress}, formatted only when asked for (admin, logs), or text. */
@@ -70,17 +73,14 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private static final int ABNORMAL_CLOSURE = 1006;
     /** The close code of the connection: the first close frame, ours or the client's; 0 before. */
     private volatile int closeCode;
-    private final AtomicLong queuedBytes = new AtomicLong();
+    /** The queued bytes, and what the drain changes on every write; see {@link LoopSide}. */
+    private final LoopSide loopSide = new LoopSide();
     private final OutboundBudget budget;
-    /** Bytes handed to Netty and not yet written. Written on the event loop, read anywhere. */
-    private volatile long inNetty;
     /** Shed: what Netty still holds no longer counts against the budget. Event loop only. */
     private boolean shedFromBudget;
     /** Bytes came back to the budget since a drain stopped for want of them. */
     private final AtomicBoolean resumed = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
-    /** Taken from {@link #items} and not yet handled (see {@link #head}). Event loop only. */
-    private Object aside;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     /** The slow-consumer close: frames still queued are discarded, not sent. */
@@ -93,6 +93,20 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private boolean closeWritten;
     /** The connection has ended ({@link #inactive}). Event loop only. */
     private boolean gone;
+
+    /**
+     * The bytes queued and not yet written (its value: sent from any thread, given back on the
+     * loop) with the two fields the drain writes on every write. They live here, not in the
+     * queue's own fields, because the fan-out on other loops reads the queue's fields (its
+     * channel's loop, whether it is closing) for every delivery: sharing a cache line with
+     * fields written per write would cost those loops a cache miss per delivery.
+     */
+    private static final class LoopSide extends AtomicLong {
+        /** Bytes handed to Netty and not yet written. Written on the event loop, read anywhere. */
+        volatile long inNetty;
+        /** Taken from {@code items} and not yet handled (see {@link OutboundQueue#head}). Event loop only. */
+        Object aside;
+    }
 
     /*
      * What waits to go out, an Object each: a text frame is its encoded bytes themselves (shared
@@ -174,6 +188,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
                          OutboundBudget budget) {
         this.remoteAddress = remoteAddress;
         this.channel = channel;
+        this.loop = channel.eventLoop();
         this.capBytes = capBytes;
         this.metrics = metrics;
         this.budget = budget;
@@ -182,7 +197,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     /** Bytes handed to Netty and not yet written to the socket. */
     long bytesInNetty() {
-        return inNetty;
+        return loopSide.inNetty;
     }
 
     /** Bytes came back to the budget: drain again. */
@@ -209,7 +224,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             channel.eventLoop().execute(() -> {
                 if (!shedFromBudget) {
                     shedFromBudget = true;
-                    budget.give(inNetty);
+                    budget.give(loopSide.inNetty);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -274,7 +289,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     @Override
     public long queuedBytes() {
-        return queuedBytes.get();
+        return loopSide.get();
     }
 
     @Override
@@ -283,7 +298,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     }
 
     private void offer(Object item) {
-        if (!DrainHandoff.defer(this, item, channel.eventLoop())) {
+        if (!DrainHandoff.defer(this, item, loop)) {
             accept(item);
         }
     }
@@ -303,8 +318,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             return;
         }
         int len = counted(item);
-        if (queuedBytes.addAndGet(len) > capBytes) {
-            queuedBytes.addAndGet(-len);
+        if (loopSide.addAndGet(len) > capBytes) {
+            loopSide.addAndGet(-len);
             if (closing.compareAndSet(false, true)) {
                 discardQueued = true;
                 closeCode = CloseCode.POLICY_VIOLATION.code();
@@ -338,7 +353,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         // does not take the cache line from the loop that clears the flag.
         if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             try {
-                DrainHandoff.schedule(this, channel.eventLoop());
+                DrainHandoff.schedule(this, loop);
             } catch (RejectedExecutionException e) {
                 discardAll(); // the server is shutting down
             }
@@ -355,10 +370,10 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
      * the budget refused stays there until {@link #resume}). Event loop only.
      */
     private Object head() {
-        if (aside == null) {
-            aside = items.poll();
+        if (loopSide.aside == null) {
+            loopSide.aside = items.poll();
         }
-        return aside;
+        return loopSide.aside;
     }
 
     /** Writes what the channel can take, in batches, then flushes once. Event loop only. */
@@ -371,12 +386,12 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         Object item;
         while (mayDrain() && (item = head()) != null) {
             if (item instanceof Close c) {
-                aside = null;
+                loopSide.aside = null;
                 writeClose(c);
                 wrote = true;
             } else if (closeSent || discardQueued) {
-                aside = null;
-                queuedBytes.addAndGet(-counted(item));
+                loopSide.aside = null;
+                loopSide.addAndGet(-counted(item));
             } else {
                 wrote = true;
                 if (writeBatch()) {
@@ -399,7 +414,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     }
 
     private boolean hasItems() {
-        return aside != null || !items.isEmpty();
+        return loopSide.aside != null || !items.isEmpty();
     }
 
     /**
@@ -421,7 +436,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
                 refused = true;
                 break;
             }
-            aside = null;
+            loopSide.aside = null;
             batch.add(item);
             counted += len;
             wire += wireBytes(item);
@@ -435,10 +450,10 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         }
         batch.clear(); // before the write: a failed write completes (and may drain others) at once
         int n = counted;
-        inNetty += n; // event loop only
+        loopSide.inNetty += n; // event loop only
         channel.write(buf).addListener(f -> {
-            inNetty -= n;
-            queuedBytes.addAndGet(-n);
+            loopSide.inNetty -= n;
+            loopSide.addAndGet(-n);
             if (!shedFromBudget) {
                 budget.give(n);
             }
@@ -475,13 +490,13 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     /** Lets go of everything queued (the connection is gone, or the server is shutting down). */
     void discardAll() {
-        Object item = aside;
-        aside = null;
+        Object item = loopSide.aside;
+        loopSide.aside = null;
         if (item != null) {
-            queuedBytes.addAndGet(-counted(item));
+            loopSide.addAndGet(-counted(item));
         }
         while ((item = items.poll()) != null) {
-            queuedBytes.addAndGet(-counted(item));
+            loopSide.addAndGet(-counted(item));
         }
     }
 
