@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,6 +152,37 @@ final class DrainHandoff {
 
     /** The drains a thread that is no event loop schedules inside {@link #gathering}, by loop. */
     private static final ThreadLocal<Map<EventLoop, ArrayList<OutboundQueue>>> GATHERING = new ThreadLocal<>();
+    /** The queues nudged inside {@link #gathering} ({@link #nudgeLater}), by loop. */
+    private static final ThreadLocal<Map<EventLoop, ArrayList<OutboundQueue>>> NUDGES = new ThreadLocal<>();
+
+    /**
+     * How long a keepalive ping may wait for the connection's next frames to leave with them
+     * before it is drained alone: far below the ping's grace (seconds), above the gap between
+     * the frames of a busy connection.
+     */
+    static final long PING_LINGER_MS = 25;
+
+    /** Whether the calling thread is inside {@link #gathering}. */
+    static boolean isGathering() {
+        return GATHERING.get() != null;
+    }
+
+    /**
+     * Has {@code q} drained if anything still waits in it {@link #PING_LINGER_MS} after the
+     * end of the current {@link #gathering}: one timer per loop for all its queues.
+     */
+    static void nudgeLater(OutboundQueue q, EventLoop loop) {
+        Map<EventLoop, ArrayList<OutboundQueue>> nudges = NUDGES.get();
+        if (nudges != null) {
+            nudges.computeIfAbsent(loop, l -> new ArrayList<>()).add(q);
+            return;
+        }
+        try {
+            loop.schedule(q::nudge, PING_LINGER_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            q.discardAll();
+        }
+    }
 
     /**
      * Runs {@code work} — on a thread that is no event loop, e.g. the keepalive sweep pinging every
@@ -166,11 +198,14 @@ final class DrainHandoff {
             return;
         }
         Map<EventLoop, ArrayList<OutboundQueue>> gathered = new IdentityHashMap<>();
+        Map<EventLoop, ArrayList<OutboundQueue>> nudges = new IdentityHashMap<>();
         GATHERING.set(gathered);
+        NUDGES.set(nudges);
         try {
             work.run();
         } finally {
             GATHERING.remove();
+            NUDGES.remove();
             for (Map.Entry<EventLoop, ArrayList<OutboundQueue>> e : gathered.entrySet()) {
                 ArrayList<OutboundQueue> queues = e.getValue();
                 try {
@@ -178,6 +213,24 @@ final class DrainHandoff {
                 } catch (RejectedExecutionException shuttingDown) {
                     queues.forEach(OutboundQueue::discardAll);
                 }
+            }
+            for (Map.Entry<EventLoop, ArrayList<OutboundQueue>> e : nudges.entrySet()) {
+                ArrayList<OutboundQueue> queues = e.getValue();
+                try {
+                    e.getKey().schedule(() -> nudgeAll(queues), PING_LINGER_MS, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException shuttingDown) {
+                    queues.forEach(OutboundQueue::discardAll);
+                }
+            }
+        }
+    }
+
+    private static void nudgeAll(ArrayList<OutboundQueue> queues) {
+        for (int i = 0, n = queues.size(); i < n; i++) {
+            try {
+                queues.get(i).nudge();
+            } catch (RuntimeException | Error e) {
+                log.warn("outbound drain failed", e);
             }
         }
     }

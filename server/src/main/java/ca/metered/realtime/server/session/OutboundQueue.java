@@ -256,8 +256,27 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void ping() {
-        if (!closing.get()) {
-            offer(new Control(true, EMPTY));
+        if (closing.get()) {
+            return;
+        }
+        Control ping = new Control(true, EMPTY);
+        if (DrainHandoff.isGathering() && enqueue(ping)) {
+            // From the keepalive sweep: queued now, in order, but not drained for it at once.
+            // Under traffic it leaves with the connection's next frames, in the same write,
+            // instead of a write (and a wake-up of the client) of its own per connection.
+            DrainHandoff.nudgeLater(this, loop);
+            return;
+        }
+        offer(ping);
+    }
+
+    /**
+     * Drains if anything waits: the end of a ping's linger ({@link DrainHandoff#nudgeLater}). On
+     * the event loop.
+     */
+    void nudge() {
+        if (hasItems() && mayDrain()) {
+            scheduleDrain();
         }
     }
 
@@ -309,13 +328,22 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
      * that would take the queue past its cap closes the connection as a slow consumer instead.
      */
     void accept(Object item) {
+        if (enqueue(item)) {
+            scheduleDrain();
+        }
+    }
+
+    /**
+     * Puts an item into the FIFO, counted against the cap; returns whether it went in (not past
+     * the cap, which closes as a slow consumer instead; not after the connection ended).
+     */
+    private boolean enqueue(Object item) {
         if (gone) {
-            return; // carried here after the connection ended: nothing goes out any more
+            return false; // carried here after the connection ended: nothing goes out any more
         }
         if (item instanceof Close) {
             items.add(item);
-            scheduleDrain();
-            return;
+            return true;
         }
         int len = counted(item);
         if (loopSide.addAndGet(len) > capBytes) {
@@ -327,10 +355,10 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
                 closedWith = new CloseStatus(CloseCode.POLICY_VIOLATION.code(), "slow consumer");
                 queueClose(new Close(CloseCode.POLICY_VIOLATION.code(), "slow consumer"));
             }
-            return;
+            return false;
         }
         items.add(item);
-        scheduleDrain();
+        return true;
     }
 
     private void queueClose(Close close) {

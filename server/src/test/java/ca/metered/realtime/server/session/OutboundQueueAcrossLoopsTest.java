@@ -225,6 +225,52 @@ class OutboundQueueAcrossLoopsTest {
         assertThat(received).containsExactlyElementsOf(expected);
     }
 
+    @Test
+    void aSweepsPingToAConnectionWithNothingElseToSendStillLeavesAfterItsLinger() throws Exception {
+        OutboundQueue q = connect("ping-" + System.nanoTime());
+        Thread sweep = new Thread(() -> Sessions.gatheringDrains(q::ping));
+        sweep.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (received.isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(received).containsExactly("ping");
+        assertThat(q.queuedBytes()).isZero();
+    }
+
+    @Test
+    void aSweepsPingLeavesWithTheConnectionsNextFramesInOneWrite() throws Exception {
+        OutboundQueue q = connect("ride-" + System.nanoTime());
+        EventLoop own = serverSide.eventLoop();
+        CompletableFuture<Integer> writesAfterPing = new CompletableFuture<>();
+        CountDownLatch swept = new CountDownLatch(1);
+        // The connection's loop is busy until the sweep has pinged, then queues a frame of its
+        // own, before the ping's linger can end there: one write takes both.
+        own.execute(() -> {
+            try {
+                swept.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            writesAfterPing.complete(writes.get());
+            q.send(bytes("data"));
+        });
+        Thread sweep = new Thread(() -> {
+            Sessions.gatheringDrains(q::ping);
+            swept.countDown();
+        });
+        sweep.start();
+        assertThat(writesAfterPing.get(5, TimeUnit.SECONDS)).isZero();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (received.size() < 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(received).containsExactly("ping", "data");
+        CompletableFuture<Integer> total = new CompletableFuture<>();
+        own.schedule(() -> total.complete(writes.get()), 2 * DrainHandoff.PING_LINGER_MS, TimeUnit.MILLISECONDS);
+        assertThat(total.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+
     private static List<String> sequence(String prefix, int n) {
         List<String> l = new ArrayList<>();
         for (int i = 0; i < n; i++) {
