@@ -6,8 +6,11 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -90,6 +93,42 @@ final class DrainHandoff {
             }
             drainAll(drains);
         }
+    }
+
+    /**
+     * The batches handed to one loop, in the order they were handed (by every other loop), taken
+     * on that loop only: by the task that comes with each, or earlier, when the loop queues
+     * something for one of its own connections ({@link #runPending}) — what another loop handed
+     * over before (a message whose publisher was already acked) goes into the queues first.
+     */
+    static final class Inbox {
+        private final ConcurrentLinkedQueue<Batch> batches = new ConcurrentLinkedQueue<>();
+        /** Event loop only: whether a batch is being queued (its items must not run the inbox again). */
+        private boolean running;
+
+        /** On the inbox's loop: queues the items of every batch handed over so far. */
+        void runPending() {
+            if (running) {
+                return;
+            }
+            running = true;
+            try {
+                Batch b;
+                while ((b = batches.poll()) != null) {
+                    b.run();
+                }
+            } finally {
+                running = false;
+            }
+        }
+    }
+
+    /** Every loop's inbox; weak, so that the loops of a stopped server go with it. */
+    private static final Map<EventLoop, Inbox> INBOXES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** The inbox of {@code loop} (one per loop, made on first use). */
+    static Inbox inboxOf(EventLoop loop) {
+        return INBOXES.computeIfAbsent(loop, l -> new Inbox());
     }
 
     private DrainHandoff(EventLoop home) {
@@ -283,8 +322,12 @@ final class DrainHandoff {
                 own = batch;
                 continue;
             }
+            Inbox inbox = inboxOf(loop);
+            // In the loop's inbox before anything this round wrote leaves (the drains below: a
+            // publisher's ack, say), so that what follows from it on that loop finds it there.
+            inbox.batches.add(batch);
             try {
-                loop.execute(batch::run);
+                loop.execute(inbox::runPending);
             } catch (RejectedExecutionException shuttingDown) {
                 // Deferred items were not counted by their queues yet: nothing to give back.
                 batch.drains.forEach(OutboundQueue::discardAll);

@@ -65,6 +65,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private final Channel channel;
     /** The channel's loop, kept here: read by senders on every delivery, the channel's fields stay untouched. */
     private final EventLoop loop;
+    /** What other loops hand over to {@link #loop}, this queue's items among them. */
+    private final DrainHandoff.Inbox inbox;
     private final long capBytes;
     private final NodeMetrics metrics;
     /** An {@link InetAddress}, formatted only when asked for (admin, logs), or text. */
@@ -189,6 +191,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         this.remoteAddress = remoteAddress;
         this.channel = channel;
         this.loop = channel.eventLoop();
+        this.inbox = DrainHandoff.inboxOf(loop);
         this.capBytes = capBytes;
         this.metrics = metrics;
         this.budget = budget;
@@ -317,9 +320,15 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     }
 
     private void offer(Object item) {
-        if (!DrainHandoff.defer(this, item, loop)) {
-            accept(item);
+        if (DrainHandoff.defer(this, item, loop)) {
+            return;
         }
+        if (loop.inEventLoop()) {
+            // What other loops handed over before goes in first (e.g. a message whose publisher
+            // was acked before this connection's ping came in: its pong follows the message).
+            inbox.runPending();
+        }
+        accept(item);
     }
 
     /**
