@@ -37,7 +37,11 @@ import org.slf4j.LoggerFactory;
  * given, so one thread's items reach a queue in its order. Items queued off any event loop
  * (timers of other executors, the Redis client's threads, tests) and on the connection's own
  * loop go into the queue at once, as before. An item is delayed by at most what remains of the
- * deferring loop's round (its I/O, then its tasks up to the hand-over).
+ * deferring loop's round (its I/O, then its tasks up to the hand-over). A round's batches are in
+ * their loops' {@link Inbox}es before the round's own drains write anything (a publisher's
+ * ack), and a loop runs its inbox before it queues anything for its own connections: so an acked
+ * publish is in every subscriber's queue before whatever the ack leads to (a ping to a
+ * subscriber is answered after the message, as when the publisher's loop queued it itself).
  *
  * <p>Not thread-safe: one instance per event loop thread, used only on that thread.
  */
