@@ -13,6 +13,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -269,13 +270,7 @@ final class DrainHandoff {
     }
 
     private static void nudgeAll(ArrayList<OutboundQueue> queues) {
-        for (int i = 0, n = queues.size(); i < n; i++) {
-            try {
-                queues.get(i).nudge();
-            } catch (RuntimeException | Error e) {
-                log.warn("outbound drain failed", e);
-            }
-        }
+        each(queues, OutboundQueue::nudge);
     }
 
     /** Whether the hand-over is (now) scheduled on the home loop; false when it refuses tasks. */
@@ -345,9 +340,13 @@ final class DrainHandoff {
     }
 
     private static void drainAll(ArrayList<OutboundQueue> queues) {
+        each(queues, OutboundQueue::drain);
+    }
+
+    private static void each(ArrayList<OutboundQueue> queues, Consumer<OutboundQueue> drain) {
         for (int i = 0, n = queues.size(); i < n; i++) {
             try {
-                queues.get(i).drain();
+                drain.accept(queues.get(i));
             } catch (RuntimeException | Error e) {
                 // One queue's failure must not leave the others of the batch undrained for ever.
                 log.warn("outbound drain failed", e);

@@ -187,11 +187,7 @@ class OutboundQueueAcrossLoopsTest {
         // The connection ends on its own loop (as the session ends it) while a frame for it waits
         // in the other loop's round, carried over when that round ends: after the end.
         own.execute(() -> {
-            try {
-                deferred.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            await(deferred);
             q.inactive();
         });
         other.execute(() -> {
@@ -247,11 +243,7 @@ class OutboundQueueAcrossLoopsTest {
         // The connection's loop is busy until the sweep has pinged, then queues a frame of its
         // own, before the ping's linger can end there: one write takes both.
         own.execute(() -> {
-            try {
-                swept.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            await(swept);
             writesAfterPing.complete(writes.get());
             q.send(bytes("data"));
         });
@@ -269,6 +261,15 @@ class OutboundQueueAcrossLoopsTest {
         CompletableFuture<Integer> total = new CompletableFuture<>();
         own.schedule(() -> total.complete(writes.get()), 2 * DrainHandoff.PING_LINGER_MS, TimeUnit.MILLISECONDS);
         assertThat(total.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+
+    /** Blocks the calling loop until {@code latch} opens (at most 5 s: a failing test must not hang the loop). */
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static List<String> sequence(String prefix, int n) {
