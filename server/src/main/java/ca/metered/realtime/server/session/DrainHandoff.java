@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>Order (the guarantee of {@code Link}: what one thread queues goes out in the order it queued
  * it): every item an event loop queues for a connection of another loop goes this way, sends,
  * pings, pongs and closes alike, and the tasks of one loop to another run in the order they were
- * given, so one thread's items reach a queue in its order. Items queued off any event loop
- * (timers of other executors, the Redis client's threads, tests) and on the connection's own
+ * given, so one thread's items reach a queue in its order. Items queued off the server's
+ * event loops (timers of other executors, the Redis client's threads — its event loops included,
+ * whose completions are ordered with its other threads' — tests) and on the connection's own
  * loop go into the queue at once, as before. An item is delayed by at most what remains of the
  * deferring loop's round (its I/O, then its tasks up to the hand-over). A round's batches are in
  * their loops' {@link Inbox}es before the round's own drains write anything (a publisher's
@@ -167,7 +168,10 @@ final class DrainHandoff {
             return false;
         }
         DrainHandoff h = ofThisLoop();
-        if (h == null || !h.ensureScheduled()) {
+        // Only between loops of one group (the server's workers): another client's event loop
+        // (Lettuce's, completing commands) hands answers over in an order shared with its
+        // other threads, which a deferral would break.
+        if (h == null || h.home.parent() != loop.parent() || !h.ensureScheduled()) {
             return false;
         }
         h.batchFor(loop).add(q, item);
