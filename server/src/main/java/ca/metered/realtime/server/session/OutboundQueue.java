@@ -112,25 +112,12 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     /*
      * What waits to go out, an Object each: a text frame is its encoded bytes themselves (shared
-     * with other connections; no wrapper per delivery), a ping or pong a Control, the close a Close.
+     * with other connections; no wrapper per delivery), or Slices; a ping or pong a Control, the
+     * close a Close.
      */
 
     /** An encoded text frame made of slices of shared arrays (a snapshot), never joined into one. */
-    private record Slices(FrameSlices frame) implements Data {
-        @Override
-        public int bytes() {
-            return frame.length();
-        }
-
-        @Override
-        public int wireBytes() {
-            return WireFrames.size(frame.length());
-        }
-
-        @Override
-        public void writeTo(ByteBuf out) {
-            WireFrames.write(out, WireFrames.TEXT, frame);
-        }
+    private record Slices(FrameSlices frame) {
     }
 
     /** A ping (keepalive) or a pong (answering the client's ping). */
@@ -145,18 +132,29 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         if (item instanceof byte[] frame) {
             return frame.length;
         }
+        if (item instanceof Slices s) {
+            return s.frame().length();
+        }
         return item instanceof Control c ? CONTROL_FRAME_OVERHEAD + c.payload().length : 0;
     }
 
     /** Bytes a data frame (text, ping, pong) takes on the wire, header included. */
     private static int wireBytes(Object item) {
-        return WireFrames.size(item instanceof byte[] frame ? frame.length : ((Control) item).payload().length);
+        if (item instanceof byte[] frame) {
+            return WireFrames.size(frame.length);
+        }
+        if (item instanceof Slices s) {
+            return WireFrames.size(s.frame().length());
+        }
+        return WireFrames.size(((Control) item).payload().length);
     }
 
     /** Appends a data frame as it goes on the wire ({@link WireFrames}). */
     private static void writeTo(ByteBuf out, Object item) {
         if (item instanceof byte[] frame) {
             WireFrames.write(out, WireFrames.TEXT, frame);
+        } else if (item instanceof Slices s) {
+            WireFrames.write(out, WireFrames.TEXT, s.frame());
         } else {
             Control c = (Control) item;
             WireFrames.write(out, c.ping() ? WireFrames.PING : WireFrames.PONG, c.payload());
