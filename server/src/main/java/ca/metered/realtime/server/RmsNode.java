@@ -173,7 +173,7 @@ public final class RmsNode implements AutoCloseable {
                 .map(h -> backplane.history().position(appId, channel, Retention.of(h)))
                 .orElseGet(() -> CompletableFuture.completedFuture(null)))));
         webhooks.start();
-        connections.start();
+        connections.start(Sessions::gatheringDrains); // one drain task per loop for the pings of a sweep
         try {
             server.start();
         } catch (RuntimeException e) {

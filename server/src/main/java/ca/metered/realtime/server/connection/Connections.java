@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,9 +78,17 @@ public final class Connections {
 
     /** Starts the keepalive sweep. */
     public void start() {
+        start(Runnable::run);
+    }
+
+    /**
+     * Starts the keepalive sweep, each run of it inside {@code around} (the transport gathers the
+     * pings' outbound drains per event loop there).
+     */
+    public void start(Consumer<Runnable> around) {
         long timeoutMs = config.server().pingTimeout().toMillis();
         Duration tick = Duration.ofMillis(Math.max(50, Math.min(1000, timeoutMs / 4)));
-        sweep = scheduler.every(tick, this::sweep);
+        sweep = scheduler.every(tick, () -> around.accept(this::sweep));
     }
 
     /** Stops the sweep; connections still open are released as their transport closes them. */

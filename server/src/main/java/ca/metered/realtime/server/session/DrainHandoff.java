@@ -5,27 +5,45 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gathers the {@link OutboundQueue} drains that one event loop schedules while it works — a
- * publish fanned out to a thousand subscribers schedules a thousand — and hands them over when
- * it is done with what it is doing: one task per target loop, not one per queue.
+ * What one event loop queues for connections of other loops while it works — a publish fanned
+ * out to a thousand subscribers queues a thousand frames — gathered per target loop and handed
+ * over when the loop is done with what it is doing: one task per target loop, not one per queue.
  *
- * <p>Two things come of it. Fewer cross-thread hand-offs and wake-ups (one task per loop per
- * round instead of one per subscriber). And coalescing: every publish the loop reads in one go
- * is queued to every subscriber before any of them drains, so a subscriber gets them in one
- * batch — one buffer, one write, one syscall — rather than a write per message. The drain of a
- * queue is delayed by at most what remains of the current round of the scheduling loop (its
- * I/O, then its tasks up to this one); the order of one queue's frames is not affected (they
- * are queued at once, only the drain waits).
+ * <p>Two kinds of work are handed over. Items ({@link #defer}): a frame (or a close) for a queue
+ * of another loop is not put into that queue by this thread but carried, with the others for the
+ * same loop, in the task; the target loop queues them there, in the order this thread deferred
+ * them, then drains. The queue's FIFO, its byte count and its drain flag are then touched by one
+ * thread only, the queue's own, instead of a cache line passed between threads per delivery, and
+ * the fan-out's enqueueing is shared by the loops instead of done by the publisher's thread
+ * alone. Drains ({@link #schedule}): a queue that already holds items (queued on its own loop, or
+ * resumed by the budget) is drained when the round ends, so that every item the loop queued in
+ * one go leaves in one batch per connection — one buffer, one write, one syscall.
  *
- * <p>Called off an event loop (timers, the Redis client's threads, tests), a drain is scheduled
- * on its queue's loop at once, as before.
+ * <p>Order (the guarantee of {@code Link}: what one thread queues goes out in the order it queued
+ * it): every item an event loop queues for a connection of another loop goes this way, sends,
+ * pings, pongs and closes alike, and the tasks of one loop to another run in the order they were
+ * given, so one thread's items reach a queue in its order. Items queued off the server's
+ * event loops (timers of other executors, the Redis client's threads — its event loops included,
+ * whose completions are ordered with its other threads' — tests) and on the connection's own
+ * loop go into the queue at once, as before. An item is delayed by at most what remains of the
+ * deferring loop's round (its I/O, then its tasks up to the hand-over). A round's batches are in
+ * their loops' {@link Inbox}es before the round's own drains write anything (a publisher's
+ * ack), and a loop runs its inbox before it queues anything for its own connections: so an acked
+ * publish is in every subscriber's queue before whatever the ack leads to (a ping to a
+ * subscriber is answered after the message, as when the publisher's loop queued it itself).
  *
  * <p>Not thread-safe: one instance per event loop thread, used only on that thread.
  */
@@ -34,12 +52,130 @@ final class DrainHandoff {
     private static final FastThreadLocal<DrainHandoff> OF_THREAD = new FastThreadLocal<>();
 
     private final EventLoop home;
-    /** The queues to drain, by their loop; replaced, not cleared, when handed over. */
-    private Map<EventLoop, ArrayList<OutboundQueue>> pending = new IdentityHashMap<>();
+    /** What goes to each loop at the end of the round; replaced, not cleared, when handed over. */
+    private Map<EventLoop, Batch> pending = new IdentityHashMap<>();
     private boolean scheduled;
+    /** The batch {@link #batchFor} returned last, and its loop; both null after a hand-over. */
+    private EventLoop lastLoop;
+    private Batch lastBatch;
+
+    /**
+     * The most item slots a batch needed lately: the next round's batches start that large
+     * instead of growing again (a fan-out of every publish read in one go, at peak rate, is tens
+     * of thousands of items).
+     */
+    private int itemsHint = 16;
+
+    /** One target loop's share of a round: items to queue (in order), then queues to drain. */
+    private static final class Batch {
+        /** Pairs: queue, item; allocated with the first (a loop's own batch has drains only). */
+        Object[] items;
+        int size;
+        final int capacity;
+        final ArrayList<OutboundQueue> drains = new ArrayList<>();
+
+        Batch(int capacity) {
+            this.capacity = capacity;
+        }
+
+        void add(OutboundQueue q, Object item) {
+            if (items == null) {
+                items = new Object[capacity];
+            } else if (size + 2 > items.length) {
+                items = Arrays.copyOf(items, items.length * 2);
+            }
+            items[size++] = q;
+            items[size++] = item;
+        }
+
+        /** On the target loop. */
+        void run() {
+            for (int i = 0; i < size; i += 2) {
+                try {
+                    ((OutboundQueue) items[i]).accept(items[i + 1]);
+                } catch (RuntimeException | Error e) {
+                    log.warn("outbound queueing failed", e);
+                }
+            }
+            drainAll(drains);
+        }
+    }
+
+    /**
+     * The batches handed to one loop, in the order they were handed (by every other loop), taken
+     * on that loop only: by the task that comes with each, or earlier, when the loop queues
+     * something for one of its own connections ({@link #runPending}) — what another loop handed
+     * over before (a message whose publisher was already acked) goes into the queues first.
+     */
+    static final class Inbox {
+        private final ConcurrentLinkedQueue<Batch> batches = new ConcurrentLinkedQueue<>();
+        /** Event loop only: whether a batch is being queued (its items must not run the inbox again). */
+        private boolean running;
+
+        /** On the inbox's loop: queues the items of every batch handed over so far. */
+        void runPending() {
+            if (running) {
+                return;
+            }
+            running = true;
+            try {
+                Batch b;
+                while ((b = batches.poll()) != null) {
+                    b.run();
+                }
+            } finally {
+                running = false;
+            }
+        }
+    }
+
+    /** Every loop's inbox; weak, so that the loops of a stopped server go with it. */
+    private static final Map<EventLoop, Inbox> INBOXES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** The inbox of {@code loop} (one per loop, made on first use). */
+    static Inbox inboxOf(EventLoop loop) {
+        return INBOXES.computeIfAbsent(loop, l -> new Inbox());
+    }
 
     private DrainHandoff(EventLoop home) {
         this.home = home;
+    }
+
+    /** This thread's instance when it is an event loop that is not shutting down, else null. */
+    private static DrainHandoff ofThisLoop() {
+        EventExecutor current = ThreadExecutorMap.currentExecutor();
+        if (!(current instanceof EventLoop home) || home.isShuttingDown()) {
+            return null;
+        }
+        DrainHandoff h = OF_THREAD.get();
+        if (h == null || h.home != home) {
+            h = new DrainHandoff(home);
+            OF_THREAD.set(h);
+        }
+        return h;
+    }
+
+    /**
+     * Carries {@code item} to {@code q}'s loop with this loop's hand-over, if the caller is an
+     * event loop other than {@code loop}: returns {@code true} then, and {@code loop} calls
+     * {@link OutboundQueue#accept} with it. Returns {@code false} (the caller queues the item
+     * itself) on {@code loop}, off any event loop, or when this loop is shutting down. If
+     * {@code loop} is shutting down by the time of the hand-over, the item is dropped: its
+     * channel closes with the server.
+     */
+    static boolean defer(OutboundQueue q, Object item, EventLoop loop) {
+        if (loop.inEventLoop()) {
+            return false;
+        }
+        DrainHandoff h = ofThisLoop();
+        // Only between loops of one group (the server's workers): another client's event loop
+        // (Lettuce's, completing commands) hands answers over in an order shared with its
+        // other threads, which a deferral would break.
+        if (h == null || h.home.parent() != loop.parent() || !h.ensureScheduled()) {
+            return false;
+        }
+        h.batchFor(loop).add(q, item);
+        return true;
     }
 
     /**
@@ -49,52 +185,172 @@ final class DrainHandoff {
      * @throws RejectedExecutionException when {@code loop} is shutting down (the caller discards)
      */
     static void schedule(OutboundQueue q, EventLoop loop) {
-        EventExecutor current = ThreadExecutorMap.currentExecutor();
-        if (!(current instanceof EventLoop home) || home.isShuttingDown()) {
+        DrainHandoff h = ofThisLoop();
+        if (h == null || !h.ensureScheduled()) {
+            Map<EventLoop, ArrayList<OutboundQueue>> gathered = GATHERING.get();
+            if (gathered != null) {
+                gathered.computeIfAbsent(loop, l -> new ArrayList<>()).add(q);
+                return;
+            }
             loop.execute(q::drain);
             return;
         }
-        DrainHandoff h = OF_THREAD.get();
-        if (h == null || h.home != home) {
-            h = new DrainHandoff(home);
-            OF_THREAD.set(h);
-        }
-        h.add(q, loop);
+        h.batchFor(loop).drains.add(q);
     }
 
-    private void add(OutboundQueue q, EventLoop loop) {
+    /** The drains a thread that is no event loop schedules inside {@link #gathering}, by loop. */
+    private static final ThreadLocal<Map<EventLoop, ArrayList<OutboundQueue>>> GATHERING = new ThreadLocal<>();
+    /** The queues nudged inside {@link #gathering} ({@link #nudgeLater}), by loop. */
+    private static final ThreadLocal<Map<EventLoop, ArrayList<OutboundQueue>>> NUDGES = new ThreadLocal<>();
+
+    /**
+     * How long a keepalive ping may wait for the connection's next frames to leave with them
+     * before it is drained alone: far below the ping's grace (seconds), above the gap between
+     * the frames of a busy connection.
+     */
+    static final long PING_LINGER_MS = 25;
+
+    /** Whether the calling thread is inside {@link #gathering}. */
+    static boolean isGathering() {
+        return GATHERING.get() != null;
+    }
+
+    /**
+     * Has {@code q} drained if anything still waits in it {@link #PING_LINGER_MS} after the
+     * end of the current {@link #gathering}: one timer per loop for all its queues.
+     */
+    static void nudgeLater(OutboundQueue q, EventLoop loop) {
+        Map<EventLoop, ArrayList<OutboundQueue>> nudges = NUDGES.get();
+        if (nudges != null) {
+            nudges.computeIfAbsent(loop, l -> new ArrayList<>()).add(q);
+            return;
+        }
+        try {
+            loop.schedule(q::nudge, PING_LINGER_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            q.discardAll();
+        }
+    }
+
+    /**
+     * Runs {@code work} — on a thread that is no event loop, e.g. the keepalive sweep pinging every
+     * connection — with the drains it schedules gathered: each loop gets one task for all of
+     * its queues when {@code work} is done, instead of one per queue. What {@code work} queues goes
+     * into the queues at once, as without it (so the order of items is unchanged); only their
+     * drains wait for the end of {@code work}. On an event loop, {@code work} just runs (the
+     * round's hand-over gathers already).
+     */
+    static void gathering(Runnable work) {
+        if (ofThisLoop() != null || GATHERING.get() != null) {
+            work.run();
+            return;
+        }
+        Map<EventLoop, ArrayList<OutboundQueue>> gathered = new IdentityHashMap<>();
+        Map<EventLoop, ArrayList<OutboundQueue>> nudges = new IdentityHashMap<>();
+        GATHERING.set(gathered);
+        NUDGES.set(nudges);
+        try {
+            work.run();
+        } finally {
+            GATHERING.remove();
+            NUDGES.remove();
+            for (Map.Entry<EventLoop, ArrayList<OutboundQueue>> e : gathered.entrySet()) {
+                ArrayList<OutboundQueue> queues = e.getValue();
+                try {
+                    e.getKey().execute(() -> drainAll(queues));
+                } catch (RejectedExecutionException shuttingDown) {
+                    queues.forEach(OutboundQueue::discardAll);
+                }
+            }
+            for (Map.Entry<EventLoop, ArrayList<OutboundQueue>> e : nudges.entrySet()) {
+                ArrayList<OutboundQueue> queues = e.getValue();
+                try {
+                    e.getKey().schedule(() -> nudgeAll(queues), PING_LINGER_MS, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException shuttingDown) {
+                    queues.forEach(OutboundQueue::discardAll);
+                }
+            }
+        }
+    }
+
+    private static void nudgeAll(ArrayList<OutboundQueue> queues) {
+        each(queues, OutboundQueue::nudge);
+    }
+
+    /** Whether the hand-over is (now) scheduled on the home loop; false when it refuses tasks. */
+    private boolean ensureScheduled() {
         if (!scheduled) {
-            home.execute(this::handOver); // rejected when shutting down: nothing added, the caller discards
+            try {
+                home.execute(this::handOver);
+            } catch (RejectedExecutionException shuttingDown) {
+                return false;
+            }
             scheduled = true;
         }
-        pending.computeIfAbsent(loop, l -> new ArrayList<>()).add(q);
+        return true;
     }
 
-    /** On the home loop: drains its own queues here, and gives each other loop its list in one task. */
+    private Batch batchFor(EventLoop loop) {
+        if (loop == lastLoop) { // a fan-out asks for the same few loops a thousand times
+            return lastBatch;
+        }
+        Batch b = pending.get(loop);
+        if (b == null) {
+            b = new Batch(itemsHint);
+            pending.put(loop, b);
+        }
+        lastLoop = loop;
+        lastBatch = b;
+        return b;
+    }
+
+    /**
+     * On the home loop: gives each other loop its batch in one task, then drains its own queues
+     * here (the other loops start first: they run meanwhile on the other cores).
+     */
     private void handOver() {
-        Map<EventLoop, ArrayList<OutboundQueue>> batch = pending;
+        Map<EventLoop, Batch> round = pending;
         // What these drains schedule (a budget resume, say) starts a new round.
         pending = new IdentityHashMap<>();
         scheduled = false;
-        for (Map.Entry<EventLoop, ArrayList<OutboundQueue>> e : batch.entrySet()) {
+        lastLoop = null;
+        lastBatch = null;
+        Batch own = null;
+        int most = 16;
+        for (Map.Entry<EventLoop, Batch> e : round.entrySet()) {
             EventLoop loop = e.getKey();
-            ArrayList<OutboundQueue> queues = e.getValue();
+            Batch batch = e.getValue();
+            most = Math.max(most, batch.size);
             if (loop == home) {
-                drainAll(queues);
+                own = batch;
                 continue;
             }
+            Inbox inbox = inboxOf(loop);
+            // In the loop's inbox before anything this round wrote leaves (the drains below: a
+            // publisher's ack, say), so that what follows from it on that loop finds it there.
+            inbox.batches.add(batch);
             try {
-                loop.execute(() -> drainAll(queues));
+                loop.execute(inbox::runPending);
             } catch (RejectedExecutionException shuttingDown) {
-                queues.forEach(OutboundQueue::discardAll);
+                // Deferred items were not counted by their queues yet: nothing to give back.
+                batch.drains.forEach(OutboundQueue::discardAll);
             }
+        }
+        // Follows the load down as well as up, so that a burst's size is not kept for ever.
+        itemsHint = Integer.highestOneBit(most - 1) << 1;
+        if (own != null) {
+            own.run();
         }
     }
 
     private static void drainAll(ArrayList<OutboundQueue> queues) {
+        each(queues, OutboundQueue::drain);
+    }
+
+    private static void each(ArrayList<OutboundQueue> queues, Consumer<OutboundQueue> drain) {
         for (int i = 0, n = queues.size(); i < n; i++) {
             try {
-                queues.get(i).drain();
+                drain.accept(queues.get(i));
             } catch (RuntimeException | Error e) {
                 // One queue's failure must not leave the others of the batch undrained for ever.
                 log.warn("outbound drain failed", e);

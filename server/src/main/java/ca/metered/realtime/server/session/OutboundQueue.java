@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.ssl.SslHandler;
@@ -30,9 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the pongs answering the client's pings, and the close — goes through this one queue: an
  * inline write from the loop would overtake frames other threads had already queued
  * (docs/protocol.md 2.3: a {@code left} before a later {@code joined} of the same peerId, the joined
- * delta before what the newcomer sends next; a pong after everything queued before). One drain
- * on the channel's event loop empties it — scheduled through {@link DrainHandoff}, one task per
- * loop for all the queues a fan-out filled — and hands Netty only what the socket can take (the
+ * delta before what the newcomer sends next; a pong after everything queued before). An item
+ * queued on another event loop is carried to this channel's loop by {@link DrainHandoff} (one
+ * task per loop for everything a fan-out queued there) and put into the FIFO there, so the FIFO
+ * and the byte count are mostly touched by one thread; one from a thread that is no event loop
+ * goes in at once. One drain on the channel's event loop empties it — scheduled through
+ * {@link DrainHandoff} too — and hands Netty only what the socket can take (the
  * channel's write-buffer high-water mark), the frames of a batch encoded by {@link WireFrames}
  * into one direct buffer: one write, one promise and one flush per batch, not per frame. The
  * rest stays here, where a close can still discard it.
@@ -59,6 +63,10 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private static final byte[] EMPTY = new byte[0];
 
     private final Channel channel;
+    /** The channel's loop, kept here: read by senders on every delivery, the channel's fields stay untouched. */
+    private final EventLoop loop;
+    /** What other loops hand over to {@link #loop}, this queue's items among them. */
+    private final DrainHandoff.Inbox inbox;
     private final long capBytes;
     private final NodeMetrics metrics;
     /** An {@link InetAddress}, formatted only when asked for (admin, logs), or text. */
@@ -67,17 +75,14 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private static final int ABNORMAL_CLOSURE = 1006;
     /** The close code of the connection: the first close frame, ours or the client's; 0 before. */
     private volatile int closeCode;
-    private final AtomicLong queuedBytes = new AtomicLong();
+    /** The queued bytes, and what the drain changes on every write; see {@link LoopSide}. */
+    private final LoopSide loopSide = new LoopSide();
     private final OutboundBudget budget;
-    /** Bytes handed to Netty and not yet written. Written on the event loop, read anywhere. */
-    private volatile long inNetty;
     /** Shed: what Netty still holds no longer counts against the budget. Event loop only. */
     private boolean shedFromBudget;
     /** Bytes came back to the budget since a drain stopped for want of them. */
     private final AtomicBoolean resumed = new AtomicBoolean();
-    private final ConcurrentLinkedQueue<Outgoing> items = new ConcurrentLinkedQueue<>();
-    /** Taken from {@link #items} and not yet handled (see {@link #head}). Event loop only. */
-    private Outgoing aside;
+    private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     /** The slow-consumer close: frames still queued are discarded, not sent. */
@@ -88,87 +93,78 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private boolean closeSent;
     /** Whether our close frame reached the socket. Event loop only. */
     private boolean closeWritten;
+    /** The connection has ended ({@link #inactive}). Event loop only. */
+    private boolean gone;
 
-    /** What waits to go out. */
-    private sealed interface Outgoing {
-        /** Bytes counted against the cap. */
-        int bytes();
+    /**
+     * The bytes queued and not yet written (its value: sent from any thread, given back on the
+     * loop) with the two fields the drain writes on every write. They live here, not in the
+     * queue's own fields, because the fan-out on other loops reads the queue's fields (its
+     * channel's loop, whether it is closing) for every delivery: sharing a cache line with
+     * fields written per write would cost those loops a cache miss per delivery.
+     */
+    private static final class LoopSide extends AtomicLong {
+        /** Bytes handed to Netty and not yet written. Written on the event loop, read anywhere. */
+        volatile long inNetty;
+        /** Taken from {@code items} and not yet handled (see {@link OutboundQueue#head}). Event loop only. */
+        Object aside;
     }
 
-    /** A frame written in a batch (everything but the close), encoded by {@link WireFrames}. */
-    private sealed interface Data extends Outgoing {
-        /** Bytes on the wire, header included. */
-        int wireBytes();
-
-        /** Appends the frame as it goes on the wire. */
-        void writeTo(ByteBuf out);
-    }
-
-    /** An encoded text frame, shared with other connections. */
-    private record Text(byte[] frame) implements Data {
-        @Override
-        public int bytes() {
-            return frame.length;
-        }
-
-        @Override
-        public int wireBytes() {
-            return WireFrames.size(frame.length);
-        }
-
-        @Override
-        public void writeTo(ByteBuf out) {
-            WireFrames.write(out, WireFrames.TEXT, frame);
-        }
-    }
+    /*
+     * What waits to go out, an Object each: a text frame is its encoded bytes themselves (shared
+     * with other connections; no wrapper per delivery), or Slices; a ping or pong a Control, the
+     * close a Close.
+     */
 
     /** An encoded text frame made of slices of shared arrays (a snapshot), never joined into one. */
-    private record Slices(FrameSlices frame) implements Data {
-        @Override
-        public int bytes() {
-            return frame.length();
-        }
-
-        @Override
-        public int wireBytes() {
-            return WireFrames.size(frame.length());
-        }
-
-        @Override
-        public void writeTo(ByteBuf out) {
-            WireFrames.write(out, WireFrames.TEXT, frame);
-        }
+    private record Slices(FrameSlices frame) {
     }
 
     /** A ping (keepalive) or a pong (answering the client's ping). */
-    private record Control(boolean ping, byte[] payload) implements Data {
-        @Override
-        public int bytes() {
-            return CONTROL_FRAME_OVERHEAD + payload.length;
-        }
-
-        @Override
-        public int wireBytes() {
-            return WireFrames.size(payload.length);
-        }
-
-        @Override
-        public void writeTo(ByteBuf out) {
-            WireFrames.write(out, ping ? WireFrames.PING : WireFrames.PONG, payload);
-        }
+    private record Control(boolean ping, byte[] payload) {
     }
 
-    private record Close(int code, String reason) implements Outgoing {
-        @Override
-        public int bytes() {
-            return 0;
+    private record Close(int code, String reason) {
+    }
+
+    /** Bytes an item counts against the cap: a control frame's header too, so even empty pongs fill it. */
+    private static int counted(Object item) {
+        if (item instanceof byte[] frame) {
+            return frame.length;
+        }
+        if (item instanceof Slices s) {
+            return s.frame().length();
+        }
+        return item instanceof Control c ? CONTROL_FRAME_OVERHEAD + c.payload().length : 0;
+    }
+
+    /** Bytes a data frame (text, ping, pong) takes on the wire, header included. */
+    private static int wireBytes(Object item) {
+        if (item instanceof byte[] frame) {
+            return WireFrames.size(frame.length);
+        }
+        if (item instanceof Slices s) {
+            return WireFrames.size(s.frame().length());
+        }
+        return WireFrames.size(((Control) item).payload().length);
+    }
+
+    /** Appends a data frame as it goes on the wire ({@link WireFrames}). */
+    private static void writeTo(ByteBuf out, Object item) {
+        if (item instanceof byte[] frame) {
+            WireFrames.write(out, WireFrames.TEXT, frame);
+        } else if (item instanceof Slices s) {
+            WireFrames.write(out, WireFrames.TEXT, s.frame());
+        } else {
+            Control c = (Control) item;
+            WireFrames.write(out, c.ping() ? WireFrames.PING : WireFrames.PONG, c.payload());
         }
     }
 
     /** The batch being encoded, per event loop thread (a drain never runs inside another). */
-    private static final FastThreadLocal<ArrayList<Data>> BATCH = new FastThreadLocal<>() {
+    private static final FastThreadLocal<ArrayList<Object>> BATCH = new FastThreadLocal<>() {
         @Override
-        protected ArrayList<Data> initialValue() {
+        protected ArrayList<Object> initialValue() {
             return new ArrayList<>();
         }
     };
@@ -192,6 +188,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
                          OutboundBudget budget) {
         this.remoteAddress = remoteAddress;
         this.channel = channel;
+        this.loop = channel.eventLoop();
+        this.inbox = DrainHandoff.inboxOf(loop);
         this.capBytes = capBytes;
         this.metrics = metrics;
         this.budget = budget;
@@ -200,7 +198,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     /** Bytes handed to Netty and not yet written to the socket. */
     long bytesInNetty() {
-        return inNetty;
+        return loopSide.inNetty;
     }
 
     /** Bytes came back to the budget: drain again. */
@@ -227,7 +225,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             channel.eventLoop().execute(() -> {
                 if (!shedFromBudget) {
                     shedFromBudget = true;
-                    budget.give(inNetty);
+                    budget.give(loopSide.inNetty);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -246,7 +244,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     @Override
     public void send(byte[] frame) {
         if (!closing.get()) {
-            offer(new Text(frame));
+            offer(frame);
         }
     }
 
@@ -259,8 +257,27 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void ping() {
-        if (!closing.get()) {
-            offer(new Control(true, EMPTY));
+        if (closing.get()) {
+            return;
+        }
+        Control ping = new Control(true, EMPTY);
+        if (DrainHandoff.isGathering() && enqueue(ping)) {
+            // From the keepalive sweep: queued now, in order, but not drained for it at once.
+            // Under traffic it leaves with the connection's next frames, in the same write,
+            // instead of a write (and a wake-up of the client) of its own per connection.
+            DrainHandoff.nudgeLater(this, loop);
+            return;
+        }
+        offer(ping);
+    }
+
+    /**
+     * Drains if anything waits: the end of a ping's linger ({@link DrainHandoff#nudgeLater}). On
+     * the event loop.
+     */
+    void nudge() {
+        if (hasItems() && mayDrain()) {
+            scheduleDrain();
         }
     }
 
@@ -292,7 +309,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     @Override
     public long queuedBytes() {
-        return queuedBytes.get();
+        return loopSide.get();
     }
 
     @Override
@@ -300,10 +317,44 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         return remoteAddress instanceof InetAddress a ? a.getHostAddress() : String.valueOf(remoteAddress);
     }
 
-    private void offer(Outgoing item) {
-        int len = item.bytes();
-        if (queuedBytes.addAndGet(len) > capBytes) {
-            queuedBytes.addAndGet(-len);
+    private void offer(Object item) {
+        if (DrainHandoff.defer(this, item, loop)) {
+            return;
+        }
+        if (loop.inEventLoop()) {
+            // What other loops handed over before goes in first (e.g. a message whose publisher
+            // was acked before this connection's ping came in: its pong follows the message).
+            inbox.runPending();
+        }
+        accept(item);
+    }
+
+    /**
+     * Queues an item: on the connection's loop (carried there by {@link DrainHandoff#defer}), or
+     * on the thread that sends when that is no event loop. A close is queued as it is; a frame
+     * that would take the queue past its cap closes the connection as a slow consumer instead.
+     */
+    void accept(Object item) {
+        if (enqueue(item)) {
+            scheduleDrain();
+        }
+    }
+
+    /**
+     * Puts an item into the FIFO, counted against the cap; returns whether it went in (not past
+     * the cap, which closes as a slow consumer instead; not after the connection ended).
+     */
+    private boolean enqueue(Object item) {
+        if (gone) {
+            return false; // carried here after the connection ended: nothing goes out any more
+        }
+        if (item instanceof Close) {
+            items.add(item);
+            return true;
+        }
+        int len = counted(item);
+        if (loopSide.addAndGet(len) > capBytes) {
+            loopSide.addAndGet(-len);
             if (closing.compareAndSet(false, true)) {
                 discardQueued = true;
                 closeCode = CloseCode.POLICY_VIOLATION.code();
@@ -311,9 +362,10 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
                 closedWith = new CloseStatus(CloseCode.POLICY_VIOLATION.code(), "slow consumer");
                 queueClose(new Close(CloseCode.POLICY_VIOLATION.code(), "slow consumer"));
             }
-            return;
+            return false;
         }
-        enqueue(item);
+        items.add(item);
+        return true;
     }
 
     private void queueClose(Close close) {
@@ -327,12 +379,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         } catch (RejectedExecutionException e) {
             return; // the server is shutting down and closes every channel itself
         }
-        enqueue(close);
-    }
-
-    private void enqueue(Outgoing item) {
-        items.add(item);
-        scheduleDrain();
+        // The same way as the frames this thread queued before it, so that it stays behind them.
+        offer(close);
     }
 
     private void scheduleDrain() {
@@ -340,7 +388,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         // does not take the cache line from the loop that clears the flag.
         if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             try {
-                DrainHandoff.schedule(this, channel.eventLoop());
+                DrainHandoff.schedule(this, loop);
             } catch (RejectedExecutionException e) {
                 discardAll(); // the server is shutting down
             }
@@ -356,11 +404,11 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
      * The item at the head: taken from the FIFO once and kept aside until it is handled (a frame
      * the budget refused stays there until {@link #resume}). Event loop only.
      */
-    private Outgoing head() {
-        if (aside == null) {
-            aside = items.poll();
+    private Object head() {
+        if (loopSide.aside == null) {
+            loopSide.aside = items.poll();
         }
-        return aside;
+        return loopSide.aside;
     }
 
     /** Writes what the channel can take, in batches, then flushes once. Event loop only. */
@@ -370,15 +418,15 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         }
         boolean blocked = false;
         boolean wrote = false;
-        Outgoing item;
+        Object item;
         while (mayDrain() && (item = head()) != null) {
             if (item instanceof Close c) {
-                aside = null;
+                loopSide.aside = null;
                 writeClose(c);
                 wrote = true;
             } else if (closeSent || discardQueued) {
-                aside = null;
-                queuedBytes.addAndGet(-item.bytes());
+                loopSide.aside = null;
+                loopSide.addAndGet(-counted(item));
             } else {
                 wrote = true;
                 if (writeBatch()) {
@@ -401,7 +449,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     }
 
     private boolean hasItems() {
-        return aside != null || !items.isEmpty();
+        return loopSide.aside != null || !items.isEmpty();
     }
 
     /**
@@ -412,34 +460,35 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
      */
     private boolean writeBatch() {
         long room = Math.max(1, channel.bytesBeforeUnwritable());
-        ArrayList<Data> batch = BATCH.get();
+        ArrayList<Object> batch = BATCH.get();
         int counted = 0;
         int wire = 0;
         boolean refused = false;
-        while (wire < room && head() instanceof Data item) {
-            int len = item.bytes();
+        Object item;
+        while (wire < room && (item = head()) != null && !(item instanceof Close)) {
+            int len = counted(item);
             if (!budget.take(len, this)) {
                 refused = true;
                 break;
             }
-            aside = null;
+            loopSide.aside = null;
             batch.add(item);
             counted += len;
-            wire += item.wireBytes();
+            wire += wireBytes(item);
         }
         if (batch.isEmpty()) {
             return refused;
         }
         ByteBuf buf = channel.alloc().directBuffer(wire);
         for (int i = 0, n = batch.size(); i < n; i++) {
-            batch.get(i).writeTo(buf);
+            writeTo(buf, batch.get(i));
         }
         batch.clear(); // before the write: a failed write completes (and may drain others) at once
         int n = counted;
-        inNetty += n; // event loop only
+        loopSide.inNetty += n; // event loop only
         channel.write(buf).addListener(f -> {
-            inNetty -= n;
-            queuedBytes.addAndGet(-n);
+            loopSide.inNetty -= n;
+            loopSide.addAndGet(-n);
             if (!shedFromBudget) {
                 budget.give(n);
             }
@@ -476,13 +525,13 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     /** Lets go of everything queued (the connection is gone, or the server is shutting down). */
     void discardAll() {
-        Outgoing item = aside;
-        aside = null;
+        Object item = loopSide.aside;
+        loopSide.aside = null;
         if (item != null) {
-            queuedBytes.addAndGet(-item.bytes());
+            loopSide.addAndGet(-counted(item));
         }
         while ((item = items.poll()) != null) {
-            queuedBytes.addAndGet(-item.bytes());
+            loopSide.addAndGet(-counted(item));
         }
     }
 
@@ -492,6 +541,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
      * installed in a pipeline).
      */
     public void inactive() {
+        gone = true;
         closing.set(true);
         // Ours if we closed first, the client's if it did, 1006 if nobody sent a close frame.
         metrics.closed(closeCode == 0 ? ABNORMAL_CLOSURE : closeCode);

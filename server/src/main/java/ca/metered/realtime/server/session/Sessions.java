@@ -69,4 +69,13 @@ public final class Sessions {
     long outboundCapBytes() {
         return config.server().outboundBufferBytes();
     }
+
+    /**
+     * Runs {@code work} on the calling thread with the outbound drains it schedules gathered per
+     * event loop, one task per loop when it is done (the keepalive sweep: a ping to every
+     * connection would otherwise be one task and one wake-up per connection).
+     */
+    public static void gatheringDrains(Runnable work) {
+        DrainHandoff.gathering(work);
+    }
 }
