@@ -72,14 +72,6 @@ import java.util.function.Supplier;
 public final class CommandPipe implements AutoCloseable {
     /** The most commands written in one batch; more wait for the next (bounded write size). */
     static final int MAX_BATCH = 1024;
-    /** Publishes each (topic, payload) pair of its arguments in turn; answers their receiver counts. */
-    private static final byte[] PUBLISH_MANY = """
-            local counts = {}
-            for i = 1, #ARGV, 2 do
-              counts[#counts + 1] = redis.call('PUBLISH', ARGV[i], ARGV[i + 1])
-            end
-            return counts
-            """.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     /** Traffic commands waiting for Redis (queued, or written and unanswered) beyond which more are refused. */
     public static final int DEFAULT_MAX_PENDING = 65_536;
 
@@ -161,7 +153,7 @@ public final class CommandPipe implements AutoCloseable {
      * A command and what its submitter holds, completed in submission order ({@link #release});
      * {@code traffic} ones count against the bound until handed back.
      *
-     * @param command what is written; {@code null} for a publish, made when written ({@link #publishes})
+     * @param command what is written; {@code null} for a publish, made when written ({@link PublishRun})
      * @param done    completes with Redis's answer: the command itself, or completed from the
      *                command a publish went out in
      * @param caller  what the submitter holds; {@code null} for commands made at write time
@@ -280,19 +272,19 @@ public final class CommandPipe implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private void write() {
         List<RedisCommand<String, String, ?>> batch = new ArrayList<>();
-        List<Submitted<Long>> run = new ArrayList<>();
+        PublishRun run = new PublishRun();
         int taken = 0;
         Object item;
         while (taken < MAX_BATCH && (item = queue.poll()) != null) {
             taken++;
             if (item instanceof Submitted<?> s && s.topic != null) {
                 track(s);
-                run.add((Submitted<Long>) s);
+                run.add(s.topic, s.payload, (CompletableFuture<Long>) s.done);
                 continue;
             }
             if (!run.isEmpty()) {
-                batch.add(publishes(run));
-                run = new ArrayList<>();
+                batch.add(run.command());
+                run = new PublishRun();
             }
             if (item instanceof Submitted<?> s) {
                 track(s);
@@ -306,7 +298,7 @@ public final class CommandPipe implements AutoCloseable {
             }
         }
         if (!run.isEmpty()) {
-            batch.add(publishes(run));
+            batch.add(run.command());
         }
         if (!batch.isEmpty()) {
             send(batch);
@@ -319,49 +311,6 @@ public final class CommandPipe implements AutoCloseable {
             }
         }
         scheduleWrite();
-    }
-
-    /**
-     * The command that carries a run of publishes queued one after the other: one
-     * {@code PUBLISH} for one, else one {@code EVAL} of {@link #PUBLISH_MANY} that publishes each
-     * in turn (atomically, in order) and answers every receiver count. One command instead of
-     * many is what the node's CPU per message was mostly spent on: each command is its own
-     * object graph, encoding, buffer, timeout and reply for the client, and its own parse for Redis.
-     * Each publish's {@code done} completes from it, in order.
-     */
-    private static RedisCommand<String, String, ?> publishes(List<Submitted<Long>> run) {
-        if (run.size() == 1) {
-            Submitted<Long> p = run.get(0);
-            AsyncCommand<String, String, Long> c = new AsyncCommand<>(new Command<>(CommandType.PUBLISH,
-                    new IntegerOutput<>(StringCodec.UTF8), new CommandArgs<>(StringCodec.UTF8).addKey(p.topic).addValue(p.payload)));
-            c.whenComplete((n, err) -> {
-                if (err != null) {
-                    p.done.completeExceptionally(err);
-                } else {
-                    p.done.complete(n);
-                }
-            });
-            return c;
-        }
-        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add(PUBLISH_MANY).add(0);
-        for (Submitted<Long> p : run) {
-            args.addValue(p.topic).addValue(p.payload);
-        }
-        AsyncCommand<String, String, List<Object>> c = new AsyncCommand<>(new Command<>(CommandType.EVAL,
-                new NestedMultiOutput<>(StringCodec.UTF8), args));
-        c.whenComplete((counts, err) -> {
-            for (int i = 0; i < run.size(); i++) {
-                CompletableFuture<Long> done = run.get(i).done;
-                if (err != null) {
-                    done.completeExceptionally(err);
-                } else if (counts != null && i < counts.size() && counts.get(i) instanceof Long n) {
-                    done.complete(n);
-                } else {
-                    done.completeExceptionally(new io.lettuce.core.RedisException("unexpected reply to publishes: " + counts));
-                }
-            }
-        });
-        return c;
     }
 
     @SuppressWarnings("unchecked")
