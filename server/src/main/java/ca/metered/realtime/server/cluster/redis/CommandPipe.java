@@ -12,8 +12,6 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.RedisCommand;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.internal.ThreadExecutorMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -88,6 +86,7 @@ public final class CommandPipe implements AutoCloseable {
     private final ExecutorService writer;
     /** The command connection's event loop, where batches are written once it is known ({@link #learnLoop}). */
     private volatile Executor writeLoop;
+    private final Supplier<Executor> currentLoop;
     /** Written (or being written) and not yet released to their submitters, in order; guarded by itself. */
     private final ArrayDeque<Submitted<?>> inFlight = new ArrayDeque<>();
     private final Object releasing = new Object();
@@ -96,21 +95,25 @@ public final class CommandPipe implements AutoCloseable {
     /** Traffic commands submitted and not yet handed back (or failed). */
     private final AtomicInteger pending = new AtomicInteger();
 
-    /** @param threadName the writer thread's name */
+    /** @param threadName the writer thread's name; batches are always written from it */
     public CommandPipe(StatefulRedisConnection<String, String> connection, String threadName) {
-        this(connection, threadName, DEFAULT_MAX_PENDING);
+        this(connection, threadName, DEFAULT_MAX_PENDING, () -> null);
     }
 
     /**
-     * @param threadName the writer thread's name
-     * @param maxPending traffic commands that may wait for Redis at once; more are refused ({@link Overloaded})
+     * @param threadName  the writer thread's name
+     * @param maxPending  traffic commands that may wait for Redis at once; more are refused ({@link Overloaded})
+     * @param currentLoop the calling thread's event loop, or {@code null} off one (Netty's, which
+     *                    this package does not import): asked in reply callbacks, to write there
      */
-    public CommandPipe(StatefulRedisConnection<String, String> connection, String threadName, int maxPending) {
+    public CommandPipe(StatefulRedisConnection<String, String> connection, String threadName, int maxPending,
+                       Supplier<Executor> currentLoop) {
         if (maxPending < 1) {
             throw new IllegalArgumentException("maxPending must be at least 1");
         }
         this.connection = connection;
         this.maxPending = maxPending;
+        this.currentLoop = currentLoop;
         this.writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -335,8 +338,8 @@ public final class CommandPipe implements AutoCloseable {
      * Followed on every reply, so a reconnect onto another loop is picked up.
      */
     private void learnLoop() {
-        EventExecutor current = ThreadExecutorMap.currentExecutor();
-        if (current != null && current != writeLoop && !current.isShuttingDown()) {
+        Executor current = currentLoop.get();
+        if (current != null && current != writeLoop) {
             writeLoop = current;
         }
     }

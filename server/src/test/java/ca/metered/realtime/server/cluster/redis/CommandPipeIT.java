@@ -66,7 +66,8 @@ class CommandPipeIT {
     @BeforeEach
     void connect() {
         connection = client.connect();
-        pipe = new CommandPipe(connection, "test-pipe");
+        pipe = new CommandPipe(connection, "test-pipe", CommandPipe.DEFAULT_MAX_PENDING,
+                ca.metered.realtime.server.transport.EventLoops::current);
     }
 
     @AfterEach
@@ -255,7 +256,8 @@ class CommandPipeIT {
     @Test
     void trafficBeyondTheCountBoundIsRefusedAtOnceWhileTheNodesOwnCommandsStillGo() throws Exception {
         int max = 8;
-        try (CommandPipe bounded = new CommandPipe(connection, "test-bounded", max)) {
+        try (CommandPipe bounded = new CommandPipe(connection, "test-bounded", max,
+                ca.metered.realtime.server.transport.EventLoops::current)) {
             String counter = key + ":n";
             bounded.submit(CommandType.INCR, new IntegerOutput<>(StringCodec.UTF8),
                     new CommandArgs<>(StringCodec.UTF8).addKey(counter)).join(); // connected
