@@ -14,6 +14,8 @@
 # Scale (environment): SUBSCRIBERS=1000 RATE=200000 SIZE=100 WARMUP=10 DURATION=20
 #   IDLE_CONNECTIONS=15000 ROOM_SIZE=10 ROOM_MEMBERS=10000 ROOM_TIMEOUT=120 ROOM_MAX_RSS_MB=6000
 #   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2 RMS_JAVA_OPTS=""
+#   CLUSTER_EVENT_LOOPS="": server.eventLoopThreads of the two cluster nodes (empty: the server's default)
+#   REDIS_BENCH_REQUESTS=$((DURATION * 50000)): redis-benchmark's requests, about as long as rms is measured
 #   ROOM_JAVA_OPTS="-Xmx512m": extra JVM options of rms in the room workload (a bounded heap, so
 #   that the RSS growth measured is what the room needs, not a default heap of a quarter of the RAM)
 #   QUIET_CORES=0.3 QUIET_WAIT=300: before each server run, wait (at most QUIET_WAIT seconds) until
@@ -48,6 +50,7 @@ ROOM_TIMEOUT="${ROOM_TIMEOUT:-120}"
 ROOM_MAX_RSS_MB="${ROOM_MAX_RSS_MB:-6000}"
 CLUSTER_PUBLISHERS="${CLUSTER_PUBLISHERS:-8}"
 CLUSTER_SUBSCRIBERS="${CLUSTER_SUBSCRIBERS:-1}"
+CLUSTER_EVENT_LOOPS="${CLUSTER_EVENT_LOOPS:-}"
 GEN_THREADS="${GEN_THREADS:-2}"
 RMS_JAVA_OPTS="${RMS_JAVA_OPTS:-}"
 ROOM_JAVA_OPTS="${ROOM_JAVA_OPTS--Xmx512m}"
@@ -164,6 +167,9 @@ EOF
 }
 
 busy_ticks() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat; }
+# CPU ticks of a running process, and of this shell's finished children (redis-benchmark).
+proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+child_ticks() { awk '{print $16 + $17}' /proc/$$/stat; }
 
 # Waits until the machine is quiet: other builds and tests on a shared box distort every figure.
 wait_quiet() {
@@ -252,7 +258,11 @@ run_cluster() { # run
   PIDS+=("$redis_pid")
   wait_port "$redis_port" redis-server
   conf="$OUT/bench-cluster.yaml"
-  { cat config/bench-server.yaml
+  { if [ -n "$CLUSTER_EVENT_LOOPS" ]; then
+      sed "s/^server:\$/server:\n  eventLoopThreads: $CLUSTER_EVENT_LOOPS/" config/bench-server.yaml
+    else
+      cat config/bench-server.yaml
+    fi
     printf 'cluster:\n  redis: redis://127.0.0.1:%s\n  keyPrefix: "bench%s:"\n' "$redis_port" "$run"; } >"$conf"
   local jfr_a=() jfr_b=()
   if [ "$JFR" = 1 ]; then
@@ -269,17 +279,26 @@ run_cluster() { # run
       --warmup "$WARMUP" --duration "$DURATION" \
       --threads "$GEN_THREADS" --label "$RMS_LABEL" --json "$RESULTS" || echo "(exit $?)"
   stop "$a_pid"; stop "$b_pid"
-  # The baseline of docs/clustering.md: unpipelined PUBLISH with one subscriber connected.
+  # The baseline of docs/clustering.md: unpipelined PUBLISH with one subscriber connected. Held to
+  # the same conditions as rms: a quiet machine first, about as long as rms is measured (a 4 s run
+  # moved by ±15 % between runs), and what other processes used meanwhile is recorded.
+  wait_quiet
   redis-cli -p "$redis_port" subscribe ch >/dev/null &
   local sub_pid=$!
   PIDS+=("$sub_pid")
   sleep 0.5
-  local rps
-  rps=$(redis-benchmark -p "$redis_port" -n 200000 -c 50 -q PUBLISH ch "$(head -c "$SIZE" /dev/zero | tr '\0' x)" \
+  local rps hz b0 b1 r0 r1 s0 s1 c0 c1 t0 t1 other
+  hz=$(getconf CLK_TCK)
+  b0=$(busy_ticks); r0=$(proc_ticks "$redis_pid"); s0=$(proc_ticks "$sub_pid"); c0=$(child_ticks); t0=$(date +%s.%N)
+  rps=$(redis-benchmark -p "$redis_port" -n "${REDIS_BENCH_REQUESTS:-$((DURATION * 50000))}" -c 50 -q \
+          PUBLISH ch "$(head -c "$SIZE" /dev/zero | tr '\0' x)" \
         | tr '\r' '\n' | grep -Eo '[0-9.]+ requests per second' | tail -1 | cut -d' ' -f1)
-  echo "   redis-benchmark PUBLISH (-c 50, unpipelined): $rps/s"
-  printf '{"time":"%s","workload":"cluster","server":"redis-benchmark","params":{"publishers":%s,"subscribers":%s,"window":64,"size":%s},"figures":{"redis_publish_per_s":{"label":"redis-benchmark PUBLISH/s (-c 50, unpipelined, 1 subscriber)","unit":"1/s","value":%s}},"notes":{}}\n' \
-      "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$CLUSTER_PUBLISHERS" "$CLUSTER_SUBSCRIBERS" "$SIZE" "${rps:-0}" >>"$RESULTS"
+  b1=$(busy_ticks); r1=$(proc_ticks "$redis_pid"); s1=$(proc_ticks "$sub_pid"); c1=$(child_ticks); t1=$(date +%s.%N)
+  other=$(awk -v b=$((b1 - b0)) -v own=$(( (r1 - r0) + (s1 - s0) + (c1 - c0) )) -v hz="$hz" -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" \
+          'BEGIN {o = (b - own) / hz / t; printf "%.3f", o < 0 ? 0 : o}')
+  echo "   redis-benchmark PUBLISH (-c 50, unpipelined): $rps/s (other processes meanwhile: $other cores)"
+  printf '{"time":"%s","workload":"cluster","server":"redis-benchmark","params":{"publishers":%s,"subscribers":%s,"window":64,"size":%s},"figures":{"redis_publish_per_s":{"label":"redis-benchmark PUBLISH/s (-c 50, unpipelined, 1 subscriber)","unit":"1/s","value":%s},"other_cores":{"label":"other processes'"'"' CPU meanwhile (cores busy)","unit":"cores","value":%s}},"notes":{}}\n' \
+      "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$CLUSTER_PUBLISHERS" "$CLUSTER_SUBSCRIBERS" "$SIZE" "${rps:-0}" "$other" >>"$RESULTS"
   stop "$sub_pid"; stop "$redis_pid"
 }
 

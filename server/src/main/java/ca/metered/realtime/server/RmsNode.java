@@ -34,6 +34,7 @@ import ca.metered.realtime.server.rest.RestApi;
 import ca.metered.realtime.server.session.NettyCallerLoop;
 import ca.metered.realtime.server.session.OutboundBudget;
 import ca.metered.realtime.server.session.Sessions;
+import ca.metered.realtime.server.transport.EventLoops;
 import ca.metered.realtime.server.transport.RmsServer;
 import ca.metered.realtime.server.transport.WheelScheduler;
 import ca.metered.realtime.server.webhook.EndpointStats;
@@ -107,7 +108,8 @@ public final class RmsNode implements AutoCloseable {
         NodeMetrics metrics = new NodeMetrics(RmsServer.version());
         Backplane backplane;
         try {
-            backplane = config.cluster().<Backplane>map(c -> RedisBackplane.connect(c, nodeId, scheduler))
+            backplane = config.cluster().<Backplane>map(c -> RedisBackplane.connect(c, nodeId, scheduler,
+                    EventLoops::current))
                     .orElseGet(() -> new InMemoryCluster(scheduler.clock()).join(nodeId));
         } catch (RuntimeException e) {
             scheduler.close();

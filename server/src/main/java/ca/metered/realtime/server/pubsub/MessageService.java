@@ -132,7 +132,16 @@ public final class MessageService {
 
     /** Counts one message against the app's quota, then runs {@code next} or refuses {@code over_message_quota}. */
     private <T> CompletionStage<Outcome<T>> withinQuota(String appId, Supplier<CompletionStage<Outcome<T>>> next) {
-        return usage.countMessage(appId, config.limits(appId).maxMessagesPerPeriod())
+        CompletableFuture<Boolean> counted = usage.countMessage(appId, config.limits(appId).maxMessagesPerPeriod())
+                .toCompletableFuture();
+        if (counted.isDone() && !counted.isCompletedExceptionally() && counted.join()) {
+            try { // counted on the node (no quota): no stages to chain
+                return next.get();
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e); // as thenCompose would have it
+            }
+        }
+        return counted
                 .handle((ok, err) -> {
                     if (err != null) {
                         backplane.failed("usage");

@@ -6,6 +6,7 @@ import ca.metered.realtime.protocol.frame.FrameCodec;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -17,7 +18,8 @@ import java.util.function.BooleanSupplier;
  * backlog short. Nothing runs before {@link #start} (the welcome goes first).
  *
  * <p>Not thread-safe: confined to the connection's event loop ({@code loop}), where stage
- * completions are brought back.
+ * completions are brought back — except the count of publishes in flight, which answers count
+ * down on their own thread (an atomic).
  */
 final class CommandSequencer {
 
@@ -62,8 +64,15 @@ final class CommandSequencer {
     private Handler handler;
     /** A command is waiting on the backplane (or the connection is not open yet); later items wait. */
     private boolean busy = true;
-    /** Publishes handed to the backplane and not yet answered. */
-    private int publishesInFlight;
+    /**
+     * Publishes handed to the backplane and not yet answered. Counted down on the thread that
+     * answers, so an answer comes back to the loop only when the last one in flight is answered
+     * (and then only matters if something waits for it): under a steady pipeline of publishes
+     * that is seldom, where one hand-over per answer was one task per message.
+     */
+    private final AtomicInteger publishesInFlight = new AtomicInteger();
+    /** An item waits for every publish in flight to be answered. Event loop only. */
+    private boolean waitingForPublishes;
 
     /**
      * @param loop    the connection's event loop; runs a task at once when called on it
@@ -92,12 +101,14 @@ final class CommandSequencer {
     void stop() {
         backlog = null;
         busy = true;
+        waitingForPublishes = false;
     }
 
     private void run(Item item) {
-        if (publishesInFlight > 0 && !item.isPublish()) {
+        if (publishesInFlight.get() > 0 && !item.isPublish()) {
             // Only a publish may follow pipelined publishes; anything else waits for their answers.
             busy = true;
+            waitingForPublishes = true;
             backlog().addFirst(item);
             return;
         }
@@ -106,15 +117,25 @@ final class CommandSequencer {
             return;
         }
         if (item.isPublish()) {
-            publishesInFlight++;
-            pending.whenComplete((ok, err) -> loop.execute(() -> {
-                if (--publishesInFlight == 0 && busy) {
-                    resume();
+            publishesInFlight.incrementAndGet();
+            pending.whenComplete((ok, err) -> {
+                // Nothing runs while waitingForPublishes, so the count cannot rise again before
+                // the task sees it: each time it reaches zero, one task looks.
+                if (publishesInFlight.decrementAndGet() == 0) {
+                    loop.execute(this::publishesAnswered);
                 }
-            }));
+            });
         } else {
             busy = true;
             pending.whenComplete((ok, err) -> loop.execute(this::resume));
+        }
+    }
+
+    /** On the loop, after the last publish in flight was answered: what waited for it runs. */
+    private void publishesAnswered() {
+        if (waitingForPublishes && publishesInFlight.get() == 0) {
+            waitingForPublishes = false;
+            resume();
         }
     }
 

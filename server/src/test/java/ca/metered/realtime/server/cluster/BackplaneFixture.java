@@ -72,7 +72,8 @@ abstract class BackplaneFixture implements AutoCloseable {
         return new BackplaneFixture() {
             @Override
             Backplane create(String nodeId) {
-                return RedisBackplane.connect(settings, nodeId, new ManualScheduler(clock));
+                return RedisBackplane.connect(settings, nodeId, new ManualScheduler(clock),
+                        ca.metered.realtime.server.transport.EventLoops::current);
             }
         };
     }

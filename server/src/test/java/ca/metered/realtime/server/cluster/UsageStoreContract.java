@@ -54,4 +54,48 @@ abstract class UsageStoreContract {
         assertThat(u.periodStartUnix()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z").getEpochSecond());
         assertThat(u.periodEndUnix()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z").getEpochSecond());
     }
+
+    @Test
+    void messagesCountInTheMonthTheClockIsInAcrossTheMonthsEnd() {
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-30T23:59:59Z"));
+        BackplaneFixture own = fixture(clock);
+        try {
+            UsageStore u = own.node("n1", new RecordingInbound()).usage();
+            assertThat(join(u.countMessage("app", 0))).isTrue();
+            assertThat(join(u.countMessage("app", 0))).isTrue();
+            assertThat(join(u.usage("app")).messagesUsed()).isEqualTo(2);
+            clock.now = Instant.parse("2026-12-01T00:00:00Z");
+            assertThat(join(u.countMessage("app", 0))).isTrue();
+            assertThat(join(u.countMessage("app", 2))).isTrue(); // the quota counts December only
+            UsageStore.Usage december = join(u.usage("app"));
+            assertThat(december.periodStartUnix()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z").getEpochSecond());
+            assertThat(december.messagesUsed()).isEqualTo(2);
+        } finally {
+            own.close();
+        }
+    }
+
+    /** A clock the test moves. */
+    private static final class MovableClock extends Clock {
+        volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
 }

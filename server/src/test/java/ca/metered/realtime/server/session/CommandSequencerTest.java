@@ -108,4 +108,30 @@ class CommandSequencerTest {
         loop.remove(0).run();
         assertThat(ran).containsExactly("s1", "s2");
     }
+
+    @Test
+    void publishAnswersComeBackToTheLoopOnlyWhenTheLastInFlightIsAnsweredAndReleaseWhatWaited() {
+        List<Runnable> loop = new ArrayList<>();
+        CommandSequencer onLoop = new CommandSequencer(loop::add, () -> false);
+        onLoop.start(handler);
+        onLoop.submit(publish("p1"));
+        onLoop.submit(publish("p2"));
+        onLoop.submit(subscribe("s3"));
+        answer("p1");
+        assertThat(loop).as("p2 still in flight: nothing to bring back").isEmpty();
+        answer("p2");
+        assertThat(ran).containsExactly("p1", "p2");
+        assertThat(loop).hasSize(1);
+        loop.remove(0).run();
+        assertThat(ran).containsExactly("p1", "p2", "s3");
+        // Answered with nothing waiting: the task finds nothing to do, and the next command runs at once.
+        answer("s3");
+        loop.remove(0).run();
+        onLoop.submit(publish("p4"));
+        answer("p4");
+        loop.remove(0).run();
+        onLoop.submit(subscribe("s5"));
+        assertThat(ran).containsExactly("p1", "p2", "s3", "p4", "s5");
+        assertThat(loop).isEmpty();
+    }
 }

@@ -26,8 +26,16 @@ final class Envelope {
     private Envelope() {
     }
 
+    /** {@code m\n} and the {@link #tail}, built in one buffer (one per message on the publish path). */
     static String publication(Publication p) {
-        return RedisHistory.PLAIN + "\n" + tail(p).text();
+        String data = p.data().json();
+        RawJson meta = p.fromMetadata();
+        StringBuilder b = new StringBuilder(64 + p.originNode().length() + p.from().length() + data.length()
+                + (meta == null ? 0 : meta.json().length()));
+        b.append(RedisHistory.PLAIN).append('\n').append(p.originNode()).append('\n').append(p.originConnectionId())
+                .append('\n').append(p.from()).append('\n');
+        appendTail(b, meta, p.data());
+        return b.toString();
     }
 
     /**

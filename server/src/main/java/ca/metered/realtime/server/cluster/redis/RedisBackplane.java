@@ -22,7 +22,9 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +60,8 @@ public final class RedisBackplane implements Backplane {
     private final RedisNodeDirectory nodes;
     private final RedisHistory history;
 
-    private RedisBackplane(ClusterSettings settings, String nodeId, Scheduler scheduler) {
+    private RedisBackplane(ClusterSettings settings, String nodeId, Scheduler scheduler,
+                           Supplier<Executor> currentLoop) {
         this.settings = settings;
         this.resources = RedisClients.resources(settings);
         this.client = RedisClients.create(settings, resources, ProtocolVersion.RESP2);
@@ -71,7 +74,7 @@ public final class RedisBackplane implements Backplane {
             resources.shutdown();
             throw RedisClients.unreachable(settings, e);
         }
-        this.pipe = new CommandPipe(commands, "rms-redis-pipe");
+        this.pipe = new CommandPipe(commands, "rms-redis-pipe", CommandPipe.DEFAULT_MAX_PENDING, currentLoop);
         this.scripts = new Scripts(pipe);
         this.presence = new RedisPresenceStore(scripts, keys.prefix(), nodeId);
         this.usage = new RedisUsageStore(commands.async(), pipe, scripts, keys, nodeId, scheduler.clock());
@@ -100,7 +103,17 @@ public final class RedisBackplane implements Backplane {
      * @throws BackplaneUnavailableException with a one-line reason
      */
     public static RedisBackplane connect(ClusterSettings settings, String nodeId, Scheduler scheduler) {
-        return new RedisBackplane(settings, nodeId, scheduler);
+        return connect(settings, nodeId, scheduler, () -> null);
+    }
+
+    /**
+     * As {@link #connect(ClusterSettings, String, Scheduler)}, with the event loop of the calling
+     * thread ({@code null} off one): the command pipe writes on its connection's loop once it
+     * knows it ({@link CommandPipe}).
+     */
+    public static RedisBackplane connect(ClusterSettings settings, String nodeId, Scheduler scheduler,
+                                         Supplier<Executor> currentLoop) {
+        return new RedisBackplane(settings, nodeId, scheduler, currentLoop);
     }
 
     @Override

@@ -106,7 +106,7 @@ final class RedisUsageStore implements UsageStore {
      */
     @Override
     public CompletionStage<Boolean> countMessage(String appId, long max) {
-        String key = keys.messages(appId, UsagePeriod.containing(clock.instant()).startUnix());
+        String key = messagesKey(appId);
         if (max <= 0) {
             uncounted.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
             // Queued after the increment, and cleared by countCommands before it reads: a count
@@ -116,7 +116,7 @@ final class RedisUsageStore implements UsageStore {
             }
             return UNLIMITED;
         }
-        return pipe.submit(CommandType.INCR, new IntegerOutput<>(StringCodec.UTF8),
+        return pipe.submitTraffic(CommandType.INCR, new IntegerOutput<>(StringCodec.UTF8),
                 new CommandArgs<>(StringCodec.UTF8).addKey(key)).thenApply(n -> {
                     expireIfNew(key, n, 1);
                     return n <= max;
@@ -124,6 +124,32 @@ final class RedisUsageStore implements UsageStore {
     }
 
     private static final CompletionStage<Boolean> UNLIMITED = CompletableFuture.completedFuture(true);
+
+    /** The month's message counter keys, per app; replaced when the clock leaves the month. */
+    private record MessageKeys(UsagePeriod period, Map<String, String> byApp) {
+    }
+
+    private volatile MessageKeys messageKeys;
+
+    /**
+     * The app's message counter key for the month the clock is in, built once per app and month
+     * rather than per message (the calendar arithmetic and the string were a tenth of a publish's
+     * CPU on the publishing node).
+     */
+    private String messagesKey(String appId) {
+        long now = Math.floorDiv(clock.millis(), 1000L);
+        MessageKeys current = messageKeys;
+        if (current == null || now < current.period().startUnix() || now >= current.period().endUnix()) {
+            current = new MessageKeys(UsagePeriod.containing(clock.instant()), new ConcurrentHashMap<>());
+            messageKeys = current;
+        }
+        String key = current.byApp().get(appId);
+        if (key == null) {
+            key = keys.messages(appId, current.period().startUnix());
+            current.byApp().put(appId, key);
+        }
+        return key;
+    }
 
     /** On the pipe's thread, at the counts' place in the order: one {@code INCRBY} per key. */
     private List<AsyncCommand<String, String, ?>> countCommands() {

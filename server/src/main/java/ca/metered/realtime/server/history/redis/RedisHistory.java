@@ -101,7 +101,7 @@ public final class RedisHistory implements HistoryStore {
             Integer.toString(retention == null ? 0 : retention.size()),
             Long.toString(retention == null ? 0 : retention.ttl().toMillis()), Epochs.next()
         };
-        return pipe.<List<Object>>eval(publishScript, ScriptOutputType.MULTI, args)
+        return pipe.<List<Object>>publishScript(publishScript, ScriptOutputType.MULTI, args)
                 .thenApply(r -> {
                     boolean repeated = ((Long) r.get(0)) == 1L;
                     String epoch = (String) r.get(1);

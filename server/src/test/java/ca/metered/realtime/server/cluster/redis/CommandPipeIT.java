@@ -66,7 +66,8 @@ class CommandPipeIT {
     @BeforeEach
     void connect() {
         connection = client.connect();
-        pipe = new CommandPipe(connection, "test-pipe");
+        pipe = new CommandPipe(connection, "test-pipe", CommandPipe.DEFAULT_MAX_PENDING,
+                ca.metered.realtime.server.transport.EventLoops::current);
     }
 
     @AfterEach
@@ -139,6 +140,65 @@ class CommandPipeIT {
     }
 
     @Test
+    void publishesFromManyThreadsArriveInEachSubmittersOrderWithTheirReceiverCounts() throws Exception {
+        String topic = key + ":t";
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+        io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+        try {
+            sub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    received.add(message);
+                }
+            });
+            sub.sync().subscribe(topic);
+            int threads = 4;
+            int n = 1_000;
+            List<CompletableFuture<Long>> counts = Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<Long>> unheard = Collections.synchronizedList(new ArrayList<>());
+            List<Thread> started = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int tt = t;
+                Thread th = new Thread(() -> {
+                    for (int i = 0; i < n; i++) {
+                        counts.add(pipe.publish(topic, tt + ":" + i));
+                        if (i % 7 == 0) { // other commands split the runs of publishes
+                            rpush(tt + ":" + i);
+                            unheard.add(pipe.publish(topic + ":nobody", "x"));
+                        }
+                    }
+                });
+                started.add(th);
+                th.start();
+            }
+            for (Thread th : started) {
+                th.join();
+            }
+            for (CompletableFuture<Long> c : counts) {
+                assertThat(c.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+            }
+            for (CompletableFuture<Long> c : unheard) {
+                assertThat(c.get(10, TimeUnit.SECONDS)).isZero();
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (received.size() < threads * n && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(1_000_000);
+            }
+            synchronized (received) {
+                assertThat(received).hasSize(threads * n).doesNotHaveDuplicates();
+                for (int t = 0; t < threads; t++) {
+                    String who = t + ":";
+                    List<Integer> seq = received.stream().filter(v -> v.startsWith(who))
+                            .map(v -> Integer.parseInt(v.substring(who.length()))).toList();
+                    assertThat(seq).as("publisher %s", t).hasSize(n).isSorted();
+                }
+            }
+        } finally {
+            sub.close();
+        }
+    }
+
+    @Test
     void commandsMadeLaterGoOutAtTheirPlaceInTheOrder() {
         pipe.submit(CommandType.SET, new StatusOutput<>(StringCodec.UTF8),
                 new CommandArgs<>(StringCodec.UTF8).addKey(key).addValue("1"));
@@ -191,6 +251,51 @@ class CommandPipeIT {
             }
         }
         assertThat(now).isEqualTo(2);
+    }
+
+    @Test
+    void trafficBeyondTheCountBoundIsRefusedAtOnceWhileTheNodesOwnCommandsStillGo() throws Exception {
+        int max = 8;
+        try (CommandPipe bounded = new CommandPipe(connection, "test-bounded", max,
+                ca.metered.realtime.server.transport.EventLoops::current)) {
+            String counter = key + ":n";
+            bounded.submit(CommandType.INCR, new IntegerOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).addKey(counter)).join(); // connected
+            // Redis holds the writes (PUBLISH may replicate: paused too) unanswered.
+            assertThat(redis.command("CLIENT PAUSE 10000 WRITE")).isEqualTo("+OK");
+            List<CompletableFuture<Long>> accepted = new ArrayList<>();
+            for (int i = 0; i < max; i++) {
+                accepted.add(bounded.publish("ch", "m" + i));
+            }
+            assertThat(bounded.pending()).isEqualTo(max);
+            CompletableFuture<Long> refused = bounded.publish("ch", "over");
+            CompletableFuture<Object> refusedScript = bounded.publishScript(
+                    "return 1".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    io.lettuce.core.ScriptOutputType.INTEGER);
+            CompletableFuture<Long> refusedCounter = bounded.submitTraffic(CommandType.INCR,
+                    new IntegerOutput<>(StringCodec.UTF8), new CommandArgs<>(StringCodec.UTF8).addKey(counter));
+            for (CompletableFuture<?> f : List.of(refused, refusedScript, refusedCounter)) {
+                assertThat(f).isCompletedExceptionally(); // at once, not after Redis answers
+                assertThatThrownBy(f::join).hasCauseInstanceOf(CommandPipe.Overloaded.class)
+                        .hasMessageContaining("backplane overloaded");
+            }
+            // The node's own state changes are not refused by the bound.
+            CompletableFuture<Long> own = bounded.submit(CommandType.INCR, new IntegerOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).addKey(counter));
+            assertThat(own).isNotDone();
+            assertThat(redis.command("CLIENT UNPAUSE")).isEqualTo("+OK");
+            for (CompletableFuture<Long> f : accepted) {
+                assertThat(f.get(10, TimeUnit.SECONDS)).isZero(); // nobody subscribes to "ch"
+            }
+            assertThat(own.get(10, TimeUnit.SECONDS)).isEqualTo(2); // the refused INCR never ran
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (bounded.pending() > 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(1_000_000);
+            }
+            assertThat(bounded.pending()).isZero();
+            // Room again: traffic is accepted once Redis has answered.
+            assertThat(bounded.publish("ch", "again").get(10, TimeUnit.SECONDS)).isZero();
+        }
     }
 
     @Test
