@@ -61,9 +61,11 @@ class RedisEventLogIT extends EventLogContract {
     void anExpiredLeaseGoesToTheNextNodeThatAsks() throws Exception {
         EventLog b = log(2);
         try {
-            assertThat(await(a.lead("app", Duration.ofMillis(200)))).isTrue();
+            // A lease long enough that b's first ask (one Redis round trip) lands inside it even on
+            // a loaded machine (200 ms did not), short enough that waiting it out stays cheap.
+            assertThat(await(a.lead("app", Duration.ofMillis(1500)))).isTrue();
             assertThat(await(b.lead("app", Duration.ofSeconds(10)))).isFalse();
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             boolean taken = false;
             while (!taken && System.nanoTime() < deadline) {
                 taken = await(b.lead("app", Duration.ofSeconds(10)));
