@@ -3,6 +3,7 @@ package ca.metered.realtime.server.session;
 import ca.metered.realtime.protocol.frame.ClientFrame;
 import ca.metered.realtime.protocol.frame.DecodeResult;
 import ca.metered.realtime.protocol.frame.FrameCodec;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -66,7 +67,8 @@ final class CommandSequencer {
     private int publishesInFlight;
 
     /**
-     * @param loop    the connection's event loop; runs a task at once when called on it
+     * @param loop    the connection's event loop (its channel's {@link io.netty.channel.EventLoop}: a completion
+     *     already on it runs at once, without a task)
      * @param closing whether the connection is closing: waiting items are then dropped
      */
     CommandSequencer(Executor loop, BooleanSupplier closing) {
@@ -107,14 +109,14 @@ final class CommandSequencer {
         }
         if (item.isPublish()) {
             publishesInFlight++;
-            pending.whenComplete((ok, err) -> loop.execute(() -> {
+            pending.whenComplete((ok, err) -> onLoop(() -> {
                 if (--publishesInFlight == 0 && busy) {
                     resume();
                 }
             }));
         } else {
             busy = true;
-            pending.whenComplete((ok, err) -> loop.execute(this::resume));
+            pending.whenComplete((ok, err) -> onLoop(this::resume));
         }
     }
 
@@ -132,6 +134,15 @@ final class CommandSequencer {
         }
         if (!busy) {
             backlog = null; // drained: let the array go until something has to wait again
+        }
+    }
+
+    /** Runs {@code r} on the loop: at once when already there (a Netty loop that says so), else as a task. */
+    private void onLoop(Runnable r) {
+        if (loop instanceof EventExecutor e && e.inEventLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
         }
     }
 

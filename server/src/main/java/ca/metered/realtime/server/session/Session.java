@@ -13,7 +13,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,14 +53,7 @@ public final class Session {
         this.outbound = new OutboundQueue(channel, node.outboundCapBytes(), node.metrics, remoteAddress, node.budget);
         this.rateLimiter = new InboundRateLimiter(limits.messageRate(), limits.messageBurst(), node.nanoTime,
                 outbound, maxMessageBytes);
-        Executor loop = r -> {
-            if (channel.eventLoop().inEventLoop()) {
-                r.run();
-            } else {
-                channel.eventLoop().execute(r);
-            }
-        };
-        this.sequencer = new CommandSequencer(loop, outbound::isClosing);
+        this.sequencer = new CommandSequencer(channel.eventLoop(), outbound::isClosing);
     }
 
     /**
