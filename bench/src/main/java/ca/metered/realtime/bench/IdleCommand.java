@@ -76,6 +76,10 @@ final class IdleCommand implements Callable<Integer> {
                     .param("roomSize", roomSize)
                     .figure("establish_s", "time to connect and subscribe all", "s", establish)
                     .figure("establish_cpu_s", "server CPU to connect and subscribe all", "s", (c1 - c0) / 1e9)
+                    .figure("generator_cpu_s", "load generator CPU to connect and subscribe all", "s",
+                            (g1 - g0) / 1e9)
+                    .figure("machine_busy_cores", "whole machine busy while connecting (cores)", "cores",
+                            (m1 - m0) / 1e9 / establish)
                     .figure("other_cores", "other processes' CPU while connecting (cores busy)", "cores",
                             Math.max(0, (m1 - m0) - (c1 - c0) - (g1 - g0)) / 1e9 / establish)
                     .figure("rss_per_conn_kb", "server RSS per connection", "KB", (rss1 - rss0) / 1024.0 / connections)

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -292,7 +293,10 @@ public final class FrameCodec {
 
     /** {@link #encode} through Jackson, for every kind of frame. */
     static byte[] encodeGeneral(ServerFrame frame) {
-        ByteArrayBuilder out = new ByteArrayBuilder(128);
+        // The output's block comes from Jackson's recycler (per thread), so a frame costs its
+        // exact-size array and the generator, not a growing chain of blocks copied together.
+        BufferRecycler recycler = JSON._getBufferRecycler();
+        ByteArrayBuilder out = new ByteArrayBuilder(recycler);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             // A switch expression over the kind is exhaustive: a new frame type fails to compile here.
@@ -334,10 +338,14 @@ public final class FrameCodec {
             };
             assert written;
             g.writeEndObject();
+            g.flush();
+            return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in-memory output cannot fail
+        } finally {
+            out.release();
+            recycler.releaseToPool();
         }
-        return out.toByteArray();
     }
 
     private static boolean writeWelcome(JsonGenerator g, ServerFrame.Welcome w) throws IOException {

@@ -3,6 +3,7 @@ package ca.metered.realtime.server.connection;
 import ca.metered.realtime.protocol.frame.FrameSlices;
 
 import ca.metered.realtime.protocol.Action;
+import ca.metered.realtime.protocol.CloseCode;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.server.auth.Grant;
 import ca.metered.realtime.server.auth.Permissions;
@@ -26,7 +27,14 @@ public final class Connection implements Member {
     private final Permissions permissions;
     private final RawJson peerMetadata;
     private final Link link;
-    private final Keepalive keepalive;
+    /**
+     * Liveness (docs/protocol.md 8): when the client last sent anything, and when it was last
+     * pinged. Written by the connection's event loop ({@link #touched}) and the keepalive sweep
+     * ({@link #keepaliveTick}); kept here rather than in an object of their own, one fewer per
+     * idle connection (docs/performance.md, "Idle connections").
+     */
+    private volatile long lastSeenNanos;
+    private volatile long pingSentNanos;
     private final ChannelSet channels = new ChannelSet();
     private final long connectedAt;
     /** Counted against the app's concurrent limit, so un-counted at release ({@link Connections}). */
@@ -36,7 +44,7 @@ public final class Connection implements Member {
     /** Released by {@link Connections}: a refresh changes nothing any more. Guarded by this object's monitor. */
     boolean released;
 
-    Connection(long id, Grant grant, Link link, Keepalive keepalive, long connectedAt, boolean counted) {
+    Connection(long id, Grant grant, Link link, long nowNanos, long connectedAt, boolean counted) {
         this.counted = counted;
         this.connectedAt = connectedAt;
         this.id = id;
@@ -44,7 +52,8 @@ public final class Connection implements Member {
         this.permissions = grant.permissions();
         this.peerMetadata = grant.peerMetadataJson() == null ? null : RawJson.of(grant.peerMetadataJson());
         this.link = link;
-        this.keepalive = keepalive;
+        this.lastSeenNanos = nowNanos;
+        this.pingSentNanos = nowNanos;
     }
 
     public Grant grant() {
@@ -106,8 +115,27 @@ public final class Connection implements Member {
         return link.remoteAddress();
     }
 
-    public Keepalive keepalive() {
-        return keepalive;
+    /** Any inbound frame (data, ping, pong, close) proves the connection alive. */
+    public void touched(long nowNanos) {
+        lastSeenNanos = nowNanos;
+    }
+
+    /**
+     * The keepalive sweep's tick: pings once per interval, and closes (1001 {@code ping timeout})
+     * a connection that sent nothing within the grace after a ping (docs/protocol.md 8).
+     */
+    void keepaliveTick(long nowNanos, long intervalNanos, long graceNanos) {
+        if (link.isClosing()) {
+            return;
+        }
+        long sent = pingSentNanos;
+        boolean unanswered = lastSeenNanos - sent < 0;
+        if (unanswered && nowNanos - sent >= graceNanos) {
+            link.close(CloseCode.GOING_AWAY.code(), "ping timeout");
+        } else if (nowNanos - sent >= intervalNanos) {
+            pingSentNanos = nowNanos;
+            link.ping();
+        }
     }
 
     @Override

@@ -125,7 +125,7 @@ public final class Connections {
      * keepalive sweep, and is made reachable by {@code send} from any node (docs/protocol.md 2.5).
      */
     public Opening open(Grant grant, Link link, Admission admission) {
-        Connection c = new Connection(ids.incrementAndGet(), grant, link, new Keepalive(scheduler.nanoTime()),
+        Connection c = new Connection(ids.incrementAndGet(), grant, link, scheduler.nanoTime(),
                 scheduler.clock().millis(), admission == Admission.ADMITTED);
         synchronized (c) {
             c.expiry = expiryClose(c, grant);
@@ -236,7 +236,7 @@ public final class Connections {
         long interval = s.pingInterval().toNanos();
         long grace = s.pingTimeout().toNanos();
         for (Connection c : live) {
-            c.keepalive().tick(now, interval, grace, c.link());
+            c.keepaliveTick(now, interval, grace);
         }
     }
 }

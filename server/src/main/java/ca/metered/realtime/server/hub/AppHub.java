@@ -30,11 +30,12 @@ public final class AppHub {
     private final ConcurrentHashMap<String, LocalChannel> channels = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<WildcardSubscription> wildcards = new CopyOnWriteArrayList<>();
     /**
-     * The local connections of each peerId, as an immutable array replaced on change: nearly
-     * every peer has one connection, and a concurrent set per peer cost ~200 bytes of every idle
-     * connection.
+     * The local connections of each peerId: the {@link Subscriber} itself when it is the only
+     * one, as nearly every peer has one connection, else an immutable {@code Subscriber[]}
+     * replaced on change (a concurrent set per peer cost ~200 bytes of every idle connection, a
+     * one-element array 24; docs/performance.md, "Idle connections").
      */
-    private final ConcurrentHashMap<String, Subscriber[]> peers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> peers = new ConcurrentHashMap<>();
     private final PresenceWindow presenceWindow;
     /** Channels whose presence batch is waiting or being handed out (see {@link LocalChannel}). */
     private final Set<LocalChannel> withPendingPresence = ConcurrentHashMap.newKeySet();
@@ -61,14 +62,15 @@ public final class AppHub {
 
     /** Registers a connection under its peerId (for directs and kicks). */
     public void addConnection(Subscriber s) {
-        peers.merge(s.peerId(), new Subscriber[] {s}, (had, one) -> {
-            for (Subscriber x : had) {
+        peers.merge(s.peerId(), s, (had, one) -> {
+            Subscriber[] all = all(had);
+            for (Subscriber x : all) {
                 if (x == s) {
                     return had;
                 }
             }
-            Subscriber[] next = Arrays.copyOf(had, had.length + 1);
-            next[had.length] = s;
+            Subscriber[] next = Arrays.copyOf(all, all.length + 1);
+            next[all.length] = s;
             return next;
         });
     }
@@ -76,21 +78,27 @@ public final class AppHub {
     /** Unregisters a connection; the caller has already left its channels. */
     public void removeConnection(Subscriber s) {
         peers.computeIfPresent(s.peerId(), (id, had) -> {
-            Subscriber[] next = new Subscriber[had.length];
+            Subscriber[] all = all(had);
+            Subscriber[] next = new Subscriber[all.length];
             int n = 0;
-            for (Subscriber x : had) {
+            for (Subscriber x : all) {
                 if (x != s) {
                     next[n++] = x;
                 }
             }
-            return n == 0 ? null : n == had.length ? had : Arrays.copyOf(next, n);
+            return n == 0 ? null : n == all.length ? had : n == 1 ? next[0] : Arrays.copyOf(next, n);
         });
+    }
+
+    /** A value of {@link #peers} as an array (a new one for a single connection). */
+    private static Subscriber[] all(Object peer) {
+        return peer instanceof Subscriber one ? new Subscriber[] {one} : (Subscriber[]) peer;
     }
 
     /** Number of live local connections of a peer. */
     public int connectionsOf(String peerId) {
-        Subscriber[] of = peers.get(peerId);
-        return of == null ? 0 : of.length;
+        Object of = peers.get(peerId);
+        return of == null ? 0 : of instanceof Subscriber ? 1 : ((Subscriber[]) of).length;
     }
 
     /** A subscription just registered by {@link #attach}; {@code isNew} when the connection was not on the channel. */
@@ -299,16 +307,21 @@ public final class AppHub {
 
     /** Delivers a direct message to every local connection of {@code to}; returns how many. */
     public int directLocal(String to, String from, RawJson data, RawJson fromMetadata) {
-        Subscriber[] targets = peers.get(to);
+        Object targets = peers.get(to);
         if (targets == null) {
             return 0;
         }
         flushPresence();
         byte[] bytes = FrameCodec.encode(new ServerFrame.Direct(from, data, fromMetadata));
         int n = 0;
-        for (Subscriber s : targets) {
-            s.deliver(bytes);
-            n++;
+        if (targets instanceof Subscriber one) {
+            one.deliver(bytes);
+            n = 1;
+        } else {
+            for (Subscriber s : (Subscriber[]) targets) {
+                s.deliver(bytes);
+                n++;
+            }
         }
         meters.delivered(n, (long) n * bytes.length);
         return n;
@@ -316,14 +329,15 @@ public final class AppHub {
 
     /** Closes every local connection of a peer with {@code code}; returns how many. */
     public int closePeer(String peerId, int code, String reason) {
-        Subscriber[] targets = peers.get(peerId);
+        Object targets = peers.get(peerId);
         if (targets == null) {
             return 0;
         }
-        for (Subscriber s : targets) {
+        Subscriber[] all = all(targets);
+        for (Subscriber s : all) {
             s.close(code, reason);
         }
-        return targets.length;
+        return all.length;
     }
 
     private record WildcardSubscription(ChannelPattern glob, Subscriber subscriber, boolean includeSenderMetadata) {

@@ -3,6 +3,7 @@ package ca.metered.realtime.server.session;
 import ca.metered.realtime.protocol.frame.ClientFrame;
 import ca.metered.realtime.protocol.frame.DecodeResult;
 import ca.metered.realtime.protocol.frame.FrameCodec;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -75,7 +76,8 @@ final class CommandSequencer {
     private boolean waitingForPublishes;
 
     /**
-     * @param loop    the connection's event loop; runs a task at once when called on it
+     * @param loop    the connection's event loop (its channel's {@link io.netty.channel.EventLoop}: a completion
+     *     already on it runs at once, without a task)
      * @param closing whether the connection is closing: waiting items are then dropped
      */
     CommandSequencer(Executor loop, BooleanSupplier closing) {
@@ -122,12 +124,12 @@ final class CommandSequencer {
                 // Nothing runs while waitingForPublishes, so the count cannot rise again before
                 // the task sees it: each time it reaches zero, one task looks.
                 if (publishesInFlight.decrementAndGet() == 0) {
-                    loop.execute(this::publishesAnswered);
+                    onLoop(this::publishesAnswered);
                 }
             });
         } else {
             busy = true;
-            pending.whenComplete((ok, err) -> loop.execute(this::resume));
+            pending.whenComplete((ok, err) -> onLoop(this::resume));
         }
     }
 
@@ -153,6 +155,15 @@ final class CommandSequencer {
         }
         if (!busy) {
             backlog = null; // drained: let the array go until something has to wait again
+        }
+    }
+
+    /** Runs {@code r} on the loop: at once when already there (a Netty loop that says so), else as a task. */
+    private void onLoop(Runnable r) {
+        if (loop instanceof EventExecutor e && e.inEventLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
         }
     }
 

@@ -9,15 +9,9 @@ import ca.metered.realtime.protocol.frame.StreamPosition;
 import ca.metered.realtime.server.auth.Grant;
 import ca.metered.realtime.server.auth.Refusal;
 import ca.metered.realtime.server.connection.Connection;
-import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.history.HistoryEntry;
 import ca.metered.realtime.server.history.HistoryRead;
-import ca.metered.realtime.server.ice.IceServerProvider;
-import ca.metered.realtime.server.metrics.NodeMetrics;
-import ca.metered.realtime.server.pubsub.HistoryService;
 import ca.metered.realtime.server.pubsub.Joined;
-import ca.metered.realtime.server.pubsub.Memberships;
-import ca.metered.realtime.server.pubsub.MessageService;
 import ca.metered.realtime.server.pubsub.Outcome;
 import ca.metered.realtime.server.pubsub.Published;
 import java.time.Clock;
@@ -40,32 +34,18 @@ final class Commands implements CommandSequencer.Handler {
     private static final Logger log = LoggerFactory.getLogger(Commands.class);
 
     private final Connection connection;
-    private final Memberships memberships;
-    private final MessageService messages;
-    private final HistoryService history;
-    private final Connections connections;
-    private final IceServerProvider iceServers;
-    private final long historyBudgetBytes;
+    /** The node's services (one reference, not one per service: this object lives as long as its connection). */
+    private final Sessions node;
 
-    private final NodeMetrics metrics;
-
-    /** @param historyBudgetBytes the most a {@code history} answer may carry (docs/protocol.md 9) */
-    Commands(Connection connection, Memberships memberships, MessageService messages, HistoryService history,
-             Connections connections, IceServerProvider iceServers, long historyBudgetBytes, NodeMetrics metrics) {
+    Commands(Connection connection, Sessions node) {
         this.connection = connection;
-        this.memberships = memberships;
-        this.messages = messages;
-        this.history = history;
-        this.connections = connections;
-        this.iceServers = iceServers;
-        this.historyBudgetBytes = historyBudgetBytes;
-        this.metrics = metrics;
+        this.node = node;
     }
 
     /** The first frame of every connection (docs/protocol.md 2.5), with the app's ICE servers (docs/turn.md). */
     void welcome(Clock clock, int maxMessageSize) {
         Grant grant = connection.grant();
-        RawJson metadata = iceServers.welcomeMetadata(grant);
+        RawJson metadata = node.iceServers.welcomeMetadata(grant);
         write(new ServerFrame.Welcome(grant.peerId(), clock.instant().getEpochSecond(), grant.expiresAtEpochSeconds(),
                 maxMessageSize, metadata));
     }
@@ -96,16 +76,16 @@ final class Commands implements CommandSequencer.Handler {
             case SUBSCRIBE -> subscribe((ClientFrame.Subscribe) frame);
             case UNSUBSCRIBE -> {
                 ClientFrame.Unsubscribe f = (ClientFrame.Unsubscribe) frame;
-                yield memberships.unsubscribe(connection, f.channel()).thenRun(() -> ack(f.requestId()));
+                yield node.memberships.unsubscribe(connection, f.channel()).thenRun(() -> ack(f.requestId()));
             }
             case PUBLISH -> {
                 ClientFrame.Publish f = (ClientFrame.Publish) frame;
-                yield messages.publish(connection.sender(), f.channel(), f.data(), f.idempotencyKey())
+                yield node.messages.publish(connection.sender(), f.channel(), f.data(), f.idempotencyKey())
                         .thenAccept(outcome -> published(outcome, f.requestId()));
             }
             case SEND -> {
                 ClientFrame.Send f = (ClientFrame.Send) frame;
-                yield messages.send(connection.sender(), f.to(), f.data())
+                yield node.messages.send(connection.sender(), f.to(), f.data())
                         .thenAccept(outcome -> answer(outcome, f.requestId()));
             }
             case PING -> {
@@ -115,7 +95,7 @@ final class Commands implements CommandSequencer.Handler {
             case HISTORY -> history((ClientFrame.History) frame);
             case REFRESH -> {
                 ClientFrame.Refresh f = (ClientFrame.Refresh) frame;
-                Outcome<Long> outcome = connections.refresh(connection, f.token());
+                Outcome<Long> outcome = node.connections.refresh(connection, f.token());
                 if (outcome instanceof Outcome.Refused<Long> refused) {
                     error(refused.refusal(), f.requestId());
                 } else if (f.requestId() != null) {
@@ -128,7 +108,7 @@ final class Commands implements CommandSequencer.Handler {
 
     private CompletionStage<?> subscribe(ClientFrame.Subscribe f) {
         String rid = f.requestId();
-        return memberships.subscribe(connection, f.channel(), f.includeSenderMetadata(), f.recover(), (Joined joined) -> {
+        return node.memberships.subscribe(connection, f.channel(), f.includeSenderMetadata(), f.recover(), (Joined joined) -> {
             if (rid != null) {
                 write(joined.position() == null && joined.recovered() == null ? new ServerFrame.Ack(rid)
                         : ServerFrame.Ack.positioned(rid, joined.recovered(), joined.position()));
@@ -154,8 +134,9 @@ final class Commands implements CommandSequencer.Handler {
     }
 
     private CompletionStage<?> history(ClientFrame.History f) {
-        return history.read(connection.permissions(), connection.appId(), f.channel(), f.limit(), f.since(),
-                historyBudgetBytes).thenAccept(outcome -> {
+        // A history answer is one frame: at most half the outbound cap, so it never closes the connection alone.
+        return node.history.read(connection.permissions(), connection.appId(), f.channel(), f.limit(), f.since(),
+                node.outboundCapBytes() / 2).thenAccept(outcome -> {
                     if (outcome instanceof Outcome.Refused<HistoryRead.Page> refused) {
                         error(refused.refusal(), f.requestId());
                     } else if (f.requestId() != null) {
@@ -184,7 +165,7 @@ final class Commands implements CommandSequencer.Handler {
     }
 
     private void error(Refusal refusal, String rid) {
-        metrics.error(refusal.code());
+        node.metrics.error(refusal.code());
         write(new ServerFrame.Error(refusal.code().wireName(), refusal.message(), rid));
     }
 

@@ -11,7 +11,8 @@ import ca.metered.realtime.server.pubsub.CloseStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,14 +53,7 @@ public final class Session {
         this.outbound = new OutboundQueue(channel, node.outboundCapBytes(), node.metrics, remoteAddress, node.budget);
         this.rateLimiter = new InboundRateLimiter(limits.messageRate(), limits.messageBurst(), node.nanoTime,
                 outbound, maxMessageBytes);
-        Executor loop = r -> {
-            if (channel.eventLoop().inEventLoop()) {
-                r.run();
-            } else {
-                channel.eventLoop().execute(r);
-            }
-        };
-        this.sequencer = new CommandSequencer(loop, outbound::isClosing);
+        this.sequencer = new CommandSequencer(channel.eventLoop(), outbound::isClosing);
     }
 
     /**
@@ -89,41 +83,62 @@ public final class Session {
      * seen its welcome (docs/protocol.md 2.5). Frames delivered meanwhile queue behind the welcome.
      */
     public void start() {
-        channel.config().setAutoRead(false);
         Connections connections = node.connections;
-        connections.admit(grant).whenComplete((admission, err) -> channel.eventLoop().execute(() -> {
-            if (admission == Admission.REFUSED) {
-                outbound.close(CloseCode.OVER_CONCURRENT_LIMIT.code(), "concurrent connection limit reached");
-            } else if (!channel.isActive()) {
-                connections.abandon(grant, admission);
-            } else {
-                open(admission);
-            }
+        CompletionStage<Admission> admitted = connections.admit(grant);
+        if (isDoneOnLoop(admitted)) {
+            // Decided already (the in-memory usage store): nothing can be read in between, so
+            // no pause of the reads and no hop through the loop's task queue.
+            admitted.thenAccept(this::admitted); // complete: runs now, on this thread
+            return;
+        }
+        channel.config().setAutoRead(false);
+        admitted.whenComplete((admission, err) -> channel.eventLoop().execute(() -> {
+            admitted(admission);
             channel.config().setAutoRead(true);
         }));
+    }
+
+    private void admitted(Admission admission) {
+        if (admission == Admission.REFUSED) {
+            outbound.close(CloseCode.OVER_CONCURRENT_LIMIT.code(), "concurrent connection limit reached");
+        } else if (!channel.isActive()) {
+            node.connections.abandon(grant, admission);
+        } else {
+            open(admission);
+        }
     }
 
     private void open(Admission admission) {
         Connections.Opening opening = node.connections.open(grant, outbound, admission);
         connection = opening.connection();
-        // A history answer is one frame: at most half the outbound cap, so it never closes the connection alone.
-        Commands commands = new Commands(connection, node.memberships, node.messages, node.history, node.connections,
-                node.iceServers, node.outboundCapBytes() / 2, node.metrics);
-        opening.reachable().whenComplete((ok, err) -> channel.eventLoop().execute(() -> {
-            if (err != null) {
-                // Serve the connection anyway: local traffic works, and the backplane re-asserts
-                // this peer when it is back (docs/clustering.md).
-                ConnectionLog.of(log.atWarn(), connection).log("backplane could not register the peer: {}", err.toString());
-            }
-            commands.welcome(node.scheduler.clock(), limits.maxMessageSize());
-            sequencer.start(commands);
-        }));
+        Commands commands = new Commands(connection, node);
+        CompletionStage<Void> reachable = opening.reachable();
+        if (isDoneOnLoop(reachable)) {
+            reachable.whenComplete((ok, err) -> reachable(commands, err)); // complete: runs now, on this thread
+        } else {
+            reachable.whenComplete((ok, err) -> channel.eventLoop().execute(() -> reachable(commands, err)));
+        }
+    }
+
+    private void reachable(Commands commands, Throwable err) {
+        if (err != null) {
+            // Serve the connection anyway: local traffic works, and the backplane re-asserts
+            // this peer when it is back (docs/clustering.md).
+            ConnectionLog.of(log.atWarn(), connection).log("backplane could not register the peer: {}", err.toString());
+        }
+        commands.welcome(node.scheduler.clock(), limits.maxMessageSize());
+        sequencer.start(commands);
+    }
+
+    /** Whether {@code stage} has completed and this is the connection's loop: then it is handled inline. */
+    private boolean isDoneOnLoop(CompletionStage<?> stage) {
+        return stage instanceof CompletableFuture<?> f && f.isDone() && channel.eventLoop().inEventLoop();
     }
 
     /** Any inbound frame proves the connection alive (docs/protocol.md 8). Event loop only. */
     public void touched() {
         if (connection != null) {
-            connection.keepalive().touch(node.nanoTime.getAsLong());
+            connection.touched(node.nanoTime.getAsLong());
         }
     }
 

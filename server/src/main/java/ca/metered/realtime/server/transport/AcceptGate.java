@@ -1,6 +1,8 @@
 package ca.metered.realtime.server.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -29,6 +31,8 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
     private final int resumeBelow;
     private final AtomicInteger held = new AtomicInteger();
     private final AtomicBoolean paused = new AtomicBoolean();
+    /** The close listener of every socket accepted by the listening socket: one object, not one per connection. */
+    private volatile Release release;
 
     /**
      * @param ceiling descriptors of accepted sockets at which accepting pauses ({@code
@@ -61,7 +65,11 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Channel child) {
             int now = held.incrementAndGet();
-            child.closeFuture().addListener(f -> released(ctx));
+            Release r = release;
+            if (r == null || r.listening != ctx) {
+                release = r = new Release(ctx);
+            }
+            child.closeFuture().addListener(r);
             if (now >= ceiling && paused.compareAndSet(false, true)) {
                 ctx.channel().config().setAutoRead(false);
                 // A close may have counted down between the increment and the pause, seeing no
@@ -70,6 +78,20 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** Counts an accepted socket's close for the listening socket of {@code listening}. */
+    private final class Release implements ChannelFutureListener {
+        final ChannelHandlerContext listening;
+
+        Release(ChannelHandlerContext listening) {
+            this.listening = listening;
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture f) {
+            released(listening);
+        }
     }
 
     private void released(ChannelHandlerContext ctx) {

@@ -2,6 +2,7 @@ package ca.metered.realtime.server.transport;
 
 import ca.metered.realtime.server.config.ConnectionLimits;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.util.AttributeKey;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -10,9 +11,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -33,7 +36,6 @@ import java.util.function.Predicate;
  * <p>Thread-safe: one lock, taken once per accept, upgrade and close.
  */
 final class ConnectionBudget {
-    private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf(ConnectionBudget.class, "counted");
     private static final AttributeKey<Boolean> PROBE_ONLY = AttributeKey.valueOf(ConnectionBudget.class, "probeOnly");
     /** Connections over {@code maxOpen} let in for health probes when nothing can be evicted. */
     static final int PROBE_SLOTS = 16;
@@ -58,6 +60,7 @@ final class ConnectionBudget {
     private final int maxPendingPerIp;
     private final Predicate<InetSocketAddress> exempt;
     private final ClientErrors errors;
+    private final ChannelFutureListener closeListener = f -> closed(f.channel());
 
     private int open;
     /** Of {@link #open}, those let in over the cap for probes. */
@@ -65,6 +68,13 @@ final class ConnectionBudget {
     /** Insertion order is age: the head is the oldest. */
     private final LinkedHashMap<Channel, Entry> pending = new LinkedHashMap<>();
     private final Map<InetAddress, Integer> pendingPerAddress = new HashMap<>();
+    /**
+     * Evicted connections whose close has not run yet: already released, so their close must
+     * not count again. Every other admitted connection is counted until its close; this set is
+     * what tells the two apart, instead of a flag on every channel (docs/performance.md, "Idle
+     * connections"). Short-lived: an evicted connection's close follows on its loop.
+     */
+    private final Set<Channel> evictedUnclosed = new HashSet<>();
 
     ConnectionBudget(int maxOpen, int maxPending, int maxPendingPerIp, Predicate<InetSocketAddress> exempt,
             ClientErrors errors) {
@@ -149,7 +159,6 @@ final class ConnectionBudget {
             }
             if (refusal == null) {
                 open++;
-                ch.attr(COUNTED).set(Boolean.TRUE);
                 if (probeOnly) {
                     probes++;
                     ch.attr(PROBE_ONLY).set(Boolean.TRUE);
@@ -183,11 +192,22 @@ final class ConnectionBudget {
         removePending(ch);
     }
 
-    /** The connection closed: releases whatever it held. Idempotent. */
+    /**
+     * An admitted connection closed: releases whatever it held, unless its eviction already
+     * did. Called once per admitted connection, from its close future ({@link #closeListener}).
+     */
     synchronized void closed(Channel ch) {
-        if (ch.attr(COUNTED).getAndSet(null) != null) {
+        if (!evictedUnclosed.remove(ch)) {
             release(ch);
         }
+    }
+
+    /**
+     * The close listener for every admitted connection: one object for all of them, so a
+     * connection carries no listener of its own for the budget.
+     */
+    ChannelFutureListener closeListener() {
+        return closeListener;
     }
 
     synchronized int open() {
@@ -213,7 +233,7 @@ final class ConnectionBudget {
 
     /** Stops counting {@code ch} now (it is being closed), so its close does not count twice. */
     private void forget(Channel ch) {
-        ch.attr(COUNTED).set(null);
+        evictedUnclosed.add(ch);
         release(ch);
     }
 

@@ -179,7 +179,7 @@ public final class RmsServer implements AutoCloseable {
                             ch.close();
                             return;
                         }
-                        ch.closeFuture().addListener(f -> sockets.closed(ch));
+                        ch.closeFuture().addListener(sockets.closeListener());
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }

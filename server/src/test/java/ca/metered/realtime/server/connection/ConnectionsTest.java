@@ -70,7 +70,7 @@ class ConnectionsTest {
         core.time.advance(PING.plusSeconds(1));
         assertThat(silent.link().pings()).isEqualTo(1);
         assertThat(talking.link().pings()).isEqualTo(1);
-        talking.connection().keepalive().touch(core.time.nanoTime()); // its pong
+        talking.connection().touched(core.time.nanoTime()); // its pong
         core.time.advance(GRACE);
         assertThat(silent.link().closeCode()).isEqualTo(1001);
         assertThat(silent.link().closeReason()).isEqualTo("ping timeout");

@@ -29,7 +29,7 @@ class RefreshTest {
         Duration step = Duration.ofSeconds(5);
         while (d.compareTo(step) > 0) {
             core.time.advance(step);
-            c.connection().keepalive().touch(core.time.nanoTime());
+            c.connection().touched(core.time.nanoTime());
             d = d.minus(step);
         }
         core.time.advance(d);

@@ -146,6 +146,34 @@ class AppHubTest {
     }
 
     @Test
+    void aPeerGoesFromOneConnectionToSeveralAndBack() {
+        RecordingSubscriber t1 = new RecordingSubscriber("bob");
+        RecordingSubscriber t2 = new RecordingSubscriber("bob");
+        RecordingSubscriber t3 = new RecordingSubscriber("bob");
+        hub.addConnection(t1);
+        hub.addConnection(t1); // registering twice counts once
+        assertThat(hub.connectionsOf("bob")).isOne();
+        assertThat(hub.directLocal("bob", "a", RawJson.of("1"), null)).isOne();
+        hub.addConnection(t2);
+        hub.addConnection(t3);
+        assertThat(hub.connectionsOf("bob")).isEqualTo(3);
+        hub.removeConnection(t1);
+        assertThat(hub.connectionsOf("bob")).isEqualTo(2);
+        hub.removeConnection(t3);
+        assertThat(hub.connectionsOf("bob")).isOne();
+        assertThat(hub.directLocal("bob", "a", RawJson.of("2"), null)).isOne();
+        assertThat(t1.texts()).hasSize(1);
+        assertThat(t2.texts()).hasSize(1);
+        assertThat(t3.texts()).isEmpty();
+        hub.removeConnection(t1); // not registered any more: no change
+        assertThat(hub.closePeer("bob", 4020, "admin")).isOne();
+        assertThat(t2.closedWith).isEqualTo(4020);
+        hub.removeConnection(t2);
+        assertThat(hub.connectionsOf("bob")).isZero();
+        assertThat(hub.peerCount()).isZero();
+    }
+
+    @Test
     void emptiedChannelIsDroppedAndCanBeJoinedAgain() {
         RecordingSubscriber a = new RecordingSubscriber("a");
         join(a, "c", false);

@@ -163,6 +163,32 @@ class ConnectionBudgetTest {
     }
 
     @Test
+    void theSharedCloseListenerReleasesEachConnectionOnceEvictedOrNot() {
+        ConnectionBudget b = budget(100, 2, 100);
+        Conn upgraded = new Conn("10.0.1.1");
+        Conn idle = new Conn("10.0.1.2");
+        for (Conn c : new Conn[] {upgraded, idle}) {
+            assertThat(b.admit(c)).isTrue();
+            c.channel.closeFuture().addListener(b.closeListener());
+        }
+        b.upgraded(upgraded.channel);
+        Conn third = new Conn("10.0.1.3");
+        Conn fourth = new Conn("10.0.1.4");
+        assertThat(b.admit(third)).isTrue();
+        third.channel.closeFuture().addListener(b.closeListener());
+        assertThat(b.admit(fourth)).as("evicts the idle pending one").isTrue();
+        fourth.channel.closeFuture().addListener(b.closeListener());
+        assertThat(idle.channel.isOpen()).isFalse();
+        assertThat(b.open()).isEqualTo(3);
+        upgraded.channel.close();
+        assertThat(b.open()).isEqualTo(2);
+        third.channel.close();
+        fourth.channel.close();
+        assertThat(b.open()).isZero();
+        assertThat(b.pending()).isZero();
+    }
+
+    @Test
     void exemptAddressesHaveNoPerAddressCap() {
         ConnectionBudget b = budget(100, 100, 1);
         for (int i = 0; i < 10; i++) {
