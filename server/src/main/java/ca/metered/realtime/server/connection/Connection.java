@@ -44,7 +44,11 @@ public final class Connection implements Member {
     /** Released by {@link Connections}: a refresh changes nothing any more. Guarded by this object's monitor. */
     boolean released;
 
-    Connection(long id, Grant grant, Link link, long nowNanos, long connectedAt, boolean counted) {
+    /**
+     * @param pingedNanos when the keepalive counts it as last pinged: {@code nowNanos} or earlier,
+     *     so that the first ping comes sooner ({@link Connections} spreads them)
+     */
+    Connection(long id, Grant grant, Link link, long nowNanos, long pingedNanos, long connectedAt, boolean counted) {
         this.counted = counted;
         this.connectedAt = connectedAt;
         this.id = id;
@@ -53,7 +57,7 @@ public final class Connection implements Member {
         this.peerMetadata = grant.peerMetadataJson() == null ? null : RawJson.of(grant.peerMetadataJson());
         this.link = link;
         this.lastSeenNanos = nowNanos;
-        this.pingSentNanos = nowNanos;
+        this.pingSentNanos = pingedNanos;
     }
 
     public Grant grant() {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -125,7 +126,8 @@ public final class Connections {
      * keepalive sweep, and is made reachable by {@code send} from any node (docs/protocol.md 2.5).
      */
     public Opening open(Grant grant, Link link, Admission admission) {
-        Connection c = new Connection(ids.incrementAndGet(), grant, link, scheduler.nanoTime(),
+        long now = scheduler.nanoTime();
+        Connection c = new Connection(ids.incrementAndGet(), grant, link, now, now - firstPingEarlier(),
                 scheduler.clock().millis(), admission == Admission.ADMITTED);
         synchronized (c) {
             c.expiry = expiryClose(c, grant);
@@ -228,6 +230,18 @@ public final class Connections {
 
     public int size() {
         return live.size();
+    }
+
+    /**
+     * How much sooner than a full interval a new connection's first ping comes: random, up to half
+     * the interval. Connections that open together (a deploy, a reconnect wave, a load test) would
+     * otherwise be pinged in the same sweep every interval, and their pongs come back together:
+     * one burst of writes and wake-ups that delays everything else sent in that tick. Spread
+     * once, they stay spread: each later ping is an interval after the previous one.
+     */
+    private long firstPingEarlier() {
+        long half = config.server().pingInterval().toNanos() / 2;
+        return half <= 0 ? 0 : ThreadLocalRandom.current().nextLong(half + 1);
     }
 
     private void sweep() {

@@ -67,16 +67,61 @@ class ConnectionsTest {
     void theSweepPingsOncePerIntervalAndClosesAConnectionSilentForTheGraceAfterAPing() {
         CoreFixture.Client silent = core.connect("silent");
         CoreFixture.Client talking = core.connect("talking");
-        core.time.advance(PING.plusSeconds(1));
+        // The first ping comes within one interval (sooner for some connections: they are spread);
+        // `talking` answers each ping a second after it, `silent` never does.
+        advancePonging(talking, PING.plus(GRACE).plusSeconds(1));
         assertThat(silent.link().pings()).isEqualTo(1);
-        assertThat(talking.link().pings()).isEqualTo(1);
-        talking.connection().touched(core.time.nanoTime()); // its pong
-        core.time.advance(GRACE);
         assertThat(silent.link().closeCode()).isEqualTo(1001);
         assertThat(silent.link().closeReason()).isEqualTo("ping timeout");
         assertThat(talking.link().closeCode()).isNull();
-        core.time.advance(PING);
-        assertThat(talking.link().pings()).isEqualTo(2);
+        int pings = talking.link().pings();
+        assertThat(pings).isBetween(1, 2);
+        advancePonging(talking, PING);
+        assertThat(talking.link().pings()).as("once per interval").isEqualTo(pings + 1);
+        assertThat(talking.link().closeCode()).isNull();
+    }
+
+    /** Advances a second at a time for {@code d}, {@code c} answering every new ping. */
+    private void advancePonging(CoreFixture.Client c, Duration d) {
+        int answered = c.link().pings();
+        for (long s = 0; s < d.toSeconds(); s++) {
+            core.time.advance(Duration.ofSeconds(1));
+            if (c.link().pings() > answered) {
+                c.connection().touched(core.time.nanoTime());
+                answered = c.link().pings();
+            }
+        }
+    }
+
+    @Test
+    void connectionsOpenedTogetherArePingedAtSpreadTimesNotInOneSweep() {
+        CoreFixture big = new CoreFixture(new Limits(65536, 100, 100, 200, 1000, 0, Limits.DEFAULT_MAX_TOKEN_LIFETIME));
+        List<CoreFixture.Client> crowd = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            crowd.add(big.connect("p" + i));
+        }
+        Duration tick = Duration.ofMillis(250);
+        big.time.advance(PING.dividedBy(2).minus(tick));
+        assertThat(crowd).as("none before half the interval").allSatisfy(c -> assertThat(c.link().pings()).isZero());
+        java.util.Set<Integer> pingedAtStep = new java.util.HashSet<>();
+        int pinged = 0;
+        for (int step = 0; pinged < crowd.size() && step < 200; step++) {
+            big.time.advance(tick);
+            long t = big.time.nanoTime();
+            crowd.stream().filter(c -> c.link().pings() > 0).forEach(c -> c.connection().touched(t)); // pongs
+            int now = (int) crowd.stream().filter(c -> c.link().pings() > 0).count();
+            if (now > pinged) {
+                pingedAtStep.add(step);
+            }
+            pinged = now;
+        }
+        assertThat(pinged).as("all within the interval and a sweep").isEqualTo(crowd.size());
+        // over the half interval's sweeps, not one burst (200 uniform draws: dozens of sweeps)
+        assertThat(pingedAtStep).hasSizeGreaterThan(5);
+        // and a second interval later each is pinged once more, still spread
+        big.time.advance(PING.dividedBy(2).plusSeconds(2));
+        assertThat(crowd).allSatisfy(c -> assertThat(c.link().closeCode()).isNull());
+        assertThat(crowd.stream().filter(c -> c.link().pings() == 2).count()).isBetween(1L, (long) crowd.size() - 1);
     }
 
     @Test
