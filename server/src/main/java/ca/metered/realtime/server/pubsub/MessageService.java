@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessageService {
     private static final Logger log = LoggerFactory.getLogger(MessageService.class);
+    private static final BackendErrorLog BACKEND_ERRORS = new BackendErrorLog(log, System::nanoTime);
     private static final Refusal OVER_QUOTA = new Refusal(ErrorCode.OVER_MESSAGE_QUOTA,
             "the app's message quota for this period is used up");
     private static final Refusal PEER_NOT_FOUND = new Refusal(ErrorCode.PEER_NOT_FOUND, "peer is not online");
@@ -152,7 +153,7 @@ public final class MessageService {
     }
 
     private static <T> Outcome<T> backendError(Sender from, Throwable err) {
-        log.warn("backplane unavailable for peer {}: {}", from.peerId(), err.toString());
+        BACKEND_ERRORS.failed(from.peerId(), err);
         return Outcome.refused(Memberships.BACKEND_ERROR);
     }
 }
