@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import ca.metered.realtime.server.metrics.NodeMetrics;
+import java.util.concurrent.TimeUnit;
+import ca.metered.realtime.server.time.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessageService {
     private static final Logger log = LoggerFactory.getLogger(MessageService.class);
-    private static final BackendErrorLog BACKEND_ERRORS = new BackendErrorLog(log, System::nanoTime);
+    /**
+     * A Redis outage or a full command queue fails every publish in flight: one WARN line per
+     * 10 s with a count, not one per message (clients still get {@code backend_error} each).
+     */
+    private static final LogThrottle BACKEND_ERRORS = new LogThrottle(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     private static final Refusal OVER_QUOTA = new Refusal(ErrorCode.OVER_MESSAGE_QUOTA,
             "the app's message quota for this period is used up");
     private static final Refusal PEER_NOT_FOUND = new Refusal(ErrorCode.PEER_NOT_FOUND, "peer is not online");
@@ -153,7 +159,11 @@ public final class MessageService {
     }
 
     private static <T> Outcome<T> backendError(Sender from, Throwable err) {
-        BACKEND_ERRORS.failed(from.peerId(), err);
+        long skipped = BACKEND_ERRORS.occurred();
+        if (skipped >= 0) {
+            log.warn("backplane unavailable for peer {}: {}{}", from.peerId(), err.toString(),
+                    skipped == 0 ? "" : " (" + skipped + " more failures in the last 10 s not logged)");
+        }
         return Outcome.refused(Memberships.BACKEND_ERROR);
     }
 }

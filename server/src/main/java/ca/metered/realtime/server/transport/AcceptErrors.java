@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import ca.metered.realtime.server.time.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,32 +22,24 @@ final class AcceptErrors extends ChannelInboundHandlerAdapter {
     static final long PAUSE_MILLIS = 100;
     private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    private final LongSupplier nanoTime;
     private final BooleanSupplier gateClosed;
-    private long lastLogged;
-    private boolean loggedOnce;
-    private int suppressed;
+    private final LogThrottle throttle;
 
     /**
      * @param gateClosed whether the {@link AcceptGate} holds accepting paused: then the end of this
      *     short pause leaves accepting to the gate
      */
     AcceptErrors(LongSupplier nanoTime, BooleanSupplier gateClosed) {
-        this.nanoTime = nanoTime;
+        this.throttle = new LogThrottle(LOG_EVERY_NANOS, nanoTime);
         this.gateClosed = gateClosed;
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        long now = nanoTime.getAsLong();
-        if (!loggedOnce || now - lastLogged >= LOG_EVERY_NANOS) {
+        long skipped = throttle.occurred();
+        if (skipped >= 0) {
             log.warn("accepting connections failed: {}{}; raise the open files limit or server.connections.fdReserve",
-                    cause.getMessage(), suppressed == 0 ? "" : " (" + suppressed + " more times since the last report)");
-            loggedOnce = true;
-            lastLogged = now;
-            suppressed = 0;
-        } else {
-            suppressed++;
+                    cause.getMessage(), skipped == 0 ? "" : " (" + skipped + " more times since the last report)");
         }
         if (ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(false);
