@@ -1,7 +1,9 @@
 package ca.metered.realtime.bench.jmh;
 
 import ca.metered.realtime.protocol.frame.FrameCodec;
+import ca.metered.realtime.server.session.WireFrames;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -23,10 +25,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Fan-out in the process, without sockets: one {@code message} frame encoded once and written
- * through the server-side WebSocket encoder of N channels (as the server does per subscriber),
- * reported per delivery. The difference to the load generator's CPU per delivery is the kernel
- * and the event loop.
+ * Fan-out in the process, without sockets: one {@code message} frame encoded once and made into
+ * the bytes of N subscribers' writes, reported per delivery. Two ways: {@code wrapped-heap}, the
+ * first version's (the shared bytes wrapped per subscriber and passed through Netty's server-side
+ * WebSocket encoder of its channel); {@code batched-direct}, what {@code OutboundQueue} does since
+ * round 2 (each drain's frames written by {@link WireFrames} — header and shared bytes — into one
+ * pooled direct buffer). The difference to the load generator's CPU per delivery is the kernel and
+ * the event loop.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class FanoutEncodeBenchmark {
     static final int SUBSCRIBERS = 1000;
 
-    @Param({"wrapped-heap"})
+    @Param({"wrapped-heap", "batched-direct"})
     public String mode;
 
     private EmbeddedChannel[] channels;
@@ -63,6 +68,16 @@ public class FanoutEncodeBenchmark {
     public long encodeOnceWriteToAll() {
         byte[] frame = FrameCodec.encode(CodecBenchmark.MESSAGE);
         long bytes = 0;
+        if ("batched-direct".equals(mode)) {
+            for (int i = 0; i < SUBSCRIBERS; i++) {
+                // one delivery per drain: the worst case for batching, the common one at 200k/s
+                ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(WireFrames.size(frame.length));
+                WireFrames.write(b, WireFrames.TEXT, frame);
+                bytes += b.readableBytes();
+                b.release();
+            }
+            return bytes;
+        }
         for (EmbeddedChannel ch : channels) {
             ch.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
             Object out;

@@ -13,8 +13,8 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>Stateless; thread-safe.
  */
-final class WireFrames {
-    static final int TEXT = 0x1;
+public final class WireFrames {
+    public static final int TEXT = 0x1;
     static final int PING = 0x9;
     static final int PONG = 0xA;
     private static final int FIN = 0x80;
@@ -23,7 +23,7 @@ final class WireFrames {
     }
 
     /** The bytes a frame with a payload of {@code length} takes on the wire. */
-    static int size(int length) {
+    public static int size(int length) {
         return headerSize(length) + length;
     }
 
@@ -32,13 +32,13 @@ final class WireFrames {
     }
 
     /** Appends one frame: the header (2, 4 or 10 bytes, RFC 6455 5.2), then the payload. */
-    static void write(ByteBuf out, int opcode, byte[] payload) {
+    public static void write(ByteBuf out, int opcode, byte[] payload) {
         writeHeader(out, opcode, payload.length);
         out.writeBytes(payload);
     }
 
     /** Appends one frame whose payload is {@code payload}'s slices, copied straight from the shared arrays. */
-    static void write(ByteBuf out, int opcode, FrameSlices payload) {
+    public static void write(ByteBuf out, int opcode, FrameSlices payload) {
         writeHeader(out, opcode, payload.length());
         payload.writeTo(out::writeBytes);
     }
