@@ -34,7 +34,13 @@ public final class OutboundBudget {
     private final AtomicLong used = new AtomicLong();
     /** Raised without a lock (a lost race only under-reports); read by tests and operators. */
     private volatile long peak;
-    private final Set<OutboundQueue> queues = ConcurrentHashMap.newKeySet();
+    /**
+     * The queues a flush left holding bytes in Netty (their socket was full): the only ones that
+     * can be the slowest consumer. Not every queue: an idle connection, or one whose writes
+     * complete as they are flushed, is not here — one map entry less per connection
+     * (docs/performance.md, "Idle connections").
+     */
+    private final Set<OutboundQueue> holding = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<OutboundQueue> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean shedding = new AtomicBoolean();
     private final AtomicLong shed = new AtomicLong();
@@ -76,12 +82,19 @@ public final class OutboundBudget {
         metrics.counter(Metric.OUTBOUND_OFFHEAP_SHEDS, this, OutboundBudget::shedCount);
     }
 
-    void register(OutboundQueue q) {
-        queues.add(q);
+    /** {@code q} holds bytes in Netty after a flush: a candidate for shedding. */
+    void holding(OutboundQueue q) {
+        holding.add(q);
     }
 
+    /** {@code q}'s bytes in Netty are all written. */
+    void notHolding(OutboundQueue q) {
+        holding.remove(q);
+    }
+
+    /** {@code q}'s connection is gone. */
     void unregister(OutboundQueue q) {
-        queues.remove(q);
+        holding.remove(q);
         waiting.remove(q);
     }
 
@@ -135,7 +148,7 @@ public final class OutboundBudget {
         try {
             OutboundQueue slowest = null;
             long most = 0;
-            for (OutboundQueue q : queues) {
+            for (OutboundQueue q : holding) {
                 long b = q.bytesInNetty();
                 if (b > most && !q.isClosing()) {
                     most = b;

@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that backlog: past the ceiling, new connections wait in the kernel's accept queue (no
  * descriptor in this process) instead.
  *
- * <p>Thread-safe: {@link #channelRead} runs on the listening socket's loop; closes are counted
- * on the closing connection's loop, and a resume is handed to the listening socket's loop.
+ * <p>One gate per listening socket. Thread-safe: {@link #channelRead} runs on the listening
+ * socket's loop; closes are counted on the closing connection's loop, and a resume is handed to
+ * the listening socket's loop.
  */
 @ChannelHandler.Sharable
 final class AcceptGate extends ChannelInboundHandlerAdapter {
@@ -31,8 +32,12 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
     private final int resumeBelow;
     private final AtomicInteger held = new AtomicInteger();
     private final AtomicBoolean paused = new AtomicBoolean();
-    /** The close listener of every socket accepted by the listening socket: one object, not one per connection. */
-    private volatile Release release;
+    /** The close listener of every socket accepted: one object, not one per connection. */
+    private final ChannelFutureListener release = f -> released();
+    /** The same and the connection budget's, for admitted sockets ({@link #admitted}); made once. */
+    private volatile Both both;
+    /** The listening socket's context, where a pause is lifted. */
+    private volatile ChannelHandlerContext listening;
 
     /**
      * @param ceiling descriptors of accepted sockets at which accepting pauses ({@code
@@ -65,11 +70,10 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Channel child) {
             int now = held.incrementAndGet();
-            Release r = release;
-            if (r == null || r.listening != ctx) {
-                release = r = new Release(ctx);
+            if (listening != ctx) {
+                listening = ctx;
             }
-            child.closeFuture().addListener(r);
+            child.closeFuture().addListener(release);
             if (now >= ceiling && paused.compareAndSet(false, true)) {
                 ctx.channel().config().setAutoRead(false);
                 // A close may have counted down between the increment and the pause, seeing no
@@ -80,22 +84,50 @@ final class AcceptGate extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
-    /** Counts an accepted socket's close for the listening socket of {@code listening}. */
-    private final class Release implements ChannelFutureListener {
-        final ChannelHandlerContext listening;
+    /**
+     * The socket {@code child}, accepted through this gate, was admitted by the connection
+     * budget, whose close listener is {@code budgetRelease}: from now on one listener counts its
+     * close for both — the budget first, then this gate — instead of two, which would cost the
+     * channel's close future a listener array (48 bytes per connection, docs/performance.md,
+     * "Idle connections"). Sockets refused or never initialized keep this gate's listener only,
+     * so the budget never sees the close of a socket it did not admit. On the child's event loop,
+     * where its close completes: the swap cannot race with it.
+     */
+    void admitted(Channel child, ChannelFutureListener budgetRelease) {
+        ChannelFuture closed = child.closeFuture();
+        if (closed.isDone()) {
+            closed.addListener(budgetRelease); // runs at once; this gate's listener already ran
+            return;
+        }
+        Both b = both;
+        if (b == null || b.budgetRelease != budgetRelease) {
+            both = b = new Both(budgetRelease);
+        }
+        closed.removeListener(release);
+        closed.addListener(b);
+    }
 
-        Release(ChannelHandlerContext listening) {
-            this.listening = listening;
+    /** An admitted socket's close: the budget's release, then this gate's. */
+    private final class Both implements ChannelFutureListener {
+        final ChannelFutureListener budgetRelease;
+
+        Both(ChannelFutureListener budgetRelease) {
+            this.budgetRelease = budgetRelease;
         }
 
         @Override
-        public void operationComplete(ChannelFuture f) {
-            released(listening);
+        public void operationComplete(ChannelFuture f) throws Exception {
+            try {
+                budgetRelease.operationComplete(f);
+            } finally {
+                released();
+            }
         }
     }
 
-    private void released(ChannelHandlerContext ctx) {
+    private void released() {
         if (held.decrementAndGet() < resumeBelow && paused.get()) {
+            ChannelHandlerContext ctx = listening;
             ctx.executor().execute(() -> resumeIfRoom(ctx));
         }
     }

@@ -179,7 +179,7 @@ public final class RmsServer implements AutoCloseable {
                             ch.close();
                             return;
                         }
-                        ch.closeFuture().addListener(sockets.closeListener());
+                        gate.admitted(ch, sockets.closeListener()); // one close listener for both
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }

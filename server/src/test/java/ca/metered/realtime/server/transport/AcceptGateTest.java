@@ -3,6 +3,7 @@ package ca.metered.realtime.server.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -63,6 +64,38 @@ class AcceptGateTest {
         child.close();
         assertThat(gate.held()).isZero();
         child.close(); // a second close completes nothing new
+        assertThat(gate.held()).isZero();
+    }
+
+    @Test
+    void anAdmittedSocketsCloseReleasesTheBudgetThenTheGateOnceAndARefusedOneOnlyTheGate() {
+        List<String> released = new ArrayList<>();
+        ChannelFutureListener budget = f -> released.add("budget, gate holding " + gate.held());
+        EmbeddedChannel admitted = accept();
+        EmbeddedChannel refused = accept();
+        gate.admitted(admitted, budget);
+        assertThat(gate.held()).isEqualTo(2);
+
+        refused.close();
+        assertThat(gate.held()).isEqualTo(1);
+        assertThat(released).isEmpty();
+
+        admitted.close();
+        assertThat(gate.held()).isZero();
+        assertThat(released).containsExactly("budget, gate holding 1");
+        admitted.close();
+        assertThat(gate.held()).isZero();
+        assertThat(released).hasSize(1);
+    }
+
+    @Test
+    void aSocketClosedBeforeItsAdmissionIsReleasedByTheBudgetAtOnceAndByTheGateOnce() {
+        List<String> released = new ArrayList<>();
+        EmbeddedChannel child = accept();
+        child.close();
+        assertThat(gate.held()).isZero();
+        gate.admitted(child, f -> released.add("budget"));
+        assertThat(released).containsExactly("budget");
         assertThat(gate.held()).isZero();
     }
 

@@ -103,10 +103,20 @@ class UpgradedPipelineTest {
         assertThat(handlers).hasSize(4);
         // Netty's codec pair first, in the order the handshaker puts them
         assertThat(handlers.subList(0, 2)).anySatisfy(c -> assertThat(c).isAssignableTo(WebSocket13FrameDecoder.class))
-                .anySatisfy(c -> assertThat(c).isEqualTo(WebSocket13FrameEncoder.class));
+                .anySatisfy(c -> assertThat(c).isAssignableTo(WebSocket13FrameEncoder.class));
         assertThat(handlers.get(2).getSimpleName()).isEqualTo("InboundRateLimiter");
         assertThat(handlers.get(3)).isEqualTo(WebSocketFrameHandler.class);
         ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void everyConnectionSharesOneFrameEncoder() {
+        EmbeddedChannel a = upgraded();
+        EmbeddedChannel b = upgraded();
+        assertThat(a.pipeline().get(WebSocket13FrameEncoder.class)).isNotNull()
+                .isSameAs(b.pipeline().get(WebSocket13FrameEncoder.class));
+        a.finishAndReleaseAll();
+        b.finishAndReleaseAll();
     }
 
     @Test
