@@ -1,5 +1,6 @@
 package ca.metered.realtime.cli;
 
+import ca.metered.realtime.server.IdleHeapRelease;
 import ca.metered.realtime.server.RmsNode;
 import ca.metered.realtime.server.config.AppConfig;
 import ca.metered.realtime.server.config.ConfigException;
@@ -58,6 +59,7 @@ final class ServeCommand implements Callable<Integer> {
                 LogFormatting.apply(current.logFormat());
             }
         });
+        IdleHeapRelease.applyAndLog(); // the launcher's JVM defaults (docs/operations.md, "JVM memory")
         RmsNode server;
         try {
             server = RmsNode.start(reloader);

@@ -24,7 +24,6 @@ public final class Connection implements Member {
     private final long id;
     /** Replaced by a token refresh, which changes only its expiry (docs/protocol.md 9). */
     private volatile Grant grant;
-    private final Permissions permissions;
     private final RawJson peerMetadata;
     private final Link link;
     /**
@@ -53,7 +52,6 @@ public final class Connection implements Member {
         this.connectedAt = connectedAt;
         this.id = id;
         this.grant = grant;
-        this.permissions = grant.permissions();
         this.peerMetadata = grant.peerMetadataJson() == null ? null : RawJson.of(grant.peerMetadataJson());
         this.link = link;
         this.lastSeenNanos = nowNanos;
@@ -84,9 +82,14 @@ public final class Connection implements Member {
         return grant.app().id();
     }
 
+    /**
+     * Made on each call (a publish or a subscribe), not kept: a field would hold one more object
+     * per idle connection (docs/performance.md, "Idle connections"); a refresh keeps the channels
+     * and actions.
+     */
     @Override
     public Permissions permissions() {
-        return permissions;
+        return grant.permissions();
     }
 
     @Override
@@ -96,7 +99,7 @@ public final class Connection implements Member {
 
     @Override
     public boolean presenceEnabled() {
-        return permissions.can(Action.PRESENCE);
+        return grant.can(Action.PRESENCE);
     }
 
     @Override
@@ -106,7 +109,7 @@ public final class Connection implements Member {
 
     /** This connection as the author of a publish or send. */
     public Sender sender() {
-        return new Sender(appId(), permissions, peerId(), peerMetadata, id);
+        return new Sender(appId(), permissions(), peerId(), peerMetadata, id);
     }
 
     /** When the connection was admitted, epoch milliseconds. */

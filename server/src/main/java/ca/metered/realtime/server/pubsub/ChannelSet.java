@@ -13,14 +13,16 @@ import java.util.List;
  * <p>Kept in small arrays, allocated on the first subscription and scanned linearly: a
  * connection holds a few channels (at most the app's {@code maxChannelsPerConnection}), and
  * every idle connection of a node carries one of these, where two concurrent hash maps cost
- * about 260 bytes for a single room.
+ * about 260 bytes for a single room. A single channel — the usual case, one room — is kept
+ * without an array (docs/performance.md, "Idle connections").
  *
  * <p>Thread-safe (every method holds the set's monitor).
  */
 public final class ChannelSet {
     private static final int FIRST_CAPACITY = 2;
 
-    private String[] concrete;
+    /** The concrete channel names: null, the only one (a String), or an array of {@link #concreteCount}. */
+    private Object concrete;
     private int concreteCount;
     /** Pattern texts and their compiled patterns, index for index. */
     private String[] globTexts;
@@ -35,9 +37,7 @@ public final class ChannelSet {
     /** The channel names and pattern texts now (the admin's view of a connection). */
     public synchronized List<String> names() {
         List<String> out = new ArrayList<>(concreteCount + globCount);
-        for (int i = 0; i < concreteCount; i++) {
-            out.add(concrete[i]);
-        }
+        addConcreteTo(out);
         for (int i = 0; i < globCount; i++) {
             out.add(globTexts[i]);
         }
@@ -46,7 +46,9 @@ public final class ChannelSet {
     }
 
     synchronized boolean hasChannel(String channel) {
-        return indexOf(concrete, concreteCount, channel) >= 0;
+        return concrete instanceof String only
+                ? only.equals(channel)
+                : indexOf((String[]) concrete, concreteCount, channel) >= 0;
     }
 
     synchronized boolean hasGlob(String text) {
@@ -54,25 +56,45 @@ public final class ChannelSet {
     }
 
     synchronized void addChannel(String channel) {
-        if (indexOf(concrete, concreteCount, channel) >= 0) {
+        if (hasChannel(channel)) {
             return;
         }
         if (concrete == null) {
-            concrete = new String[FIRST_CAPACITY];
-        } else if (concreteCount == concrete.length) {
-            concrete = Arrays.copyOf(concrete, concreteCount * 2);
+            concrete = channel;
+            concreteCount = 1;
+            return;
         }
-        concrete[concreteCount++] = channel;
+        String[] names;
+        if (concrete instanceof String only) {
+            names = new String[FIRST_CAPACITY];
+            names[0] = only;
+        } else {
+            names = (String[]) concrete;
+            if (concreteCount == names.length) {
+                names = Arrays.copyOf(names, concreteCount * 2);
+            }
+        }
+        names[concreteCount++] = channel;
+        concrete = names;
     }
 
     synchronized boolean removeChannel(String channel) {
-        int i = indexOf(concrete, concreteCount, channel);
+        if (concrete instanceof String only) {
+            if (!only.equals(channel)) {
+                return false;
+            }
+            concrete = null;
+            concreteCount = 0;
+            return true;
+        }
+        String[] names = (String[]) concrete;
+        int i = indexOf(names, concreteCount, channel);
         if (i < 0) {
             return false;
         }
         concreteCount--;
-        concrete[i] = concrete[concreteCount];
-        concrete[concreteCount] = null;
+        names[i] = names[concreteCount];
+        names[concreteCount] = null;
         return true;
     }
 
@@ -123,9 +145,7 @@ public final class ChannelSet {
     /** Removes and returns every concrete channel. */
     synchronized List<String> takeChannels() {
         List<String> out = new ArrayList<>(concreteCount);
-        for (int i = 0; i < concreteCount; i++) {
-            out.add(concrete[i]);
-        }
+        addConcreteTo(out);
         concrete = null;
         concreteCount = 0;
         return out;
@@ -141,6 +161,16 @@ public final class ChannelSet {
         globs = null;
         globCount = 0;
         return out;
+    }
+
+    private void addConcreteTo(List<String> out) {
+        if (concrete instanceof String only) {
+            out.add(only);
+            return;
+        }
+        for (int i = 0; i < concreteCount; i++) {
+            out.add(((String[]) concrete)[i]);
+        }
     }
 
     private static int indexOf(String[] names, int count, String name) {

@@ -1,0 +1,53 @@
+package ca.metered.realtime.server.pubsub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.metered.realtime.protocol.ChannelPattern;
+
+import org.junit.jupiter.api.Test;
+
+/** A connection's channel names: one held alone, more in an array, in and out again. */
+class ChannelSetTest {
+    private final ChannelSet set = new ChannelSet();
+
+    @Test
+    void oneChannelThenSeveralThenBackToOneAndNone() {
+        set.addChannel("a");
+        set.addChannel("a");
+        assertThat(set.size()).isOne();
+        assertThat(set.hasChannel("a")).isTrue();
+        assertThat(set.hasChannel("b")).isFalse();
+        assertThat(set.removeChannel("b")).isFalse();
+
+        set.addChannel("b");
+        set.addChannel("c");
+        assertThat(set.names()).containsExactly("a", "b", "c");
+        assertThat(set.removeChannel("a")).isTrue();
+        assertThat(set.removeChannel("a")).isFalse();
+        assertThat(set.names()).containsExactly("b", "c");
+        assertThat(set.removeChannel("c")).isTrue();
+        assertThat(set.hasChannel("b")).isTrue();
+        assertThat(set.takeChannels()).containsExactly("b");
+        assertThat(set.size()).isZero();
+        assertThat(set.hasChannel("b")).isFalse();
+    }
+
+    @Test
+    void theOnlyChannelRemovedLeavesRoomForAnother() {
+        set.addChannel("a");
+        assertThat(set.removeChannel("a")).isTrue();
+        assertThat(set.size()).isZero();
+        assertThat(set.names()).isEmpty();
+        set.addChannel("b");
+        assertThat(set.takeChannels()).containsExactly("b");
+        assertThat(set.takeChannels()).isEmpty();
+    }
+
+    @Test
+    void globsAreCountedBesideTheChannels() {
+        set.addChannel("a");
+        set.addGlob("x/*", ChannelPattern.compile("x/*"));
+        assertThat(set.size()).isEqualTo(2);
+        assertThat(set.names()).containsExactly("a", "x/*");
+    }
+}
