@@ -3,7 +3,6 @@ package ca.metered.realtime.server.pubsub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.metered.realtime.protocol.ChannelPattern;
-
 import org.junit.jupiter.api.Test;
 
 /** A connection's channel names: one held alone, more in an array, in and out again. */
