@@ -83,18 +83,12 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private boolean shedFromBudget;
     /** Listed by the budget as holding bytes in Netty ({@link OutboundBudget#holding}). Event loop only. */
     private boolean holdingInBudget;
-    /*
-     * Three flags as volatile fields, compared-and-set through VarHandles, not AtomicBoolean
-     * objects: 48 bytes less per connection (docs/performance.md, "Idle connections").
-     * drainScheduled shares the cache line of the fields senders read per delivery, unlike the
-     * bytes in LoopSide: a sender reads (and usually finds set) drainScheduled on every delivery
-     * anyway, so the loop clearing it per drain costs the senders no extra miss.
+    /**
+     * Nothing more is queued but the close: it is queued, or the connection is gone. A volatile
+     * field compared-and-set through a VarHandle, like the two flags of {@link LoopSide}, not an
+     * AtomicBoolean: 48 bytes less per connection for the three (docs/performance.md, "Idle
+     * connections").
      */
-    /** Bytes came back to the budget since a drain stopped for want of them. */
-    private volatile boolean resumed;
-    /** A drain is scheduled or running. */
-    private volatile boolean drainScheduled;
-    /** Nothing more is queued but the close: it is queued, or the connection is gone. */
     private volatile boolean closing;
     private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
     /** The slow-consumer close: frames still queued are discarded, not sent. */
@@ -115,8 +109,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            RESUMED = l.findVarHandle(OutboundQueue.class, "resumed", boolean.class);
-            DRAIN_SCHEDULED = l.findVarHandle(OutboundQueue.class, "drainScheduled", boolean.class);
+            RESUMED = l.findVarHandle(LoopSide.class, "resumed", boolean.class);
+            DRAIN_SCHEDULED = l.findVarHandle(LoopSide.class, "drainScheduled", boolean.class);
             CLOSING = l.findVarHandle(OutboundQueue.class, "closing", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -130,7 +124,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     /**
      * The bytes queued and not yet written (its value: sent from any thread, given back on the
-     * loop) with the two fields the drain writes on every write. They live here, not in the
+     * loop) with the fields the drain writes on every write or drain. They live here, not in the
      * queue's own fields, because the fan-out on other loops reads the queue's fields (its
      * channel's loop, whether it is closing) for every delivery: sharing a cache line with
      * fields written per write would cost those loops a cache miss per delivery.
@@ -140,6 +134,10 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         volatile long inNetty;
         /** Taken from {@code items} and not yet handled (see {@link OutboundQueue#head}). Event loop only. */
         Object aside;
+        /** A drain is scheduled or running; cleared by every drain. Set through {@code DRAIN_SCHEDULED}. */
+        volatile boolean drainScheduled;
+        /** Bytes came back to the budget since a drain stopped for want of them. Set through {@code RESUMED}. */
+        volatile boolean resumed;
     }
 
     /*
@@ -234,7 +232,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     /** Bytes came back to the budget: drain again. */
     void resume() {
-        resumed = true;
+        loopSide.resumed = true;
         scheduleDrain();
     }
 
@@ -417,7 +415,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private void scheduleDrain() {
         // Read before the CAS: under fan-out the drain is usually already scheduled, and a read
         // does not take the cache line from the loop that clears the flag.
-        if (!drainScheduled && DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
+        if (!loopSide.drainScheduled && DRAIN_SCHEDULED.compareAndSet(loopSide, false, true)) {
             try {
                 DrainHandoff.schedule(this, loop);
             } catch (RejectedExecutionException e) {
@@ -444,8 +442,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     /** Writes what the channel can take, in batches, then flushes once. Event loop only. */
     void drain() {
-        if (resumed) { // a store only when set: this runs once per delivery under fan-out
-            resumed = false;
+        if (loopSide.resumed) { // a store only when set: this runs once per delivery under fan-out
+            loopSide.resumed = false;
         }
         boolean blocked = false;
         boolean wrote = false;
@@ -475,12 +473,12 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
                 budget.holding(this);
             }
         }
-        drainScheduled = false;
+        loopSide.drainScheduled = false;
         // An item queued after the loop ended but before the flag was cleared found the flag set
         // and scheduled nothing: pick it up. Items left because the channel is full wait for
         // channelWritabilityChanged, those left for want of budget for resume() (which may
         // already have come, while this drain still held the flag).
-        if (hasItems() && mayDrain() && (!blocked || (boolean) RESUMED.getAndSet(this, false))) {
+        if (hasItems() && mayDrain() && (!blocked || (boolean) RESUMED.getAndSet(loopSide, false))) {
             scheduleDrain();
         }
     }
