@@ -59,7 +59,6 @@ final class ServeCommand implements Callable<Integer> {
                 LogFormatting.apply(current.logFormat());
             }
         });
-        IdleHeapRelease.applyAndLog(); // the launcher's JVM defaults (docs/operations.md, "JVM memory")
         RmsNode server;
         try {
             server = RmsNode.start(reloader);
@@ -68,6 +67,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (RmsServer.ServerStartException e) {
             throw new CliException(e.getMessage(), 1);
         }
+        // The launcher's JVM defaults (docs/operations.md, "JVM memory"); after a failed start
+        // only the one line of the error is printed.
+        IdleHeapRelease.applyAndLog();
         // Handlers go in before the listening line: a supervisor (or test) may send SIGTERM as
         // soon as it reads that line, and the JVM's default handler would exit 143 without the
         // graceful going_away / 1001 of docs/protocol.md 8.
