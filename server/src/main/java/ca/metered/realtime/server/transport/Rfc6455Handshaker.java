@@ -21,6 +21,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
  * <p>Immutable once built; one per upgrade, garbage once the upgrade is answered.
  */
 final class Rfc6455Handshaker extends WebSocketServerHandshaker13 {
+    /** Netty's frame encoder keeps no state for a server: one for every connection. */
+    private static final WebSocketFrameEncoder ENCODER = new SharedEncoder();
 
     Rfc6455Handshaker(String webSocketUrl, WebSocketDecoderConfig decoderConfig) {
         super(webSocketUrl, null, decoderConfig);
@@ -31,13 +33,10 @@ final class Rfc6455Handshaker extends WebSocketServerHandshaker13 {
         return new Decoder(decoderConfig());
     }
 
-    /** Netty's encoder keeps no state (a server's frames are not masked): one for every connection. */
     @Override
     protected WebSocketFrameEncoder newWebSocketEncoder() {
         return ENCODER;
     }
-
-    private static final WebSocketFrameEncoder ENCODER = new SharedEncoder();
 
     /**
      * Netty's version 13 encoder, unmasked, shared by every connection: its only fields are final
