@@ -35,6 +35,14 @@ final class PresenceEncoder {
     }
 
     static byte[] encode(ServerFrame.Presence p) {
+        return encode(p, null, null);
+    }
+
+    /**
+     * {@link #encode(ServerFrame.Presence)}, noting where each entry ends in the frame (the index
+     * after its closing brace) in {@code joinedEnds} and {@code leftEnds} when they are not null.
+     */
+    static byte[] encode(ServerFrame.Presence p, int[] joinedEnds, int[] leftEnds) {
         byte[] channel = quoted(p.channel());
         List<ServerFrame.PresenceEntry> joined = p.joined();
         List<ServerFrame.PresenceEntry> left = p.left();
@@ -58,9 +66,9 @@ final class PresenceEncoder {
         int at = put(out, 0, TYPE_CHANNEL);
         at = put(out, at, channel);
         at = put(out, at, JOINED);
-        at = putList(out, at, joined, metadata, 0);
+        at = putList(out, at, joined, metadata, 0, joinedEnds);
         at = put(out, at, LEFT);
-        at = putList(out, at, left, metadata, joined.size());
+        at = putList(out, at, left, metadata, joined.size(), leftEnds);
         at = put(out, at, END);
         if (at != size) {
             throw new IllegalStateException("presence frame sized " + size + " but wrote " + at);
@@ -96,7 +104,7 @@ final class PresenceEncoder {
     }
 
     private static int putList(byte[] out, int at, List<ServerFrame.PresenceEntry> list, byte[][] metadata,
-                               int offset) {
+                               int offset, int[] ends) {
         for (int i = 0; i < list.size(); i++) {
             if (i > 0) {
                 out[at++] = ',';
@@ -110,6 +118,9 @@ final class PresenceEncoder {
                 at = put(out, at, m);
             }
             at = put(out, at, ENTRY_END);
+            if (ends != null) {
+                ends[i] = at;
+            }
         }
         return at;
     }

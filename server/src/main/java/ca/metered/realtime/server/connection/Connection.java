@@ -150,7 +150,11 @@ public final class Connection implements Member {
         link.send(frame);
     }
 
-    /** Queues a text frame made of slices of shared arrays (a snapshot, docs/protocol.md 2.3). */
+    /**
+     * Queues a text frame made of slices of shared arrays (a snapshot, or a joiner's part of a
+     * window's deltas, docs/protocol.md 2.3), written slice by slice.
+     */
+    @Override
     public void deliver(FrameSlices frame) {
         link.send(frame);
     }

@@ -1,5 +1,6 @@
 package ca.metered.realtime.server.hub;
 
+import ca.metered.realtime.protocol.frame.FrameSlices;
 import ca.metered.realtime.protocol.frame.RawJson;
 
 /**
@@ -28,6 +29,16 @@ public interface Subscriber {
      * modified. Never blocks; a connection that cannot keep up closes itself.
      */
     void deliver(byte[] frame);
+
+    /**
+     * Queues one encoded text frame made of slices of shared arrays (a presence snapshot or the
+     * part of a window's deltas a joiner lacks, docs/protocol.md 2.3), in order with
+     * {@link #deliver(byte[])}. A connection writes the slices as they are; by default they are
+     * joined into one array.
+     */
+    default void deliver(FrameSlices frame) {
+        deliver(frame.toBytes());
+    }
 
     /** Closes the connection with a WebSocket close code; safe from any thread, idempotent. */
     void close(int code, String reason);

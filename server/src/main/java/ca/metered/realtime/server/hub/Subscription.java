@@ -119,7 +119,7 @@ public final class Subscription {
         if (!active && hold(new HeldPresence(batch))) {
             return;
         }
-        batch.framesAfter(snapshotSeq, subscriber.peerId()).forEach(subscriber::deliver);
+        batch.deliverAfter(snapshotSeq, subscriber);
     }
 
     /** {@link #activate(Snapshot, Start, Consumer)} on a channel without history. */
@@ -147,7 +147,7 @@ public final class Subscription {
         boolean hinted = false;
         for (Held h : held) {
             if (h instanceof HeldPresence p) {
-                p.batch().framesAfter(snapshot.seq(), subscriber.peerId()).forEach(subscriber::deliver);
+                p.batch().deliverAfter(snapshot.seq(), subscriber);
             } else if (h instanceof HeldHint hint) {
                 if (wantsHints && !hinted) {
                     subscriber.deliver(hint.frame());

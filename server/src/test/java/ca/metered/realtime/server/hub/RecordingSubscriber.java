@@ -2,6 +2,7 @@ package ca.metered.realtime.server.hub;
 
 import ca.metered.realtime.protocol.Action;
 import ca.metered.realtime.protocol.ChannelPattern;
+import ca.metered.realtime.protocol.frame.FrameSlices;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.server.auth.ChannelScope;
 import ca.metered.realtime.server.auth.Permissions;
@@ -26,6 +27,8 @@ class RecordingSubscriber implements Member {
     final RawJson metadata;
     final boolean presence;
     final List<byte[]> frames = new ArrayList<>();
+    /** How many of {@link #frames} came as slices (joined here into one array each). */
+    int slices;
     private final ChannelSet channels = new ChannelSet();
     Integer closedWith;
 
@@ -80,6 +83,12 @@ class RecordingSubscriber implements Member {
     }
 
     @Override
+    public synchronized void deliver(FrameSlices frame) {
+        slices++;
+        frames.add(frame.toBytes());
+    }
+
+    @Override
     public void close(int code, String reason) {
         closedWith = code;
     }
@@ -92,5 +101,6 @@ class RecordingSubscriber implements Member {
 
     synchronized void clear() {
         frames.clear();
+        slices = 0;
     }
 }
