@@ -21,7 +21,8 @@ public interface PeerListener {
 
     /**
      * A presence frame read through a {@link PeerDirectory} (rms only): member numbers of its
-     * {@code joined} and {@code left} arrays, -1 for a peerId not in the directory.
+     * {@code joined} and {@code left} arrays, -1 for a peerId not in the directory. The arrays
+     * are the scan's own, reused for the next frame: read them before returning.
      */
     default void presence(Peer peer, int[] joined, int joinedCount, int[] left, int leftCount) {
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -42,10 +43,26 @@ public final class RmsPeer extends Peer {
     private final int messageSize;
     private final PeerDirectory directory;
     private String peerId;
-    private byte[] bytes = new byte[4096];
-    private int[] joinedScratch = new int[64];
-    private int[] leftScratch = new int[64];
-    private int scratchCount;
+    /**
+     * What a presence scan works in, one per event loop thread, not one per peer: a peer's
+     * scratch grew to its largest frame (a joiner's snapshot, k × 50 bytes for the k-th) and kept
+     * it, so a room of 10,000 held about 3 GB of buffers that were each used for a moment —
+     * the generator's garbage collector then paused for seconds at a time. A scan runs on the
+     * peer's loop and hands its arrays to the listener, which reads them before it returns.
+     */
+    private static final FastThreadLocal<Scratch> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected Scratch initialValue() {
+            return new Scratch();
+        }
+    };
+
+    private static final class Scratch {
+        byte[] bytes = new byte[4096];
+        int[] joined = new int[64];
+        int[] left = new int[64];
+        int count;
+    }
 
     public RmsPeer(int index, PeerListener listener, int messageSize) {
         this(index, listener, messageSize, null);
@@ -212,29 +229,30 @@ public final class RmsPeer extends Peer {
     private boolean scanPresence(ByteBuf frame) {
         // One copy into an array, then plain array reads: a large room's frames hold thousands
         // of entries, and ByteBuf accessors check bounds and liveness on every byte.
+        Scratch scratch = SCRATCH.get();
         int len = frame.readableBytes();
-        if (bytes.length < len) {
-            bytes = new byte[Math.max(len, bytes.length * 2)];
+        if (scratch.bytes.length < len) {
+            scratch.bytes = new byte[Math.max(len, scratch.bytes.length * 2)];
         }
-        frame.getBytes(frame.readerIndex(), bytes, 0, len);
-        byte[] f = bytes;
+        frame.getBytes(frame.readerIndex(), scratch.bytes, 0, len);
+        byte[] f = scratch.bytes;
         // Each byte is looked at once: "joined" comes first, "left" right after its array. An
         // entry with metadata (or anything unexpected) fails the scan, and the parser reads it.
         int j = indexOf(f, len, JOINED, 0);
         if (j < 0) {
             return false;
         }
-        int close = scanEntries(f, len, j + JOINED.length, true);
+        int close = scanEntries(scratch, f, len, j + JOINED.length, true);
         int leftAt = close + 2;
         if (close < 0 || leftAt + LEFT.length > len || f[close + 1] != ','
                 || !java.util.Arrays.equals(f, leftAt, leftAt + LEFT.length, LEFT, 0, LEFT.length)) {
             return false;
         }
-        int joinedCount = scratchCount;
-        if (scanEntries(f, len, leftAt + LEFT.length, false) < 0) {
+        int joinedCount = scratch.count;
+        if (scanEntries(scratch, f, len, leftAt + LEFT.length, false) < 0) {
             return false;
         }
-        listener.presence(this, joinedScratch, joinedCount, leftScratch, scratchCount);
+        listener.presence(this, scratch.joined, joinedCount, scratch.left, scratch.count);
         return true;
     }
 
@@ -273,8 +291,8 @@ public final class RmsPeer extends Peer {
     }
 
     /** Reads the entries of one array from {@code pos}; returns the index of its {@code ]}, or -1. */
-    private int scanEntries(byte[] f, int end, int pos, boolean joined) {
-        scratchCount = 0;
+    private int scanEntries(Scratch scratch, byte[] f, int end, int pos, boolean joined) {
+        scratch.count = 0;
         int previous = -1;
         while (pos < end) {
             byte b = f[pos];
@@ -312,15 +330,15 @@ public final class RmsPeer extends Peer {
             }
             previous = member;
             if (joined) {
-                if (scratchCount == joinedScratch.length) {
-                    joinedScratch = java.util.Arrays.copyOf(joinedScratch, scratchCount * 2);
+                if (scratch.count == scratch.joined.length) {
+                    scratch.joined = java.util.Arrays.copyOf(scratch.joined, scratch.count * 2);
                 }
-                joinedScratch[scratchCount++] = member;
+                scratch.joined[scratch.count++] = member;
             } else {
-                if (scratchCount == leftScratch.length) {
-                    leftScratch = java.util.Arrays.copyOf(leftScratch, scratchCount * 2);
+                if (scratch.count == scratch.left.length) {
+                    scratch.left = java.util.Arrays.copyOf(scratch.left, scratch.count * 2);
                 }
-                leftScratch[scratchCount++] = member;
+                scratch.left[scratch.count++] = member;
             }
             pos = idEnd + 2;
         }

@@ -197,6 +197,43 @@ class PeerParsingTest {
         ch.finishAndReleaseAll();
     }
 
+    /**
+     * Peers on one thread share the scan's buffers: a large frame for one, then small ones for
+     * it and for another, interleaved, are each read as their own entries (nothing left over
+     * from a longer frame scanned before).
+     */
+    @Test
+    void peersOnOneThreadShareTheScanBuffersAndEachFrameIsReadAsItself() {
+        PeerDirectory dir = new PeerDirectory(400);
+        for (int i = 0; i < 300; i++) {
+            dir.register("member-" + i, i);
+        }
+        List<String> seenA = new ArrayList<>();
+        List<String> seenB = new ArrayList<>();
+        EmbeddedChannel a = new EmbeddedChannel(new RmsPeer(298, numbersInto(seenA), 100, dir));
+        EmbeddedChannel b = new EmbeddedChannel(new RmsPeer(299, numbersInto(seenB), 100, dir));
+        int[] all = new int[298];
+        StringBuilder big = new StringBuilder("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[");
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+            big.append(i == 0 ? "" : ",").append("{\"peerId\":\"member-").append(i).append("\"}");
+        }
+        big.append("],\"left\":[");
+        for (int i = 0; i < 200; i++) {
+            big.append(i == 0 ? "" : ",").append("{\"peerId\":\"member-").append(i).append("\"}");
+        }
+        a.writeInbound(text(big.append("]}").toString()));
+        b.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[{\"peerId\":\"member-7\"}],\"left\":[]}"));
+        a.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[],\"left\":[{\"peerId\":\"member-3\"}]}"));
+        b.writeInbound(text("{\"type\":\"presence\",\"channel\":\"bench/r\",\"joined\":[],\"left\":[]}"));
+        assertThat(seenA).containsExactly(
+                java.util.Arrays.toString(all) + " " + java.util.Arrays.toString(java.util.Arrays.copyOf(all, 200)),
+                "[] [3]");
+        assertThat(seenB).containsExactly("[7] []", "[] []");
+        a.finishAndReleaseAll();
+        b.finishAndReleaseAll();
+    }
+
     private static TextWebSocketFrame text(String s) {
         return new TextWebSocketFrame(s);
     }
