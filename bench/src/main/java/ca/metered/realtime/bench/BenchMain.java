@@ -1,5 +1,6 @@
 package ca.metered.realtime.bench;
 
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,11 @@ import picocli.CommandLine.Command;
                 ReportCommand.class, JfrTopCommand.class, JmhCommand.class})
 public final class BenchMain implements Runnable {
     public static void main(String[] args) {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // The generator is a measuring instrument: the sampled stack traces of leak detection
+            // cost it CPU and garbage on the machine the servers under test run on.
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         CommandLine cli = new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true);
         int code = cli.execute(args);
         System.exit(code);

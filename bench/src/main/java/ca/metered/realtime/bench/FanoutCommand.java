@@ -2,8 +2,10 @@ package ca.metered.realtime.bench;
 
 import ca.metered.realtime.bench.load.DeliveryMeter;
 import ca.metered.realtime.bench.load.Fleet;
+import ca.metered.realtime.bench.load.LatencyRecorder;
 import ca.metered.realtime.bench.load.LoadClient;
 import ca.metered.realtime.bench.load.MachineCpu;
+import ca.metered.realtime.bench.load.Payload;
 import ca.metered.realtime.bench.load.Peer;
 import ca.metered.realtime.bench.load.Result;
 import ca.metered.realtime.bench.load.ServerProcess;
@@ -53,6 +55,10 @@ final class FanoutCommand implements Callable<Integer> {
     @Option(names = "--room", defaultValue = "fanout", description = "room name (default ${DEFAULT-VALUE})")
     String room;
 
+    @Option(names = "--timeline", description = "write the worst latency of every 100 ms of send time in the "
+            + "measured window to this file (wall-clock ms, worst µs): shows whether a tail is a few stalls or spread")
+    java.nio.file.Path timeline;
+
     @Override
     public Integer call() throws Exception {
         boolean max = rate.equalsIgnoreCase("max");
@@ -79,6 +85,7 @@ final class FanoutCommand implements Callable<Integer> {
             long g0 = self.cpuNanos();
             long m0 = MachineCpu.busyNanos();
             long t0 = System.nanoTime();
+            long sent0 = Payload.sentNanos(Payload.stamp());
             Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
             long d1 = meter.delivered();
             long c1 = server.cpuNanos();
@@ -86,6 +93,7 @@ final class FanoutCommand implements Callable<Integer> {
             long g1 = self.cpuNanos();
             long m1 = MachineCpu.busyNanos();
             long t1 = System.nanoTime();
+            long sent1 = Payload.sentNanos(Payload.stamp());
             Histogram lat = meter.latencySinceLastCall();
             long rssEnd = server.rssBytes();
             pacer.stop();
@@ -96,6 +104,9 @@ final class FanoutCommand implements Callable<Integer> {
                 Thread.sleep(20);
             }
             meter.expectClose();
+            if (timeline != null) {
+                writeTimeline(meter, sent0, sent1);
+            }
             double seconds = (t1 - t0) / 1e9;
             long deliveries = d1 - d0;
             Result r = new Result("fanout", target.label())
@@ -131,6 +142,19 @@ final class FanoutCommand implements Callable<Integer> {
             pubs.close(Duration.ofSeconds(5));
             return meter.unexpectedCloses() == 0 ? 0 : 1;
         }
+    }
+
+    private void writeTimeline(DeliveryMeter meter, long sent0, long sent1) throws java.io.IOException {
+        int from = (int) (sent0 / LatencyRecorder.SLICE_NANOS);
+        int to = (int) (sent1 / LatencyRecorder.SLICE_NANOS);
+        long[] worst = meter.worstBySendTime(from, to);
+        long origin = Payload.originEpochMillis();
+        StringBuilder out = new StringBuilder("# epoch_ms worst_us (by send time, " + LatencyRecorder.SLICE_NANOS / 1_000_000 + " ms slices)\n");
+        for (int i = 0; i < worst.length; i++) {
+            out.append(origin + (from + i) * LatencyRecorder.SLICE_NANOS / 1_000_000).append(' ')
+                    .append(worst[i] / 1_000).append('\n');
+        }
+        java.nio.file.Files.writeString(timeline, out);
     }
 
     /**

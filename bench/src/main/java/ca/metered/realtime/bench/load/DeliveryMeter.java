@@ -12,7 +12,6 @@ import org.HdrHistogram.Histogram;
  * <p>Thread-safe: called from every event loop of the generator.
  */
 public class DeliveryMeter implements PeerListener {
-    private final LongAdder delivered = new LongAdder();
     private final LongAdder acked = new LongAdder();
     private final AtomicLong closed = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
@@ -22,8 +21,9 @@ public class DeliveryMeter implements PeerListener {
 
     @Override
     public void delivered(Peer peer, long stamp) {
-        latency.record(Math.max(0, Payload.ageNanos(stamp)));
-        delivered.increment();
+        // Counted with the latency, per thread: a shared counter would cost every delivery a
+        // read-modify-write of a cache line the other loops write too.
+        latency.record(Math.max(0, Payload.ageNanos(stamp)), Payload.sentNanos(stamp));
     }
 
     @Override
@@ -51,7 +51,7 @@ public class DeliveryMeter implements PeerListener {
     }
 
     public long delivered() {
-        return delivered.sum();
+        return latency.count();
     }
 
     public long acked() {
@@ -69,6 +69,11 @@ public class DeliveryMeter implements PeerListener {
 
     public String firstError() {
         return firstError.get();
+    }
+
+    /** The worst latency of each slice of send time ({@link LatencyRecorder#worst}). */
+    public long[] worstBySendTime(int fromSlice, int toSlice) {
+        return latency.worst(fromSlice, toSlice);
     }
 
     /** Latencies recorded since the previous call (the first call discards the warm-up). */

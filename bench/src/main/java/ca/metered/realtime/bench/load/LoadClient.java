@@ -15,9 +15,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -87,7 +89,7 @@ public final class LoadClient implements AutoCloseable {
                         ch.pipeline().addLast(
                                 new HttpClientCodec(),
                                 new HttpObjectAggregator(64 * 1024),
-                                new WebSocketClientProtocolHandler(config),
+                                new WebSocketClientProtocolHandler(new Handshaker(config, peer), config),
                                 new WebSocketFrameAggregator(MAX_FRAME),
                                 peer);
                     }
@@ -98,6 +100,26 @@ public final class LoadClient implements AutoCloseable {
         }
         InetAddress local = sourceAddresses.get(Math.floorMod(nextSource.getAndIncrement(), sourceAddresses.size()));
         return b.connect(remote, new InetSocketAddress(local, 0));
+    }
+
+    /**
+     * The RFC 6455 handshake as Netty does it, whose decoder afterwards is {@link FrameReader}:
+     * data messages go straight to the peer.
+     */
+    private static final class Handshaker extends WebSocketClientHandshaker13 {
+        private final Peer peer;
+
+        Handshaker(WebSocketClientProtocolConfig config, Peer peer) {
+            super(config.webSocketUri(), config.version(), config.subprotocol(), config.allowExtensions(),
+                    config.customHeaders(), config.maxFramePayloadLength(), config.performMasking(),
+                    config.allowMaskMismatch(), config.forceCloseTimeoutMillis());
+            this.peer = peer;
+        }
+
+        @Override
+        protected WebSocketFrameDecoder newWebsocketDecoder() {
+            return new FrameReader(peer, MAX_FRAME);
+        }
     }
 
     @Override
