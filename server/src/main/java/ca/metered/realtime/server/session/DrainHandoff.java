@@ -52,6 +52,8 @@ final class DrainHandoff {
     private static final FastThreadLocal<DrainHandoff> OF_THREAD = new FastThreadLocal<>();
 
     private final EventLoop home;
+    /** The home loop's own inbox: what other loops handed over to it. */
+    private final Inbox homeInbox;
     /** What goes to each loop at the end of the round; replaced, not cleared, when handed over. */
     private Map<EventLoop, Batch> pending = new IdentityHashMap<>();
     private boolean scheduled;
@@ -139,6 +141,7 @@ final class DrainHandoff {
 
     private DrainHandoff(EventLoop home) {
         this.home = home;
+        this.homeInbox = inboxOf(home);
     }
 
     /** This thread's instance when it is an event loop that is not shutting down, else null. */
@@ -339,6 +342,12 @@ final class DrainHandoff {
         // Follows the load down as well as up, so that a burst's size is not kept for ever.
         itemsHint = Integer.highestOneBit(most - 1) << 1;
         if (own != null) {
+            // What other loops handed over meanwhile goes into the queues first, so that these
+            // drains write it too: a loop that fell behind (the next publish's fan-out already
+            // waiting) writes each connection once for both, not once per publish — fewer, larger
+            // writes exactly when it is short of time. Order is kept: what waits in the inbox was
+            // handed over after this loop queued its own items (those run the inbox first).
+            homeInbox.runPending();
             own.run();
         }
     }

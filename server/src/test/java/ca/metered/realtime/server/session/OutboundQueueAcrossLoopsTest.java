@@ -263,6 +263,37 @@ class OutboundQueueAcrossLoopsTest {
         assertThat(total.get(5, TimeUnit.SECONDS)).isEqualTo(1);
     }
 
+    @Test
+    void whatAnotherLoopHandedOverBeforeTheRoundsDrainsLeavesInTheSameWrite() throws Exception {
+        OutboundQueue q = connect("behind-" + System.nanoTime());
+        EventLoop own = serverSide.eventLoop();
+        EventLoop other = otherLoop();
+        CountDownLatch handedOver = new CountDownLatch(1);
+        CountDownLatch queuedA = new CountDownLatch(1);
+        // The own loop queues a frame (its drain waits for the end of the round) and is then
+        // held up while the other loop hands over the next one, as a loop that fell behind a
+        // fan-out is: the round's drain writes both, in order, at once.
+        own.execute(() -> {
+            q.send(bytes("a"));
+            queuedA.countDown();
+            await(handedOver);
+        });
+        assertThat(queuedA.await(5, TimeUnit.SECONDS)).isTrue();
+        other.execute(() -> {
+            q.send(bytes("b"));
+            // Runs after this round's hand-over put "b" in the own loop's inbox.
+            other.execute(handedOver::countDown);
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (received.size() < 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(received).containsExactly("a", "b");
+        CompletableFuture<Integer> total = new CompletableFuture<>();
+        own.execute(() -> total.complete(writes.get()));
+        assertThat(total.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+
     /** Blocks the calling loop until {@code latch} opens (at most 5 s: a failing test must not hang the loop). */
     private static void await(CountDownLatch latch) {
         try {
