@@ -12,7 +12,7 @@
 #   --jfr        record rms with JFR (settings=profile) during fanout (and both nodes during cluster)
 #                and print its hot spots
 # Scale (environment): SUBSCRIBERS=1000 RATE=200000 SIZE=100 WARMUP=10 DURATION=20
-#   IDLE_CONNECTIONS=15000 ROOM_SIZE=10 ROOM_MEMBERS=10000 ROOM_TIMEOUT=120 ROOM_MAX_RSS_MB=6000
+#   IDLE_CONNECTIONS=15000 IDLE_ROUNDS=2 ROOM_SIZE=10 ROOM_MEMBERS=10000 ROOM_TIMEOUT=120 ROOM_MAX_RSS_MB=6000
 #   IDLE_HOLD=35: seconds the idle connections stay idle before the RSS is read, for both servers:
 #   an idle node gives back what the connect burst grew (rms: G1's periodic collection, every 15 s
 #   without a collection, docs/operations.md "JVM memory"; nats: Go's scavenger)
@@ -48,6 +48,7 @@ WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-20}"
 IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-15000}"
 IDLE_HOLD="${IDLE_HOLD:-35}"
+IDLE_ROUNDS="${IDLE_ROUNDS:-2}"
 ROOM_SIZE="${ROOM_SIZE:-10}"
 ROOM_MEMBERS="${ROOM_MEMBERS:-10000}"
 ROOM_TIMEOUT="${ROOM_TIMEOUT:-120}"
@@ -94,7 +95,7 @@ NATS_LABEL="nats-server $NATS_VERSION"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "servers: $RMS_LABEL (java -jar rms.jar serve, RMS_JAVA_OPTS='$RMS_JAVA_OPTS', room: ROOM_JAVA_OPTS='$ROOM_JAVA_OPTS'), $NATS_LABEL"
   echo "load at start: $(uptime | sed 's/.*load average/load average/')"
-  echo "runs: $RUNS; subscribers=$SUBSCRIBERS rate=$RATE size=$SIZE warmup=${WARMUP}s duration=${DURATION}s idle=$IDLE_CONNECTIONS (hold ${IDLE_HOLD}s) room=$ROOM_MEMBERS"
+  echo "runs: $RUNS; subscribers=$SUBSCRIBERS rate=$RATE size=$SIZE warmup=${WARMUP}s duration=${DURATION}s idle=$IDLE_CONNECTIONS (hold ${IDLE_HOLD}s, rounds $IDLE_ROUNDS) room=$ROOM_MEMBERS"
 } | tee "$OUT/machine.txt"
 
 # --- process helpers ---------------------------------------------------------------------------
@@ -315,7 +316,7 @@ for run in $(seq 1 "$RUNS"); do
     run_both peak fanout "$run" --subscribers "$SUBSCRIBERS" --rate max --size "$SIZE" --warmup "$WARMUP" --duration "$DURATION"
   fi
   if wants idle; then
-    run_both idle idle "$run" --connections "$IDLE_CONNECTIONS" --room-size "$ROOM_SIZE" --hold "$IDLE_HOLD"
+    run_both idle idle "$run" --connections "$IDLE_CONNECTIONS" --room-size "$ROOM_SIZE" --hold "$IDLE_HOLD" --rounds "$IDLE_ROUNDS"
   fi
   if wants room; then
     wait_quiet

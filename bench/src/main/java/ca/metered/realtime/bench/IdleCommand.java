@@ -18,6 +18,12 @@ import picocli.CommandLine.Option;
  * {@code rms-bench idle}: N connections, each subscribed to a room of {@code --room-size}, then
  * idle. Reports the time to establish them all, the server's RSS per connection, its live heap
  * per connection (JVM servers, {@code --heap}), and what is given back after they close.
+ *
+ * <p>With {@code --rounds 2} (or more), once the first ("cold") round is measured and closed, it
+ * waits until the server is idle and connects the same N again, reporting each further round's
+ * time and CPU as "warm server" figures ({@code establish_warm_s}, ...; the last round's, and the
+ * rounds' own in {@code establish_round<k>_s}). The cold figures and the memory figures are
+ * always those of the first round, measured exactly as without the option.
  */
 @Command(name = "idle", mixinStandardHelpOptions = true,
         description = "N idle subscribed connections in rooms: time to establish, RSS and live heap per connection.")
@@ -39,6 +45,19 @@ final class IdleCommand implements Callable<Integer> {
 
     @Option(names = "--heap", description = "also measure the live heap with jcmd (JVM servers)")
     boolean heap;
+
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "connect rounds against the same server; rounds after the first are reported as "
+                    + "warm-server figures (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--idle-wait", defaultValue = "60",
+            description = "at most this many seconds to wait for the server to go idle between rounds (default ${DEFAULT-VALUE})")
+    int idleWaitSeconds;
+
+    /** Below this the server counts as idle between rounds (cores busy over {@link #IDLE_SAMPLE}). */
+    private static final double IDLE_CORES = 0.05;
+    private static final Duration IDLE_SAMPLE = Duration.ofSeconds(1);
 
     @Override
     public Integer call() throws Exception {
@@ -74,9 +93,12 @@ final class IdleCommand implements Callable<Integer> {
             Result r = new Result("idle", target.label())
                     .param("connections", connections)
                     .param("roomSize", roomSize)
-                    .figure("establish_s", "time to connect and subscribe all", "s", establish)
-                    .figure("establish_cpu_s", "server CPU to connect and subscribe all", "s", (c1 - c0) / 1e9)
-                    .figure("generator_cpu_s", "load generator CPU to connect and subscribe all", "s",
+                    .figure("establish_s", "cold server (round 1): time to connect and subscribe all", "s", establish)
+                    .figure("establish_cpu_s", "cold server (round 1): server CPU to connect and subscribe all", "s",
+                            (c1 - c0) / 1e9)
+                    .figure("establish_cpu_us_per_conn", "cold server (round 1): server CPU per connection", "µs",
+                            (c1 - c0) / 1e3 / connections)
+                    .figure("generator_cpu_s", "cold server (round 1): load generator CPU to connect and subscribe all", "s",
                             (g1 - g0) / 1e9)
                     .figure("machine_busy_cores", "whole machine busy while connecting (cores)", "cores",
                             (m1 - m0) / 1e9 / establish)
@@ -106,8 +128,72 @@ final class IdleCommand implements Callable<Integer> {
             if (fleet.firstFailure() != null) {
                 r.note("first_failure", fleet.firstFailure());
             }
+            boolean ok = !fleet.timedOut() && fleet.failures() == 0 && open == connections;
+            for (int round = 2; round <= rounds && ok; round++) {
+                ok = warmRound(client, server, round, r);
+            }
             target.finish(r);
-            return !fleet.timedOut() && fleet.failures() == 0 && open == connections ? 0 : 1;
+            return ok ? 0 : 1;
         }
+    }
+
+    /**
+     * One more round against the same (now warm) server: waits until it is idle, connects the same
+     * N into the same rooms, records time and CPU, closes them all. The same for every server.
+     */
+    private boolean warmRound(LoadClient client, ServerProcess server, int round, Result r) throws Exception {
+        double waited = waitIdle(server);
+        DeliveryMeter meter = new DeliveryMeter();
+        long c0 = server.cpuNanos();
+        long g0 = ServerProcess.self().cpuNanos();
+        long m0 = MachineCpu.busyNanos();
+        Fleet fleet = Fleet.open(client, target.url, connections, i -> target.protocol.peer(i, meter, target.size),
+                i -> "idle-" + (i / roomSize), p -> { }, concurrency, Duration.ofMinutes(10));
+        double establish = fleet.elapsedNanos() / 1e9;
+        long c1 = server.cpuNanos();
+        long g1 = ServerProcess.self().cpuNanos();
+        long m1 = MachineCpu.busyNanos();
+        long open = fleet.open();
+        meter.expectClose();
+        fleet.close(Duration.ofMinutes(2));
+        double cpu = (c1 - c0) / 1e9;
+        double gen = (g1 - g0) / 1e9;
+        double other = Math.max(0, (m1 - m0) - (c1 - c0) - (g1 - g0)) / 1e9 / establish;
+        String k = "round" + round;
+        r.figure("establish_" + k + "_s", "round " + round + " (warm server): time to connect and subscribe all", "s", establish)
+                .figure("establish_" + k + "_cpu_s", "round " + round + " (warm server): server CPU for that", "s", cpu)
+                .figure("establish_" + k + "_generator_cpu_s", "round " + round + " (warm server): load generator CPU for that",
+                        "s", gen)
+                .figure("establish_" + k + "_other_cores", "round " + round + " (warm server): other processes (cores)",
+                        "cores", other)
+                .figure("idle_wait_" + k + "_s", "seconds waited for the server to go idle before round " + round, "s", waited);
+        if (round == rounds) {
+            r.figure("establish_warm_s", "warm server (last round): time to connect and subscribe all", "s", establish)
+                    .figure("establish_warm_cpu_s", "warm server (last round): server CPU to connect and subscribe all", "s", cpu)
+                    .figure("establish_warm_cpu_us_per_conn", "warm server (last round): server CPU per connection", "µs",
+                            cpu * 1e6 / connections)
+                    .figure("generator_warm_cpu_s", "warm server (last round): load generator CPU for that", "s", gen);
+        }
+        if (fleet.timedOut()) {
+            r.note("stopped_" + k, "timed out while connecting");
+        }
+        if (fleet.firstFailure() != null) {
+            r.note("first_failure_" + k, fleet.firstFailure());
+        }
+        return !fleet.timedOut() && fleet.failures() == 0 && open == connections;
+    }
+
+    /** Waits (at most {@code --idle-wait}) until the server uses less than {@link #IDLE_CORES}; returns the seconds waited. */
+    private double waitIdle(ServerProcess server) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(idleWaitSeconds);
+        while (System.nanoTime() < deadline) {
+            long c0 = server.cpuNanos();
+            Thread.sleep(IDLE_SAMPLE.toMillis());
+            if (server.cpuNanos() - c0 < IDLE_CORES * IDLE_SAMPLE.toNanos()) {
+                break;
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 }

@@ -424,6 +424,15 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         }
     }
 
+    /**
+     * Whether a drain is scheduled (it flushes the channel when it writes): read on the event
+     * loop right after queueing, so the upgrade knows whether its unflushed {@code 101} leaves
+     * with the welcome.
+     */
+    boolean drainPending() {
+        return loopSide.drainScheduled;
+    }
+
     /** Whether the drain may hand the channel more: dropping needs no room, the rest waits for it. */
     private boolean mayDrain() {
         return closeSent || discardQueued || channel.isWritable();

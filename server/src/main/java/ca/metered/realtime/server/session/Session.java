@@ -76,7 +76,8 @@ public final class Session {
 
     /**
      * Admits the connection against its app's concurrent limit, registers it and sends the
-     * welcome; the upgrade has completed. Frames wait (reads are paused) until then.
+     * welcome; the upgrade response is written (perhaps not yet flushed: see {@link
+     * #flushPending}). Frames wait (reads are paused) until then.
      *
      * <p>Registration comes first, and the welcome waits until the backplane routes the peer's
      * directs here, so the peer is reachable ({@code send}, kicks) as soon as a client can have
@@ -128,6 +129,15 @@ public final class Session {
         }
         commands.welcome(node.scheduler.clock(), limits.maxMessageSize());
         sequencer.start(commands);
+    }
+
+    /**
+     * Whether what the connection has queued so far is about to be drained on this loop, and
+     * flushed with it whatever the channel holds unflushed (the {@code 101} written before
+     * {@link #start}): then the caller need not flush. Event loop only.
+     */
+    public boolean flushPending() {
+        return outbound.drainPending();
     }
 
     /** Whether {@code stage} has completed and this is the connection's loop: then it is handled inline. */

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -84,7 +83,7 @@ final class WebSocketUpgrade {
                 ? g.grant().app().limits().maxMessageSize() : 65536;
         int maxFrameBytes = maxMessageSize + ENVELOPE_HEADROOM;
         String scheme = tls ? "wss" : "ws";
-        WebSocketServerHandshaker handshaker = new Rfc6455Handshaker(
+        Rfc6455Handshaker handshaker = new Rfc6455Handshaker(
                 scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + "/v1", decoderConfig(maxFrameBytes));
         ChannelPipeline pipeline = ctx.pipeline();
         Session session = null;
@@ -100,21 +99,28 @@ final class WebSocketUpgrade {
             }
         }
         pipeline.remove(ctx.handler());
-        Session opened = session;
-        handshaker.handshake(channel, req).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                channel.close();
-                return;
-            }
-            if (outcome instanceof AuthOutcome.Rejected r) {
-                metrics.authFailure(reasonLabel(r.closeCode()));
-                metrics.closed(r.closeCode());
-                closeBeforeWelcome(channel, r.closeCode(), r.reason());
-                return;
-            }
-            opened.start();
-        });
+        // The 101 is written, not flushed: it leaves in one write with the welcome (or the
+        // close) that follows it, in that order (the same bytes as two writes, one syscall and
+        // one segment fewer per connection).
+        handshaker.upgrade(channel, req).addListener(CLOSE_ON_FAILURE);
+        if (outcome instanceof AuthOutcome.Rejected r) {
+            metrics.authFailure(reasonLabel(r.closeCode()));
+            metrics.closed(r.closeCode());
+            closeBeforeWelcome(channel, r.closeCode(), r.reason());
+            return;
+        }
+        session.start();
+        if (!session.flushPending()) {
+            channel.flush(); // the welcome waits for the backplane: the 101 goes now
+        }
     }
+
+    /** A 101 that could not be written: the socket is broken; the session, if any, ends with it. */
+    private static final ChannelFutureListener CLOSE_ON_FAILURE = f -> {
+        if (!f.isSuccess()) {
+            f.channel().close();
+        }
+    };
 
     /**
      * The handlers of an upgraded connection, put before the handler named {@code before} (at

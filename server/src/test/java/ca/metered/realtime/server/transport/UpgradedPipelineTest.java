@@ -2,6 +2,7 @@ package ca.metered.realtime.server.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.metered.realtime.protocol.CloseCode;
 import ca.metered.realtime.server.auth.TokenMinter;
 import ca.metered.realtime.server.auth.TokenRequest;
 import ca.metered.realtime.server.connection.CoreFixture;
@@ -12,6 +13,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * {@code GET /v1} upgrade through the HTTP stage as {@code RmsServer} builds it, nothing of that
  * stage is left in the pipeline — no HTTP codec, aggregator, request guard, router or error
  * sink — only Netty's frame decoder and encoder and the session's two handlers; the fragment
- * aggregator comes only when a client fragments a message.
+ * aggregator comes only when a client fragments a message. And the {@code 101} leaves in one
+ * write with what follows it (the welcome, or a close before any welcome).
  */
 class UpgradedPipelineTest {
     private final CoreFixture core = new CoreFixture();
@@ -63,6 +67,20 @@ class UpgradedPipelineTest {
     }
 
     private EmbeddedChannel upgraded() {
+        EmbeddedChannel ch = upgrading("token=" + token(), null);
+        ByteBuf response = ch.readOutbound();
+        assertThat(response.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101 Switching Protocols");
+        response.release();
+        return ch;
+    }
+
+    private String token() {
+        return new TokenMinter(core.time.clock()).mint(core.app().secretKeys().get(0),
+                new TokenRequest("alice", null, null, 3600L, null, null)).token();
+    }
+
+    /** A channel built as RmsServer builds it (less the guards), after a {@code GET /v1?query}; {@code flushes} first if given. */
+    private EmbeddedChannel upgrading(String query, Flushes flushes) {
         Sessions sessions = new Sessions(core.connections, core.memberships, core.messages, core.history,
                 new IceServerProvider(core.time.clock()), core.time, core.config, core.metrics,
                 new OutboundBudget(OutboundBudget.UNLIMITED));
@@ -70,11 +88,12 @@ class UpgradedPipelineTest {
                 new ConnectRateLimiter(1000, 1_000_000_000L, nanoTime), new ClientAddress(List.of()), false, errors,
                 core.metrics);
         EmbeddedChannel ch = new TcpLikeChannel();
+        if (flushes != null) {
+            ch.pipeline().addLast(flushes);
+        }
         ch.pipeline().addLast(new HttpServerCodec(), new BodyLimit(errors), new UpgradeOnly(upgrade),
                 new ClientErrorSink(errors));
-        String token = new TokenMinter(core.time.clock()).mint(core.app().secretKeys().get(0),
-                new TokenRequest("alice", null, null, 3600L, null, null)).token();
-        String request = "GET /v1?token=" + token + " HTTP/1.1\r\n"
+        String request = "GET /v1?" + query + " HTTP/1.1\r\n"
                 + "Host: localhost\r\n"
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
@@ -82,10 +101,61 @@ class UpgradedPipelineTest {
                 + "Sec-WebSocket-Version: 13\r\n\r\n";
         ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
         ch.runPendingTasks();
-        ByteBuf response = ch.readOutbound();
-        assertThat(response.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101 Switching Protocols");
-        response.release();
         return ch;
+    }
+
+    /**
+     * First in the pipeline, where bytes go to the socket: what was written between two flushes
+     * (each flush is one write to the socket), as ISO-8859-1 text.
+     */
+    private static final class Flushes extends ChannelOutboundHandlerAdapter {
+        final List<List<String>> flushed = new ArrayList<>();
+        private List<String> pending = new ArrayList<>();
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            pending.add(msg instanceof ByteBuf b ? b.toString(StandardCharsets.ISO_8859_1) : String.valueOf(msg));
+            ctx.write(msg, promise);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            if (!pending.isEmpty()) {
+                flushed.add(pending);
+                pending = new ArrayList<>();
+            }
+            ctx.flush();
+        }
+    }
+
+    @Test
+    void theSwitchingProtocolsResponseAndTheWelcomeLeaveInOneFlushInThatOrder() {
+        Flushes flushes = new Flushes();
+        EmbeddedChannel ch = upgrading("token=" + token(), flushes);
+        assertThat(flushes.flushed).isNotEmpty();
+        List<String> first = flushes.flushed.get(0);
+        assertThat(first).hasSize(2);
+        assertThat(first.get(0)).startsWith("HTTP/1.1 101 Switching Protocols")
+                .contains("sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        assertThat(first.get(1)).startsWith("\u0081").contains("\"type\":\"welcome\"");
+        assertThat(flushes.pending).isEmpty();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRefusedTokenGetsTheSwitchingProtocolsResponseAndItsCloseInOneFlush() {
+        Flushes flushes = new Flushes();
+        EmbeddedChannel ch = upgrading("token=not.a.token", flushes);
+        assertThat(flushes.flushed).hasSize(1);
+        List<String> first = flushes.flushed.get(0);
+        assertThat(first.get(0)).startsWith("HTTP/1.1 101 Switching Protocols");
+        String close = String.join("", first.subList(1, first.size()));
+        assertThat(close.charAt(0)).isEqualTo((char) 0x88); // FIN + close
+        int code = (close.charAt(2) << 8) | close.charAt(3);
+        assertThat(code).isEqualTo(CloseCode.INVALID_TOKEN.code());
+        assertThat(close).doesNotContain("welcome");
+        assertThat(ch.isActive()).isFalse(); // closed once the close frame is written
+        ch.finishAndReleaseAll();
     }
 
     private static List<Class<?>> handlers(EmbeddedChannel ch) {
