@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.metered.realtime.protocol.CloseCode;
 import ca.metered.realtime.server.auth.TokenMinter;
+import ca.metered.realtime.server.cluster.UsageStore;
+import ca.metered.realtime.server.cluster.UsageStore.Usage;
+import ca.metered.realtime.server.connection.Connections;
+import ca.metered.realtime.server.pubsub.LifecycleListener;
 import ca.metered.realtime.server.auth.TokenRequest;
 import ca.metered.realtime.server.connection.CoreFixture;
 import ca.metered.realtime.server.ice.IceServerProvider;
@@ -28,6 +32,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -81,7 +87,11 @@ class UpgradedPipelineTest {
 
     /** A channel built as RmsServer builds it (less the guards), after a {@code GET /v1?query}; {@code flushes} first if given. */
     private EmbeddedChannel upgrading(String query, Flushes flushes) {
-        Sessions sessions = new Sessions(core.connections, core.memberships, core.messages, core.history,
+        return upgrading(query, flushes, core.connections);
+    }
+
+    private EmbeddedChannel upgrading(String query, Flushes flushes, Connections connections) {
+        Sessions sessions = new Sessions(connections, core.memberships, core.messages, core.history,
                 new IceServerProvider(core.time.clock()), core.time, core.config, core.metrics,
                 new OutboundBudget(OutboundBudget.UNLIMITED));
         WebSocketUpgrade upgrade = new WebSocketUpgrade(core.authenticator, sessions,
@@ -139,6 +149,50 @@ class UpgradedPipelineTest {
                 .contains("sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
         assertThat(first.get(1)).startsWith("\u0081").contains("\"type\":\"welcome\"");
         assertThat(flushes.pending).isEmpty();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void whenTheWelcomeWaitsForTheUsageStoreTheSwitchingProtocolsResponseIsFlushedAtOnce() {
+        CompletableFuture<Boolean> admitted = new CompletableFuture<>();
+        UsageStore store = core.backplane.usage();
+        UsageStore pending = new UsageStore() {
+            @Override
+            public CompletionStage<Boolean> tryOpenConnection(String appId, String peerId, int max) {
+                return admitted; // as a remote store: decided later, off this thread
+            }
+
+            @Override
+            public CompletionStage<Void> closeConnection(String appId, String peerId) {
+                return store.closeConnection(appId, peerId);
+            }
+
+            @Override
+            public CompletionStage<Boolean> countMessage(String appId, long max) {
+                return store.countMessage(appId, max);
+            }
+
+            @Override
+            public CompletionStage<Usage> usage(String appId) {
+                return store.usage(appId);
+            }
+
+            @Override
+            public CompletionStage<Long> connectionsOf(String appId, String peerId) {
+                return store.connectionsOf(appId, peerId);
+            }
+        };
+        Connections connections = new Connections(core.time, core.authenticator, core.config, pending,
+                core.memberships, LifecycleListener.NONE);
+        Flushes flushes = new Flushes();
+        EmbeddedChannel ch = upgrading("token=" + token(), flushes, connections);
+        assertThat(flushes.flushed).hasSize(1);
+        assertThat(flushes.flushed.get(0)).singleElement()
+                .satisfies(r -> assertThat(r).startsWith("HTTP/1.1 101 Switching Protocols"));
+        admitted.complete(true);
+        ch.runPendingTasks();
+        assertThat(flushes.flushed).hasSize(2);
+        assertThat(flushes.flushed.get(1)).singleElement().satisfies(w -> assertThat(w).contains("\"type\":\"welcome\""));
         ch.finishAndReleaseAll();
     }
 
