@@ -71,15 +71,9 @@ final class IdleCommand implements Callable<Integer> {
         OptionalLong heap0 = heap ? server.liveHeapBytes() : OptionalLong.empty();
         long rss0 = server.rssBytes();
         try (LoadClient client = target.client()) {
-            long c0 = server.cpuNanos();
-            long g0 = ServerProcess.self().cpuNanos();
-            long m0 = MachineCpu.busyNanos();
-            Fleet fleet = Fleet.open(client, target.url, connections, i -> target.protocol.peer(i, meter, target.size),
-                    i -> "idle-" + (i / roomSize), p -> { }, concurrency, Duration.ofMinutes(10));
-            double establish = fleet.elapsedNanos() / 1e9;
-            long c1 = server.cpuNanos();
-            long g1 = ServerProcess.self().cpuNanos();
-            long m1 = MachineCpu.busyNanos();
+            Connect cold = connectAll(client, server, meter);
+            Fleet fleet = cold.fleet();
+            double establish = cold.seconds();
             Thread.sleep(TimeUnit.SECONDS.toMillis(holdSeconds));
             long rss1 = server.rssBytes();
             OptionalLong heap1 = heap ? server.liveHeapBytes() : OptionalLong.empty();
@@ -95,15 +89,14 @@ final class IdleCommand implements Callable<Integer> {
                     .param("roomSize", roomSize)
                     .figure("establish_s", "cold server (round 1): time to connect and subscribe all", "s", establish)
                     .figure("establish_cpu_s", "cold server (round 1): server CPU to connect and subscribe all", "s",
-                            (c1 - c0) / 1e9)
+                            cold.serverCpuNanos() / 1e9)
                     .figure("establish_cpu_us_per_conn", "cold server (round 1): server CPU per connection", "µs",
-                            (c1 - c0) / 1e3 / connections)
+                            cold.serverCpuNanos() / 1e3 / connections)
                     .figure("generator_cpu_s", "cold server (round 1): load generator CPU to connect and subscribe all", "s",
-                            (g1 - g0) / 1e9)
+                            cold.generatorCpuNanos() / 1e9)
                     .figure("machine_busy_cores", "whole machine busy while connecting (cores)", "cores",
-                            (m1 - m0) / 1e9 / establish)
-                    .figure("other_cores", "other processes' CPU while connecting (cores busy)", "cores",
-                            Math.max(0, (m1 - m0) - (c1 - c0) - (g1 - g0)) / 1e9 / establish)
+                            cold.machineBusyNanos() / 1e9 / establish)
+                    .figure("other_cores", "other processes' CPU while connecting (cores busy)", "cores", cold.otherCores())
                     .figure("rss_per_conn_kb", "server RSS per connection", "KB", (rss1 - rss0) / 1024.0 / connections)
                     .figure("rss_per_conn_started_kb", "server RSS per connection, from the RSS as started (no GC forced)",
                             "KB", (rss1 - rssStarted) / 1024.0 / connections)
@@ -144,21 +137,15 @@ final class IdleCommand implements Callable<Integer> {
     private boolean warmRound(LoadClient client, ServerProcess server, int round, Result r) throws Exception {
         double waited = waitIdle(server);
         DeliveryMeter meter = new DeliveryMeter();
-        long c0 = server.cpuNanos();
-        long g0 = ServerProcess.self().cpuNanos();
-        long m0 = MachineCpu.busyNanos();
-        Fleet fleet = Fleet.open(client, target.url, connections, i -> target.protocol.peer(i, meter, target.size),
-                i -> "idle-" + (i / roomSize), p -> { }, concurrency, Duration.ofMinutes(10));
-        double establish = fleet.elapsedNanos() / 1e9;
-        long c1 = server.cpuNanos();
-        long g1 = ServerProcess.self().cpuNanos();
-        long m1 = MachineCpu.busyNanos();
+        Connect warm = connectAll(client, server, meter);
+        Fleet fleet = warm.fleet();
+        double establish = warm.seconds();
         long open = fleet.open();
         meter.expectClose();
         fleet.close(Duration.ofMinutes(2));
-        double cpu = (c1 - c0) / 1e9;
-        double gen = (g1 - g0) / 1e9;
-        double other = Math.max(0, (m1 - m0) - (c1 - c0) - (g1 - g0)) / 1e9 / establish;
+        double cpu = warm.serverCpuNanos() / 1e9;
+        double gen = warm.generatorCpuNanos() / 1e9;
+        double other = warm.otherCores();
         String k = "round" + round;
         r.figure("establish_" + k + "_s", "round " + round + " (warm server): time to connect and subscribe all", "s", establish)
                 .figure("establish_" + k + "_cpu_s", "round " + round + " (warm server): server CPU for that", "s", cpu)
@@ -181,6 +168,28 @@ final class IdleCommand implements Callable<Integer> {
             r.note("first_failure_" + k, fleet.firstFailure());
         }
         return !fleet.timedOut() && fleet.failures() == 0 && open == connections;
+    }
+
+    /** One connect of all N, and what it cost: wall time, the server's, the generator's and the machine's CPU. */
+    private record Connect(Fleet fleet, double seconds, long serverCpuNanos, long generatorCpuNanos, long machineBusyNanos) {
+        /** Other processes' CPU meanwhile, in cores busy. */
+        double otherCores() {
+            return Math.max(0, machineBusyNanos - serverCpuNanos - generatorCpuNanos) / 1e9 / seconds;
+        }
+    }
+
+    /** Connects N peers into rooms of {@code --room-size}, each subscribed to its room. */
+    private Connect connectAll(LoadClient client, ServerProcess server, DeliveryMeter meter) throws Exception {
+        long c0 = server.cpuNanos();
+        long g0 = ServerProcess.self().cpuNanos();
+        long m0 = MachineCpu.busyNanos();
+        Fleet fleet = Fleet.open(client, target.url, connections, i -> target.protocol.peer(i, meter, target.size),
+                i -> "idle-" + (i / roomSize), p -> { }, concurrency, Duration.ofMinutes(10));
+        double seconds = fleet.elapsedNanos() / 1e9;
+        long c1 = server.cpuNanos();
+        long g1 = ServerProcess.self().cpuNanos();
+        long m1 = MachineCpu.busyNanos();
+        return new Connect(fleet, seconds, c1 - c0, g1 - g0, m1 - m0);
     }
 
     /** Waits (at most {@code --idle-wait}) until the server uses less than {@link #IDLE_CORES}; returns the seconds waited. */
