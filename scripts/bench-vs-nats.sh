@@ -16,9 +16,9 @@
 #   IDLE_HOLD=35: seconds the idle connections stay idle before the RSS is read, for both servers:
 #   an idle node gives back what the connect burst grew (rms: G1's periodic collection, every 15 s
 #   without a collection, docs/operations.md "JVM memory"; nats: Go's scavenger)
-#   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2 RMS_JAVA_OPTS=""
 #   IDLE_ROUNDS: idle connects all (the cold-server figures), closes them, and connects them again
 #   against the now warm server, for both servers alike (the last round: the warm-server figures)
+#   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2 RMS_JAVA_OPTS=""
 #   CLUSTER_EVENT_LOOPS="": server.eventLoopThreads of the two cluster nodes (empty: the server's default)
 #   REDIS_BENCH_REQUESTS=$((DURATION * 50000)): redis-benchmark's requests, about as long as rms is measured
 #   ROOM_JAVA_OPTS="-Xmx512m": extra JVM options of rms in the room workload (a bounded heap, so
