@@ -1,7 +1,14 @@
 package ca.metered.realtime.server.session;
 
+import static ca.metered.realtime.server.session.OutboundItems.counted;
+import static ca.metered.realtime.server.session.OutboundItems.wireBytes;
+import static ca.metered.realtime.server.session.OutboundItems.writeTo;
+
 import ca.metered.realtime.protocol.CloseCode;
 import ca.metered.realtime.protocol.frame.FrameSlices;
+import ca.metered.realtime.server.session.OutboundItems.Close;
+import ca.metered.realtime.server.session.OutboundItems.Control;
+import ca.metered.realtime.server.session.OutboundItems.Slices;
 import ca.metered.realtime.server.pubsub.CloseStatus;
 import ca.metered.realtime.server.connection.Link;
 import ca.metered.realtime.server.metrics.NodeMetrics;
@@ -38,8 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * and the byte count are mostly touched by one thread; one from a thread that is no event loop
  * goes in at once. One drain on the channel's event loop empties it — scheduled through
  * {@link DrainHandoff} too — and hands Netty only what the socket can take (the
- * channel's write-buffer high-water mark), the frames of a batch encoded by {@link WireFrames}
- * into one direct buffer: one write, one promise and one flush per batch, not per frame. The
+ * channel's write-buffer high-water mark), the frames of a batch ({@link OutboundItems}) encoded by
+ * {@link WireFrames} into one direct buffer: one write, one promise and one flush per batch, not per frame. The
  * rest stays here, where a close can still discard it.
  *
  * <p>The close is delivered so that the client can read its code (RFC 6455 7.1.1): queued
@@ -59,8 +66,6 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     /** After the close frame is written, how long to wait for the client's answering close. */
     static final long CLOSE_LINGER_MS = 2000;
-    /** A control frame's header, counted so that even empty pongs fill the cap. */
-    static final int CONTROL_FRAME_OVERHEAD = 2;
     private static final byte[] EMPTY = new byte[0];
 
     private final Channel channel;
@@ -138,57 +143,6 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         volatile boolean drainScheduled;
         /** Bytes came back to the budget since a drain stopped for want of them. Set through {@code RESUMED}. */
         volatile boolean resumed;
-    }
-
-    /*
-     * What waits to go out, an Object each: a text frame is its encoded bytes themselves (shared
-     * with other connections; no wrapper per delivery), or Slices; a ping or pong a Control, the
-     * close a Close.
-     */
-
-    /** An encoded text frame made of slices of shared arrays (a snapshot), never joined into one. */
-    private record Slices(FrameSlices frame) {
-    }
-
-    /** A ping (keepalive) or a pong (answering the client's ping). */
-    private record Control(boolean ping, byte[] payload) {
-    }
-
-    private record Close(int code, String reason) {
-    }
-
-    /** Bytes an item counts against the cap: a control frame's header too, so even empty pongs fill it. */
-    private static int counted(Object item) {
-        if (item instanceof byte[] frame) {
-            return frame.length;
-        }
-        if (item instanceof Slices s) {
-            return s.frame().length();
-        }
-        return item instanceof Control c ? CONTROL_FRAME_OVERHEAD + c.payload().length : 0;
-    }
-
-    /** Bytes a data frame (text, ping, pong) takes on the wire, header included. */
-    private static int wireBytes(Object item) {
-        if (item instanceof byte[] frame) {
-            return WireFrames.size(frame.length);
-        }
-        if (item instanceof Slices s) {
-            return WireFrames.size(s.frame().length());
-        }
-        return WireFrames.size(((Control) item).payload().length);
-    }
-
-    /** Appends a data frame as it goes on the wire ({@link WireFrames}). */
-    private static void writeTo(ByteBuf out, Object item) {
-        if (item instanceof byte[] frame) {
-            WireFrames.write(out, WireFrames.TEXT, frame);
-        } else if (item instanceof Slices s) {
-            WireFrames.write(out, WireFrames.TEXT, s.frame());
-        } else {
-            Control c = (Control) item;
-            WireFrames.write(out, c.ping() ? WireFrames.PING : WireFrames.PONG, c.payload());
-        }
     }
 
     /** The batch being encoded, per event loop thread (a drain never runs inside another). */
