@@ -17,6 +17,7 @@ import ca.metered.realtime.server.config.LiveConfig;
 import ca.metered.realtime.server.config.ServerConfig;
 import ca.metered.realtime.server.connection.Connection;
 import ca.metered.realtime.server.connection.Connections;
+import ca.metered.realtime.server.connection.QueuedBytes;
 import ca.metered.realtime.server.history.Retention;
 import ca.metered.realtime.server.hub.CallerLoop;
 import ca.metered.realtime.server.hub.Hub;
@@ -61,6 +62,8 @@ public final class RmsNode implements AutoCloseable {
     private final Webhooks webhooks;
     private final Connections connections;
     private static final Logger log = LoggerFactory.getLogger(RmsNode.class);
+    /** How long one walk of the outbound queues serves the gauges: well under any scrape interval. */
+    private static final long QUEUE_GAUGES_MAX_AGE_NANOS = 100_000_000L;
     private final RmsServer server;
     private final AdminConsole admin;
     private final ConfigReloader reloader;
@@ -143,10 +146,11 @@ public final class RmsNode implements AutoCloseable {
         Connections connections = new Connections(scheduler, authenticator, live, backplane.usage(), memberships,
                 listener);
         WebhookMetering.register(metrics, webhooks);
-        metrics.gauge(Metric.OUTBOUND_QUEUE_BYTES, connections,
-                c -> c.all().stream().mapToLong(Connection::queuedBytes).sum());
-        metrics.gauge(Metric.OUTBOUND_QUEUE_MAX_BYTES, connections,
-                c -> c.all().stream().mapToLong(Connection::queuedBytes).max().orElse(0));
+        // One walk of the connections serves both gauges of a scrape.
+        QueuedBytes.Cached queued = new QueuedBytes.Cached(connections::queuedBytes, scheduler::nanoTime,
+                QUEUE_GAUGES_MAX_AGE_NANOS);
+        metrics.gauge(Metric.OUTBOUND_QUEUE_BYTES, queued, q -> q.get().total());
+        metrics.gauge(Metric.OUTBOUND_QUEUE_MAX_BYTES, queued, q -> q.get().max());
         // A history answer is one frame or body: at most half a connection's outbound cap.
         long historyBudget = config.server().outboundBufferBytes() / 2;
         IceServerProvider iceServers = new IceServerProvider(scheduler.clock());

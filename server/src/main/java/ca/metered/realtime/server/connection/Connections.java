@@ -232,6 +232,18 @@ public final class Connections {
         return live.size();
     }
 
+    /** The live connections' outbound queues now, in one walk without a copy. */
+    public QueuedBytes queuedBytes() {
+        long total = 0;
+        long max = 0;
+        for (Connection c : live) {
+            long q = c.queuedBytes();
+            total += q;
+            max = Math.max(max, q);
+        }
+        return new QueuedBytes(total, max);
+    }
+
     /**
      * How much sooner than a full interval a new connection's first ping comes: random, up to half
      * the interval. Connections that open together (a deploy, a reconnect wave, a load test) would
