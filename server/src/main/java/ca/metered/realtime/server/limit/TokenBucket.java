@@ -6,9 +6,12 @@ package ca.metered.realtime.server.limit;
  * second. Two longs and a double, refilled lazily on each take, so it costs nothing between
  * frames and needs no timer.
  *
+ * <p>Not final: the per-connection limiter is a bucket itself rather than holding one, one
+ * object fewer per connection (docs/performance.md, "Idle connections").
+ *
  * <p>Not thread-safe: owned by one connection's event loop, or guarded by its owner.
  */
-public final class TokenBucket {
+public class TokenBucket {
     private final double capacity;
     private final double perNano;
     private double tokens;
@@ -22,7 +25,7 @@ public final class TokenBucket {
     }
 
     /** Takes one token if there is one; returns whether it did. */
-    public boolean tryTake(long nowNanos) {
+    public final boolean tryTake(long nowNanos) {
         long elapsed = nowNanos - lastNanos;
         if (elapsed > 0) {
             tokens = Math.min(capacity, tokens + elapsed * perNano);

@@ -33,8 +33,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
  * <p>Immutable once built; one per upgrade, garbage once the upgrade is answered.
  */
 final class Rfc6455Handshaker extends WebSocketServerHandshaker13 {
-    /** Netty's frame encoder keeps no state for a server: one for every connection. */
-    private static final WebSocketFrameEncoder ENCODER = new SharedEncoder();
+    /**
+     * Netty's frame encoder keeps no state for a server: one for every connection. A session's
+     * {@link WebSocketFrameHandler} encodes through it without it being in the pipeline.
+     */
+    static final WebSocketFrameEncoder ENCODER = new SharedEncoder();
 
     Rfc6455Handshaker(String webSocketUrl, WebSocketDecoderConfig decoderConfig) {
         super(webSocketUrl, null, decoderConfig);
@@ -49,11 +52,15 @@ final class Rfc6455Handshaker extends WebSocketServerHandshaker13 {
      * next goes out as WebSocket, behind the {@code 101}; the caller flushes (or lets its next
      * frame's flush take the {@code 101} along). On the channel's event loop.
      *
+     * <p>The frame encoder goes in only with {@code encoder}: a session's {@link
+     * WebSocketFrameHandler}, already in place, encodes itself (one handler fewer per connection).
+     *
+     * @param encoder whether to put Netty's frame encoder in the pipeline (no handler after it encodes)
      * @return the write of the {@code 101}, complete once it is flushed to the socket
      * @throws io.netty.handler.codec.http.websocketx.WebSocketHandshakeException as Netty's
      *     handshake does, for a request without a valid key (checked before by {@link UpgradeRequestCheck})
      */
-    ChannelFuture upgrade(Channel channel, FullHttpRequest req) {
+    ChannelFuture upgrade(Channel channel, FullHttpRequest req, boolean encoder) {
         ChannelPipeline p = channel.pipeline();
         ChannelHandlerContext codec = p.context(HttpServerCodec.class);
         if (codec == null) {
@@ -64,7 +71,9 @@ final class Rfc6455Handshaker extends WebSocketServerHandshaker13 {
             p.remove(HttpObjectAggregator.class);
         }
         p.addBefore(codec.name(), "wsdecoder", newWebsocketDecoder());
-        p.addBefore(codec.name(), "wsencoder", newWebSocketEncoder());
+        if (encoder) {
+            p.addBefore(codec.name(), "wsencoder", newWebSocketEncoder());
+        }
         ChannelFuture written = channel.write(response);
         p.remove(codec.handler());
         return written;

@@ -102,7 +102,8 @@ final class WebSocketUpgrade {
         // The 101 is written, not flushed: it leaves in one write with the welcome (or the
         // close) that follows it, in that order (the same bytes as two writes, one syscall and
         // one segment fewer per connection).
-        handshaker.upgrade(channel, req).addListener(CLOSE_ON_FAILURE);
+        // a session's frame handler encodes; a refused credential's close needs Netty's encoder
+        handshaker.upgrade(channel, req, session == null).addListener(CLOSE_ON_FAILURE);
         if (outcome instanceof AuthOutcome.Rejected r) {
             metrics.authFailure(reasonLabel(r.closeCode()));
             metrics.closed(r.closeCode());
@@ -123,19 +124,18 @@ final class WebSocketUpgrade {
     };
 
     /**
-     * The handlers of an upgraded connection, put before the handler named {@code before} (at
-     * the end for {@code null}): the
-     * session's inbound gate (rate, UTF-8, and a fragment aggregator added when a client first
-     * fragments), then the frame handler, which feeds the session, drives its outbound queue and
-     * handles every exception. Netty's frame decoder and encoder come before them; nothing of
-     * the HTTP stage stays (docs/performance.md, "Idle connections").
+     * The handler of an upgraded connection, put before the handler named {@code before} (at
+     * the end for {@code null}): the session's frame handler, which takes each frame's token,
+     * checks UTF-8, feeds the session, encodes what is written, drives its outbound queue and
+     * handles every exception (a fragment gate and aggregator go before it when a client first
+     * fragments). Only Netty's frame decoder comes before it; nothing of the HTTP stage stays
+     * (docs/performance.md, "Idle connections").
      */
     static void installSession(ChannelPipeline pipeline, String before, Session session, ClientErrors errors) {
         WebSocketFrameHandler frames = new WebSocketFrameHandler(session, errors);
         if (before == null) {
-            pipeline.addLast(session.rateLimiter(), frames);
+            pipeline.addLast(frames);
         } else {
-            pipeline.addBefore(before, null, session.rateLimiter());
             pipeline.addBefore(before, null, frames);
         }
     }

@@ -67,10 +67,19 @@ class InboundFloodIT {
         try (TestServer server = TestServer.start(yaml);
              RawWs raw = RawWs.open(server.port(), "/v1?key=" + TestServer.PK, 4096)) {
             assertThat(raw.readText()).contains("\"welcome\"");
-            // 50,000 pongs of 125 bytes are more than the kernel's socket buffers can hold, so
-            // the rest waits in the server's memory unless the cap stops it.
+            // 50,000 pongs of 125 bytes (6.4 MB) are more than the kernel's socket buffers can hold
+            // (4 MB at most for the server's send buffer here), so the rest waits in the server's
+            // memory unless the cap stops it. The client reads nothing until the server has decided
+            // the close: the pings can sit in the server's receive buffer, so a client that started
+            // reading as soon as it had sent them could drain the pongs as fast as a quick server
+            // answers them, and no cap would ever be reached.
             byte[] payload = new byte[125];
-            RawWs.Frame close = floodThenReadClose(server, () -> raw.sendFrame(RawWs.PING, payload), raw, 50_000);
+            for (int i = 0; i < 50_000; i++) {
+                raw.sendFrame(RawWs.PING, payload);
+            }
+            MetricsIT.await("slow-consumer closes",
+                    () -> MetricsIT.value(MetricsIT.scrape(server), "rms_slow_consumer_closes_total"), 1);
+            RawWs.Frame close = raw.awaitClose();
             assertThat(close.closeCode()).isEqualTo(1008);
             assertThat(close.closeReason()).isEqualTo("slow consumer");
         }

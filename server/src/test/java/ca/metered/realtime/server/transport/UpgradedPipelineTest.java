@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.metered.realtime.protocol.CloseCode;
 import ca.metered.realtime.server.auth.TokenMinter;
 import ca.metered.realtime.server.cluster.UsageStore;
+import ca.metered.realtime.server.config.Limits;
 import ca.metered.realtime.server.cluster.UsageStore.Usage;
 import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.pubsub.LifecycleListener;
@@ -23,6 +24,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -221,30 +223,33 @@ class UpgradedPipelineTest {
     }
 
     @Test
-    void onlyTheFrameCodecAndTheSessionsTwoHandlersStayAfterTheUpgrade() {
+    void onlyTheFrameDecoderAndTheSessionsFrameHandlerStayAfterTheUpgrade() {
         EmbeddedChannel ch = upgraded();
         List<Class<?>> handlers = handlers(ch);
-        assertThat(handlers).hasSize(4);
-        // Netty's codec pair first, in the order the handshaker puts them
-        assertThat(handlers.subList(0, 2)).anySatisfy(c -> assertThat(c).isAssignableTo(WebSocket13FrameDecoder.class))
-                .anySatisfy(c -> assertThat(c).isAssignableTo(WebSocket13FrameEncoder.class));
-        assertThat(handlers.get(2).getSimpleName()).isEqualTo("InboundRateLimiter");
-        assertThat(handlers.get(3)).isEqualTo(WebSocketFrameHandler.class);
+        assertThat(handlers).hasSize(2);
+        assertThat(handlers.get(0)).isAssignableTo(WebSocket13FrameDecoder.class);
+        assertThat(handlers.get(1)).isEqualTo(WebSocketFrameHandler.class);
         ch.finishAndReleaseAll();
     }
 
     @Test
-    void everyConnectionSharesOneFrameEncoder() {
-        EmbeddedChannel a = upgraded();
-        EmbeddedChannel b = upgraded();
-        assertThat(a.pipeline().get(WebSocket13FrameEncoder.class)).isNotNull()
-                .isSameAs(b.pipeline().get(WebSocket13FrameEncoder.class));
-        a.finishAndReleaseAll();
-        b.finishAndReleaseAll();
+    void theSessionsHandlerEncodesWhatIsWrittenWithTheEncoderEveryConnectionShares() {
+        EmbeddedChannel ch = upgraded();
+        drainOutbound(ch); // the welcome
+        assertThat(ch.pipeline().get(WebSocket13FrameEncoder.class)).isNull();
+        ch.writeAndFlush(new CloseWebSocketFrame(1000, "bye"));
+        ByteBuf close = ch.readOutbound();
+        assertThat(close.getUnsignedByte(0)).isEqualTo((short) 0x88); // FIN + close, unmasked
+        assertThat(close.getUnsignedByte(1)).isEqualTo((short) 5);
+        assertThat(close.getUnsignedShort(2)).isEqualTo(1000);
+        assertThat(close.toString(4, 3, StandardCharsets.US_ASCII)).isEqualTo("bye");
+        close.release();
+        assertThat(Rfc6455Handshaker.ENCODER).isInstanceOf(WebSocket13FrameEncoder.class);
+        ch.finishAndReleaseAll();
     }
 
     @Test
-    void aFragmentedMessageIsAggregatedAndAnsweredAndOnlyThenIsAnAggregatorAdded() {
+    void aFragmentedMessageIsAggregatedAndAnsweredAndOnlyThenAreAGateAndAnAggregatorAdded() {
         EmbeddedChannel ch = upgraded();
         drainOutbound(ch); // the welcome
         assertThat(ch.pipeline().get(WebSocketFrameAggregator.class)).isNull();
@@ -252,9 +257,76 @@ class UpgradedPipelineTest {
         ch.writeInbound(maskedFrame(0x1, false, "{\"type\":\"subscribe\",\"channel\":\"room\","),
                 maskedFrame(0x0, true, "\"requestId\":\"r1\"}"));
         ch.runPendingTasks();
-        assertThat(ch.pipeline().get(WebSocketFrameAggregator.class)).isNotNull();
+        List<Class<?>> handlers = handlers(ch);
+        assertThat(handlers).hasSize(4);
+        assertThat(handlers.subList(1, 4)).containsExactly(FragmentGate.class, WebSocketFrameAggregator.class,
+                WebSocketFrameHandler.class);
         assertThat(drainOutbound(ch)).anySatisfy(text -> assertThat(text).contains("\"r1\""));
+        // later messages, whole or fragmented, go the same way
+        ch.writeInbound(maskedFrame(0x1, true, "{\"type\":\"subscribe\",\"channel\":\"b\",\"requestId\":\"r2\"}"));
+        ch.writeInbound(maskedFrame(0x1, false, "{\"type\":\"subscribe\",\"channel\":\"c\","),
+                maskedFrame(0x0, false, "\"requestId\""), maskedFrame(0x0, true, ":\"r3\"}"));
+        List<String> out = drainOutbound(ch);
+        assertThat(out).anySatisfy(text -> assertThat(text).contains("\"r2\""))
+                .anySatisfy(text -> assertThat(text).contains("\"r3\""));
         ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void invalidUtf8IsClosedWith1007WholeOrAcrossFragments() {
+        for (boolean fragmented : new boolean[] {false, true}) {
+            EmbeddedChannel ch = upgraded();
+            drainOutbound(ch); // the welcome
+            byte[] bad = {'"', (byte) 0xC3, 0x28, '"'};
+            if (fragmented) {
+                // each fragment alone could be a prefix of valid text: only the first is checked when it arrives
+                ch.writeInbound(maskedFrame(0x1, false, "\"\u00e9".getBytes(StandardCharsets.UTF_8)),
+                        maskedFrame(0x0, true, new byte[] {(byte) 0xC3, 0x28, '"'}));
+            } else {
+                ch.writeInbound(maskedFrame(0x1, true, bad));
+            }
+            ch.runPendingTasks();
+            List<ByteBuf> frames = rawOutbound(ch);
+            assertThat(frames).as(fragmented ? "fragmented" : "whole").isNotEmpty();
+            ByteBuf close = frames.get(frames.size() - 1);
+            assertThat(close.getUnsignedByte(0)).isEqualTo((short) 0x88);
+            assertThat(close.getUnsignedShort(2)).isEqualTo(1007);
+            frames.forEach(ByteBuf::release);
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void everyFragmentTakesOneTokenTheFirstIncluded() {
+        // the core's default limits, on the fixture's clock (no refill): a burst of DEFAULT_MESSAGE_BURST frames
+        EmbeddedChannel ch = upgraded();
+        drainOutbound(ch);
+        ch.writeInbound(maskedFrame(0x1, false, "{\"type\":\"subscribe\","));
+        for (int i = 0; i < Limits.DEFAULT_MESSAGE_BURST - 2; i++) {
+            ch.writeInbound(maskedFrame(0x0, false, " "));
+        }
+        ch.writeInbound(maskedFrame(0x0, true, "\"channel\":\"room\",\"requestId\":\"r1\"}")); // the burst's last
+        ch.runPendingTasks();
+        List<ByteBuf> frames = rawOutbound(ch);
+        assertThat(frames).anySatisfy(f -> assertThat(f.toString(StandardCharsets.UTF_8)).contains("\"r1\""))
+                .noneSatisfy(f -> assertThat(f.getUnsignedByte(0)).isEqualTo((short) 0x88));
+        frames.forEach(ByteBuf::release);
+        ch.writeInbound(maskedFrame(0x9, true, "")); // one over the rate
+        ch.runPendingTasks();
+        frames = rawOutbound(ch);
+        ByteBuf close = frames.get(frames.size() - 1);
+        assertThat(close.getUnsignedShort(2)).isEqualTo(4011);
+        frames.forEach(ByteBuf::release);
+        ch.finishAndReleaseAll();
+    }
+
+    private static List<ByteBuf> rawOutbound(EmbeddedChannel ch) {
+        List<ByteBuf> out = new ArrayList<>();
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            out.add((ByteBuf) o);
+        }
+        return out;
     }
 
     /** The text of what went out: frame bytes as ASCII (unmasked server frames; enough to find a requestId). */
@@ -273,7 +345,10 @@ class UpgradedPipelineTest {
 
     /** One client frame (masked, as RFC 6455 5.3 requires of clients) with a short payload. */
     private static ByteBuf maskedFrame(int opcode, boolean fin, String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        return maskedFrame(opcode, fin, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ByteBuf maskedFrame(int opcode, boolean fin, byte[] payload) {
         byte[] mask = {1, 2, 3, 4};
         ByteBuf b = Unpooled.buffer();
         b.writeByte((fin ? 0x80 : 0) | opcode);
