@@ -200,7 +200,12 @@ public final class InMemoryCluster {
 
     /** Presence of one channel over all members; guarded by itself. */
     private static final class Roster {
-        final Map<String, Slot> peers = new HashMap<>();
+        /**
+         * By peerId: the peer's roster entry while one connection holds it (most peers: no object
+         * of its own, docs/performance.md "Idle connections"), a {@link Slot} counting them from
+         * the second.
+         */
+        final Map<String, Object> peers = new HashMap<>();
         /** The members, encoded, in the order they joined: snapshots share it. */
         final PresenceRoster encoded = new PresenceRoster();
         /** Sequence number of the last delta decided here. */
@@ -209,12 +214,18 @@ public final class InMemoryCluster {
         boolean released;
     }
 
+    /** A peer on a channel through two connections or more. */
     private static final class Slot {
         final PresenceRoster.Member member;
         int connections;
 
-        Slot(PresenceRoster.Member member) {
+        Slot(PresenceRoster.Member member, int connections) {
             this.member = member;
+            this.connections = connections;
+        }
+
+        static PresenceRoster.Member memberOf(Object entry) {
+            return entry instanceof Slot s ? s.member : (PresenceRoster.Member) entry;
         }
     }
 
@@ -228,11 +239,18 @@ public final class InMemoryCluster {
                     if (r.released) {
                         continue; // emptied meanwhile: join the channel's next roster
                     }
-                    Slot slot = r.peers.computeIfAbsent(peerId, id -> new Slot(r.encoded.add(id, metadata)));
-                    if (slot.connections++ == 0) {
+                    Object entry = r.peers.get(peerId);
+                    if (entry == null) {
+                        entry = r.encoded.add(peerId, metadata);
+                        r.peers.put(peerId, entry);
                         broadcast(appId, channel, r, true, peerId, metadata);
+                    } else if (entry instanceof Slot slot) {
+                        slot.connections++;
+                    } else {
+                        entry = new Slot((PresenceRoster.Member) entry, 2);
+                        r.peers.put(peerId, entry);
                     }
-                    return CompletableFuture.completedFuture(new Snapshot(r.encoded.members(slot.member), r.seq));
+                    return CompletableFuture.completedFuture(new Snapshot(r.encoded.members(Slot.memberOf(entry)), r.seq));
                 }
             }
         }
@@ -243,10 +261,14 @@ public final class InMemoryCluster {
             Roster r = rosters.get(key);
             if (r != null) {
                 synchronized (r) {
-                    Slot slot = r.peers.get(peerId);
-                    if (!r.released && slot != null && --slot.connections <= 0) {
+                    Object entry = r.released ? null : r.peers.get(peerId);
+                    if (entry instanceof Slot slot) {
+                        if (--slot.connections == 1) {
+                            r.peers.put(peerId, slot.member); // one connection left: no slot
+                        }
+                    } else if (entry != null) {
                         r.peers.remove(peerId);
-                        r.encoded.remove(slot.member);
+                        r.encoded.remove((PresenceRoster.Member) entry);
                         broadcast(appId, channel, r, false, peerId, null);
                         if (r.peers.isEmpty()) {
                             r.released = true;

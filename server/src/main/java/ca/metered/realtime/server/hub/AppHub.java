@@ -101,6 +101,16 @@ public final class AppHub {
         return of == null ? 0 : of instanceof Subscriber ? 1 : ((Subscriber[]) of).length;
     }
 
+    /**
+     * The String this node already holds for {@code channel} (its local channel's name), or
+     * {@code channel} itself when no connection here is on it: what a subscription keeps, so that
+     * a room's members share one name instead of a copy each (docs/performance.md, "Idle connections").
+     */
+    public String channelName(String channel) {
+        LocalChannel ch = channels.get(channel);
+        return ch == null ? channel : ch.name();
+    }
+
     /** A subscription just registered by {@link #attach}; {@code isNew} when the connection was not on the channel. */
     public record Attached(Subscription subscription, boolean isNew) {
     }

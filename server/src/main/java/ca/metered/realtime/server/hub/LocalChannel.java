@@ -50,6 +50,11 @@ final class LocalChannel {
     /** The last position received over the backplane's exact route; guarded by {@code this}. */
     private StreamPosition lastSeen;
 
+    /** The channel's name: the one String every subscription to it shares. */
+    String name() {
+        return name;
+    }
+
     LocalChannel(String name, PresenceWindow window, Set<LocalChannel> withPendingPresence) {
         this.name = name;
         this.window = window;

@@ -164,11 +164,13 @@ public final class Memberships {
                 return Outcome.done(null);
             });
         }
-        set.addChannel(channel);
-        return join(app, m, channel, includeSenderMetadata, recover, onJoined).handle((ok, err) -> {
+        // the name the node already holds for the channel: one String per room, not per member
+        String name = app.channelName(channel);
+        set.addChannel(name);
+        return join(app, m, name, includeSenderMetadata, recover, onJoined).handle((ok, err) -> {
             if (err != null) {
                 if (!already) {
-                    set.removeChannel(channel);
+                    set.removeChannel(name);
                 }
                 return backendError(m, err);
             }

@@ -3,12 +3,13 @@ package ca.metered.realtime.server.session;
 import ca.metered.realtime.protocol.frame.ClientFrame;
 import ca.metered.realtime.protocol.frame.DecodeResult;
 import ca.metered.realtime.protocol.frame.FrameCodec;
+import ca.metered.realtime.server.connection.Link;
 import io.netty.util.concurrent.EventExecutor;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 /**
  * Runs one connection's commands one at a time (docs/protocol.md 2.3): a command whose outcome
@@ -23,6 +24,16 @@ import java.util.function.BooleanSupplier;
  * down on their own thread (an atomic).
  */
 final class CommandSequencer {
+    private static final VarHandle PUBLISHES_IN_FLIGHT;
+
+    static {
+        try {
+            PUBLISHES_IN_FLIGHT = MethodHandles.lookup().findVarHandle(CommandSequencer.class, "publishesInFlight", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
 
     /** What a client's data frame decoded to. */
     sealed interface Item {
@@ -59,7 +70,8 @@ final class CommandSequencer {
     }
 
     private final Executor loop;
-    private final BooleanSupplier closing;
+    /** The connection's link, asked whether it is closing (not a lambda: one object fewer per connection). */
+    private final Link link;
     /** Items waiting their turn; made when the first one has to wait (most connections idle). */
     private ArrayDeque<Item> backlog;
     private Handler handler;
@@ -69,20 +81,22 @@ final class CommandSequencer {
      * Publishes handed to the backplane and not yet answered. Counted down on the thread that
      * answers, so an answer comes back to the loop only when the last one in flight is answered
      * (and then only matters if something waits for it): under a steady pipeline of publishes
-     * that is seldom, where one hand-over per answer was one task per message.
+     * that is seldom, where one hand-over per answer was one task per message. Updated through
+     * {@link #PUBLISHES_IN_FLIGHT} (a field, not an {@code AtomicInteger}: docs/performance.md,
+     * "Idle connections").
      */
-    private final AtomicInteger publishesInFlight = new AtomicInteger();
+    private volatile int publishesInFlight;
     /** An item waits for every publish in flight to be answered. Event loop only. */
     private boolean waitingForPublishes;
 
     /**
      * @param loop    the connection's event loop (its channel's {@link io.netty.channel.EventLoop}: a completion
      *     already on it runs at once, without a task)
-     * @param closing whether the connection is closing: waiting items are then dropped
+     * @param link    the connection's link: once it is closing, waiting items are dropped
      */
-    CommandSequencer(Executor loop, BooleanSupplier closing) {
+    CommandSequencer(Executor loop, Link link) {
         this.loop = loop;
-        this.closing = closing;
+        this.link = link;
     }
 
     /** Starts running items, those that arrived before first. */
@@ -107,7 +121,7 @@ final class CommandSequencer {
     }
 
     private void run(Item item) {
-        if (publishesInFlight.get() > 0 && !item.isPublish()) {
+        if (publishesInFlight > 0 && !item.isPublish()) {
             // Only a publish may follow pipelined publishes; anything else waits for their answers.
             busy = true;
             waitingForPublishes = true;
@@ -119,11 +133,11 @@ final class CommandSequencer {
             return;
         }
         if (item.isPublish()) {
-            publishesInFlight.incrementAndGet();
+            PUBLISHES_IN_FLIGHT.getAndAdd(this, 1);
             pending.whenComplete((ok, err) -> {
                 // Nothing runs while waitingForPublishes, so the count cannot rise again before
                 // the task sees it: each time it reaches zero, one task looks.
-                if (publishesInFlight.decrementAndGet() == 0) {
+                if ((int) PUBLISHES_IN_FLIGHT.getAndAdd(this, -1) == 1) {
                     onLoop(this::publishesAnswered);
                 }
             });
@@ -135,7 +149,7 @@ final class CommandSequencer {
 
     /** On the loop, after the last publish in flight was answered: what waited for it runs. */
     private void publishesAnswered() {
-        if (waitingForPublishes && publishesInFlight.get() == 0) {
+        if (waitingForPublishes && publishesInFlight == 0) {
             waitingForPublishes = false;
             resume();
         }
@@ -147,7 +161,7 @@ final class CommandSequencer {
         }
         busy = false;
         while (!busy && backlog != null && !backlog.isEmpty()) {
-            if (closing.getAsBoolean()) {
+            if (link.isClosing()) {
                 backlog = null;
                 return;
             }

@@ -10,7 +10,6 @@ import ca.metered.realtime.server.connection.Connections.Admission;
 import ca.metered.realtime.server.pubsub.CloseStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -53,14 +52,11 @@ public final class Session {
         this.outbound = new OutboundQueue(channel, node.outboundCapBytes(), node.metrics, remoteAddress, node.budget);
         this.rateLimiter = new InboundRateLimiter(limits.messageRate(), limits.messageBurst(), node.nanoTime,
                 outbound, maxMessageBytes);
-        this.sequencer = new CommandSequencer(channel.eventLoop(), outbound::isClosing);
+        this.sequencer = new CommandSequencer(channel.eventLoop(), outbound);
     }
 
-    /**
-     * The handler of every inbound frame, first after the WebSocket decoder: the rate limit,
-     * UTF-8, and the aggregation of fragmented messages ({@link InboundRateLimiter}).
-     */
-    public ChannelHandler rateLimiter() {
+    /** The inbound message rate, asked for every frame the client sends ({@link InboundRateLimiter}). */
+    public InboundRateLimiter rateLimiter() {
         return rateLimiter;
     }
 

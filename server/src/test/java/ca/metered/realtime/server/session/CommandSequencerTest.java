@@ -3,12 +3,12 @@ package ca.metered.realtime.server.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.metered.realtime.protocol.frame.ClientFrame;
+import ca.metered.realtime.server.connection.RecordingLink;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** docs/protocol.md 2.3: commands run one at a time, except that a run of publishes pipelines. */
@@ -16,8 +16,8 @@ class CommandSequencerTest {
     private final List<String> ran = new ArrayList<>();
     /** Commands whose answer is held back, by requestId. */
     private final Map<String, CompletableFuture<Void>> waiting = new HashMap<>();
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final CommandSequencer sequencer = new CommandSequencer(Runnable::run, closing::get);
+    private final RecordingLink link = new RecordingLink();
+    private final CommandSequencer sequencer = new CommandSequencer(Runnable::run, link);
 
     private final CommandSequencer.Handler handler = item -> {
         if (item instanceof CommandSequencer.Binary) {
@@ -90,7 +90,7 @@ class CommandSequencerTest {
         sequencer.start(handler);
         sequencer.submit(subscribe("s1"));
         sequencer.submit(subscribe("s2"));
-        closing.set(true);
+        link.close(1000, "");
         answer("s1");
         assertThat(ran).containsExactly("s1");
     }
@@ -98,7 +98,7 @@ class CommandSequencerTest {
     @Test
     void answersThatArriveOnAnotherThreadAreBroughtBackToTheLoop() {
         List<Runnable> loop = new ArrayList<>();
-        CommandSequencer onLoop = new CommandSequencer(loop::add, () -> false);
+        CommandSequencer onLoop = new CommandSequencer(loop::add, new RecordingLink());
         onLoop.start(handler);
         onLoop.submit(subscribe("s1"));
         onLoop.submit(subscribe("s2"));
@@ -112,7 +112,7 @@ class CommandSequencerTest {
     @Test
     void publishAnswersComeBackToTheLoopOnlyWhenTheLastInFlightIsAnsweredAndReleaseWhatWaited() {
         List<Runnable> loop = new ArrayList<>();
-        CommandSequencer onLoop = new CommandSequencer(loop::add, () -> false);
+        CommandSequencer onLoop = new CommandSequencer(loop::add, new RecordingLink());
         onLoop.start(handler);
         onLoop.submit(publish("p1"));
         onLoop.submit(publish("p2"));
