@@ -28,13 +28,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs on the connection's event loop ({@link CommandSequencer}); answers that wait on the
  * backplane are queued from the thread that completes them, through the connection's
- * thread-safe outbound queue.
+ * thread-safe outbound queue. Made per command by the {@link Session} (two references: cheaper
+ * than keeping one per idle connection).
  */
 final class Commands implements CommandSequencer.Handler {
     private static final Logger log = LoggerFactory.getLogger(Commands.class);
 
     private final Connection connection;
-    /** The node's services (one reference, not one per service: this object lives as long as its connection). */
+    /** The node's services (one reference, not one per service). */
     private final Sessions node;
 
     Commands(Connection connection, Sessions node) {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>Confined to its channel's event loop, except {@link #close} and {@link #isClosing}, which
  * any thread may call.
  */
-public final class Session {
+public final class Session implements CommandSequencer.Handler {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
     private final Channel channel;
@@ -108,23 +108,33 @@ public final class Session {
     private void open(Admission admission) {
         Connections.Opening opening = node.connections.open(grant, outbound, admission);
         connection = opening.connection();
-        Commands commands = new Commands(connection, node);
         CompletionStage<Void> reachable = opening.reachable();
         if (isDoneOnLoop(reachable)) {
-            reachable.whenComplete((ok, err) -> reachable(commands, err)); // complete: runs now, on this thread
+            reachable.whenComplete((ok, err) -> reachable(err)); // complete: runs now, on this thread
         } else {
-            reachable.whenComplete((ok, err) -> channel.eventLoop().execute(() -> reachable(commands, err)));
+            reachable.whenComplete((ok, err) -> channel.eventLoop().execute(() -> reachable(err)));
         }
     }
 
-    private void reachable(Commands commands, Throwable err) {
+    private void reachable(Throwable err) {
         if (err != null) {
             // Serve the connection anyway: local traffic works, and the backplane re-asserts
             // this peer when it is back (docs/clustering.md).
             ConnectionLog.of(log.atWarn(), connection).log("backplane could not register the peer: {}", err.toString());
         }
-        commands.welcome(node.scheduler.clock(), limits.maxMessageSize());
-        sequencer.start(commands);
+        new Commands(connection, node).welcome(node.scheduler.clock(), limits.maxMessageSize());
+        sequencer.start(this);
+    }
+
+    /**
+     * Runs one of the client's commands, for the {@link CommandSequencer}. The {@link Commands}
+     * that answers it is made per command rather than kept: the session holds all it needs, so
+     * an idle connection keeps one object fewer (docs/performance.md, "Idle connections").
+     * Event loop only.
+     */
+    @Override
+    public CompletionStage<?> handle(CommandSequencer.Item item) {
+        return new Commands(connection, node).handle(item);
     }
 
     /**
