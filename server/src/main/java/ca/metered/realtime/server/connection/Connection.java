@@ -24,7 +24,6 @@ public final class Connection implements Member {
     private final long id;
     /** Replaced by a token refresh, which changes only its expiry (docs/protocol.md 9). */
     private volatile Grant grant;
-    private final RawJson peerMetadata;
     private final Link link;
     /**
      * Liveness (docs/protocol.md 8): when the client last sent anything, and when it was last
@@ -52,7 +51,6 @@ public final class Connection implements Member {
         this.connectedAt = connectedAt;
         this.id = id;
         this.grant = grant;
-        this.peerMetadata = grant.peerMetadataJson() == null ? null : RawJson.of(grant.peerMetadataJson());
         this.link = link;
         this.lastSeenNanos = nowNanos;
         this.pingSentNanos = pingedNanos;
@@ -92,9 +90,14 @@ public final class Connection implements Member {
         return grant.permissions();
     }
 
+    /**
+     * Wrapped on each call (a subscribe with presence, a publish) rather than kept: a field
+     * would make every idle connection 8 bytes larger (docs/performance.md, "Idle connections").
+     */
     @Override
     public RawJson peerMetadata() {
-        return peerMetadata;
+        String json = grant.peerMetadataJson();
+        return json == null ? null : RawJson.of(json);
     }
 
     @Override
@@ -109,7 +112,7 @@ public final class Connection implements Member {
 
     /** This connection as the author of a publish or send. */
     public Sender sender() {
-        return new Sender(appId(), permissions(), peerId(), peerMetadata, id);
+        return new Sender(appId(), permissions(), peerId(), peerMetadata(), id);
     }
 
     /** When the connection was admitted, epoch milliseconds. */
