@@ -285,6 +285,11 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         return closedWith;
     }
 
+    /** The connection's channel (the session asks here rather than keep it too). */
+    Channel channel() {
+        return channel;
+    }
+
     @Override
     public boolean isClosing() {
         return closing;

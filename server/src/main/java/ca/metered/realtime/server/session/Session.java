@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class Session implements CommandSequencer.Handler {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
-    private final Channel channel;
     private final Grant grant;
     private final Limits limits;
     /** The node's services, shared by every session (one reference instead of one per service). */
@@ -45,7 +44,6 @@ public final class Session implements CommandSequencer.Handler {
      *     are not aggregated here)
      */
     Session(Channel channel, Grant grant, Limits limits, Sessions node, Object remoteAddress, int maxMessageBytes) {
-        this.channel = channel;
         this.grant = grant;
         this.limits = limits;
         this.node = node;
@@ -53,6 +51,11 @@ public final class Session implements CommandSequencer.Handler {
         this.rateLimiter = new InboundRateLimiter(limits.messageRate(), limits.messageBurst(), node.nanoTime,
                 outbound, maxMessageBytes);
         this.sequencer = new CommandSequencer(channel.eventLoop(), outbound);
+    }
+
+    /** The connection's channel, as its outbound queue holds it (not a field here too: one reference fewer per connection). */
+    private Channel channel() {
+        return outbound.channel();
     }
 
     /** The inbound message rate, asked for every frame the client sends ({@link InboundRateLimiter}). */
@@ -88,17 +91,17 @@ public final class Session implements CommandSequencer.Handler {
             admitted.thenAccept(this::admitted); // complete: runs now, on this thread
             return;
         }
-        channel.config().setAutoRead(false);
-        admitted.whenComplete((admission, err) -> channel.eventLoop().execute(() -> {
+        channel().config().setAutoRead(false);
+        admitted.whenComplete((admission, err) -> channel().eventLoop().execute(() -> {
             admitted(admission);
-            channel.config().setAutoRead(true);
+            channel().config().setAutoRead(true);
         }));
     }
 
     private void admitted(Admission admission) {
         if (admission == Admission.REFUSED) {
             outbound.close(CloseCode.OVER_CONCURRENT_LIMIT.code(), "concurrent connection limit reached");
-        } else if (!channel.isActive()) {
+        } else if (!channel().isActive()) {
             node.connections.abandon(grant, admission);
         } else {
             open(admission);
@@ -112,7 +115,7 @@ public final class Session implements CommandSequencer.Handler {
         if (isDoneOnLoop(reachable)) {
             reachable.whenComplete((ok, err) -> reachable(err)); // complete: runs now, on this thread
         } else {
-            reachable.whenComplete((ok, err) -> channel.eventLoop().execute(() -> reachable(err)));
+            reachable.whenComplete((ok, err) -> channel().eventLoop().execute(() -> reachable(err)));
         }
     }
 
@@ -148,7 +151,7 @@ public final class Session implements CommandSequencer.Handler {
 
     /** Whether {@code stage} has completed and this is the connection's loop: then it is handled inline. */
     private boolean isDoneOnLoop(CompletionStage<?> stage) {
-        return stage instanceof CompletableFuture<?> f && f.isDone() && channel.eventLoop().inEventLoop();
+        return stage instanceof CompletableFuture<?> f && f.isDone() && channel().eventLoop().inEventLoop();
     }
 
     /** Any inbound frame proves the connection alive (docs/protocol.md 8). Event loop only. */
