@@ -43,8 +43,8 @@ import org.junit.jupiter.api.Test;
  * What an upgraded connection keeps (docs/performance.md, "Idle connections"): after a real
  * {@code GET /v1} upgrade through the HTTP stage as {@code RmsServer} builds it, nothing of that
  * stage is left in the pipeline — no HTTP codec, aggregator, request guard, router or error
- * sink — only Netty's frame decoder and encoder and the session's two handlers; the fragment
- * aggregator comes only when a client fragments a message. And the {@code 101} leaves in one
+ * sink — only Netty's frame decoder and the session's frame handler, which also encodes; a
+ * fragment gate and aggregator come only when a client fragments a message. And the {@code 101} leaves in one
  * write with what follows it (the welcome, or a close before any welcome).
  */
 class UpgradedPipelineTest {
