@@ -1,6 +1,7 @@
 package ca.metered.realtime.server.session;
 
 import io.netty.channel.EventLoop;
+import io.netty.channel.SingleThreadEventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.ThreadExecutorMap;
@@ -57,6 +58,16 @@ final class DrainHandoff {
     /** What goes to each loop at the end of the round; replaced, not cleared, when handed over. */
     private Map<EventLoop, Batch> pending = new IdentityHashMap<>();
     private boolean scheduled;
+    /**
+     * The home loop's own drains, handed over and not yet run: they run after the loop's next
+     * poll for I/O ({@link #drainLate}), so that what that poll reads — the next publish — goes
+     * into the same writes.
+     */
+    private ArrayList<OutboundQueue> waiting = new ArrayList<>();
+    /** The emptied list of the last late drain, reused for the next. */
+    private ArrayList<OutboundQueue> spare = new ArrayList<>();
+    /** {@link #drainLate} is queued (or about to be, at the end of this iteration). */
+    private boolean lateScheduled;
     /** The batch {@link #batchFor} returned last, and its loop; both null after a hand-over. */
     private EventLoop lastLoop;
     private Batch lastBatch;
@@ -113,6 +124,11 @@ final class DrainHandoff {
         private final ConcurrentLinkedQueue<Batch> batches = new ConcurrentLinkedQueue<>();
         /** Event loop only: whether a batch is being queued (its items must not run the inbox again). */
         private boolean running;
+
+        /** Whether a batch waits: a read of the queue's head, which other loops rarely write. */
+        boolean hasPending() {
+            return !batches.isEmpty();
+        }
 
         /** On the inbox's loop: queues the items of every batch handed over so far. */
         void runPending() {
@@ -308,28 +324,38 @@ final class DrainHandoff {
     }
 
     /**
-     * On the home loop: gives each other loop its batch in one task, then drains its own queues
-     * here (the other loops start first: they run meanwhile on the other cores).
+     * On the home loop: gives each other loop its batch in one task (they run meanwhile on the
+     * other cores), and sets the home loop's own drains aside for {@link #drainLate}.
      */
     private void handOver() {
-        Map<EventLoop, Batch> round = pending;
-        // What these drains schedule (a budget resume, say) starts a new round.
-        pending = new IdentityHashMap<>();
+        handOverBatches();
+        if (!waiting.isEmpty() && !lateScheduled) {
+            scheduleLate();
+        }
+    }
+
+    /** Puts each other loop's batch of the round into its inbox; the home loop's drains into {@link #waiting}. */
+    private void handOverBatches() {
         scheduled = false;
+        Map<EventLoop, Batch> round = pending;
+        if (round.isEmpty()) {
+            return; // a late drain handed this round over already
+        }
+        // What the drains schedule (a budget resume, say) starts a new round.
+        pending = new IdentityHashMap<>();
         lastLoop = null;
         lastBatch = null;
-        Batch own = null;
         int most = 16;
         for (Map.Entry<EventLoop, Batch> e : round.entrySet()) {
             EventLoop loop = e.getKey();
             Batch batch = e.getValue();
             most = Math.max(most, batch.size);
             if (loop == home) {
-                own = batch;
+                waiting.addAll(batch.drains); // a loop's own batch has drains only (defer refuses its own queues)
                 continue;
             }
             Inbox inbox = inboxOf(loop);
-            // In the loop's inbox before anything this round wrote leaves (the drains below: a
+            // In the loop's inbox before anything this round wrote leaves (the late drains: a
             // publisher's ack, say), so that what follows from it on that loop finds it there.
             inbox.batches.add(batch);
             try {
@@ -341,14 +367,84 @@ final class DrainHandoff {
         }
         // Follows the load down as well as up, so that a burst's size is not kept for ever.
         itemsHint = Integer.highestOneBit(most - 1) << 1;
-        if (own != null) {
-            // What other loops handed over meanwhile goes into the queues first, so that these
-            // drains write it too: a loop that fell behind (the next publish's fan-out already
-            // waiting) writes each connection once for both, not once per publish — fewer, larger
-            // writes exactly when it is short of time. Order is kept: what waits in the inbox was
-            // handed over after this loop queued its own items (those run the inbox first).
-            homeInbox.runPending();
-            own.run();
+    }
+
+    /**
+     * Has {@link #drainLate} run in the home loop's next iteration: after this iteration's tasks
+     * and the next poll for I/O — which does not block, a task being queued, so an idle loop
+     * writes at once, one {@code epoll_wait} later.
+     */
+    private void scheduleLate() {
+        lateScheduled = true;
+        try {
+            if (home instanceof SingleThreadEventLoop loop) {
+                loop.executeAfterEventLoopIteration(toNextIteration);
+            } else {
+                home.execute(lateDrain);
+            }
+        } catch (RejectedExecutionException shuttingDown) {
+            lateScheduled = false;
+            discardWaiting();
+        }
+    }
+
+    private final Runnable lateDrain = this::drainLate;
+    /** Run after an iteration's tasks: queues {@link #drainLate} for the next one. */
+    private final Runnable toNextIteration = this::queueLateDrain;
+
+    private void queueLateDrain() {
+        try {
+            home.execute(lateDrain);
+        } catch (RejectedExecutionException shuttingDown) {
+            lateScheduled = false;
+            discardWaiting();
+        }
+    }
+
+    private void discardWaiting() {
+        waiting.forEach(OutboundQueue::discardAll);
+        waiting.clear();
+    }
+
+    /**
+     * On the home loop, one iteration after the hand-over: drains the loop's own queues. The
+     * iteration's I/O ran first: a publish it read is in the queues now (its fan-out to other
+     * loops handed over before anything is written here), and leaves in the same write per
+     * connection as the one before — a loop that fell behind writes once for both, exactly when
+     * it is short of time; a loop that was idle read nothing and writes at once. What other
+     * loops handed over meanwhile goes into the queues first and, while the drains run, before
+     * each drain ({@link #drainAbsorbing}). Order is kept: the inbox holds only what was handed
+     * over after this loop queued its own items (those run the inbox first).
+     */
+    private void drainLate() {
+        lateScheduled = false;
+        handOverBatches();
+        ArrayList<OutboundQueue> queues = waiting;
+        waiting = spare;
+        homeInbox.runPending();
+        drainAbsorbing(queues);
+        queues.clear();
+        spare = queues;
+        if (!waiting.isEmpty() && !lateScheduled) {
+            scheduleLate(); // handed over during the drains (a batch's own drains, say)
+        }
+    }
+
+    /**
+     * Drains {@code queues}, first queueing, before each drain, what another loop handed over
+     * since the last: a loop that is handed the next publish's fan-out while it writes the last
+     * one's puts it into the queues it has not written yet, which then take both in one write.
+     */
+    private void drainAbsorbing(ArrayList<OutboundQueue> queues) {
+        for (int i = 0, n = queues.size(); i < n; i++) {
+            if (homeInbox.hasPending()) {
+                homeInbox.runPending();
+            }
+            try {
+                queues.get(i).drain();
+            } catch (RuntimeException | Error e) {
+                log.warn("outbound drain failed", e);
+            }
         }
     }
 

@@ -294,6 +294,141 @@ class OutboundQueueAcrossLoopsTest {
         assertThat(total.get(5, TimeUnit.SECONDS)).isEqualTo(1);
     }
 
+    @Test
+    void whatTheLoopQueuesAfterTheRoundsHandOverLeavesInTheSameWrite() throws Exception {
+        OutboundQueue q = connect("late-" + System.nanoTime());
+        EventLoop own = serverSide.eventLoop();
+        // The round's hand-over is queued with "a"; "b" is queued after it in the same iteration
+        // (as the next publish, read by the loop's next poll for I/O, is): the round's drain runs
+        // after both and writes them at once.
+        own.execute(() -> {
+            q.send(bytes("a"));
+            own.execute(() -> q.send(bytes("b")));
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (received.size() < 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(received).containsExactly("a", "b");
+        CompletableFuture<Integer> total = new CompletableFuture<>();
+        own.execute(() -> total.complete(writes.get()));
+        assertThat(total.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+
+    @Test
+    void whatAnotherLoopHandsOverWhileTheDrainsRunLeavesWithTheQueuesNotWrittenYet() throws Exception {
+        // Two connections of one loop, drained one after the other in one round. While the first
+        // is written, another loop hands over the next frame for the second (as the next
+        // publish's fan-out is, to a loop still writing the last one's): the second's drain
+        // queues it first and writes both at once, in order.
+        CountDownLatch handedOver = new CountDownLatch(1);
+        AtomicInteger hooked = new AtomicInteger();
+        Conn[] second = new Conn[1];
+        Runnable onFirstWrite = () -> {
+            if (hooked.getAndIncrement() == 0) {
+                EventLoop other = otherLoop(second[0].channel.eventLoop());
+                other.execute(() -> {
+                    second[0].queue.send(bytes("b2"));
+                    other.execute(handedOver::countDown); // after this round's hand-over
+                });
+                await(handedOver);
+            }
+        };
+        Conn[] pair = twoOnOneLoop(onFirstWrite);
+        Conn first = pair[0];
+        second[0] = pair[1];
+        EventLoop own = first.channel.eventLoop();
+        own.execute(() -> {
+            first.queue.send(bytes("a1"));
+            second[0].queue.send(bytes("a2"));
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((first.received.isEmpty() || second[0].received.size() < 2) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(first.received).containsExactly("a1");
+        assertThat(second[0].received).containsExactly("a2", "b2");
+        CompletableFuture<Integer> total = new CompletableFuture<>();
+        own.execute(() -> total.complete(second[0].writes.get()));
+        assertThat(total.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+
+    /** A server-side connection with its own record of what its client received and its writes. */
+    private record Conn(OutboundQueue queue, Channel channel, List<String> received, AtomicInteger writes) {}
+
+    /**
+     * Connects until two server sides share a loop; {@code firstWriteHook} runs on the first one's
+     * writes, before they go on.
+     */
+    private Conn[] twoOnOneLoop(Runnable firstWriteHook) throws Exception {
+        List<Conn> conns = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Conn c = connectOne("pair-" + i + "-" + System.nanoTime());
+            for (Conn earlier : conns) {
+                if (earlier.channel.eventLoop() == c.channel.eventLoop()) {
+                    hooks.put(earlier.channel, firstWriteHook);
+                    return new Conn[] {earlier, c};
+                }
+            }
+            conns.add(c);
+        }
+        throw new AssertionError("no two connections on one loop");
+    }
+
+    /** Write hooks by server-side channel (the tests that need one). */
+    private final java.util.Map<Channel, Runnable> hooks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Conn connectOne(String name) throws Exception {
+        CompletableFuture<Conn> conn = new CompletableFuture<>();
+        List<String> got = new CopyOnWriteArrayList<>();
+        AtomicInteger wrote = new AtomicInteger();
+        LocalAddress address = new LocalAddress(name);
+        new ServerBootstrap().group(loops).channel(LocalServerChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        OutboundQueue q = new OutboundQueue(ch, 1 << 20, new NodeMetrics("test", false));
+                        ch.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+                            @Override
+                            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+                                    throws Exception {
+                                wrote.incrementAndGet();
+                                Runnable hook = hooks.get(ch);
+                                if (hook != null) {
+                                    hook.run();
+                                }
+                                super.write(ctx, msg, promise);
+                            }
+                        }, q);
+                        conn.complete(new Conn(q, ch, got, wrote));
+                    }
+                }).bind(address).sync();
+        new Bootstrap().group(loops).channel(LocalChannel.class).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
+                        .expectMaskedFrames(false).allowExtensions(false).build()), new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (msg instanceof TextWebSocketFrame t) {
+                            got.add(t.text());
+                        }
+                        ((WebSocketFrame) msg).release();
+                    }
+                });
+            }
+        }).connect(address).sync();
+        return conn.get(5, TimeUnit.SECONDS);
+    }
+
+    private EventLoop otherLoop(EventLoop than) {
+        EventLoop l;
+        do {
+            l = loops.next();
+        } while (l == than);
+        return l;
+    }
+
     /** Blocks the calling loop until {@code latch} opens (at most 5 s: a failing test must not hang the loop). */
     private static void await(CountDownLatch latch) {
         try {
