@@ -33,6 +33,15 @@ import org.slf4j.LoggerFactory;
  * resumed by the budget) is drained when the round ends, so that every item the loop queued in
  * one go leaves in one batch per connection — one buffer, one write, one syscall.
  *
+ * <p>When the round ends: the batches for other loops are handed over at once, at the end of the
+ * loop's tasks; the loop's drains of its own queues wait one step more, for the loop's next poll
+ * for I/O and what it reads ({@link #drainLate}), run {@link #SWEEP_CHUNK} at a time with a poll
+ * in between, and take in what other loops hand over meanwhile before each drain. A loop that is
+ * behind — the next publish already read, or already
+ * handed over to it while it writes the last one's fan-out — so writes each connection once for
+ * both, the way a server with a writer per connection batches under load; a loop that is not
+ * behind finds nothing more and writes one non-blocking poll later. No timer holds a write.
+ *
  * <p>Order (the guarantee of {@code Link}: what one thread queues goes out in the order it queued
  * it): every item an event loop queues for a connection of another loop goes this way, sends,
  * pings, pongs and closes alike, and the tasks of one loop to another run in the order they were
@@ -40,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * event loops (timers of other executors, the Redis client's threads — its event loops included,
  * whose completions are ordered with its other threads' — tests) and on the connection's own
  * loop go into the queue at once, as before. An item is delayed by at most what remains of the
- * deferring loop's round (its I/O, then its tasks up to the hand-over). A round's batches are in
+ * deferring loop's round (its I/O, then its tasks up to the hand-over), and a drain of the loop's
+ * own queues by the I/O of the loop's next iteration, and of one more per {@link #SWEEP_CHUNK}
+ * queues drained before it. A round's batches are in
  * their loops' {@link Inbox}es before the round's own drains write anything (a publisher's
  * ack), and a loop runs its inbox before it queues anything for its own connections: so an acked
  * publish is in every subscriber's queue before whatever the ack leads to (a ping to a
@@ -59,15 +70,22 @@ final class DrainHandoff {
     private Map<EventLoop, Batch> pending = new IdentityHashMap<>();
     private boolean scheduled;
     /**
-     * The home loop's own drains, handed over and not yet run: they run after the loop's next
-     * poll for I/O ({@link #drainLate}), so that what that poll reads — the next publish — goes
-     * into the same writes.
+     * The home loop's own queues to drain, in the order their drains were handed over; those
+     * from {@link #sweepAt} on are still to drain. They drain after the loop's next poll for I/O
+     * ({@link #drainLate}), at most {@link #SWEEP_CHUNK} per iteration, so that what the polls
+     * read — the next publish — goes into the writes not made yet.
      */
-    private ArrayList<OutboundQueue> waiting = new ArrayList<>();
-    /** The emptied list of the last late drain, reused for the next. */
-    private ArrayList<OutboundQueue> spare = new ArrayList<>();
+    private final ArrayList<OutboundQueue> sweep = new ArrayList<>();
+    private int sweepAt;
     /** {@link #drainLate} is queued (or about to be, at the end of this iteration). */
     private boolean lateScheduled;
+
+    /**
+     * How many queues a loop drains between two polls for I/O: a few hundred microseconds of
+     * writes, so that a publish that arrives while a loop writes the last one's fan-out joins
+     * the writes still to come, at the cost of one non-blocking {@code epoll_wait} per chunk.
+     */
+    static final int SWEEP_CHUNK = 64;
     /** The batch {@link #batchFor} returned last, and its loop; both null after a hand-over. */
     private EventLoop lastLoop;
     private Batch lastBatch;
@@ -329,12 +347,12 @@ final class DrainHandoff {
      */
     private void handOver() {
         handOverBatches();
-        if (!waiting.isEmpty() && !lateScheduled) {
+        if (sweepAt < sweep.size() && !lateScheduled) {
             scheduleLate();
         }
     }
 
-    /** Puts each other loop's batch of the round into its inbox; the home loop's drains into {@link #waiting}. */
+    /** Puts each other loop's batch of the round into its inbox; the home loop's drains into {@link #sweep}. */
     private void handOverBatches() {
         scheduled = false;
         Map<EventLoop, Batch> round = pending;
@@ -351,7 +369,7 @@ final class DrainHandoff {
             Batch batch = e.getValue();
             most = Math.max(most, batch.size);
             if (loop == home) {
-                waiting.addAll(batch.drains); // a loop's own batch has drains only (defer refuses its own queues)
+                sweep.addAll(batch.drains); // a loop's own batch has drains only (defer refuses its own queues)
                 continue;
             }
             Inbox inbox = inboxOf(loop);
@@ -384,7 +402,7 @@ final class DrainHandoff {
             }
         } catch (RejectedExecutionException shuttingDown) {
             lateScheduled = false;
-            discardWaiting();
+            discardSweep();
         }
     }
 
@@ -397,54 +415,59 @@ final class DrainHandoff {
             home.execute(lateDrain);
         } catch (RejectedExecutionException shuttingDown) {
             lateScheduled = false;
-            discardWaiting();
+            discardSweep();
         }
     }
 
-    private void discardWaiting() {
-        waiting.forEach(OutboundQueue::discardAll);
-        waiting.clear();
+    private void discardSweep() {
+        for (int i = sweepAt, n = sweep.size(); i < n; i++) {
+            sweep.get(i).discardAll();
+        }
+        sweep.clear();
+        sweepAt = 0;
     }
 
     /**
-     * On the home loop, one iteration after the hand-over: drains the loop's own queues. The
-     * iteration's I/O ran first: a publish it read is in the queues now (its fan-out to other
-     * loops handed over before anything is written here), and leaves in the same write per
-     * connection as the one before — a loop that fell behind writes once for both, exactly when
-     * it is short of time; a loop that was idle read nothing and writes at once. What other
-     * loops handed over meanwhile goes into the queues first and, while the drains run, before
-     * each drain ({@link #drainAbsorbing}). Order is kept: the inbox holds only what was handed
-     * over after this loop queued its own items (those run the inbox first).
+     * On the home loop, one iteration after the hand-over: drains the next {@link #SWEEP_CHUNK}
+     * of the loop's own queues, and has the rest drained in the next iteration. The iteration's
+     * I/O ran first: a publish it read is in the queues now (its fan-out to other loops handed
+     * over before anything is written here) and leaves in the same write per connection as the
+     * one before, for every queue not written yet — a loop that fell behind writes once for
+     * both, exactly when it is short of time; a loop that was idle read nothing and writes at
+     * once. What other loops handed over meanwhile goes into the queues first, and before each
+     * drain. Order is kept: the inbox holds only what was handed over after this loop queued its
+     * own items (those run the inbox first), and a drain writes its queue's items in order.
      */
     private void drainLate() {
         lateScheduled = false;
         handOverBatches();
-        ArrayList<OutboundQueue> queues = waiting;
-        waiting = spare;
         homeInbox.runPending();
-        drainAbsorbing(queues);
-        queues.clear();
-        spare = queues;
-        if (!waiting.isEmpty() && !lateScheduled) {
-            scheduleLate(); // handed over during the drains (a batch's own drains, say)
-        }
-    }
-
-    /**
-     * Drains {@code queues}, first queueing, before each drain, what another loop handed over
-     * since the last: a loop that is handed the next publish's fan-out while it writes the last
-     * one's puts it into the queues it has not written yet, which then take both in one write.
-     */
-    private void drainAbsorbing(ArrayList<OutboundQueue> queues) {
-        for (int i = 0, n = queues.size(); i < n; i++) {
+        int end = Math.min(sweep.size(), sweepAt + SWEEP_CHUNK);
+        while (sweepAt < end) {
+            OutboundQueue q = sweep.get(sweepAt++);
             if (homeInbox.hasPending()) {
+                // Handed over while this loop writes: the queues not written yet take it along.
                 homeInbox.runPending();
             }
             try {
-                queues.get(i).drain();
+                q.drain();
             } catch (RuntimeException | Error e) {
                 log.warn("outbound drain failed", e);
             }
+        }
+        if (sweepAt == sweep.size()) {
+            sweep.clear();
+            sweepAt = 0;
+            return;
+        }
+        if (sweepAt >= 1024) {
+            // Under steady load drains are added as fast as they are taken and the list never
+            // empties: let go of the ones done.
+            sweep.subList(0, sweepAt).clear();
+            sweepAt = 0;
+        }
+        if (!lateScheduled) {
+            scheduleLate();
         }
     }
 

@@ -353,6 +353,47 @@ class OutboundQueueAcrossLoopsTest {
         assertThat(total.get(5, TimeUnit.SECONDS)).isEqualTo(1);
     }
 
+    @Test
+    void whatTheLoopTakesInBetweenTwoChunksOfItsDrainsLeavesWithTheQueuesNotWrittenYet() throws Exception {
+        // More connections on one loop than it drains between two polls for I/O. While the first
+        // chunk is written, the loop is given the next frame for all of them (as the next publish,
+        // read by the poll between two chunks, is): the connections of the first chunk get it in
+        // a write of its own, the others take it along in the write they had not made yet.
+        int n = DrainHandoff.SWEEP_CHUNK + 8;
+        List<Conn> conns = new ArrayList<>();
+        EventLoop own = null;
+        for (int i = 0; conns.size() < n; i++) {
+            assertThat(i).isLessThan(4 * n);
+            Conn c = connectOne("sweep-" + i + "-" + System.nanoTime());
+            if (own == null) {
+                own = c.channel.eventLoop();
+            }
+            if (c.channel.eventLoop() == own) {
+                conns.add(c);
+            }
+        }
+        EventLoop loop = own;
+        AtomicInteger hooked = new AtomicInteger();
+        hooks.put(conns.get(0).channel, () -> {
+            if (hooked.getAndIncrement() == 0) {
+                loop.execute(() -> conns.forEach(c -> c.queue.send(bytes("b"))));
+            }
+        });
+        loop.execute(() -> conns.forEach(c -> c.queue.send(bytes("a"))));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (conns.stream().anyMatch(c -> c.received.size() < 2) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        CompletableFuture<List<Integer>> writesEach = new CompletableFuture<>();
+        loop.execute(() -> writesEach.complete(conns.stream().map(c -> c.writes.get()).toList()));
+        List<Integer> w = writesEach.get(5, TimeUnit.SECONDS);
+        for (Conn c : conns) {
+            assertThat(c.received).containsExactly("a", "b");
+        }
+        assertThat(w.subList(0, DrainHandoff.SWEEP_CHUNK)).allMatch(x -> x == 2);
+        assertThat(w.subList(DrainHandoff.SWEEP_CHUNK, n)).allMatch(x -> x == 1);
+    }
+
     /** A server-side connection with its own record of what its client received and its writes. */
     private record Conn(OutboundQueue queue, Channel channel, List<String> received, AtomicInteger writes) {}
 
