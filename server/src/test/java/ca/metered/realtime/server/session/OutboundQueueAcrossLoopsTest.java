@@ -26,7 +26,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,57 +56,16 @@ class OutboundQueueAcrossLoopsTest {
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** The connection of most tests: its client's frames go to {@link #received}, its writes to {@link #writes}. */
     private OutboundQueue connect(String name) throws Exception {
-        CompletableFuture<OutboundQueue> queue = new CompletableFuture<>();
-        LocalAddress address = new LocalAddress(name);
-        new ServerBootstrap().group(loops).channel(LocalServerChannel.class)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        OutboundQueue q = new OutboundQueue(ch, 1 << 20, new NodeMetrics("test", false));
-                        ch.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
-                            @Override
-                            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
-                                    throws Exception {
-                                writes.incrementAndGet();
-                                super.write(ctx, msg, promise);
-                            }
-                        }, q);
-                        serverSide = ch;
-                        queue.complete(q);
-                    }
-                }).bind(address).sync();
-        new Bootstrap().group(loops).channel(LocalChannel.class).handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
-                        .expectMaskedFrames(false).allowExtensions(false).build()), new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        WebSocketFrame f = (WebSocketFrame) msg;
-                        if (f instanceof TextWebSocketFrame t) {
-                            received.add(t.text());
-                        } else if (f instanceof PingWebSocketFrame) {
-                            received.add("ping");
-                        } else if (f instanceof CloseWebSocketFrame c) {
-                            received.add("close " + c.statusCode());
-                            closed.countDown();
-                        }
-                        f.release();
-                    }
-                });
-            }
-        }).connect(address).sync();
-        return queue.get(5, TimeUnit.SECONDS);
+        Conn c = connectOne(name, received, writes, closed);
+        serverSide = c.channel;
+        return c.queue;
     }
 
     /** The other loop of the group: the queue's channel is not on it. */
     private EventLoop otherLoop() {
-        EventLoop l;
-        do {
-            l = loops.next();
-        } while (l == serverSide.eventLoop());
-        return l;
+        return otherLoop(serverSide.eventLoop());
     }
 
     private static byte[] bytes(String s) {
@@ -284,14 +245,7 @@ class OutboundQueueAcrossLoopsTest {
             // Runs after this round's hand-over put "b" in the own loop's inbox.
             other.execute(handedOver::countDown);
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (received.size() < 2 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(received).containsExactly("a", "b");
-        CompletableFuture<Integer> total = new CompletableFuture<>();
-        own.execute(() -> total.complete(writes.get()));
-        assertThat(total.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        assertArrivedInOneWrite(own);
     }
 
     @Test
@@ -305,14 +259,7 @@ class OutboundQueueAcrossLoopsTest {
             q.send(bytes("a"));
             own.execute(() -> q.send(bytes("b")));
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (received.size() < 2 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(received).containsExactly("a", "b");
-        CompletableFuture<Integer> total = new CompletableFuture<>();
-        own.execute(() -> total.complete(writes.get()));
-        assertThat(total.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        assertArrivedInOneWrite(own);
     }
 
     @Test
@@ -417,12 +364,20 @@ class OutboundQueueAcrossLoopsTest {
     }
 
     /** Write hooks by server-side channel (the tests that need one). */
-    private final java.util.Map<Channel, Runnable> hooks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Channel, Runnable> hooks = new ConcurrentHashMap<>();
 
     private Conn connectOne(String name) throws Exception {
+        return connectOne(name, new CopyOnWriteArrayList<>(), new AtomicInteger(), new CountDownLatch(1));
+    }
+
+    /**
+     * A server side whose outbound path is an {@link OutboundQueue}, counting its writes (and
+     * running its hook in {@link #hooks} on each), and a client recording text payloads, "ping"
+     * and "close <code>" in {@code got}, in order.
+     */
+    private Conn connectOne(String name, List<String> got, AtomicInteger wrote, CountDownLatch closedLatch)
+            throws Exception {
         CompletableFuture<Conn> conn = new CompletableFuture<>();
-        List<String> got = new CopyOnWriteArrayList<>();
-        AtomicInteger wrote = new AtomicInteger();
         LocalAddress address = new LocalAddress(name);
         new ServerBootstrap().group(loops).channel(LocalServerChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -451,10 +406,16 @@ class OutboundQueueAcrossLoopsTest {
                         .expectMaskedFrames(false).allowExtensions(false).build()), new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        if (msg instanceof TextWebSocketFrame t) {
+                        WebSocketFrame f = (WebSocketFrame) msg;
+                        if (f instanceof TextWebSocketFrame t) {
                             got.add(t.text());
+                        } else if (f instanceof PingWebSocketFrame) {
+                            got.add("ping");
+                        } else if (f instanceof CloseWebSocketFrame c) {
+                            got.add("close " + c.statusCode());
+                            closedLatch.countDown();
                         }
-                        ((WebSocketFrame) msg).release();
+                        f.release();
                     }
                 });
             }
@@ -468,6 +429,18 @@ class OutboundQueueAcrossLoopsTest {
             l = loops.next();
         } while (l == than);
         return l;
+    }
+
+    /** The client received "a" then "b", and the server side made one write, counted on {@code own}. */
+    private void assertArrivedInOneWrite(EventLoop own) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (received.size() < 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(received).containsExactly("a", "b");
+        CompletableFuture<Integer> total = new CompletableFuture<>();
+        own.execute(() -> total.complete(writes.get()));
+        assertThat(total.get(5, TimeUnit.SECONDS)).isEqualTo(1);
     }
 
     /** Blocks the calling loop until {@code latch} opens (at most 5 s: a failing test must not hang the loop). */
