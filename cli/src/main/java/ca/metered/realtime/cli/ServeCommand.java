@@ -19,7 +19,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code rms serve}: runs the server until SIGTERM/SIGINT, then shuts down gracefully
@@ -81,7 +83,14 @@ final class ServeCommand implements Callable<Integer> {
         Signal.handle(new Signal("TERM"), s -> new Thread(stop, "rms-shutdown").start());
         Signal.handle(new Signal("INT"), s -> new Thread(stop, "rms-shutdown").start());
         // kill -HUP reloads the file (docs/operations.md): its result is logged and audited.
-        Signal.handle(new Signal("HUP"), s -> new Thread(() -> server.reload("SIGHUP"), "rms-reload").start());
+        SignalHandler hup = Signal.handle(new Signal("HUP"),
+                s -> new Thread(() -> server.reload("SIGHUP"), "rms-reload").start());
+        if (hup == SignalHandler.SIG_IGN) {
+            // Started with SIGHUP ignored (nohup, trap '' HUP): the JVM keeps it ignored, so a
+            // kill -HUP would do nothing, without an error.
+            LoggerFactory.getLogger(ServeCommand.class).warn("SIGHUP is ignored by this process (started under nohup?):"
+                    + " kill -HUP will not reload the configuration; reload from the admin, or start rms without nohup");
+        }
         PrintStream out = System.out;
         String http = server.url().replaceFirst("^ws", "http");
         out.println("rms listening on " + server.url() + " (WebSocket " + server.url() + "/v1, REST " + http + "/v1)");

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -157,6 +158,22 @@ class ReloadIT {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"peerId\":\"" + peer + "\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aServerStartedWithSighupIgnoredSaysThatSighupWillNotReload() throws Exception {
+        Path file = dir.resolve("rms.yaml");
+        Files.writeString(file, config(true, "sk_secret_before_0123456789", false, ""));
+        // nohup starts java with SIGHUP ignored, as an operator's `nohup rms serve &` would
+        try (RmsProcess rms = RmsProcess.startWrapped(dir, Map.of(), List.of("nohup"), "serve", "--config",
+                file.toString(), "--port", "0")) {
+            url(rms);
+            awaitStderr(rms, l -> l.contains("WARN") && l.contains("SIGHUP is ignored by this process"));
+        }
+        try (RmsProcess rms = RmsProcess.start(dir, Map.of(), "serve", "--config", file.toString(), "--port", "0")) {
+            url(rms); // the listening line comes after the handlers are in place
+            assertThat(rms.stderrText()).doesNotContain("SIGHUP is ignored");
+        }
     }
 
     private static int tokenStatus(String http, String secret, String peer) throws Exception {
