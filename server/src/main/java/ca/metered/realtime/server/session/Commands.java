@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * thread-safe outbound queue. Made per command by the {@link Session} (two references: cheaper
  * than keeping one per idle connection).
  */
-final class Commands implements CommandSequencer.Handler {
+final class Commands {
     private static final Logger log = LoggerFactory.getLogger(Commands.class);
 
     private final Connection connection;
@@ -51,8 +51,8 @@ final class Commands implements CommandSequencer.Handler {
                 maxMessageSize, metadata));
     }
 
-    @Override
-    public CompletionStage<?> handle(CommandSequencer.Item item) {
+    /** Runs one of the client's commands; the {@link Session} is the sequencer's handler and calls this. */
+    CompletionStage<?> handle(CommandSequencer.Item item) {
         if (item instanceof CommandSequencer.Binary) {
             error(new Refusal(ErrorCode.MALFORMED_MESSAGE, "binary frames are not supported; send JSON text frames"),
                     null);
