@@ -26,10 +26,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One connection's outbound path: a FIFO of frames — text, pings, pongs — and, last, the close,
@@ -81,7 +79,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private static final int ABNORMAL_CLOSURE = 1006;
     /** The close code of the connection: the first close frame, ours or the client's; 0 before. */
     private volatile int closeCode;
-    /** The queued bytes, and what the drain changes on every write; see {@link LoopSide}. */
+    /** The FIFO, the queued bytes, and what the drain changes on every write; see {@link LoopSide}. */
     private final LoopSide loopSide = new LoopSide();
     private final OutboundBudget budget;
     /** Shed: what Netty still holds no longer counts against the budget. Event loop only. */
@@ -95,7 +93,6 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
      * connections").
      */
     private volatile boolean closing;
-    private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
     /** The slow-consumer close: frames still queued are discarded, not sent. */
     private volatile boolean discardQueued;
     /** The close this side decided, first one only; read when the connection is released. */
@@ -110,6 +107,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private static final VarHandle RESUMED;
     private static final VarHandle DRAIN_SCHEDULED;
     private static final VarHandle CLOSING;
+    private static final VarHandle QUEUED;
 
     static {
         try {
@@ -117,6 +115,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             RESUMED = l.findVarHandle(LoopSide.class, "resumed", boolean.class);
             DRAIN_SCHEDULED = l.findVarHandle(LoopSide.class, "drainScheduled", boolean.class);
             CLOSING = l.findVarHandle(OutboundQueue.class, "closing", boolean.class);
+            QUEUED = l.findVarHandle(LoopSide.class, "queued", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -128,17 +127,18 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     }
 
     /**
-     * The bytes queued and not yet written (its value: sent from any thread, given back on the
-     * loop) with the fields the drain writes on every write or drain. They live here, not in the
+     * The FIFO of items (an {@link ItemFifo}: nothing allocated while it is empty, which an idle
+     * connection's mostly is) and the bytes queued and not yet written (counted from any thread,
+     * given back on the loop), with the fields the drain writes on every write or drain. They live here, not in the
      * queue's own fields, because the fan-out on other loops reads the queue's fields (its
      * channel's loop, whether it is closing) for every delivery: sharing a cache line with
      * fields written per write would cost those loops a cache miss per delivery.
      */
-    private static final class LoopSide extends AtomicLong {
+    private static final class LoopSide extends ItemFifo {
+        /** The bytes queued and not yet written; changed through {@code QUEUED}. */
+        volatile long queued;
         /** Bytes handed to Netty and not yet written. Written on the event loop, read anywhere. */
         volatile long inNetty;
-        /** Taken from {@code items} and not yet handled (see {@link OutboundQueue#head}). Event loop only. */
-        Object aside;
         /** A drain is scheduled or running; cleared by every drain. Set through {@code DRAIN_SCHEDULED}. */
         volatile boolean drainScheduled;
         /** Bytes came back to the budget since a drain stopped for want of them. Set through {@code RESUMED}. */
@@ -297,7 +297,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
 
     @Override
     public long queuedBytes() {
-        return loopSide.get();
+        return loopSide.queued;
     }
 
     @Override
@@ -337,12 +337,12 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             return false; // carried here after the connection ended: nothing goes out any more
         }
         if (item instanceof Close) {
-            items.add(item);
+            loopSide.add(item);
             return true;
         }
         int len = counted(item);
-        if (loopSide.addAndGet(len) > capBytes) {
-            loopSide.addAndGet(-len);
+        if (addQueued(len) > capBytes) {
+            addQueued(-len);
             if (startClosing()) {
                 discardQueued = true;
                 closeCode = CloseCode.POLICY_VIOLATION.code();
@@ -352,7 +352,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             }
             return false;
         }
-        items.add(item);
+        loopSide.add(item);
         return true;
     }
 
@@ -398,14 +398,20 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     }
 
     /**
-     * The item at the head: taken from the FIFO once and kept aside until it is handled (a frame
-     * the budget refused stays there until {@link #resume}). Event loop only.
+     * The item at the head, left in the FIFO until it is handled ({@link #taken}): a frame the
+     * budget refused stays there until {@link #resume}. Event loop only.
      */
     private Object head() {
-        if (loopSide.aside == null) {
-            loopSide.aside = items.poll();
-        }
-        return loopSide.aside;
+        return loopSide.peek();
+    }
+
+    /** The head item is handled. Event loop only. */
+    private void taken() {
+        loopSide.remove();
+    }
+
+    private long addQueued(long delta) {
+        return (long) QUEUED.getAndAdd(loopSide, delta) + delta;
     }
 
     /** Writes what the channel can take, in batches, then flushes once. Event loop only. */
@@ -418,12 +424,12 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         Object item;
         while (mayDrain() && (item = head()) != null) {
             if (item instanceof Close c) {
-                loopSide.aside = null;
+                taken();
                 writeClose(c);
                 wrote = true;
             } else if (closeSent || discardQueued) {
-                loopSide.aside = null;
-                loopSide.addAndGet(-counted(item));
+                taken();
+                addQueued(-counted(item));
             } else {
                 wrote = true;
                 if (writeBatch()) {
@@ -452,7 +458,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     }
 
     private boolean hasItems() {
-        return loopSide.aside != null || !items.isEmpty();
+        return !loopSide.isEmpty();
     }
 
     /**
@@ -474,7 +480,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
                 refused = true;
                 break;
             }
-            loopSide.aside = null;
+            taken();
             batch.add(item);
             counted += len;
             wire += wireBytes(item);
@@ -495,7 +501,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
                 holdingInBudget = false;
                 budget.notHolding(this);
             }
-            loopSide.addAndGet(-n);
+            addQueued(-n);
             if (!shedFromBudget) {
                 budget.give(n);
             }
@@ -530,15 +536,19 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         });
     }
 
-    /** Lets go of everything queued (the connection is gone, or the server is shutting down). */
+    /**
+     * Lets go of everything queued (the connection is gone, or the server is shutting down). On
+     * the event loop, or on another thread once the loop refuses tasks: then only if the loop has
+     * terminated, since the FIFO has one consumer (a loop still shutting down may be draining;
+     * what it holds goes with the process).
+     */
     void discardAll() {
-        Object item = loopSide.aside;
-        loopSide.aside = null;
-        if (item != null) {
-            loopSide.addAndGet(-counted(item));
+        if (!loop.inEventLoop() && !loop.isTerminated()) {
+            return;
         }
-        while ((item = items.poll()) != null) {
-            loopSide.addAndGet(-counted(item));
+        Object item;
+        while ((item = loopSide.remove()) != null) {
+            addQueued(-counted(item));
         }
     }
 
