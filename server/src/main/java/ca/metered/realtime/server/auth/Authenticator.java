@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  */
 public final class Authenticator {
     /** @param scope the key's channels, one object shared by every connection made with it */
-    private record PublishableKey(AppConfig app, PublishableKeyConfig key, OriginMatcher origins, ChannelScope scope) {
+    private record PublishableKey(AppConfig app, OriginMatcher origins, Access access) {
     }
 
     /** The keys of one configuration. */
@@ -59,8 +59,9 @@ public final class Authenticator {
         Map<String, JwtVerifier.SigningKey> sks = new HashMap<>();
         for (AppConfig app : config.apps()) {
             for (PublishableKeyConfig pk : app.publishableKeys()) {
-                pks.put(pk.key(), new PublishableKey(app, pk, new OriginMatcher(pk.allowedOrigins()),
-                        ChannelScope.of(pk.channels())));
+                // One Access per key, shared by all its connections (each holds only its peerId).
+                pks.put(pk.key(), new PublishableKey(app, new OriginMatcher(pk.allowedOrigins()),
+                        new Access(app, ChannelScope.of(pk.channels()), pk.actions(), null, null, null, pk.key())));
             }
             for (SecretKeyConfig sk : app.secretKeys()) {
                 sks.put(sk.id(), new JwtVerifier.SigningKey(app, sk, new Hs256(sk.secret())));
@@ -133,8 +134,7 @@ public final class Authenticator {
             return new AuthOutcome.OriginRejected();
         }
         // docs/protocol.md 6.1: every pk connection is a new anonymous peer.
-        return new AuthOutcome.Granted(new Grant(pk.app(), UUID.randomUUID().toString(),
-                pk.scope(), pk.key().actions(), null, null, null, pk.key().key()));
+        return new AuthOutcome.Granted(new Grant(UUID.randomUUID().toString(), pk.access()));
     }
 
     private static AuthOutcome.Rejected invalid(String reason) {

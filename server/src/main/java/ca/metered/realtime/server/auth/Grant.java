@@ -12,32 +12,53 @@ import java.util.Set;
  *
  * <p>Immutable; thread-safe.
  *
- * @param app the app the credential belongs to
+ * <p>Its peer id is the connection's own; the rest ({@link Access}) is shared by the connections
+ * of one publishable key. The accessors of the claims read through to it.
+ *
  * @param peerId the JWT {@code sub}, or a fresh random UUID for a publishable key
- * @param channels the channels the connection may use
- * @param actions the actions the connection may use
- * @param peerMetadataJson compact JSON object of the {@code peerMetadata} claim, or null
- * @param metadataJson compact JSON object of the {@code metadata} claim, or null
- * @param expiresAtEpochSeconds the JWT {@code exp}, or null for a publishable key
- * @param credential the publishable key, or the id of the secret key that signed the JWT: a
- *     configuration reload that removes or re-keys it closes the connection (4001)
+ * @param access the app, channels, actions, claims, expiry and credential — the credential (the
+ *     publishable key, or the id of the secret key that signed the JWT): a configuration reload
+ *     that removes or re-keys it closes the connection (4001)
  */
-public record Grant(
-        AppConfig app,
-        String peerId,
-        ChannelScope channels,
-        Set<Action> actions,
-        String peerMetadataJson,
-        String metadataJson,
-        Long expiresAtEpochSeconds,
-        String credential) {
+public record Grant(String peerId, Access access) {
 
     public Grant {
-        Objects.requireNonNull(app, "app");
         Objects.requireNonNull(peerId, "peerId");
-        Objects.requireNonNull(channels, "channels");
-        Objects.requireNonNull(credential, "credential");
-        actions = Permissions.frozen(actions); // an unmodifiable EnumSet copy, shared
+        Objects.requireNonNull(access, "access");
+    }
+
+    public Grant(AppConfig app, String peerId, ChannelScope channels, Set<Action> actions, String peerMetadataJson,
+                 String metadataJson, Long expiresAtEpochSeconds, String credential) {
+        this(peerId, new Access(app, channels, actions, peerMetadataJson, metadataJson, expiresAtEpochSeconds,
+                credential));
+    }
+
+    public AppConfig app() {
+        return access.app();
+    }
+
+    public ChannelScope channels() {
+        return access.channels();
+    }
+
+    public Set<Action> actions() {
+        return access.actions();
+    }
+
+    public String peerMetadataJson() {
+        return access.peerMetadataJson();
+    }
+
+    public String metadataJson() {
+        return access.metadataJson();
+    }
+
+    public Long expiresAtEpochSeconds() {
+        return access.expiresAtEpochSeconds();
+    }
+
+    public String credential() {
+        return access.credential();
     }
 
     /**
@@ -45,22 +66,23 @@ public record Grant(
      * grant has no {@code exp}; a JWT without one is refused).
      */
     public String secretKeyId() {
-        return expiresAtEpochSeconds == null ? null : credential;
+        return expiresAtEpochSeconds() == null ? null : credential();
     }
 
     /** This grant with another expiry: what a token refresh changes (docs/protocol.md 9). */
     public Grant withExpiry(long expiresAtEpochSeconds) {
-        return new Grant(app, peerId, channels, actions, peerMetadataJson, metadataJson, expiresAtEpochSeconds,
-                credential);
+        Access a = access;
+        return new Grant(peerId, new Access(a.app(), a.channels(), a.actions(), a.peerMetadataJson(),
+                a.metadataJson(), expiresAtEpochSeconds, a.credential()));
     }
 
     /** Whether the connection may perform {@code action}. */
     public boolean can(Action action) {
-        return actions.contains(action);
+        return access.actions().contains(action);
     }
 
     /** The channels and actions, as {@link Authorizer} checks them. */
     public Permissions permissions() {
-        return new Permissions(channels, actions);
+        return new Permissions(access.channels(), access.actions());
     }
 }

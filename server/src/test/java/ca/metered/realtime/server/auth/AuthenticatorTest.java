@@ -204,6 +204,8 @@ class AuthenticatorTest {
         assertThat(first.expiresAtEpochSeconds()).isNull();
         assertThat(first.peerMetadataJson()).isNull();
         assertThat(first.metadataJson()).isNull();
+        assertThat(first.credential()).isEqualTo("pk_live_demo");
+        assertThat(first.access()).as("one Access per key, shared by its connections").isSameAs(second.access());
         rejected(auth.authenticate("pk_live_unknown", null, null), 4001);
     }
 
