@@ -19,11 +19,15 @@ import java.util.concurrent.Executor;
  * and their replies, hence their acks, come back in that order. The rate limit keeps the
  * backlog short. Nothing runs before {@link #start} (the welcome goes first).
  *
- * <p>Not thread-safe: confined to the connection's event loop ({@code loop}), where stage
- * completions are brought back — except the count of publishes in flight, which answers count
- * down on their own thread (an atomic).
+ * <p>The {@link Session} is one (it extends this class rather than holding one: one object and one
+ * reference fewer per connection, docs/performance.md "Idle connections"): it runs the items
+ * ({@link #handle}) and names the connection's loop and link.
+ *
+ * <p>Not thread-safe: confined to the connection's event loop ({@link #loop}), where stage
+ * completions are brought back and where {@link #handle} is called — except the count of
+ * publishes in flight, which answers count down on their own thread (an atomic).
  */
-final class CommandSequencer {
+abstract class CommandSequencer {
     private static final VarHandle PUBLISHES_IN_FLIGHT;
 
     static {
@@ -64,17 +68,10 @@ final class CommandSequencer {
     record Binary() implements Item {
     }
 
-    /** Runs one item; returns its completion when it waits on the backplane, else {@code null}. */
-    interface Handler {
-        CompletionStage<?> handle(Item item);
-    }
-
-    private final Executor loop;
-    /** The connection's link, asked whether it is closing (not a lambda: one object fewer per connection). */
-    private final Link link;
     /** Items waiting their turn; made when the first one has to wait (most connections idle). */
     private ArrayDeque<Item> backlog;
-    private Handler handler;
+    /** {@link #startCommands} was called: items run. */
+    private boolean started;
     /** A command is waiting on the backplane (or the connection is not open yet); later items wait. */
     private boolean busy = true;
     /**
@@ -89,19 +86,21 @@ final class CommandSequencer {
     /** An item waits for every publish in flight to be answered. Event loop only. */
     private boolean waitingForPublishes;
 
+    /** Runs one item, on the loop; returns its completion when it waits on the backplane, else {@code null}. */
+    abstract CompletionStage<?> handle(Item item);
+
     /**
-     * @param loop    the connection's event loop (its channel's {@link io.netty.channel.EventLoop}: a completion
-     *     already on it runs at once, without a task)
-     * @param link    the connection's link: once it is closing, waiting items are dropped
+     * The connection's event loop (its channel's {@link io.netty.channel.EventLoop}: a completion
+     * already on it runs at once, without a task).
      */
-    CommandSequencer(Executor loop, Link link) {
-        this.loop = loop;
-        this.link = link;
-    }
+    abstract Executor loop();
+
+    /** The connection's link: once it is closing, waiting items are dropped. */
+    abstract Link link();
 
     /** Starts running items, those that arrived before first. */
-    void start(Handler h) {
-        this.handler = h;
+    void startCommands() {
+        started = true;
         resume();
     }
 
@@ -114,7 +113,7 @@ final class CommandSequencer {
     }
 
     /** Drops what waits; the connection is gone. */
-    void stop() {
+    void dropCommands() {
         backlog = null;
         busy = true;
         waitingForPublishes = false;
@@ -128,7 +127,7 @@ final class CommandSequencer {
             backlog().addFirst(item);
             return;
         }
-        CompletionStage<?> pending = handler.handle(item);
+        CompletionStage<?> pending = handle(item);
         if (pending == null || pending.toCompletableFuture().isDone()) {
             return;
         }
@@ -156,12 +155,12 @@ final class CommandSequencer {
     }
 
     private void resume() {
-        if (handler == null) {
+        if (!started) {
             return;
         }
         busy = false;
         while (!busy && backlog != null && !backlog.isEmpty()) {
-            if (link.isClosing()) {
+            if (link().isClosing()) {
                 backlog = null;
                 return;
             }
@@ -174,6 +173,7 @@ final class CommandSequencer {
 
     /** Runs {@code r} on the loop: at once when already there (a Netty loop that says so), else as a task. */
     private void onLoop(Runnable r) {
+        Executor loop = loop();
         if (loop instanceof EventExecutor e && e.inEventLoop()) {
             r.run();
         } else {

@@ -285,6 +285,11 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         return closedWith;
     }
 
+    /** The channel's event loop (the session asks here rather than keep it too). */
+    EventLoop loop() {
+        return loop;
+    }
+
     /** The connection's channel (the session asks here rather than keep it too). */
     Channel channel() {
         return channel;

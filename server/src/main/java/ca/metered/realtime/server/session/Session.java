@@ -7,23 +7,26 @@ import ca.metered.realtime.server.connection.Connection;
 import ca.metered.realtime.server.connection.ConnectionLog;
 import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.connection.Connections.Admission;
+import ca.metered.realtime.server.connection.Link;
 import ca.metered.realtime.server.pubsub.CloseStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket connection, adapted to the core: it owns the connection's pieces — the
- * {@link OutboundQueue}, the {@link InboundRateLimiter}, the {@link CommandSequencer} and the
- * {@link Commands} — and takes the connection through admission, the welcome, and release.
+ * {@link OutboundQueue}, the {@link InboundRateLimiter} and the {@link Commands} — runs its
+ * commands in order (it is their {@link CommandSequencer}), and takes the connection through
+ * admission, the welcome, and release.
  *
  * <p>Confined to its channel's event loop, except {@link #close} and {@link #isClosing}, which
  * any thread may call.
  */
-public final class Session implements CommandSequencer.Handler {
+public final class Session extends CommandSequencer {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
     /**
@@ -37,7 +40,6 @@ public final class Session implements CommandSequencer.Handler {
     private final Sessions node;
     private final OutboundQueue outbound;
     private final InboundRateLimiter rateLimiter;
-    private final CommandSequencer sequencer;
     /** Set once admitted and registered. Event loop only. */
     private Connection connection;
     private boolean released;
@@ -55,7 +57,6 @@ public final class Session implements CommandSequencer.Handler {
         this.outbound = new OutboundQueue(channel, node.outboundCapBytes(), node.metrics, remoteAddress, node.budget);
         this.rateLimiter = new InboundRateLimiter(limits.messageRate(), limits.messageBurst(), node.nanoTime,
                 outbound, maxMessageBytes);
-        this.sequencer = new CommandSequencer(channel.eventLoop(), outbound);
     }
 
     /** The connection's channel, as its outbound queue holds it (not a field here too: one reference fewer per connection). */
@@ -132,7 +133,7 @@ public final class Session implements CommandSequencer.Handler {
             ConnectionLog.of(log.atWarn(), connection).log("backplane could not register the peer: {}", err.toString());
         }
         new Commands(connection, node).welcome(node.scheduler.clock(), limits.maxMessageSize());
-        sequencer.start(this);
+        startCommands();
     }
 
     /**
@@ -144,6 +145,16 @@ public final class Session implements CommandSequencer.Handler {
     @Override
     public CompletionStage<?> handle(CommandSequencer.Item item) {
         return new Commands(connection, node).handle(item);
+    }
+
+    @Override
+    Executor loop() {
+        return outbound.loop();
+    }
+
+    @Override
+    Link link() {
+        return outbound;
     }
 
     /**
@@ -171,7 +182,7 @@ public final class Session implements CommandSequencer.Handler {
     public void onText(String text) {
         touched();
         if (!outbound.isClosing()) {
-            sequencer.submit(CommandSequencer.Item.decode(text));
+            submit(CommandSequencer.Item.decode(text));
         }
     }
 
@@ -179,7 +190,7 @@ public final class Session implements CommandSequencer.Handler {
     public void onBinary() {
         touched();
         if (!outbound.isClosing()) {
-            sequencer.submit(new CommandSequencer.Binary());
+            submit(new CommandSequencer.Binary());
         }
     }
 
@@ -219,7 +230,7 @@ public final class Session implements CommandSequencer.Handler {
             return;
         }
         released = true;
-        sequencer.stop();
+        dropCommands();
         if (connection != null) {
             CloseStatus ours = outbound.closedWith();
             node.connections.release(connection,

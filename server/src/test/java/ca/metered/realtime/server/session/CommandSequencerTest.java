@@ -3,12 +3,15 @@ package ca.metered.realtime.server.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.metered.realtime.protocol.frame.ClientFrame;
+import ca.metered.realtime.server.connection.Link;
 import ca.metered.realtime.server.connection.RecordingLink;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 
 /** docs/protocol.md 2.3: commands run one at a time, except that a run of publishes pipelines. */
@@ -17,9 +20,35 @@ class CommandSequencerTest {
     /** Commands whose answer is held back, by requestId. */
     private final Map<String, CompletableFuture<Void>> waiting = new HashMap<>();
     private final RecordingLink link = new RecordingLink();
-    private final CommandSequencer sequencer = new CommandSequencer(Runnable::run, link);
+    private final CommandSequencer sequencer = new Sequencer(Runnable::run, link);
 
-    private final CommandSequencer.Handler handler = item -> {
+    /** A sequencer on a given executor and link whose items run {@link #handle}. */
+    private final class Sequencer extends CommandSequencer {
+        private final Executor loop;
+        private final Link link;
+
+        Sequencer(Executor loop, Link link) {
+            this.loop = loop;
+            this.link = link;
+        }
+
+        @Override
+        CompletionStage<?> handle(Item item) {
+            return CommandSequencerTest.this.handle(item);
+        }
+
+        @Override
+        Executor loop() {
+            return loop;
+        }
+
+        @Override
+        Link link() {
+            return link;
+        }
+    }
+
+    private CompletionStage<?> handle(CommandSequencer.Item item) {
         if (item instanceof CommandSequencer.Binary) {
             ran.add("binary");
             return null;
@@ -33,7 +62,7 @@ class CommandSequencerTest {
         CompletableFuture<Void> answer = new CompletableFuture<>();
         waiting.put(f.requestId(), answer);
         return answer;
-    };
+    }
 
     private static CommandSequencer.Item publish(String rid) {
         return CommandSequencer.Item.decode("{\"type\":\"publish\",\"channel\":\"c\",\"data\":1,\"requestId\":\"" + rid + "\"}");
@@ -52,13 +81,13 @@ class CommandSequencerTest {
         sequencer.submit(new CommandSequencer.Binary());
         sequencer.submit(CommandSequencer.Item.decode("not json"));
         assertThat(ran).isEmpty();
-        sequencer.start(handler);
+        sequencer.startCommands();
         assertThat(ran).containsExactly("binary", "invalid");
     }
 
     @Test
     void aCommandThatWaitsOnTheBackplaneHoldsTheNextOnesBack() {
-        sequencer.start(handler);
+        sequencer.startCommands();
         sequencer.submit(subscribe("s1"));
         sequencer.submit(subscribe("s2"));
         sequencer.submit(publish("p1"));
@@ -71,7 +100,7 @@ class CommandSequencerTest {
 
     @Test
     void consecutivePublishesPipelineAndAnythingElseWaitsForAllOfThem() {
-        sequencer.start(handler);
+        sequencer.startCommands();
         sequencer.submit(publish("p1"));
         sequencer.submit(publish("p2"));
         sequencer.submit(subscribe("s1"));
@@ -87,7 +116,7 @@ class CommandSequencerTest {
 
     @Test
     void whatWaitsIsDroppedOnceTheConnectionIsClosing() {
-        sequencer.start(handler);
+        sequencer.startCommands();
         sequencer.submit(subscribe("s1"));
         sequencer.submit(subscribe("s2"));
         link.close(1000, "");
@@ -98,8 +127,8 @@ class CommandSequencerTest {
     @Test
     void answersThatArriveOnAnotherThreadAreBroughtBackToTheLoop() {
         List<Runnable> loop = new ArrayList<>();
-        CommandSequencer onLoop = new CommandSequencer(loop::add, new RecordingLink());
-        onLoop.start(handler);
+        CommandSequencer onLoop = new Sequencer(loop::add, new RecordingLink());
+        onLoop.startCommands();
         onLoop.submit(subscribe("s1"));
         onLoop.submit(subscribe("s2"));
         answer("s1");
@@ -112,8 +141,8 @@ class CommandSequencerTest {
     @Test
     void publishAnswersComeBackToTheLoopOnlyWhenTheLastInFlightIsAnsweredAndReleaseWhatWaited() {
         List<Runnable> loop = new ArrayList<>();
-        CommandSequencer onLoop = new CommandSequencer(loop::add, new RecordingLink());
-        onLoop.start(handler);
+        CommandSequencer onLoop = new Sequencer(loop::add, new RecordingLink());
+        onLoop.startCommands();
         onLoop.submit(publish("p1"));
         onLoop.submit(publish("p2"));
         onLoop.submit(subscribe("s3"));
