@@ -18,10 +18,12 @@ import ca.metered.realtime.server.time.Cancellable;
  * (its {@link Grant}), what it is subscribed to, how alive it is, and the {@link Link} its
  * frames leave through.
  *
+ * <p>It is its own {@link ChannelSet} (its subscriptions), whose monitor is this object's.
+ *
  * <p>Thread-safe: the hub delivers to it from any thread, its commands run on its event loop,
  * the keepalive sweep and expiry timers tick it from the scheduler's thread.
  */
-public final class Connection implements Member {
+public final class Connection extends ChannelSet implements Member {
     private final long id;
     /**
      * The grant, kept as its two parts rather than as the {@link Grant} object: the peer id, and
@@ -40,7 +42,6 @@ public final class Connection implements Member {
      */
     private volatile long lastSeenNanos;
     private volatile long pingSentNanos;
-    private final ChannelSet channels = new ChannelSet();
     private final long connectedAt;
     /** Counted against the app's concurrent limit, so un-counted at release ({@link Connections}). */
     final boolean counted;
@@ -117,7 +118,7 @@ public final class Connection implements Member {
 
     @Override
     public ChannelSet channels() {
-        return channels;
+        return this; // its own channel set (see ChannelSet)
     }
 
     /** This connection as the author of a publish or send. */

@@ -16,9 +16,15 @@ import java.util.List;
  * about 260 bytes for a single room. A single channel — the usual case, one room — is kept
  * without an array (docs/performance.md, "Idle connections").
  *
+ * <p>Not final: a {@link ca.metered.realtime.server.connection.Connection} is its own channel set
+ * (extends it rather than holding one: one object and one reference fewer per connection,
+ * docs/performance.md "Idle connections"). Its monitor is then the connection's, which the
+ * connection's registry also takes: safe, since no method here takes another lock or calls out
+ * while holding it.
+ *
  * <p>Thread-safe (every method holds the set's monitor).
  */
-public final class ChannelSet {
+public class ChannelSet {
     private static final int FIRST_CAPACITY = 2;
 
     /** The concrete channel names: null, the only one (a String), or an array of {@link #concreteCount}. */
