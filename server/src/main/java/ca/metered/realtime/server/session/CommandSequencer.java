@@ -3,7 +3,7 @@ package ca.metered.realtime.server.session;
 import ca.metered.realtime.protocol.frame.ClientFrame;
 import ca.metered.realtime.protocol.frame.DecodeResult;
 import ca.metered.realtime.protocol.frame.FrameCodec;
-import ca.metered.realtime.server.connection.Link;
+import ca.metered.realtime.server.config.Limits;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -21,13 +21,15 @@ import java.util.concurrent.Executor;
  *
  * <p>The {@link Session} is one (it extends this class rather than holding one: one object and one
  * reference fewer per connection, docs/performance.md "Idle connections"): it runs the items
- * ({@link #handle}) and names the connection's loop and link.
+ * ({@link #handle}) and names the connection's loop and link. A sequencer is also the
+ * connection's {@link InboundRateLimiter} (the frames are admitted, then their commands run in
+ * order), for the same reason; once its link is closing, waiting items are dropped.
  *
  * <p>Not thread-safe: confined to the connection's event loop ({@link #loop}), where stage
  * completions are brought back and where {@link #handle} is called — except the count of
  * publishes in flight, which answers count down on their own thread (an atomic).
  */
-abstract class CommandSequencer {
+abstract class CommandSequencer extends InboundRateLimiter {
     private static final VarHandle PUBLISHES_IN_FLIGHT;
 
     static {
@@ -95,8 +97,10 @@ abstract class CommandSequencer {
      */
     abstract Executor loop();
 
-    /** The connection's link: once it is closing, waiting items are dropped. */
-    abstract Link link();
+    /** A sequencer whose connection's frames take tokens by {@code limits}, starting full at {@code nowNanos}. */
+    CommandSequencer(Limits limits, long nowNanos) {
+        super(limits, nowNanos);
+    }
 
     /** Starts running items, those that arrived before first. */
     void startCommands() {

@@ -2,10 +2,10 @@ package ca.metered.realtime.server.session;
 
 import ca.metered.realtime.protocol.CloseCode;
 import ca.metered.realtime.server.connection.Link;
-import ca.metered.realtime.server.limit.TokenBucket;
+import ca.metered.realtime.server.config.Limits;
+import ca.metered.realtime.server.limit.TokenCount;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.util.function.LongSupplier;
 
 /**
  * The connection's inbound message rate (docs/protocol.md 4 [ours], close 4011): every WebSocket
@@ -20,27 +20,39 @@ import java.util.function.LongSupplier;
  * fragmented a message, the gate put before the fragment aggregator), so that an idle
  * connection keeps no handler context for it (docs/performance.md, "Idle connections").
  *
- * <p>The bucket of tokens is this object itself (a {@link TokenBucket} it extends, not one it
- * holds: one object fewer per connection).
+ * <p>The bucket of tokens is this object itself (a {@link TokenCount} it extends, not one it
+ * holds), its rate and burst are the app's {@link Limits}, read when a token is taken, not copied;
+ * and the {@link Session} is this limiter (through its {@link CommandSequencer}): no object of
+ * its own per connection (docs/performance.md, "Idle connections").
  *
  * <p>Per connection; confined to its event loop.
  */
-public final class InboundRateLimiter extends TokenBucket {
-    private final LongSupplier nanoTime;
-    private final Link link;
-    /** The largest aggregated message, in bytes; 0 for no aggregation. */
-    private final int maxMessageBytes;
-
-    InboundRateLimiter(int ratePerSecond, int burst, LongSupplier nanoTime, Link link) {
-        this(ratePerSecond, burst, nanoTime, link, 0);
+public abstract class InboundRateLimiter extends TokenCount {
+    /** A full bucket: the limits' burst of tokens at {@code nowNanos}. */
+    InboundRateLimiter(Limits limits, long nowNanos) {
+        super(limits.messageBurst(), nowNanos);
     }
 
-    /** @param maxMessageBytes the largest message a fragmented one may aggregate to; 0 for no aggregation */
-    InboundRateLimiter(int ratePerSecond, int burst, LongSupplier nanoTime, Link link, int maxMessageBytes) {
-        super(ratePerSecond, burst, nanoTime.getAsLong());
-        this.nanoTime = nanoTime;
-        this.link = link;
-        this.maxMessageBytes = maxMessageBytes;
+    /** The app's limits: {@link Limits#messageRate} and {@link Limits#messageBurst}. */
+    abstract Limits limits();
+
+    /** Now, in nanoseconds, on the clock the bucket refills by. */
+    abstract long nanoTime();
+
+    /** The connection's link: a dry bucket closes it (4011); once it is closing, frames are dropped. */
+    abstract Link link();
+
+    /** The largest message a fragmented one may aggregate to; 0 when fragments are not aggregated. */
+    public abstract int maxMessageBytes();
+
+    @Override
+    protected final double capacity() {
+        return limits().messageBurst();
+    }
+
+    @Override
+    protected final double tokensPerNano() {
+        return limits().messageRate() / 1_000_000_000.0;
     }
 
     /**
@@ -48,7 +60,8 @@ public final class InboundRateLimiter extends TokenBucket {
      * whether the frame goes on; one that does not is released here.
      */
     public boolean admit(WebSocketFrame frame) {
-        if (!link.isClosing() && !tryTake(nanoTime.getAsLong())) {
+        Link link = link();
+        if (!link.isClosing() && !tryTake(nanoTime())) {
             link.close(CloseCode.OVER_MESSAGE_RATE.code(), "message rate exceeded");
         }
         if (link.isClosing() && !(frame instanceof CloseWebSocketFrame)) {
@@ -56,10 +69,5 @@ public final class InboundRateLimiter extends TokenBucket {
             return false;
         }
         return true;
-    }
-
-    /** The largest message a fragmented one may aggregate to; 0 when fragments are not aggregated. */
-    public int maxMessageBytes() {
-        return maxMessageBytes;
     }
 }

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket connection, adapted to the core: it owns the connection's pieces — the
- * {@link OutboundQueue}, the {@link InboundRateLimiter} and the {@link Commands} — runs its
- * commands in order (it is their {@link CommandSequencer}), and takes the connection through
+ * {@link OutboundQueue} and the {@link Commands} — admits the client's frames and runs its
+ * commands in order (it is their {@link InboundRateLimiter} and {@link CommandSequencer}, by
+ * extending them: no object of their own per connection), and takes the connection through
  * admission, the welcome, and release.
  *
  * <p>Confined to its channel's event loop, except {@link #close} and {@link #isClosing}, which
@@ -39,7 +40,8 @@ public final class Session extends CommandSequencer {
     /** The node's services, shared by every session (one reference instead of one per service). */
     private final Sessions node;
     private final OutboundQueue outbound;
-    private final InboundRateLimiter rateLimiter;
+    /** The largest message a fragmented one may aggregate to; 0: fragments are not aggregated here. */
+    private final int maxMessageBytes;
     /** Set once admitted and registered. Event loop only. */
     private Connection connection;
     private boolean released;
@@ -51,12 +53,12 @@ public final class Session extends CommandSequencer {
      *     are not aggregated here)
      */
     Session(Channel channel, Grant grant, Limits limits, Sessions node, Object remoteAddress, int maxMessageBytes) {
+        super(limits, node.nanoTime.getAsLong());
         this.grant = grant;
         this.limits = limits;
         this.node = node;
         this.outbound = new OutboundQueue(channel, node.outboundCapBytes(), node.metrics, remoteAddress, node.budget);
-        this.rateLimiter = new InboundRateLimiter(limits.messageRate(), limits.messageBurst(), node.nanoTime,
-                outbound, maxMessageBytes);
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     /** The connection's channel, as its outbound queue holds it (not a field here too: one reference fewer per connection). */
@@ -64,9 +66,12 @@ public final class Session extends CommandSequencer {
         return outbound.channel();
     }
 
-    /** The inbound message rate, asked for every frame the client sends ({@link InboundRateLimiter}). */
+    /**
+     * The inbound message rate, asked for every frame the client sends: this session itself (it
+     * is its {@link InboundRateLimiter}, see {@link CommandSequencer}).
+     */
     public InboundRateLimiter rateLimiter() {
-        return rateLimiter;
+        return this;
     }
 
     /** The outbound queue (not a pipeline handler: {@link #writabilityChanged} and {@link #onClosed} drive it). */
@@ -155,6 +160,21 @@ public final class Session extends CommandSequencer {
     @Override
     Link link() {
         return outbound;
+    }
+
+    @Override
+    Limits limits() {
+        return limits;
+    }
+
+    @Override
+    long nanoTime() {
+        return node.nanoTime.getAsLong();
+    }
+
+    @Override
+    public int maxMessageBytes() {
+        return maxMessageBytes;
     }
 
     /**

@@ -44,14 +44,12 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
 
     private final Session session;
     private final ClientErrors errors;
-    private final InboundRateLimiter limiter;
     /** A gate and an aggregator sit before this handler (the client fragmented a message). */
     private boolean gated;
 
     WebSocketFrameHandler(Session session, ClientErrors errors) {
         this.session = session;
         this.errors = errors;
-        this.limiter = session.rateLimiter();
     }
 
     @Override
@@ -61,7 +59,7 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
             return;
         }
         if (!gated) {
-            if (!limiter.admit(frame)) {
+            if (!session.rateLimiter().admit(frame)) {
                 return; // released
             }
             if (!frame.isFinalFragment() || frame instanceof ContinuationWebSocketFrame) {
@@ -86,6 +84,7 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
     /** Puts the fragment gate and the aggregator before this handler; returns the gate. */
     private FragmentGate gate(ChannelHandlerContext ctx) {
         gated = true;
+        InboundRateLimiter limiter = session.rateLimiter();
         FragmentGate gate = new FragmentGate(limiter);
         ChannelPipeline p = ctx.pipeline();
         p.addBefore(ctx.name(), null, gate);

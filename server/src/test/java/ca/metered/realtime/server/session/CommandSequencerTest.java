@@ -3,6 +3,7 @@ package ca.metered.realtime.server.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.metered.realtime.protocol.frame.ClientFrame;
+import ca.metered.realtime.server.config.Limits;
 import ca.metered.realtime.server.connection.Link;
 import ca.metered.realtime.server.connection.RecordingLink;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ class CommandSequencerTest {
         private final Link link;
 
         Sequencer(Executor loop, Link link) {
+            super(Limits.defaults(), 0);
             this.loop = loop;
             this.link = link;
         }
@@ -45,6 +47,21 @@ class CommandSequencerTest {
         @Override
         Link link() {
             return link;
+        }
+
+        @Override
+        Limits limits() {
+            return Limits.defaults();
+        }
+
+        @Override
+        long nanoTime() {
+            return 0;
+        }
+
+        @Override
+        public int maxMessageBytes() {
+            return 0;
         }
     }
 

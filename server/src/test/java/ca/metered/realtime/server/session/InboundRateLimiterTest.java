@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class InboundRateLimiterTest {
     private final AtomicLong now = new AtomicLong();
     private final RecordingLink link = new RecordingLink();
-    private final InboundRateLimiter limiter = new InboundRateLimiter(10, 6, now::get, link);
+    private final InboundRateLimiter limiter = new TestLimiter(10, 6, now::get, link);
 
     private static List<WebSocketFrame> everyKind() {
         return List.of(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer(new byte[] {'{'})),
