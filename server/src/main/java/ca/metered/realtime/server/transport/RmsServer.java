@@ -19,11 +19,11 @@ import ca.metered.realtime.server.connection.Connections;
 import ca.metered.realtime.server.rest.RestApi;
 import ca.metered.realtime.server.session.Sessions;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.NettyRuntime;
@@ -71,7 +71,13 @@ public final class RmsServer implements AutoCloseable {
             .setMaxInitialLineLength(48 * 1024)
             .setMaxHeaderSize(16 * 1024);
 
-    private static final AdaptiveRecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
+    /**
+     * Every read gets a 2 KB buffer (what the adaptive allocator starts each connection with): a
+     * fixed size needs no per-connection sizing state, where the adaptive one keeps a calculator
+     * of 40 bytes on every connection (docs/performance.md, "Idle connections"). Client frames are
+     * small (commands); a large message takes more reads, at most 16 per wake-up.
+     */
+    private static final FixedRecvByteBufAllocator RECV_ALLOCATOR = new FixedRecvByteBufAllocator(2048);
 
     private final ServerSettings settings;
     private final Authenticator authenticator;
