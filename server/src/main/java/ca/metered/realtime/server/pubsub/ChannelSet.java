@@ -10,11 +10,13 @@ import java.util.List;
  * Changed only by {@link Memberships}; the connection's commands run one at a time, so the set
  * only needs to be safe against the release at close running on another thread.
  *
- * <p>Kept in small arrays, allocated on the first subscription and scanned linearly: a
- * connection holds a few channels (at most the app's {@code maxChannelsPerConnection}), and
- * every idle connection of a node carries one of these, where two concurrent hash maps cost
- * about 260 bytes for a single room. A single channel — the usual case, one room — is kept
- * without an array (docs/performance.md, "Idle connections").
+ * <p>Kept in arrays of exactly the size needed, replaced on every change and scanned linearly: a
+ * connection holds a few channels (at most the app's {@code maxChannelsPerConnection}) and
+ * changes them seldom, and every idle connection of a node carries one of these, where two
+ * concurrent hash maps cost about 260 bytes for a single room. A single channel — the usual
+ * case, one room — is kept without an array; no counts are kept (an array's length is its
+ * count), which keeps a {@code Connection} under the next 8-byte step (docs/performance.md,
+ * "Idle connections").
  *
  * <p>Not final: a {@link ca.metered.realtime.server.connection.Connection} is its own channel set
  * (extends it rather than holding one: one object and one reference fewer per connection,
@@ -25,40 +27,34 @@ import java.util.List;
  * <p>Thread-safe (every method holds the set's monitor).
  */
 public class ChannelSet {
-    private static final int FIRST_CAPACITY = 2;
-
-    /** The concrete channel names: null, the only one (a String), or an array of {@link #concreteCount}. */
+    /** The concrete channel names: null, the only one (a String), or an array of two or more. */
     private Object concrete;
-    private int concreteCount;
-    /** Pattern texts and their compiled patterns, index for index. */
+    /** Pattern texts and their compiled patterns, index for index; null when there are none. */
     private String[] globTexts;
     private ChannelPattern[] globs;
-    private int globCount;
 
     /** Subscriptions of both kinds, as counted against {@code maxChannelsPerConnection}. */
     public synchronized int size() {
-        return concreteCount + globCount;
+        return concreteCount() + globCount();
     }
 
     /** The channel names and pattern texts now (the admin's view of a connection). */
     public synchronized List<String> names() {
-        List<String> out = new ArrayList<>(concreteCount + globCount);
+        List<String> out = new ArrayList<>(concreteCount() + globCount());
         addConcreteTo(out);
-        for (int i = 0; i < globCount; i++) {
-            out.add(globTexts[i]);
+        if (globTexts != null) {
+            out.addAll(Arrays.asList(globTexts));
         }
         out.sort(null);
         return out;
     }
 
     synchronized boolean hasChannel(String channel) {
-        return concrete instanceof String only
-                ? only.equals(channel)
-                : indexOf((String[]) concrete, concreteCount, channel) >= 0;
+        return concrete instanceof String only ? only.equals(channel) : indexOf((String[]) concrete, channel) >= 0;
     }
 
     synchronized boolean hasGlob(String text) {
-        return indexOf(globTexts, globCount, text) >= 0;
+        return indexOf(globTexts, text) >= 0;
     }
 
     synchronized void addChannel(String channel) {
@@ -67,20 +63,11 @@ public class ChannelSet {
         }
         if (concrete == null) {
             concrete = channel;
-            concreteCount = 1;
             return;
         }
-        String[] names;
-        if (concrete instanceof String only) {
-            names = new String[FIRST_CAPACITY];
-            names[0] = only;
-        } else {
-            names = (String[]) concrete;
-            if (concreteCount == names.length) {
-                names = Arrays.copyOf(names, concreteCount * 2);
-            }
-        }
-        names[concreteCount++] = channel;
+        String[] had = concrete instanceof String only ? new String[] {only} : (String[]) concrete;
+        String[] names = Arrays.copyOf(had, had.length + 1);
+        names[had.length] = channel;
         concrete = names;
     }
 
@@ -90,40 +77,32 @@ public class ChannelSet {
                 return false;
             }
             concrete = null;
-            concreteCount = 0;
             return true;
         }
         String[] names = (String[]) concrete;
-        int i = indexOf(names, concreteCount, channel);
+        int i = indexOf(names, channel);
         if (i < 0) {
             return false;
         }
-        concreteCount--;
-        names[i] = names[concreteCount];
-        names[concreteCount] = null;
+        concrete = names.length == 2 ? names[1 - i] : without(names, i, new String[names.length - 1]);
         return true;
     }
 
     synchronized void addGlob(String text, ChannelPattern glob) {
-        int i = indexOf(globTexts, globCount, text);
+        int i = indexOf(globTexts, text);
         if (i >= 0) {
             globs[i] = glob;
             return;
         }
-        if (globTexts == null) {
-            globTexts = new String[FIRST_CAPACITY];
-            globs = new ChannelPattern[FIRST_CAPACITY];
-        } else if (globCount == globTexts.length) {
-            globTexts = Arrays.copyOf(globTexts, globCount * 2);
-            globs = Arrays.copyOf(globs, globCount * 2);
-        }
-        globTexts[globCount] = text;
-        globs[globCount] = glob;
-        globCount++;
+        int n = globCount();
+        globTexts = globTexts == null ? new String[1] : Arrays.copyOf(globTexts, n + 1);
+        globs = globs == null ? new ChannelPattern[1] : Arrays.copyOf(globs, n + 1);
+        globTexts[n] = text;
+        globs[n] = glob;
     }
 
     synchronized ChannelPattern removeGlob(String text) {
-        int i = indexOf(globTexts, globCount, text);
+        int i = indexOf(globTexts, text);
         if (i < 0) {
             return null;
         }
@@ -134,53 +113,67 @@ public class ChannelSet {
 
     /** Removes the pattern {@code text} only while it still maps to {@code glob}. */
     synchronized void removeGlob(String text, ChannelPattern glob) {
-        int i = indexOf(globTexts, globCount, text);
+        int i = indexOf(globTexts, text);
         if (i >= 0 && globs[i].equals(glob)) {
             removeGlobAt(i);
         }
     }
 
     private void removeGlobAt(int i) {
-        globCount--;
-        globTexts[i] = globTexts[globCount];
-        globs[i] = globs[globCount];
-        globTexts[globCount] = null;
-        globs[globCount] = null;
+        int n = globTexts.length;
+        if (n == 1) {
+            globTexts = null;
+            globs = null;
+            return;
+        }
+        globTexts = without(globTexts, i, new String[n - 1]);
+        globs = without(globs, i, new ChannelPattern[n - 1]);
     }
 
     /** Removes and returns every concrete channel. */
     synchronized List<String> takeChannels() {
-        List<String> out = new ArrayList<>(concreteCount);
+        List<String> out = new ArrayList<>(concreteCount());
         addConcreteTo(out);
         concrete = null;
-        concreteCount = 0;
         return out;
     }
 
     /** Removes and returns every wildcard pattern. */
     synchronized List<ChannelPattern> takeGlobs() {
-        List<ChannelPattern> out = new ArrayList<>(globCount);
-        for (int i = 0; i < globCount; i++) {
-            out.add(globs[i]);
-        }
+        List<ChannelPattern> out = globs == null ? new ArrayList<>(0) : new ArrayList<>(Arrays.asList(globs));
         globTexts = null;
         globs = null;
-        globCount = 0;
         return out;
+    }
+
+    private int concreteCount() {
+        return concrete == null ? 0 : concrete instanceof String ? 1 : ((String[]) concrete).length;
+    }
+
+    private int globCount() {
+        return globTexts == null ? 0 : globTexts.length;
     }
 
     private void addConcreteTo(List<String> out) {
         if (concrete instanceof String only) {
             out.add(only);
-            return;
-        }
-        for (int i = 0; i < concreteCount; i++) {
-            out.add(((String[]) concrete)[i]);
+        } else if (concrete != null) {
+            out.addAll(Arrays.asList((String[]) concrete));
         }
     }
 
-    private static int indexOf(String[] names, int count, String name) {
-        for (int i = 0; i < count; i++) {
+    /** {@code from} without its element {@code i}, copied into {@code to} (one shorter). */
+    private static <T> T[] without(T[] from, int i, T[] to) {
+        System.arraycopy(from, 0, to, 0, i);
+        System.arraycopy(from, i + 1, to, i, from.length - i - 1);
+        return to;
+    }
+
+    private static int indexOf(String[] names, String name) {
+        if (names == null) {
+            return -1;
+        }
+        for (int i = 0; i < names.length; i++) {
             if (names[i].equals(name)) {
                 return i;
             }

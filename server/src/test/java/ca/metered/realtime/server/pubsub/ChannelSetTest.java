@@ -49,4 +49,40 @@ class ChannelSetTest {
         assertThat(set.size()).isEqualTo(2);
         assertThat(set.names()).containsExactly("a", "x/*");
     }
+
+    @Test
+    void aChannelFromTheMiddleOfSeveralGoesAndTheOthersStay() {
+        set.addChannel("a");
+        set.addChannel("b");
+        set.addChannel("c");
+        assertThat(set.removeChannel("b")).isTrue();
+        assertThat(set.names()).containsExactly("a", "c");
+        assertThat(set.hasChannel("b")).isFalse();
+        set.addChannel("d");
+        assertThat(set.size()).isEqualTo(3);
+        assertThat(set.takeChannels()).containsExactlyInAnyOrder("a", "c", "d");
+        assertThat(set.size()).isZero();
+    }
+
+    @Test
+    void globsComeAndGoByTheirText() {
+        ChannelPattern x = ChannelPattern.compile("x/*");
+        ChannelPattern y = ChannelPattern.compile("y/**");
+        set.addGlob("x/*", x);
+        set.addGlob("y/**", y);
+        set.addGlob("x/*", x);
+        assertThat(set.size()).isEqualTo(2);
+        assertThat(set.hasGlob("y/**")).isTrue();
+        assertThat(set.removeGlob("x/*")).isEqualTo(x);
+        assertThat(set.removeGlob("x/*")).isNull();
+        set.removeGlob("y/**", x); // no longer mapped to x: stays
+        assertThat(set.hasGlob("y/**")).isTrue();
+        set.removeGlob("y/**", y);
+        assertThat(set.size()).isZero();
+        assertThat(set.names()).isEmpty();
+        set.addGlob("z", ChannelPattern.compile("z"));
+        assertThat(set.takeGlobs()).containsExactly(ChannelPattern.compile("z"));
+        assertThat(set.takeGlobs()).isEmpty();
+        assertThat(set.hasGlob("z")).isFalse();
+    }
 }
