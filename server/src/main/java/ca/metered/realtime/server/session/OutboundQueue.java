@@ -71,8 +71,8 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private final EventLoop loop;
     /** What other loops hand over to {@link #loop}, this queue's items among them. */
     private final DrainHandoff.Inbox inbox;
-    private final long capBytes;
-    private final NodeMetrics metrics;
+    /** The cap, the metrics and the budget: the same for every queue of the node (one reference here). */
+    private final Shared shared;
     /** An {@link InetAddress}, formatted only when asked for (admin, logs), or text. */
     private final Object remoteAddress;
     /** 1006: no close frame was exchanged (RFC 6455 7.1.5). */
@@ -81,7 +81,6 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private volatile int closeCode;
     /** The FIFO, the queued bytes, and what the drain changes on every write; see {@link LoopSide}. */
     private final LoopSide loopSide = new LoopSide();
-    private final OutboundBudget budget;
     /** Shed: what Netty still holds no longer counts against the budget. Event loop only. */
     private boolean shedFromBudget;
     /** Listed by the budget as holding bytes in Netty ({@link OutboundBudget#holding}). Event loop only. */
@@ -153,6 +152,14 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         }
     };
 
+    /**
+     * What every queue of a node shares: the per-connection cap in bytes (docs/protocol.md 4), the
+     * node's metrics and its off-heap budget. One object per node (per cap configured), not three
+     * fields per connection (docs/performance.md, "Idle connections"). Immutable.
+     */
+    public record Shared(long capBytes, NodeMetrics metrics, OutboundBudget budget) {
+    }
+
     public OutboundQueue(Channel channel, long capBytes, NodeMetrics metrics) {
         this(channel, capBytes, metrics, String.valueOf(channel.remoteAddress()));
     }
@@ -170,13 +177,16 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
      */
     public OutboundQueue(Channel channel, long capBytes, NodeMetrics metrics, Object remoteAddress,
                          OutboundBudget budget) {
+        this(channel, remoteAddress, new Shared(capBytes, metrics, budget));
+    }
+
+    /** A queue of a node whose queues share {@code shared}; {@code remoteAddress} as above. */
+    public OutboundQueue(Channel channel, Object remoteAddress, Shared shared) {
         this.remoteAddress = remoteAddress;
         this.channel = channel;
         this.loop = channel.eventLoop();
         this.inbox = DrainHandoff.inboxOf(loop);
-        this.capBytes = capBytes;
-        this.metrics = metrics;
-        this.budget = budget;
+        this.shared = shared;
     }
 
     /** Bytes handed to Netty and not yet written to the socket. */
@@ -200,7 +210,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         }
         discardQueued = true;
         closeCode = CloseCode.POLICY_VIOLATION.code();
-        metrics.slowConsumer();
+        shared.metrics().slowConsumer();
         queueClose(new Close(CloseCode.POLICY_VIOLATION.code(), "slow consumer"));
         // What Netty holds for it goes with the connection (its close is written, or the write
         // deadline drops it): the others need not wait for that, so it stops counting now.
@@ -208,7 +218,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             channel.eventLoop().execute(() -> {
                 if (!shedFromBudget) {
                     shedFromBudget = true;
-                    budget.give(loopSide.inNetty);
+                    shared.budget().give(loopSide.inNetty);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -346,12 +356,12 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             return true;
         }
         int len = counted(item);
-        if (addQueued(len) > capBytes) {
+        if (addQueued(len) > shared.capBytes()) {
             addQueued(-len);
             if (startClosing()) {
                 discardQueued = true;
                 closeCode = CloseCode.POLICY_VIOLATION.code();
-                metrics.slowConsumer();
+                shared.metrics().slowConsumer();
                 closedWith = new CloseStatus(CloseCode.POLICY_VIOLATION.code(), "slow consumer");
                 queueClose(new Close(CloseCode.POLICY_VIOLATION.code(), "slow consumer"));
             }
@@ -449,7 +459,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             // shedding. Usually the flush wrote everything and its writes have completed.
             if (loopSide.inNetty > 0 && !holdingInBudget && !gone) {
                 holdingInBudget = true;
-                budget.holding(this);
+                shared.budget().holding(this);
             }
         }
         loopSide.drainScheduled = false;
@@ -481,7 +491,7 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         Object item;
         while (wire < room && (item = head()) != null && !(item instanceof Close)) {
             int len = counted(item);
-            if (!budget.take(len, this)) {
+            if (!shared.budget().take(len, this)) {
                 refused = true;
                 break;
             }
@@ -504,11 +514,11 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             loopSide.inNetty -= n;
             if (loopSide.inNetty == 0 && holdingInBudget) {
                 holdingInBudget = false;
-                budget.notHolding(this);
+                shared.budget().notHolding(this);
             }
             addQueued(-n);
             if (!shedFromBudget) {
-                budget.give(n);
+                shared.budget().give(n);
             }
         });
         return refused;
@@ -566,9 +576,9 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
         gone = true;
         closing = true;
         // Ours if we closed first, the client's if it did, 1006 if nobody sent a close frame.
-        metrics.closed(closeCode == 0 ? ABNORMAL_CLOSURE : closeCode);
+        shared.metrics().closed(closeCode == 0 ? ABNORMAL_CLOSURE : closeCode);
         discardAll();
-        budget.unregister(this);
+        shared.budget().unregister(this);
     }
 
     /** The channel's writability changed: drain again once the socket takes more. Event loop only. */

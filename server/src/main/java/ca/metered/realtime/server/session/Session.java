@@ -57,7 +57,7 @@ public final class Session extends CommandSequencer {
         this.grant = grant;
         this.limits = limits;
         this.node = node;
-        this.outbound = new OutboundQueue(channel, node.outboundCapBytes(), node.metrics, remoteAddress, node.budget);
+        this.outbound = new OutboundQueue(channel, remoteAddress, node.outboundShared());
         this.maxMessageBytes = maxMessageBytes;
     }
 

@@ -29,6 +29,8 @@ public final class Sessions {
     private final LiveConfig config;
     final NodeMetrics metrics;
     final OutboundBudget budget;
+    /** See {@link #outboundShared}. */
+    private volatile OutboundQueue.Shared outboundShared;
 
     public Sessions(Connections connections, Memberships memberships, MessageService messages, HistoryService history,
                     IceServerProvider iceServers, Scheduler scheduler, LiveConfig config, NodeMetrics metrics,
@@ -68,6 +70,21 @@ public final class Sessions {
     /** The per-connection outbound cap in bytes (docs/protocol.md 4), as configured now. */
     long outboundCapBytes() {
         return config.server().outboundBufferBytes();
+    }
+
+    /**
+     * What a new connection's outbound queue shares with the others: the cap as configured now,
+     * the metrics and the budget; one object until a reload changes the cap. Any thread (two
+     * racing after a change may each make one: harmless).
+     */
+    OutboundQueue.Shared outboundShared() {
+        long cap = outboundCapBytes();
+        OutboundQueue.Shared s = outboundShared;
+        if (s == null || s.capBytes() != cap) {
+            s = new OutboundQueue.Shared(cap, metrics, budget);
+            outboundShared = s;
+        }
+        return s;
     }
 
     /**
