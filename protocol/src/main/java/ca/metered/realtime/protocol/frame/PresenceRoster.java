@@ -81,7 +81,11 @@ public final class PresenceRoster {
         byte[] entry = PresenceEncoder.entry(new ServerFrame.PresenceEntry(peerId, metadata));
         int need = used + entry.length + 1;
         if (count == slots.length || need > bytes.length) {
-            reallocate(Math.max(need, bytes.length * 2), Math.max(count + 1, slots.length * 2));
+            // Each array grows when it is full, not when the other one is: growing the slots with
+            // the bytes left a room of 10 with 32 slots (docs/performance.md, "Idle connections").
+            // All three are copied either way, so none is shared with a snapshot afterwards.
+            reallocate(need > bytes.length ? Math.max(need, bytes.length * 2) : bytes.length,
+                    count == slots.length ? Math.max(count + 1, slots.length * 2) : slots.length);
         }
         System.arraycopy(entry, 0, bytes, used, entry.length);
         used += entry.length;
