@@ -96,6 +96,12 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
     private volatile boolean discardQueued;
     /** The close this side decided, first one only; read when the connection is released. */
     private volatile CloseStatus closedWith;
+    /**
+     * The client's close, when it closed before we did; read when the connection is released.
+     * Kept here rather than in the session, where it made every session 8 bytes larger
+     * (docs/performance.md, "Idle connections"). Event loop only.
+     */
+    private CloseStatus clientClosedWith;
     /** Whether our close frame has been handed to the channel; frames after it are dropped. Event loop only. */
     private boolean closeSent;
     /** Whether our close frame reached the socket. Event loop only. */
@@ -288,6 +294,18 @@ public final class OutboundQueue extends ChannelInboundHandlerAdapter implements
             closedWith = new CloseStatus(code, reason == null ? "" : reason);
             queueClose(new Close(code, reason));
         }
+    }
+
+    /** The client's close frame (code and reason); it ended the connection unless we had closed first. Event loop only. */
+    void closedByClient(CloseStatus status) {
+        if (clientClosedWith == null && !closing) {
+            clientClosedWith = status;
+        }
+    }
+
+    /** The client's close when it closed first, or null. Event loop only. */
+    CloseStatus clientClosedWith() {
+        return clientClosedWith;
     }
 
     /** The close this side decided (code and reason), or null when it decided none. */

@@ -45,8 +45,6 @@ public final class Session extends CommandSequencer {
     /** Set once admitted and registered. Event loop only. */
     private Connection connection;
     private boolean released;
-    /** The client's close, when it closed before we did. Event loop only. */
-    private CloseStatus clientClose;
 
     /**
      * @param maxMessageBytes the largest message a fragmented one may aggregate to (0: fragments
@@ -236,9 +234,7 @@ public final class Session extends CommandSequencer {
 
     /** The client's close frame; it ended the connection unless we had closed first. Event loop only. */
     public void closedByClient(CloseStatus status) {
-        if (clientClose == null && !outbound.isClosing()) {
-            clientClose = status;
-        }
+        outbound.closedByClient(status);
     }
 
     /**
@@ -252,9 +248,10 @@ public final class Session extends CommandSequencer {
         released = true;
         dropCommands();
         if (connection != null) {
+            CloseStatus theirs = outbound.clientClosedWith();
             CloseStatus ours = outbound.closedWith();
             node.connections.release(connection,
-                    clientClose != null ? clientClose : ours != null ? ours : CloseStatus.ABNORMAL);
+                    theirs != null ? theirs : ours != null ? ours : CloseStatus.ABNORMAL);
         }
         outbound.inactive();
     }
