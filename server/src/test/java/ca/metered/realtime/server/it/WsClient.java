@@ -268,6 +268,25 @@ public final class WsClient implements AutoCloseable {
         ws.sendText(text, last).join();
     }
 
+    /**
+     * Sends a fragment unless the server has closed the connection meanwhile; returns whether it
+     * was sent. For a test whose server may close before the client has sent every fragment
+     * (e.g. 1009 once the parts exceed the limit): the JDK client then refuses further sends
+     * ("Output closed"), which is the expected course, not a failure. Any other send failure
+     * is thrown.
+     */
+    public boolean trySendPart(String text, boolean last) {
+        try {
+            ws.sendText(text, last).join();
+            return true;
+        } catch (java.util.concurrent.CompletionException e) {
+            if (ws.isOutputClosed() || closed.isDone()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     @Override
     public void close() {
         if (!closed.isDone()) {
