@@ -12,7 +12,7 @@
 #   --jfr        record rms with JFR (settings=profile) during fanout (and both nodes during cluster)
 #                and print its hot spots
 # Scale (environment): SUBSCRIBERS=1000 RATE=200000 SIZE=100 WARMUP=10 DURATION=20
-#   IDLE_CONNECTIONS=15000 IDLE_ROUNDS=2 ROOM_SIZE=10 ROOM_MEMBERS=10000 ROOM_TIMEOUT=120 ROOM_MAX_RSS_MB=6000
+#   IDLE_CONNECTIONS=15000 IDLE_ROUNDS=2 ROOM_SIZE=10 ROOM_MEMBERS=10000 ROOM_ROUNDS=2 ROOM_TIMEOUT=120 ROOM_MAX_RSS_MB=6000
 #   IDLE_HOLD=35: seconds the idle connections stay idle before the RSS is read, for both servers:
 #   an idle node gives back what the connect burst grew (rms: G1's periodic collection, every 15 s
 #   without a collection, docs/operations.md "JVM memory"; nats: Go's scavenger)
@@ -24,6 +24,11 @@
 #   REDIS_BENCH_REQUESTS=$((DURATION * 50000)): redis-benchmark's requests, about as long as rms is measured
 #   ROOM_JAVA_OPTS="-Xmx512m": extra JVM options of rms in the room workload (a bounded heap, so
 #   that the RSS growth measured is what the room needs, not a default heap of a quarter of the RAM)
+#   ROOM_ROUNDS=2: the room joined (and closed) this many times against the same server: round 1
+#   is the cold figure (both JVMs compile while the room joins), the last the warm one
+#   ROOM_GEN_JAVA_OPTS="-XX:TieredStopAtLevel=1": JVM options of the load generator in the room
+#   (C1 only: in its short life C2 compiling cost the generator more than C2's code saved it;
+#   docs/performance.md "Room", round 6)
 #   QUIET_CORES=0.3 QUIET_WAIT=300: before each server run, wait (at most QUIET_WAIT seconds) until
 #   other processes use less than QUIET_CORES cores; every result also records what they used.
 set -euo pipefail
@@ -64,6 +69,8 @@ RMS_JAVA_OPTS="${RMS_JAVA_OPTS:-}"
 # rms runs with its defaults, as bin/rms starts it: dist/jvm.options, then RMS_JAVA_OPTS (which wins).
 RMS_DEFAULT_OPTS="$(sed -e '/^[[:space:]]*#/d' "$ROOT/dist/jvm.options" | tr '\n' ' ')"
 ROOM_JAVA_OPTS="${ROOM_JAVA_OPTS--Xmx512m}"
+ROOM_ROUNDS="${ROOM_ROUNDS:-2}"
+ROOM_GEN_JAVA_OPTS="${ROOM_GEN_JAVA_OPTS--XX:TieredStopAtLevel=1}"
 QUIET_CORES="${QUIET_CORES:-0.3}"
 QUIET_WAIT="${QUIET_WAIT:-300}"
 
@@ -98,9 +105,9 @@ NATS_LABEL="nats-server $NATS_VERSION"
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB RAM, kernel $(uname -r)"
   echo "java: $(java -version 2>&1 | head -1)"
-  echo "servers: $RMS_LABEL (java -jar rms.jar serve with dist/jvm.options '$RMS_DEFAULT_OPTS', RMS_JAVA_OPTS='$RMS_JAVA_OPTS', room: ROOM_JAVA_OPTS='$ROOM_JAVA_OPTS'), $NATS_LABEL"
+  echo "servers: $RMS_LABEL (java -jar rms.jar serve with dist/jvm.options '$RMS_DEFAULT_OPTS', RMS_JAVA_OPTS='$RMS_JAVA_OPTS', room: ROOM_JAVA_OPTS='$ROOM_JAVA_OPTS', generator ROOM_GEN_JAVA_OPTS='$ROOM_GEN_JAVA_OPTS'), $NATS_LABEL"
   echo "load at start: $(uptime | sed 's/.*load average/load average/')"
-  echo "runs: $RUNS; subscribers=$SUBSCRIBERS rate=$RATE size=$SIZE warmup=${WARMUP}s duration=${DURATION}s idle=$IDLE_CONNECTIONS (hold ${IDLE_HOLD}s, rounds $IDLE_ROUNDS) room=$ROOM_MEMBERS"
+  echo "runs: $RUNS; subscribers=$SUBSCRIBERS rate=$RATE size=$SIZE warmup=${WARMUP}s duration=${DURATION}s idle=$IDLE_CONNECTIONS (hold ${IDLE_HOLD}s, rounds $IDLE_ROUNDS) room=$ROOM_MEMBERS (rounds $ROOM_ROUNDS)"
 } | tee "$OUT/machine.txt"
 
 # --- process helpers ---------------------------------------------------------------------------
@@ -328,9 +335,10 @@ for run in $(seq 1 "$RUNS"); do
     echo "-- run $run: room against rms (load $(cut -d' ' -f1 /proc/loadavg))"
     # shellcheck disable=SC2086
     start_rms config/bench-server.yaml "$OUT/rms-room-$run.log" $ROOM_JAVA_OPTS
-    "${BENCH[@]}" room --protocol rms --url "$(rms_url pk_live_bench_presence)" --server-pid "$RMS_PID" \
-        --label "$RMS_LABEL" --threads "$GEN_THREADS" --json "$RESULTS" --members "$ROOM_MEMBERS" \
-        --timeout "$ROOM_TIMEOUT" --max-server-rss-mb "$ROOM_MAX_RSS_MB" || echo "(exit $?)"
+    # shellcheck disable=SC2086
+    java $ROOM_GEN_JAVA_OPTS -jar "$ROOT/bench/target/rms-bench.jar" room --protocol rms --url "$(rms_url pk_live_bench_presence)" \
+        --server-pid "$RMS_PID" --label "$RMS_LABEL" --threads "$GEN_THREADS" --json "$RESULTS" --members "$ROOM_MEMBERS" \
+        --rounds "$ROOM_ROUNDS" --timeout "$ROOM_TIMEOUT" --max-server-rss-mb "$ROOM_MAX_RSS_MB" || echo "(exit $?)"
     stop "$RMS_PID"
   fi
   if wants cluster; then

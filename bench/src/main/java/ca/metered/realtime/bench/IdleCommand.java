@@ -55,9 +55,8 @@ final class IdleCommand implements Callable<Integer> {
             description = "at most this many seconds to wait for the server to go idle between rounds (default ${DEFAULT-VALUE})")
     int idleWaitSeconds;
 
-    /** Below this the server counts as idle between rounds (cores busy over {@link #IDLE_SAMPLE}). */
-    private static final double IDLE_CORES = 0.05;
-    private static final Duration IDLE_SAMPLE = Duration.ofSeconds(1);
+    /** Below this the server counts as idle between rounds (cores busy over a second). */
+    static final double IDLE_CORES = 0.05;
 
     @Override
     public Integer call() throws Exception {
@@ -135,7 +134,7 @@ final class IdleCommand implements Callable<Integer> {
      * N into the same rooms, records time and CPU, closes them all. The same for every server.
      */
     private boolean warmRound(LoadClient client, ServerProcess server, int round, Result r) throws Exception {
-        double waited = waitIdle(server);
+        double waited = server.awaitIdle(IDLE_CORES, Duration.ofSeconds(idleWaitSeconds));
         DeliveryMeter meter = new DeliveryMeter();
         Connect warm = connectAll(client, server, meter);
         Fleet fleet = warm.fleet();
@@ -190,19 +189,5 @@ final class IdleCommand implements Callable<Integer> {
         long g1 = ServerProcess.self().cpuNanos();
         long m1 = MachineCpu.busyNanos();
         return new Connect(fleet, seconds, c1 - c0, g1 - g0, m1 - m0);
-    }
-
-    /** Waits (at most {@code --idle-wait}) until the server uses less than {@link #IDLE_CORES}; returns the seconds waited. */
-    private double waitIdle(ServerProcess server) throws InterruptedException {
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.SECONDS.toNanos(idleWaitSeconds);
-        while (System.nanoTime() < deadline) {
-            long c0 = server.cpuNanos();
-            Thread.sleep(IDLE_SAMPLE.toMillis());
-            if (server.cpuNanos() - c0 < IDLE_CORES * IDLE_SAMPLE.toNanos()) {
-                break;
-            }
-        }
-        return (System.nanoTime() - start) / 1e9;
     }
 }

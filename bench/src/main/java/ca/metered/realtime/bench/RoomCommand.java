@@ -23,6 +23,12 @@ import picocli.CommandLine.Option;
  * presence, each subscribing as soon as it is welcomed. Reports the time until every member holds
  * the exact roster (from the frames it received), the server's RSS growth (peak, sampled, and
  * after), presence frames and entries delivered, and any anomaly ({@link RosterBoard}).
+ *
+ * <p>With {@code --rounds N} the room is joined, checked and closed N times against the same
+ * server, each time by a fresh room of N members: round 1 is measured exactly as without the
+ * option (a cold server and a cold generator: both JVMs compile their code while the room joins);
+ * rounds 2..N are the same room against the now warm processes, reported as {@code *_round<k>}
+ * and, for the last, {@code *_warm} figures. Memory figures are round 1's.
  */
 @Command(name = "room", mixinStandardHelpOptions = true,
         description = "N connections join one channel with presence (rms): time to the exact roster everywhere, RSS growth.")
@@ -44,8 +50,17 @@ final class RoomCommand implements Callable<Integer> {
             description = "stop waiting when the server's RSS passes this, to protect the machine (default ${DEFAULT-VALUE})")
     long maxRssMb;
 
-    @Option(names = "--room", description = "room name (default: a fresh one per run)")
+    @Option(names = "--room", description = "room name (default: a fresh one per run; round k > 1 adds -k)")
     String room;
+
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "rooms joined one after the other against the same server (each closed before the next); "
+                    + "rounds after the first are reported as warm-server figures (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--idle-wait", defaultValue = "60",
+            description = "at most this many seconds to wait for the server to go idle between rounds (default ${DEFAULT-VALUE})")
+    int idleWaitSeconds;
 
     @Override
     public Integer call() throws Exception {
@@ -54,85 +69,140 @@ final class RoomCommand implements Callable<Integer> {
         }
         String name = room != null ? room : "room-" + Long.toString(System.nanoTime(), 36);
         ServerProcess server = target.server();
-        RosterBoard board = new RosterBoard(members);
         long rss0 = server.rssBytes();
         AtomicLong peakRss = new AtomicLong(rss0);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleAtFixedRate(() -> peakRss.accumulateAndGet(server.rssBytes(), Math::max),
                 100, 100, TimeUnit.MILLISECONDS);
         try (LoadClient client = target.client()) {
-            long c0 = server.cpuNanos();
-            long g0 = ServerProcess.self().cpuNanos();
-            long m0 = MachineCpu.busyNanos();
-            long t0 = System.nanoTime();
-            Fleet fleet = Fleet.open(client, target.url, members, i -> new RmsPeer(i, board, target.size, board.directory()),
-                    i -> name, p -> board.register(p.index(), ((RmsPeer) p).peerId()), concurrency,
-                    Duration.ofSeconds(timeoutSeconds));
-            long acked = System.nanoTime() - t0;
-            long deadline = t0 + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-            String stopped = fleet.timedOut() ? "timeout after " + timeoutSeconds + " s while joining" : null;
-            while (stopped == null && board.complete() < members) {
-                if (System.nanoTime() > deadline) {
-                    stopped = "timeout after " + timeoutSeconds + " s";
-                    break;
-                }
-                if (peakRss.get() > maxRssMb * 1_000_000) {
-                    stopped = "server RSS passed " + maxRssMb + " MB";
-                    break;
-                }
-                Thread.sleep(10);
-            }
-            boolean done = stopped == null;
-            long rosterNanos = done ? board.lastCompleteNanos() - t0 : System.nanoTime() - t0;
-            long c1 = server.cpuNanos();
-            long g1 = ServerProcess.self().cpuNanos();
-            long m1 = MachineCpu.busyNanos();
-            double joinSeconds = (System.nanoTime() - t0) / 1e9;
-            // A frame after completion would be an anomaly (a spurious joined or left): give
-            // stragglers a moment to show up before the verdict.
-            Thread.sleep(1000);
-            long rss1 = server.rssBytes();
-            sampler.shutdownNow();
-            long held = board.entriesHeld();
-            long frames = board.frames();
-            long entries = board.entries();
-            long anomalies = board.anomalies();
-            String firstAnomaly = board.firstAnomaly();
-            // Closing sends everyone left deltas: not part of the measurement.
-            board.expectClose();
-            fleet.close(Duration.ofMinutes(2));
+            Round cold = join(client, server, name, peakRss);
+            long rss1 = cold.rssAtEnd();
+            long peak = cold.peakRss();
             Thread.sleep(TimeUnit.SECONDS.toMillis(5));
             long rss2 = server.rssBytes();
             long expectedEntries = (long) members * (members - 1);
             Result r = new Result("room", target.label())
                     .param("members", members)
-                    .figure("exact_roster_s", done ? "time until every member has the exact roster"
-                            : "time until stopped (roster incomplete)", "s", rosterNanos / 1e9)
-                    .figure("all_acked_s", "time until every subscribe was acked", "s", acked / 1e9)
-                    .figure("server_cpu_s", "server CPU until then", "s", (c1 - c0) / 1e9)
-                    .figure("generator_cpu_s", "load generator CPU until then", "s", (g1 - g0) / 1e9)
-                    .figure("other_cores", "other processes' CPU meanwhile (cores busy)", "cores",
-                            Math.max(0, (m1 - m0) - (c1 - c0) - (g1 - g0)) / 1e9 / joinSeconds)
+                    .figure("exact_roster_s", cold.done() ? "time until every member has the exact roster"
+                            : "time until stopped (roster incomplete)", "s", cold.rosterNanos() / 1e9)
+                    .figure("all_acked_s", "time until every subscribe was acked", "s", cold.ackedNanos() / 1e9)
+                    .figure("server_cpu_s", "server CPU until then", "s", cold.serverCpuNanos() / 1e9)
+                    .figure("generator_cpu_s", "load generator CPU until then", "s", cold.generatorCpuNanos() / 1e9)
+                    .figure("other_cores", "other processes' CPU meanwhile (cores busy)", "cores", cold.otherCores())
                     .figure("roster_complete_pct", "roster entries held / expected", "%",
-                            100.0 * held / expectedEntries)
-                    .figure("rss_peak_growth_mb", "server RSS growth, peak (sampled 10/s)", "MB", (peakRss.get() - rss0) / 1e6)
+                            100.0 * cold.held() / expectedEntries)
+                    .figure("rss_peak_growth_mb", "server RSS growth, peak (sampled 10/s)", "MB", (peak - rss0) / 1e6)
                     .figure("rss_growth_mb", "server RSS growth, at the end", "MB", (rss1 - rss0) / 1e6)
                     .figure("rss_after_close_growth_mb", "server RSS growth, 5 s after all closed", "MB", (rss2 - rss0) / 1e6)
-                    .figure("presence_frames", "presence frames received", "", frames)
-                    .figure("presence_entries", "presence entries received", "", entries)
-                    .figure("anomalies", "roster anomalies", "", anomalies)
-                    .figure("server_closes", "members closed by the server", "", board.closes())
-                    .figure("failed", "members that failed to join", "", fleet.failures());
-            if (stopped != null) {
-                r.note("stopped", stopped);
-            }
-            if (firstAnomaly != null) {
-                r.note("first_anomaly", firstAnomaly);
+                    .figure("presence_frames", "presence frames received", "", cold.frames())
+                    .figure("presence_entries", "presence entries received", "", cold.entries())
+                    .figure("anomalies", "roster anomalies", "", cold.anomalies())
+                    .figure("server_closes", "members closed by the server", "", cold.closes())
+                    .figure("failed", "members that failed to join", "", cold.failures());
+            cold.notes(r, "");
+            boolean ok = cold.ok();
+            for (int k = 2; k <= rounds && ok; k++) {
+                double waited = server.awaitIdle(IdleCommand.IDLE_CORES, Duration.ofSeconds(idleWaitSeconds));
+                Round warm = join(client, server, name + "-" + k, peakRss);
+                String w = "_round" + k;
+                String label = "round " + k + " (warm server and generator): ";
+                r.figure("exact_roster" + w + "_s", label + "time until every member has the exact roster", "s",
+                                warm.rosterNanos() / 1e9)
+                        .figure("server_cpu" + w + "_s", label + "server CPU until then", "s", warm.serverCpuNanos() / 1e9)
+                        .figure("generator_cpu" + w + "_s", label + "load generator CPU until then", "s",
+                                warm.generatorCpuNanos() / 1e9)
+                        .figure("other_cores" + w, label + "other processes (cores busy)", "cores", warm.otherCores())
+                        .figure("roster_complete_pct" + w, label + "roster entries held / expected", "%",
+                                100.0 * warm.held() / expectedEntries)
+                        .figure("presence_frames" + w, label + "presence frames received", "", warm.frames())
+                        .figure("anomalies" + w, label + "roster anomalies", "", warm.anomalies())
+                        .figure("failed" + w, label + "members that failed to join or were closed", "",
+                                warm.failures() + warm.closes())
+                        .figure("idle_wait" + w + "_s", "seconds waited for the server to go idle before round " + k, "s", waited);
+                if (k == rounds) {
+                    r.figure("exact_roster_warm_s", "warm (last round): time until every member has the exact roster", "s",
+                                    warm.rosterNanos() / 1e9)
+                            .figure("server_cpu_warm_s", "warm (last round): server CPU until then", "s",
+                                    warm.serverCpuNanos() / 1e9)
+                            .figure("generator_cpu_warm_s", "warm (last round): load generator CPU until then", "s",
+                                    warm.generatorCpuNanos() / 1e9);
+                }
+                warm.notes(r, w);
+                ok = warm.ok();
             }
             target.finish(r);
-            return done && anomalies == 0 && fleet.failures() == 0 ? 0 : 1;
+            return ok ? 0 : 1;
         } finally {
             sampler.shutdownNow();
         }
+    }
+
+    /** What one room's join cost and showed, up to the exact roster everywhere (or the stop). */
+    private record Round(String stopped, long rosterNanos, long ackedNanos, long serverCpuNanos, long generatorCpuNanos,
+                         double otherCores, long held, long frames, long entries, long anomalies, String firstAnomaly,
+                         long closes, int failures, long rssAtEnd, long peakRss) {
+        boolean done() {
+            return stopped == null;
+        }
+
+        boolean ok() {
+            return done() && anomalies == 0 && failures == 0;
+        }
+
+        void notes(Result r, String suffix) {
+            if (stopped != null) {
+                r.note("stopped" + suffix, stopped);
+            }
+            if (firstAnomaly != null) {
+                r.note("first_anomaly" + suffix, firstAnomaly);
+            }
+        }
+    }
+
+    /**
+     * Joins {@code --members} connections to {@code name}, waits for the exact roster everywhere
+     * (or the timeout, or {@code peakRss} past the limit), then closes them all; the
+     * peak RSS reported is the one sampled before the close.
+     */
+    private Round join(LoadClient client, ServerProcess server, String name, AtomicLong peakRss) throws Exception {
+        RosterBoard board = new RosterBoard(members);
+        long c0 = server.cpuNanos();
+        long g0 = ServerProcess.self().cpuNanos();
+        long m0 = MachineCpu.busyNanos();
+        long t0 = System.nanoTime();
+        Fleet fleet = Fleet.open(client, target.url, members, i -> new RmsPeer(i, board, target.size, board.directory()),
+                i -> name, p -> board.register(p.index(), ((RmsPeer) p).peerId()), concurrency,
+                Duration.ofSeconds(timeoutSeconds));
+        long acked = System.nanoTime() - t0;
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        String stopped = fleet.timedOut() ? "timeout after " + timeoutSeconds + " s while joining" : null;
+        while (stopped == null && board.complete() < members) {
+            if (System.nanoTime() > deadline) {
+                stopped = "timeout after " + timeoutSeconds + " s";
+                break;
+            }
+            if (peakRss.get() > maxRssMb * 1_000_000) {
+                stopped = "server RSS passed " + maxRssMb + " MB";
+                break;
+            }
+            Thread.sleep(10);
+        }
+        long rosterNanos = stopped == null ? board.lastCompleteNanos() - t0 : System.nanoTime() - t0;
+        long c1 = server.cpuNanos();
+        long g1 = ServerProcess.self().cpuNanos();
+        long m1 = MachineCpu.busyNanos();
+        double joinSeconds = (System.nanoTime() - t0) / 1e9;
+        // A frame after completion would be an anomaly (a spurious joined or left): give
+        // stragglers a moment to show up before the verdict.
+        Thread.sleep(1000);
+        long rss = server.rssBytes();
+        Round round = new Round(stopped, rosterNanos, acked, c1 - c0, g1 - g0,
+                Math.max(0, (m1 - m0) - (c1 - c0) - (g1 - g0)) / 1e9 / joinSeconds, board.entriesHeld(),
+                board.frames(), board.entries(), board.anomalies(), board.firstAnomaly(), board.closes(),
+                fleet.failures(), rss, peakRss.get());
+        // Closing sends everyone left deltas: not part of the measurement.
+        board.expectClose();
+        fleet.close(Duration.ofMinutes(2));
+        return round;
     }
 }

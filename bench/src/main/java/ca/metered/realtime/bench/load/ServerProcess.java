@@ -73,6 +73,23 @@ public final class ServerProcess {
         return statusKb("VmHWM:") * 1024;
     }
 
+    /**
+     * Waits (at most {@code max}) until the process uses less than {@code cores} over a one-second
+     * sample — e.g. until a JVM's compiler queue has drained between rounds; returns the seconds waited.
+     */
+    public double awaitIdle(double cores, java.time.Duration max) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            long c0 = cpuNanos();
+            Thread.sleep(1000);
+            if (cpuNanos() - c0 < cores * TimeUnit.SECONDS.toNanos(1)) {
+                break;
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
     public int threads() {
         return (int) statusKb("Threads:");
     }
