@@ -46,17 +46,8 @@ final class IdleCommand implements Callable<Integer> {
     @Option(names = "--heap", description = "also measure the live heap with jcmd (JVM servers)")
     boolean heap;
 
-    @Option(names = "--rounds", defaultValue = "1",
-            description = "connect rounds against the same server; rounds after the first are reported as "
-                    + "warm-server figures (default ${DEFAULT-VALUE})")
-    int rounds;
-
-    @Option(names = "--idle-wait", defaultValue = "60",
-            description = "at most this many seconds to wait for the server to go idle between rounds (default ${DEFAULT-VALUE})")
-    int idleWaitSeconds;
-
-    /** Below this the server counts as idle between rounds (cores busy over a second). */
-    static final double IDLE_CORES = 0.05;
+    @Mixin
+    RoundArgs roundArgs;
 
     @Override
     public Integer call() throws Exception {
@@ -121,7 +112,7 @@ final class IdleCommand implements Callable<Integer> {
                 r.note("first_failure", fleet.firstFailure());
             }
             boolean ok = !fleet.timedOut() && fleet.failures() == 0 && open == connections;
-            for (int round = 2; round <= rounds && ok; round++) {
+            for (int round = 2; round <= roundArgs.rounds && ok; round++) {
                 ok = warmRound(client, server, round, r);
             }
             target.finish(r);
@@ -134,7 +125,7 @@ final class IdleCommand implements Callable<Integer> {
      * N into the same rooms, records time and CPU, closes them all. The same for every server.
      */
     private boolean warmRound(LoadClient client, ServerProcess server, int round, Result r) throws Exception {
-        double waited = server.awaitIdle(IDLE_CORES, Duration.ofSeconds(idleWaitSeconds));
+        double waited = roundArgs.awaitIdle(server);
         DeliveryMeter meter = new DeliveryMeter();
         Connect warm = connectAll(client, server, meter);
         Fleet fleet = warm.fleet();
@@ -153,7 +144,7 @@ final class IdleCommand implements Callable<Integer> {
                 .figure("establish_" + k + "_other_cores", "round " + round + " (warm server): other processes (cores)",
                         "cores", other)
                 .figure("idle_wait_" + k + "_s", "seconds waited for the server to go idle before round " + round, "s", waited);
-        if (round == rounds) {
+        if (round == roundArgs.rounds) {
             r.figure("establish_warm_s", "warm server (last round): time to connect and subscribe all", "s", establish)
                     .figure("establish_warm_cpu_s", "warm server (last round): server CPU to connect and subscribe all", "s", cpu)
                     .figure("establish_warm_cpu_us_per_conn", "warm server (last round): server CPU per connection", "µs",

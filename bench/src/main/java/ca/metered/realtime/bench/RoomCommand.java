@@ -53,14 +53,8 @@ final class RoomCommand implements Callable<Integer> {
     @Option(names = "--room", description = "room name (default: a fresh one per run; round k > 1 adds -k)")
     String room;
 
-    @Option(names = "--rounds", defaultValue = "1",
-            description = "rooms joined one after the other against the same server (each closed before the next); "
-                    + "rounds after the first are reported as warm-server figures (default ${DEFAULT-VALUE})")
-    int rounds;
-
-    @Option(names = "--idle-wait", defaultValue = "60",
-            description = "at most this many seconds to wait for the server to go idle between rounds (default ${DEFAULT-VALUE})")
-    int idleWaitSeconds;
+    @Mixin
+    RoundArgs roundArgs;
 
     @Override
     public Integer call() throws Exception {
@@ -101,8 +95,8 @@ final class RoomCommand implements Callable<Integer> {
                     .figure("failed", "members that failed to join", "", cold.failures());
             cold.notes(r, "");
             boolean ok = cold.ok();
-            for (int k = 2; k <= rounds && ok; k++) {
-                double waited = server.awaitIdle(IdleCommand.IDLE_CORES, Duration.ofSeconds(idleWaitSeconds));
+            for (int k = 2; k <= roundArgs.rounds && ok; k++) {
+                double waited = roundArgs.awaitIdle(server);
                 Round warm = join(client, server, name + "-" + k, peakRss);
                 String w = "_round" + k;
                 String label = "round " + k + " (warm server and generator): ";
@@ -119,7 +113,7 @@ final class RoomCommand implements Callable<Integer> {
                         .figure("failed" + w, label + "members that failed to join or were closed", "",
                                 warm.failures() + warm.closes())
                         .figure("idle_wait" + w + "_s", "seconds waited for the server to go idle before round " + k, "s", waited);
-                if (k == rounds) {
+                if (k == roundArgs.rounds) {
                     r.figure("exact_roster_warm_s", "warm (last round): time until every member has the exact roster", "s",
                                     warm.rosterNanos() / 1e9)
                             .figure("server_cpu_warm_s", "warm (last round): server CPU until then", "s",
