@@ -17,9 +17,7 @@ import ca.metered.realtime.server.time.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -46,8 +44,12 @@ public final class Connections {
     private final Memberships memberships;
     private final LifecycleListener listener;
     private final AtomicLong ids = new AtomicLong();
-    /** Registered and not yet released; each connection's registration state is on it (its monitor guards it). */
-    private final Set<Connection> live = ConcurrentHashMap.newKeySet();
+    /**
+     * Registered and not yet released; each connection's registration state, its slot here
+     * included, is on it (its monitor guards it). A slot table rather than a concurrent set: no
+     * node per connection (docs/performance.md, "Idle connections").
+     */
+    private final SlotTable<Connection> live = new SlotTable<>();
     private volatile Cancellable sweep;
 
     /** How a connection was admitted against its app's concurrent limit. */
@@ -131,8 +133,9 @@ public final class Connections {
                 scheduler.clock().millis(), admission == Admission.ADMITTED);
         synchronized (c) {
             c.expiry = expiryClose(c, grant);
+            // Under the monitor, so that the release (which reads the slot under it) sees it.
+            c.slot = live.add(c);
         }
-        live.add(c);
         CompletionStage<Void> reachable = memberships.open(c);
         listener.connectionOpened(c);
         ConnectionLog.of(log.atDebug(), c).log("connection opened");
@@ -188,6 +191,7 @@ public final class Connections {
         // Marked under the connection's monitor, so that a concurrent refresh either re-arms before
         // (and this cancels its expiry) or sees the mark and changes nothing.
         Cancellable expiry;
+        int slot;
         synchronized (c) {
             if (c.released) {
                 return;
@@ -195,6 +199,7 @@ public final class Connections {
             c.released = true;
             expiry = c.expiry;
             c.expiry = null;
+            slot = c.slot;
         }
         if (expiry != null) {
             expiry.cancel();
@@ -203,7 +208,7 @@ public final class Connections {
         if (c.counted) {
             usage.closeConnection(c.appId(), c.peerId());
         }
-        live.remove(c);
+        live.remove(slot, c);
         listener.connectionClosed(c, status);
         ConnectionLog.of(log.atDebug(), c).log("connection closed");
     }
@@ -225,7 +230,9 @@ public final class Connections {
 
     /** The live connections now. */
     public List<Connection> all() {
-        return new ArrayList<>(live);
+        List<Connection> all = new ArrayList<>(live.size());
+        live.forEach(all::add);
+        return all;
     }
 
     public int size() {
