@@ -52,15 +52,16 @@ final class Rfc6455Handshaker extends WebSocketServerHandshaker13 {
      * next goes out as WebSocket, behind the {@code 101}; the caller flushes (or lets its next
      * frame's flush take the {@code 101} along). On the channel's event loop.
      *
-     * <p>The frame encoder goes in only with {@code encoder}: a session's {@link
-     * WebSocketFrameHandler}, already in place, encodes itself (one handler fewer per connection).
+     * <p>With a session, its {@link WebSocketFrameHandler} is the decoder and encodes itself: it
+     * is then the only handler of the connection. Without one (a refused credential, closed at
+     * once), Netty's frame decoder and encoder go in.
      *
-     * @param encoder whether to put Netty's frame encoder in the pipeline (no handler after it encodes)
+     * @param frames the session's frame handler, or null for Netty's decoder and encoder
      * @return the write of the {@code 101}, complete once it is flushed to the socket
      * @throws io.netty.handler.codec.http.websocketx.WebSocketHandshakeException as Netty's
      *     handshake does, for a request without a valid key (checked before by {@link UpgradeRequestCheck})
      */
-    ChannelFuture upgrade(Channel channel, FullHttpRequest req, boolean encoder) {
+    ChannelFuture upgrade(Channel channel, FullHttpRequest req, WebSocketFrameHandler frames) {
         ChannelPipeline p = channel.pipeline();
         ChannelHandlerContext codec = p.context(HttpServerCodec.class);
         if (codec == null) {
@@ -70,8 +71,10 @@ final class Rfc6455Handshaker extends WebSocketServerHandshaker13 {
         if (p.get(HttpObjectAggregator.class) != null) {
             p.remove(HttpObjectAggregator.class);
         }
-        p.addBefore(codec.name(), "wsdecoder", newWebsocketDecoder());
-        if (encoder) {
+        if (frames != null) {
+            p.addBefore(codec.name(), "wsdecoder", frames);
+        } else {
+            p.addBefore(codec.name(), "wsdecoder", newWebsocketDecoder());
             p.addBefore(codec.name(), "wsencoder", newWebSocketEncoder());
         }
         ChannelFuture written = channel.write(response);
@@ -102,8 +105,9 @@ final class Rfc6455Handshaker extends WebSocketServerHandshaker13 {
     }
 
     /**
-     * The frame decoder, for as long as the connection lives. A static class, so that it does not
-     * keep the handshaker (and its URL) of every connection reachable.
+     * The frame decoder of a connection refused at the upgrade (a session's is its {@link
+     * WebSocketFrameHandler}). A static class, so that it does not keep the handshaker (and its
+     * URL) reachable.
      */
     private static final class Decoder extends WebSocket13FrameDecoder {
         Decoder(WebSocketDecoderConfig config) {

@@ -87,13 +87,14 @@ final class WebSocketUpgrade {
                 scheme + "://" + req.headers().get(HttpHeaderNames.HOST) + "/v1", decoderConfig(maxFrameBytes));
         ChannelPipeline pipeline = ctx.pipeline();
         Session session = null;
+        WebSocketFrameHandler frames = null;
         if (outcome instanceof AuthOutcome.Granted g) {
             // The address object the channel (or the proxy header's parse) already holds: formatted only when shown.
             Object remote = clientAddress.client((InetSocketAddress) channel.remoteAddress(),
                     req.headers().get("X-Forwarded-For")).<Object>map(a -> a).orElse("unknown");
             session = sessions.create(channel, g.grant(), remote, maxFrameBytes);
-            // in this handler's place; the session's frame handler is the last handler from now on
-            installSession(pipeline, ctx.name(), session, errors);
+            // the session's frame handler (the decoder) is the only handler from the upgrade on
+            frames = new WebSocketFrameHandler(handshaker.decoderConfig(), session, errors);
             if (pipeline.get(ClientErrorSink.class) != null) {
                 pipeline.remove(ClientErrorSink.class);
             }
@@ -102,8 +103,8 @@ final class WebSocketUpgrade {
         // The 101 is written, not flushed: it leaves in one write with the welcome (or the
         // close) that follows it, in that order (the same bytes as two writes, one syscall and
         // one segment fewer per connection).
-        // a session's frame handler encodes; a refused credential's close needs Netty's encoder
-        handshaker.upgrade(channel, req, session == null).addListener(CLOSE_ON_FAILURE);
+        // a session's frame handler decodes and encodes; a refused credential's close needs Netty's
+        handshaker.upgrade(channel, req, frames).addListener(CLOSE_ON_FAILURE);
         if (outcome instanceof AuthOutcome.Rejected r) {
             metrics.authFailure(reasonLabel(r.closeCode()));
             metrics.closed(r.closeCode());
@@ -123,38 +124,26 @@ final class WebSocketUpgrade {
         }
     };
 
-    /**
-     * The handler of an upgraded connection, put before the handler named {@code before} (at
-     * the end for {@code null}): the session's frame handler, which takes each frame's token,
-     * checks UTF-8, feeds the session, encodes what is written, drives its outbound queue and
-     * handles every exception (a fragment gate and aggregator go before it when a client first
-     * fragments). Only Netty's frame decoder comes before it; nothing of the HTTP stage stays
-     * (docs/performance.md, "Idle connections").
-     */
-    static void installSession(ChannelPipeline pipeline, String before, Session session, ClientErrors errors) {
-        WebSocketFrameHandler frames = new WebSocketFrameHandler(session, errors);
-        if (before == null) {
-            pipeline.addLast(frames);
-        } else {
-            pipeline.addBefore(before, null, frames);
-        }
-    }
-
     /** One decoder configuration per frame-size limit, shared by every connection that has it. */
     private WebSocketDecoderConfig decoderConfig(int maxFramePayload) {
         WebSocketDecoderConfig c = decoderConfigs.get(maxFramePayload);
         if (c == null) {
-            c = WebSocketDecoderConfig.newBuilder()
-                    .maxFramePayloadLength(maxFramePayload)
-                    .allowExtensions(false)
-                    // Violations are reported, not answered: the session closes so the client can read the code.
-                    .closeOnProtocolViolation(false)
-                    .build();
+            c = newDecoderConfig(maxFramePayload);
             if (decoderConfigs.size() < MAX_DECODER_CONFIGS) {
                 decoderConfigs.putIfAbsent(maxFramePayload, c);
             }
         }
         return c;
+    }
+
+    /** The decoder configuration of a connection whose frames carry up to {@code maxFramePayload} bytes. */
+    static WebSocketDecoderConfig newDecoderConfig(int maxFramePayload) {
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxFramePayload)
+                .allowExtensions(false)
+                // Violations are reported, not answered: the session closes so the client can read the code.
+                .closeOnProtocolViolation(false)
+                .build();
     }
 
     /** The {@code reason} label of {@code rms_auth_failures_total} for a refused handshake. */

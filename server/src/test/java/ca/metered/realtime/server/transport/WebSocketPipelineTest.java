@@ -11,12 +11,15 @@ import ca.metered.realtime.server.session.OutboundBudget;
 import ca.metered.realtime.server.session.Session;
 import ca.metered.realtime.server.session.SentFrames;
 import ca.metered.realtime.server.session.Sessions;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +43,20 @@ class WebSocketPipelineTest {
                 new OutboundBudget(OutboundBudget.UNLIMITED));
         session = sessions.create(channel, core.grant("alice", EnumSet.allOf(Action.class)), "127.0.0.1",
                 65536 + WebSocketUpgrade.ENVELOPE_HEADROOM);
-        WebSocketUpgrade.installSession(channel.pipeline(), null, session, new ClientErrors());
+        int maxFrame = 65536 + WebSocketUpgrade.ENVELOPE_HEADROOM;
+        channel.pipeline().addLast(new WebSocketFrameHandler(WebSocketUpgrade.newDecoderConfig(maxFrame), session,
+                new ClientErrors()));
+    }
+
+    /** A frame as a client sends it: encoded and masked, into the session's frame handler (the decoder). */
+    private void in(WebSocketFrame frame) {
+        EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameEncoder(true));
+        client.writeOutbound(frame);
+        ByteBuf bytes;
+        while ((bytes = client.readOutbound()) != null) {
+            channel.writeInbound(bytes);
+        }
+        client.finishAndReleaseAll();
     }
 
     /** Runs what the loop has to do and returns what went out, text frames as text. */
@@ -65,7 +81,7 @@ class WebSocketPipelineTest {
     }
 
     private void text(String s) {
-        channel.writeInbound(new TextWebSocketFrame(s));
+        in(new TextWebSocketFrame(s));
     }
 
     @Test
@@ -85,7 +101,7 @@ class WebSocketPipelineTest {
     void aClientsPingIsAnsweredThroughTheQueueAfterWhatWasQueuedBefore() {
         open();
         text("{\"type\":\"subscribe\",\"channel\":\"room\",\"requestId\":\"s\"}");
-        channel.writeInbound(new PingWebSocketFrame(Unpooled.copiedBuffer("hi", StandardCharsets.UTF_8)));
+        in(new PingWebSocketFrame(Unpooled.copiedBuffer("hi", StandardCharsets.UTF_8)));
         List<Object> out = out();
         assertThat(out).hasSize(3);
         PongWebSocketFrame pong = (PongWebSocketFrame) out.get(2);
@@ -105,7 +121,7 @@ class WebSocketPipelineTest {
         assertThat(out).singleElement().isInstanceOf(PingWebSocketFrame.class);
         ((PingWebSocketFrame) out.get(0)).release();
         // the client's pong answers it: no ping timeout
-        channel.writeInbound(new PongWebSocketFrame());
+        in(new PongWebSocketFrame());
         core.time.advance(ServerSettings.DEFAULT_PING_TIMEOUT.plusSeconds(1));
         assertThat(out()).isEmpty();
         assertThat(session.isClosing()).isFalse();
@@ -114,13 +130,13 @@ class WebSocketPipelineTest {
     @Test
     void invalidUtf8IsClosedWith1007ByTheSession() {
         open();
-        channel.writeInbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {'"', (byte) 0xC3, 0x28, '"'})));
+        in(new TextWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {'"', (byte) 0xC3, 0x28, '"'})));
         List<Object> out = out();
         CloseWebSocketFrame close = (CloseWebSocketFrame) out.get(out.size() - 1);
         assertThat(close.statusCode()).isEqualTo(1007);
         close.release();
         assertThat(channel.isOpen()).as("lingering for the client's close").isTrue();
-        channel.writeInbound(new CloseWebSocketFrame(1007, ""));
+        in(new CloseWebSocketFrame(1007, ""));
         assertThat(channel.isOpen()).isFalse();
         assertThat(core.connections.size()).as("released").isZero();
     }
@@ -129,7 +145,7 @@ class WebSocketPipelineTest {
     void aPingFloodIsAnsweredUntilTheBucketIsDryThenClosedWith4011() {
         open();
         for (int i = 0; i < 25; i++) {
-            channel.writeInbound(new PingWebSocketFrame());
+            in(new PingWebSocketFrame());
         }
         List<Object> out = out();
         assertThat(out).hasSize(21);
