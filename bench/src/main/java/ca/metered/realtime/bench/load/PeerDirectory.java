@@ -111,7 +111,7 @@ public final class PeerDirectory {
         int at = next * SLOT;
         int length = (int) INTS.getAcquire(byMember, at) - 1;
         if (length <= 0 || index + length >= end || b[index + length] != '"'
-                || !Arrays.equals(byMember, at + Integer.BYTES, at + Integer.BYTES + length, b, index, index + length)) {
+                || !ByteRuns.equal(byMember, at + Integer.BYTES, b, index, length)) {
             return -1;
         }
         return next;
@@ -167,7 +167,7 @@ public final class PeerDirectory {
 
     private boolean matches(int at, long h, byte[] b, int index, int length) {
         return (long) LONGS.get(table, at + HASH) == h && (int) INTS.get(table, at + LENGTH) == length
-                && Arrays.equals(table, at + ID, at + ID + length, b, index, index + length);
+                && ByteRuns.equal(table, at + ID, b, index, length);
     }
 
     private static long hash(byte[] b, int index, int length) {

@@ -1,6 +1,5 @@
 package ca.metered.realtime.bench.load;
 
-import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -19,9 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RosterBoard implements PeerListener {
     private final int members;
     private final PeerDirectory directory;
-    private final BitSet[] rosters;
-    /** Per member: the peers of the frame being applied's {@code joined} array. */
-    private final BitSet[] inFrame;
+    /**
+     * Per member: its roster as a bit set in plain words (bit {@code other} of word
+     * {@code other >>> 6}); one read and one write per entry, where {@link java.util.BitSet}'s
+     * get-then-set is two calls C1 does not inline (the generator runs C1 only).
+     */
+    private final long[][] rosters;
+    /** Per member: the peers of the frame being applied's {@code joined} array, same layout. */
+    private final long[][] inFrame;
     /** Roster sizes; written by each member's loop, read by the workload's thread. */
     private final AtomicIntegerArray counts;
     private final AtomicInteger complete = new AtomicInteger();
@@ -36,13 +40,10 @@ public final class RosterBoard implements PeerListener {
     public RosterBoard(int members) {
         this.members = members;
         this.directory = new PeerDirectory(members);
-        this.rosters = new BitSet[members];
-        this.inFrame = new BitSet[members];
+        int words = (members + Long.SIZE - 1) >>> 6;
+        this.rosters = new long[members][words];
+        this.inFrame = new long[members][words];
         this.counts = new AtomicIntegerArray(members);
-        for (int i = 0; i < members; i++) {
-            rosters[i] = new BitSet(members);
-            inFrame[i] = new BitSet(members);
-        }
     }
 
     /** The peerIds of the members, for {@link RmsPeer}s to read presence frames with. */
@@ -69,8 +70,8 @@ public final class RosterBoard implements PeerListener {
         frames.incrementAndGet();
         entries.addAndGet(joinedCount + leftCount);
         int me = peer.index();
-        BitSet roster = rosters[me];
-        BitSet mark = inFrame[me];
+        long[] roster = rosters[me];
+        long[] mark = inFrame[me];
         int before = counts.get(me);
         int size = before;
         // A peer in both arrays can only be seen when there is a left array: snapshots (half of a
@@ -78,36 +79,42 @@ public final class RosterBoard implements PeerListener {
         boolean marking = leftCount > 0;
         for (int i = 0; i < joinedCount; i++) {
             int other = joined[i];
-            if (other < 0 || other == me) {
-                anomaly("member " + me + " got joined " + (other < 0 ? "an unknown peerId" : "itself"));
+            if (other < 0 || other >= members || other == me) {
+                anomaly("member " + me + " got joined " + (other == me ? "itself" : "an unknown peerId"));
                 continue;
             }
+            int w = other >>> 6;
+            long bit = 1L << other;
             if (marking) {
-                mark.set(other);
+                mark[w] |= bit;
             }
-            if (roster.get(other)) {
+            long held = roster[w];
+            if ((held & bit) != 0) {
                 anomaly("member " + me + " got joined member " + other + ", already present");
             } else {
-                roster.set(other);
+                roster[w] = held | bit;
                 size++;
             }
         }
         for (int i = 0; i < leftCount; i++) {
             int other = left[i];
-            if (other >= 0 && mark.get(other)) {
+            boolean known = other >= 0 && other < members;
+            long bit = 1L << other;
+            if (known && (mark[other >>> 6] & bit) != 0) {
                 anomaly("member " + me + " got member " + other + " in joined and left of one frame");
             }
-            if (other < 0 || !roster.get(other)) {
-                anomaly("member " + me + " got left " + (other < 0 ? "an unknown peerId" : "member " + other)
+            if (!known || (roster[other >>> 6] & bit) == 0) {
+                anomaly("member " + me + " got left " + (!known ? "an unknown peerId" : "member " + other)
                         + ", not present");
             } else {
-                roster.clear(other);
+                roster[other >>> 6] &= ~bit;
                 size--;
             }
         }
         for (int i = 0; marking && i < joinedCount; i++) {
-            if (joined[i] >= 0) {
-                mark.clear(joined[i]);
+            int other = joined[i];
+            if (other >= 0 && other < members) {
+                mark[other >>> 6] &= ~(1L << other);
             }
         }
         counts.set(me, size);
