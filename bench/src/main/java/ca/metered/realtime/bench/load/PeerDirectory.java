@@ -42,6 +42,12 @@ public final class PeerDirectory {
     private final byte[] byMember;
     /** By member: the member seen right after it in the last presence array, or -1; a hint only. */
     private final int[] successor;
+    /**
+     * By member: its id's length, for {@link #idLength} — a plain read (C1 does not fold a
+     * VarHandle's checks); written before the release in {@link #register} that
+     * {@link #predict}'s acquire pairs with.
+     */
+    private final int[] idLengths;
     /** Ids longer than {@link #INLINE}; guarded by {@code this}. */
     private final Map<String, Integer> longIds = new HashMap<>();
 
@@ -51,6 +57,7 @@ public final class PeerDirectory {
         mask = slots - 1;
         byMember = new byte[capacity * SLOT];
         successor = new int[capacity];
+        idLengths = new int[capacity];
         Arrays.fill(successor, -1);
     }
 
@@ -74,6 +81,7 @@ public final class PeerDirectory {
         System.arraycopy(id, 0, table, at + ID, id.length);
         if (member >= 0 && member < successor.length && predictable(id)) {
             System.arraycopy(id, 0, byMember, member * SLOT + Integer.BYTES, id.length);
+            idLengths[member] = id.length;
             INTS.setRelease(byMember, member * SLOT, id.length + 1);
         }
         // Last, so that a reader that sees the member sees the rest (plain writes are confirmed
@@ -119,7 +127,7 @@ public final class PeerDirectory {
 
     /** The length of a member's peerId in bytes, once {@link #predict} returned it. */
     public int idLength(int member) {
-        return (int) INTS.getAcquire(byMember, member * SLOT) - 1;
+        return idLengths[member];
     }
 
     /** Remembers that {@code member} came right after {@code previous} in a presence array. */
