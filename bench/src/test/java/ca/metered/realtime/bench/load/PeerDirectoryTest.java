@@ -80,4 +80,26 @@ class PeerDirectoryTest {
         assertThat(d.predict(2, frame, 22, 24)).as("cut before the closing quote").isEqualTo(-1);
         assertThat(d.predict(-1, frame, 1, frame.length)).isEqualTo(-1);
     }
+
+    @Test
+    void predictionOfLongIdsComparesEveryByte() {
+        // UUIDs (36 bytes, what the server hands out) and 8/9/48-byte ids: the word-wise compare.
+        List<String> ids = List.of(new UUID(1, 2).toString(), "abcdefgh", "abcdefghi", "q".repeat(48));
+        PeerDirectory d = new PeerDirectory(ids.size() + 1);
+        d.register("start", ids.size());
+        for (int m = 0; m < ids.size(); m++) {
+            d.register(ids.get(m), m);
+            d.followed(ids.size(), m);
+            String id = ids.get(m);
+            byte[] frame = ("\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
+            assertThat(d.predict(ids.size(), frame, 1, frame.length)).as(id).isEqualTo(m);
+            assertThat(d.idLength(m)).isEqualTo(id.length());
+            for (int at = 0; at < id.length(); at++) {
+                byte[] other = frame.clone();
+                other[1 + at] ^= 0x02;
+                assertThat(d.predict(ids.size(), other, 1, other.length)).as("%s, byte %d differs", id, at)
+                        .isEqualTo(-1);
+            }
+        }
+    }
 }
