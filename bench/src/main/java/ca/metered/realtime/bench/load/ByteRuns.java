@@ -45,42 +45,4 @@ final class ByteRuns {
         // of eight: no byte-by-byte tail.
         return (long) LONGS.get(a, aFrom + last) == (long) LONGS.get(b, bFrom + last);
     }
-
-    /**
-     * {@code a[from, from+length)} as the words {@link #equal(long[], int, byte[], int, int)}
-     * compares against: one per eight bytes, the last one ending at the range's end (overlapping
-     * the one before when the length is not a multiple of eight); none below eight bytes.
-     */
-    static long[] words(byte[] a, int from, int length) {
-        if (length < Long.BYTES) {
-            return new long[0];
-        }
-        int last = length - Long.BYTES;
-        long[] words = new long[(last + Long.BYTES - 1) / Long.BYTES + 1];
-        int k = 0;
-        for (int i = 0; i < last; i += Long.BYTES) {
-            words[k++] = (long) LONGS.get(a, from + i);
-        }
-        words[k] = (long) LONGS.get(a, from + last);
-        return words;
-    }
-
-    /**
-     * Whether {@code b[bFrom, bFrom+length)} holds the bytes whose {@link #words} are
-     * {@code words[at, …)}: one array read per eight bytes on each side, where the
-     * byte-array form reads both sides through a view. {@code length} must be at least eight.
-     */
-    static boolean equal(long[] words, int at, byte[] b, int bFrom, int length) {
-        int last = length - Long.BYTES;
-        if (last < 0) {
-            throw new IllegalArgumentException("fewer than eight bytes: " + length);
-        }
-        int k = at;
-        for (int i = 0; i < last; i += Long.BYTES) {
-            if (words[k++] != (long) LONGS.get(b, bFrom + i)) {
-                return false;
-            }
-        }
-        return words[k] == (long) LONGS.get(b, bFrom + last);
-    }
 }

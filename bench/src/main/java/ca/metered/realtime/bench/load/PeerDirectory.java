@@ -32,8 +32,6 @@ public final class PeerDirectory {
     private static final int LENGTH = 12;
     private static final int ID = 16;
     static final int INLINE = SLOT - ID;
-    /** Words per member in {@link #idWords}: enough for {@link #INLINE} bytes. */
-    private static final int WORDS = 8;
 
     private final byte[] table;
     private final int mask;
@@ -50,11 +48,6 @@ public final class PeerDirectory {
      * {@link #predict}'s acquire pairs with.
      */
     private final int[] idLengths;
-    /**
-     * By member: its id's {@link ByteRuns#words} ({@value #WORDS} slots each), for ids of eight
-     * bytes or more; written before the same release as {@link #idLengths}.
-     */
-    private final long[] idWords;
     /** Ids longer than {@link #INLINE}; guarded by {@code this}. */
     private final Map<String, Integer> longIds = new HashMap<>();
 
@@ -65,7 +58,6 @@ public final class PeerDirectory {
         byMember = new byte[capacity * SLOT];
         successor = new int[capacity];
         idLengths = new int[capacity];
-        idWords = new long[capacity * WORDS];
         Arrays.fill(successor, -1);
     }
 
@@ -90,8 +82,6 @@ public final class PeerDirectory {
         if (member >= 0 && member < successor.length && predictable(id)) {
             System.arraycopy(id, 0, byMember, member * SLOT + Integer.BYTES, id.length);
             idLengths[member] = id.length;
-            long[] words = ByteRuns.words(id, 0, id.length);
-            System.arraycopy(words, 0, idWords, member * WORDS, words.length);
             INTS.setRelease(byMember, member * SLOT, id.length + 1);
         }
         // Last, so that a reader that sees the member sees the rest (plain writes are confirmed
@@ -129,8 +119,7 @@ public final class PeerDirectory {
         int at = next * SLOT;
         int length = (int) INTS.getAcquire(byMember, at) - 1;
         if (length <= 0 || index + length >= end || b[index + length] != '"'
-                || !(length >= Long.BYTES ? ByteRuns.equal(idWords, next * WORDS, b, index, length)
-                        : ByteRuns.equal(byMember, at + Integer.BYTES, b, index, length))) {
+                || !ByteRuns.equal(byMember, at + Integer.BYTES, b, index, length)) {
             return -1;
         }
         return next;

@@ -68,26 +68,4 @@ class ByteRunsTest {
         assertThatThrownBy(() -> ByteRuns.equal(a, 0, b, 6, 7)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> ByteRuns.equal(a, 0, b, 10, 3)).isInstanceOf(IndexOutOfBoundsException.class);
     }
-
-    @Test
-    void wordsCompareLikeTheBytesTheyCameFrom() {
-        for (int length = 8; length <= 48; length++) {
-            byte[] a = run(5, length, 3);
-            long[] words = ByteRuns.words(a, 5, length);
-            long[] padded = new long[words.length + 4];
-            System.arraycopy(words, 0, padded, 2, words.length);
-            byte[] b = run(9, length, 3);
-            assertThat(ByteRuns.equal(padded, 2, b, 9, length)).as("length %d", length).isTrue();
-            for (int at = 0; at < length; at++) {
-                byte[] c = run(9, length, 3);
-                c[9 + at] ^= 0x01;
-                assertThat(ByteRuns.equal(padded, 2, c, 9, length)).as("length %d, byte %d", length, at).isFalse();
-            }
-        }
-        assertThat(ByteRuns.words(new byte[7], 0, 7)).isEmpty();
-        assertThatThrownBy(() -> ByteRuns.equal(new long[1], 0, new byte[7], 0, 7))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ByteRuns.equal(new long[2], 0, new byte[12], 6, 8))
-                .isInstanceOf(IndexOutOfBoundsException.class);
-    }
 }

@@ -83,7 +83,7 @@ class PeerDirectoryTest {
 
     @Test
     void predictionOfLongIdsComparesEveryByte() {
-        // UUIDs (36 bytes, what the server hands out) and 8/9/48-byte ids: the word-wise compare.
+        // UUIDs (36 bytes, what the server hands out) and 8/9/48-byte ids: ByteRuns' word-wise compare.
         List<String> ids = List.of(new UUID(1, 2).toString(), "abcdefgh", "abcdefghi", "q".repeat(48));
         PeerDirectory d = new PeerDirectory(ids.size() + 1);
         d.register("start", ids.size());
