@@ -68,7 +68,7 @@ class ReleaseIT {
 
     @Test
     void theTarballHasTheLayoutTheDocsDescribe() {
-        for (String file : new String[] {"bin/rms", "lib/rms.jar", "lib/jvm.options", "runtime/bin/java", "config/rms.example.yaml",
+        for (String file : new String[] {"bin/rms", "lib/rms.jar", "runtime/bin/java", "config/rms.example.yaml",
                 "systemd/rms.service", "grafana/rms-dashboard.json", "LICENSE", "NOTICE", "README.md", "docs/operations.md", "docs/protocol.md"}) {
             assertThat(home.resolve(file)).as(file).isRegularFile();
         }
@@ -95,9 +95,6 @@ class ReleaseIT {
             // bin/rms execs the bundled java: the process is the runtime's, not a system JDK's.
             Path exe = Path.of("/proc", Long.toString(rms.process.pid()), "exe").toRealPath();
             assertThat(exe).isEqualTo(home.resolve("runtime/bin/java").toRealPath());
-            // ...started with the release's default JVM options, in effect.
-            assertThat(cmdline(rms)).containsSubsequence("-XX:TieredStopAtLevel=1", "-jar");
-            rms.awaitStderr(l -> l.contains("JVM options: TieredStopAtLevel=1 (rms default)"));
 
             HttpClient http = HttpClient.newHttpClient();
             String base = url.replaceFirst("^ws", "http");
@@ -116,28 +113,6 @@ class ReleaseIT {
             assertThat(client.closed.get(30, TimeUnit.SECONDS)).isEqualTo(1001);
             assertThat(rms.awaitExit()).as(rms.stderrText()).isZero();
         }
-    }
-
-    /** RMS_JAVA_OPTS comes after lib/jvm.options on the command line: its options win. */
-    @Test
-    void rmsJavaOptsOverrideTheDefaultOptions() throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(noJdk);
-        env.put("RMS_JAVA_OPTS", "-XX:TieredStopAtLevel=4 -Xmx256m");
-        try (RmsProcess rms = RmsProcess.startIsolated(dir, env, List.of(home.resolve("bin/rms").toString(), "serve",
-                "--config", home.resolve("config/rms.example.yaml").toString(), "--port", "0"))) {
-            rms.awaitLine(l -> l.startsWith("rms listening on "));
-            assertThat(cmdline(rms)).containsSubsequence("-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=4", "-Xmx256m",
-                    "-jar");
-            rms.awaitStderr(l -> l.contains("JVM options: TieredStopAtLevel=4 (set on the command line; rms default: 1)"));
-            rms.process.destroy();
-            assertThat(rms.awaitExit()).as(rms.stderrText()).isZero();
-        }
-    }
-
-    private static List<String> cmdline(RmsProcess rms) throws java.io.IOException {
-        String raw = Files.readString(Path.of("/proc", Long.toString(rms.process.pid()), "cmdline"),
-                StandardCharsets.UTF_8);
-        return List.of(raw.split("\0"));
     }
 
     /** TLS with an elliptic-curve certificate needs jdk.crypto.ec, which jdeps cannot see. */

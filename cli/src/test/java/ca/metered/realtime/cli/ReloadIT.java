@@ -87,7 +87,7 @@ class ReloadIT {
             String tokenB = token(http, secretB, "alice");
             welcomed(url + "/v1?token=" + URLEncoder.encode(tokenB, StandardCharsets.UTF_8));
             assertThat(demo.closed).as("an untouched app's session stays").isNotDone();
-            rms.awaitStderr(l -> l.contains("admin config.reload applied by SIGHUP")
+            awaitStderr(rms, l -> l.contains("admin config.reload applied by SIGHUP")
                     && l.contains("apps added added") && l.contains("apps disabled paused")
                     && l.contains("secrets rotated demo/sk_id_demo"));
 
@@ -100,8 +100,8 @@ class ReloadIT {
             assertThat(startupError).isEqualTo(file + ": apps[0].limits.messageRate: must be > 0");
             Files.writeString(file, invalid);
             hup(rms);
-            rms.awaitStderr(l -> l.contains("config reload refused, the running configuration stays: " + startupError));
-            rms.awaitStderr(l -> l.contains("admin config.reload refused by SIGHUP: " + startupError));
+            awaitStderr(rms, l -> l.contains("config reload refused, the running configuration stays: " + startupError));
+            awaitStderr(rms, l -> l.contains("admin config.reload refused by SIGHUP: " + startupError));
             welcomed(url + "/v1?key=pk_live_added");
             assertThat(demo.closed).isNotDone();
             assertThat(rms.process.isAlive()).isTrue();
@@ -168,7 +168,7 @@ class ReloadIT {
         try (RmsProcess rms = RmsProcess.startWrapped(dir, Map.of(), List.of("nohup"), "serve", "--config",
                 file.toString(), "--port", "0")) {
             url(rms);
-            rms.awaitStderr(l -> l.contains("WARN") && l.contains("SIGHUP is ignored by this process"));
+            awaitStderr(rms, l -> l.contains("WARN") && l.contains("SIGHUP is ignored by this process"));
         }
         try (RmsProcess rms = RmsProcess.start(dir, Map.of(), "serve", "--config", file.toString(), "--port", "0")) {
             url(rms); // the listening line comes after the handlers are in place
@@ -193,6 +193,16 @@ class ReloadIT {
             String err = bad.stderrText().strip();
             assertThat(err.lines()).hasSize(1);
             return err.replaceFirst("^rms: ", "");
+        }
+    }
+
+    private static void awaitStderr(RmsProcess rms, Predicate<String> line) throws InterruptedException {
+        long deadline = System.nanoTime() + RmsProcess.WAIT.toNanos();
+        while (rms.stderrText().lines().noneMatch(line)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no matching stderr line; stderr:\n" + rms.stderrText());
+            }
+            Thread.sleep(50); // polling a file another process writes, with a deadline
         }
     }
 

@@ -115,17 +115,6 @@ final class RmsProcess implements AutoCloseable {
         }
     }
 
-    /** Waits (up to {@link #WAIT}) until a line of stderr matches {@code line}. */
-    void awaitStderr(Predicate<String> line) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (stderrText().lines().noneMatch(line)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no matching stderr line; stderr:\n" + stderrText());
-            }
-            Thread.sleep(50); // polling a file another process writes, with a deadline
-        }
-    }
-
     @Override
     public void close() {
         process.destroyForcibly();

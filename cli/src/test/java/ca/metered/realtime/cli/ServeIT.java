@@ -46,9 +46,6 @@ class ServeIT {
         try (RmsProcess rms = RmsProcess.start(dir, Map.of(), "serve", "--config", config().toString(), "--port", "0")) {
             String url = url(rms.awaitLine(l -> l.startsWith("rms listening on ws://")));
             assertThat(url).startsWith("ws://127.0.0.1:").doesNotEndWith(":0");
-            // java -jar without the launcher's options: the start says so (ReleaseIT: bin/rms has them).
-            rms.awaitStderr(l -> l.contains("JVM options: TieredStopAtLevel=4 (not the rms default 1: start with "
-                    + "bin/rms or add -XX:TieredStopAtLevel=1)"));
             Client client = Client.connect(URI.create(url + "/v1?key=pk_live_demo"));
             assertThat(client.next()).contains("\"type\":\"welcome\"");
 
