@@ -298,6 +298,32 @@ class UpgradedPipelineTest {
     }
 
     @Test
+    void aFrameWhoseHandlingFailsDoesNotStopTheFramesAfterItInTheSameReadFromBeingDecodedAndReleased() {
+        EmbeddedChannel ch = upgraded();
+        drainOutbound(ch); // the welcome
+        // one read: a text frame that is not UTF-8 (its handling throws, 1007), then a ping and a subscribe
+        ByteBuf read = Unpooled.buffer();
+        for (ByteBuf frame : List.of(maskedFrame(0x1, true, new byte[] {'"', (byte) 0xC3, 0x28, '"'}),
+                maskedFrame(0x9, true, "p"),
+                maskedFrame(0x1, true, "{\"type\":\"subscribe\",\"channel\":\"room\",\"requestId\":\"r1\"}"))) {
+            read.writeBytes(frame);
+            frame.release();
+        }
+        ch.writeInbound(read.retain());
+        ch.runPendingTasks();
+        ch.checkException(); // handled by the frame handler, nothing surfaced from the decoder
+        assertThat(read.isReadable()).as("every frame of the read decoded").isFalse();
+        assertThat(read.refCnt()).as("every decoded frame released, none kept").isEqualTo(1);
+        read.release();
+        List<ByteBuf> frames = rawOutbound(ch);
+        assertThat(frames).isNotEmpty();
+        assertThat(frames.get(frames.size() - 1).getUnsignedShort(2)).isEqualTo(1007);
+        assertThat(frames).noneSatisfy(f -> assertThat(f.toString(StandardCharsets.UTF_8)).contains("\"r1\""));
+        frames.forEach(ByteBuf::release);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void everyFragmentTakesOneTokenTheFirstIncluded() {
         // the core's default limits, on the fixture's clock (no refill): a burst of DEFAULT_MESSAGE_BURST frames
         EmbeddedChannel ch = upgraded();
