@@ -3,7 +3,6 @@ package ca.metered.realtime.server.transport;
 import ca.metered.realtime.protocol.CloseCode;
 import ca.metered.realtime.server.session.InboundRateLimiter;
 import ca.metered.realtime.server.session.Session;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandler;
@@ -24,7 +23,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.util.CharsetUtil;
 import java.net.SocketAddress;
 import java.util.List;
 import org.slf4j.Logger;
@@ -102,7 +100,7 @@ final class WebSocketFrameHandler extends WebSocket13FrameDecoder implements Cha
             gate(ctx).admitted(frame);
             return;
         }
-        if (frame instanceof TextWebSocketFrame && !ByteBufUtil.isText(frame.content(), CharsetUtil.UTF_8)) {
+        if (frame instanceof TextWebSocketFrame && !Utf8Text.isValid(frame.content())) {
             // as Netty's Utf8FrameValidator reports it (RFC 6455 8.1: 1007), to exceptionCaught
             frame.release();
             throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.INVALID_PAYLOAD_DATA,
