@@ -12,17 +12,18 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 
 /**
- * The generator's WebSocket frame decoder (RFC 6455 5.2), installed by the handshake in place of
- * Netty's {@code WebSocket13FrameDecoder}: a data message is handed to its {@link Peer} as a
- * window of the bytes read ({@link Peer#onMessage}), without a frame object, a retained slice and
- * a trip through the aggregator and the protocol handler per message. At 200,000 deliveries a
+ * The generator's WebSocket frame decoder (RFC 6455 5.2), installed by the {@link Handshake}
+ * where Netty's handshaker would put its {@code WebSocket13FrameDecoder}: a data message is
+ * handed to its {@link Peer} as a window of the bytes read ({@link Peer#onMessage}), without a
+ * frame object, a retained slice and a trip through an aggregator and a protocol handler per
+ * message. At 200,000 deliveries a
  * second on the machine that also runs the server, what the generator spends per message is CPU
  * the server under test does not get; rms sends one WebSocket message per delivery, nats-server
  * packs several into one, so a per-message cost weighed on rms's runs more than on nats's.
  *
  * <p>Fragmented messages are joined (up to {@code maxMessage} bytes); control frames (ping, pong,
- * close) are decoded into Netty's frame objects and passed on, so the protocol handler behind
- * answers pings and the peer reads the close as before. A masked frame from the server, a
+ * close) are decoded into Netty's frame objects and passed on to the {@link Peer}, which answers
+ * pings and reads the close. A masked frame from the server, a
  * reserved bit or opcode, or a fragment out of place is a protocol error: the connection closes.
  *
  * <p>Confined to its channel's event loop.

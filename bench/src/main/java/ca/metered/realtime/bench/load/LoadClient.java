@@ -13,14 +13,6 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker13;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -38,11 +30,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LoadClient implements AutoCloseable {
     private static final int MAX_FRAME = 64 << 20;
+    private static final long HANDSHAKE_TIMEOUT_MILLIS = TimeUnit.SECONDS.toMillis(60);
 
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelClass;
     private final List<InetAddress> sourceAddresses;
     private final AtomicInteger nextSource = new AtomicInteger();
+    /** Everything of a connect but its handler, cloned per connection. */
+    private final Bootstrap prototype;
+    private volatile Handshake.Request lastRequest;
 
     /**
      * @param threads event loop threads of the generator
@@ -58,6 +54,11 @@ public final class LoadClient implements AutoCloseable {
             channelClass = NioSocketChannel.class;
         }
         this.sourceAddresses = List.copyOf(sourceAddresses);
+        prototype = new Bootstrap()
+                .group(group)
+                .channel(channelClass)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 60_000);
     }
 
     /** Whether the native epoll transport is in use (it should be, on Linux). */
@@ -65,36 +66,21 @@ public final class LoadClient implements AutoCloseable {
         return Epoll.isAvailable();
     }
 
-    /** Opens a WebSocket to {@code uri} (ws:// only) handled by {@code peer}. */
+    /**
+     * Opens a WebSocket to {@code uri} (ws:// only) handled by {@code peer}. The pipeline is the
+     * {@link Handshake} and the peer; once the server's 101 is checked, Netty's frame encoder and
+     * the {@link FrameReader} take the handshake's place (two handlers and the peer per
+     * connection, nothing of HTTP left).
+     */
     public ChannelFuture connect(URI uri, Peer peer) {
-        int port = uri.getPort() > 0 ? uri.getPort() : 80;
-        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(uri)
-                .version(WebSocketVersion.V13)
-                .maxFramePayloadLength(MAX_FRAME)
-                .handleCloseFrames(false) // Peer reads the code
-                .dropPongFrames(true)
-                // Checking the servers' UTF-8 would cost the generator more than reading the frames.
-                .withUTF8Validator(false)
-                .handshakeTimeoutMillis(TimeUnit.SECONDS.toMillis(60))
-                .build();
-        Bootstrap b = new Bootstrap()
-                .group(group)
-                .channel(channelClass)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 60_000)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(
-                                new HttpClientCodec(),
-                                new HttpObjectAggregator(64 * 1024),
-                                new WebSocketClientProtocolHandler(new Handshaker(config, peer), config),
-                                new WebSocketFrameAggregator(MAX_FRAME),
-                                peer);
-                    }
-                });
-        InetSocketAddress remote = new InetSocketAddress(uri.getHost(), port);
+        Handshake.Request request = requestFor(uri);
+        Bootstrap b = prototype.clone().handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new Handshake(request, peer, MAX_FRAME, HANDSHAKE_TIMEOUT_MILLIS), peer);
+            }
+        });
+        InetSocketAddress remote = new InetSocketAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80);
         if (sourceAddresses.isEmpty()) {
             return b.connect(remote);
         }
@@ -102,24 +88,14 @@ public final class LoadClient implements AutoCloseable {
         return b.connect(remote, new InetSocketAddress(local, 0));
     }
 
-    /**
-     * The RFC 6455 handshake as Netty does it, whose decoder afterwards is {@link FrameReader}:
-     * data messages go straight to the peer.
-     */
-    private static final class Handshaker extends WebSocketClientHandshaker13 {
-        private final Peer peer;
-
-        Handshaker(WebSocketClientProtocolConfig config, Peer peer) {
-            super(config.webSocketUri(), config.version(), config.subprotocol(), config.allowExtensions(),
-                    config.customHeaders(), config.maxFramePayloadLength(), config.performMasking(),
-                    config.allowMaskMismatch(), config.forceCloseTimeoutMillis());
-            this.peer = peer;
+    /** The request template of {@code uri}: a workload connects everyone to one URL, so the last one is kept. */
+    private Handshake.Request requestFor(URI uri) {
+        Handshake.Request r = lastRequest;
+        if (r == null || !r.uri().equals(uri)) {
+            r = new Handshake.Request(uri);
+            lastRequest = r;
         }
-
-        @Override
-        protected WebSocketFrameDecoder newWebsocketDecoder() {
-            return new FrameReader(peer, MAX_FRAME);
-        }
+        return r;
     }
 
     @Override

@@ -6,8 +6,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.concurrent.CompletableFuture;
 
@@ -138,14 +139,6 @@ public abstract class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-            ready.completeExceptionally(new IllegalStateException("WebSocket handshake timed out"));
-        }
-        super.userEventTriggered(ctx, evt);
-    }
-
-    @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
             onMessage(frame.content(), frame instanceof TextWebSocketFrame);
@@ -153,6 +146,9 @@ public abstract class Peer extends SimpleChannelInboundHandler<WebSocketFrame> {
             closeCode = close.statusCode();
             // Answer the close (RFC 6455 5.5.1), then drop TCP.
             ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), "")).addListener(f -> ctx.close());
+        } else if (frame instanceof PingWebSocketFrame) {
+            // A pong with the ping's payload (RFC 6455 5.5.3); pongs are dropped.
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
         }
     }
 
