@@ -25,30 +25,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class FrameReaderTest {
-    /** Records what the reader hands it, as "text:…" / "binary:…". */
-    private static final class RecordingPeer extends Peer {
-        final List<String> messages = new ArrayList<>();
-
-        RecordingPeer() {
-            super(0, new PeerListener() {
-            });
-        }
-
-        @Override
-        public void publish(String room, boolean ack) {
-        }
-
-        @Override
-        protected void sendSubscribe(String room) {
-        }
-
-        @Override
-        protected void onMessage(ByteBuf content, boolean text) {
-            messages.add((text ? "text:" : "binary:") + content.toString(StandardCharsets.ISO_8859_1));
-            content.skipBytes(content.readableBytes()); // a peer may consume: the reader restores
-        }
-    }
-
     /** What the reader passes on: control frames, as "ping:…", and exceptions. */
     private static final class After extends ChannelInboundHandlerAdapter {
         final List<String> seen = new ArrayList<>();

@@ -30,36 +30,19 @@ class HandshakeTest {
     private static final URI URL = URI.create("ws://127.0.0.1:18080/v1?key=pk_live_bench_presence");
     private static final Pattern KEY = Pattern.compile("sec-websocket-key: ([A-Za-z0-9+/=]+)\r\n");
 
-    /** Records the messages the frame reader hands it. */
-    static final class RecordingPeer extends Peer {
-        final List<String> messages = new ArrayList<>();
-
-        RecordingPeer() {
-            super(0, new PeerListener() {
-            });
-        }
-
-        @Override
-        public void publish(String room, boolean ack) {
-        }
-
-        @Override
-        protected void sendSubscribe(String room) {
-        }
-
-        @Override
-        protected void onMessage(ByteBuf content, boolean text) {
-            messages.add(content.toString(StandardCharsets.UTF_8));
-            if (messages.size() == 1) {
-                markReady();
-            }
-        }
-    }
-
     private final RecordingPeer peer = new RecordingPeer();
 
     private EmbeddedChannel connect(long timeoutMillis) {
         return new EmbeddedChannel(new Handshake(new Handshake.Request(URL), peer, 1 << 20, timeoutMillis), peer);
+    }
+
+    /** Answers the request the handshake wrote with a valid 101 followed, in the same read, by {@code after}. */
+    private static void upgrade(EmbeddedChannel ch, WebSocketFrame... after) {
+        ch.writeInbound(bytes(validResponse(ch), frames(after)));
+    }
+
+    private static String validResponse(EmbeddedChannel ch) {
+        return response(Handshake.acceptOf(keyOf(written(ch)).getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** The request the handshake wrote, as text. */
@@ -146,16 +129,14 @@ class HandshakeTest {
     @Test
     void aCheckedResponseLeavesTheFrameCodecAndTheBytesAfterItAreFrames() {
         EmbeddedChannel ch = connect(60_000);
-        String key = keyOf(written(ch));
         // The 101 and the server's first two messages in one read.
-        ch.writeInbound(bytes(response(Handshake.acceptOf(key.getBytes(StandardCharsets.US_ASCII))),
-                frames(new TextWebSocketFrame("{\"type\":\"welcome\"}"), new TextWebSocketFrame("second"))));
-        assertThat(peer.messages).containsExactly("{\"type\":\"welcome\"}", "second");
+        upgrade(ch, new TextWebSocketFrame("{\"type\":\"welcome\"}"), new TextWebSocketFrame("second"));
+        assertThat(peer.messages).containsExactly("text:{\"type\":\"welcome\"}", "text:second");
         assertThat(peer.ready()).isCompleted();
         assertThat(handlers(ch)).containsExactly(WebSocket13FrameEncoder.class, FrameReader.class, RecordingPeer.class);
         // Frames afterwards, and the client's frames are masked (RFC 6455 5.3).
         ch.writeInbound(Unpooled.wrappedBuffer(frames(new TextWebSocketFrame("third"))));
-        assertThat(peer.messages).containsExactly("{\"type\":\"welcome\"}", "second", "third");
+        assertThat(peer.messages).containsExactly("text:{\"type\":\"welcome\"}", "text:second", "text:third");
         ch.writeOutbound(new TextWebSocketFrame("hi"));
         ByteBuf out = ch.readOutbound();
         assertThat(out.getByte(1) & 0x80).isEqualTo(0x80);
@@ -171,14 +152,12 @@ class HandshakeTest {
     @Test
     void aResponseInManyReadsIsJoined() {
         EmbeddedChannel ch = connect(60_000);
-        String key = keyOf(written(ch));
-        ByteBuf all = bytes(response(Handshake.acceptOf(key.getBytes(StandardCharsets.US_ASCII))),
-                frames(new TextWebSocketFrame("welcome")));
+        ByteBuf all = bytes(validResponse(ch), frames(new TextWebSocketFrame("welcome")));
         while (all.isReadable()) {
             ch.writeInbound(all.readRetainedSlice(1));
         }
         all.release();
-        assertThat(peer.messages).containsExactly("welcome");
+        assertThat(peer.messages).containsExactly("text:welcome");
         assertThat(handlers(ch)).containsExactly(WebSocket13FrameEncoder.class, FrameReader.class, RecordingPeer.class);
         ch.finishAndReleaseAll();
     }
@@ -186,9 +165,7 @@ class HandshakeTest {
     @Test
     void theServersPingIsAnsweredWithItsPayload() {
         EmbeddedChannel ch = connect(60_000);
-        String key = keyOf(written(ch));
-        ch.writeInbound(bytes(response(Handshake.acceptOf(key.getBytes(StandardCharsets.US_ASCII))),
-                frames(new PingWebSocketFrame(Unpooled.copiedBuffer("p1", StandardCharsets.US_ASCII)))));
+        upgrade(ch, new PingWebSocketFrame(Unpooled.copiedBuffer("p1", StandardCharsets.US_ASCII)));
         ByteBuf pong = ch.readOutbound();
         // FIN + opcode 10, masked, 2 bytes; the payload unmasked is the ping's.
         assertThat(pong.getUnsignedByte(0)).isEqualTo((short) 0x8A);

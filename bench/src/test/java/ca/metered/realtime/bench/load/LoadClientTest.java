@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -105,43 +104,19 @@ class LoadClientTest {
         serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    private static final class Recorder extends Peer {
-        final BlockingQueue<String> got = new LinkedBlockingQueue<>();
-
-        Recorder() {
-            super(0, new PeerListener() {
-            });
-        }
-
-        @Override
-        public void publish(String room, boolean ack) {
-            channel().writeAndFlush(new TextWebSocketFrame(room));
-        }
-
-        @Override
-        protected void sendSubscribe(String room) {
-        }
-
-        @Override
-        protected void onMessage(ByteBuf content, boolean text) {
-            markReady();
-            got.add(content.toString(StandardCharsets.UTF_8));
-        }
-    }
-
     @Test
     void connectsToAWebSocketServerAndTalks() throws Exception {
         int port = ((InetSocketAddress) server.localAddress()).getPort();
         try (LoadClient client = new LoadClient(1, List.of())) {
-            Recorder[] peers = {new Recorder(), new Recorder()};
-            for (Recorder p : peers) {
+            RecordingPeer[] peers = {new RecordingPeer(), new RecordingPeer()};
+            for (RecordingPeer p : peers) {
                 client.connect(URI.create("ws://127.0.0.1:" + port + "/v1?key=k"), p).sync();
             }
-            for (Recorder p : peers) {
-                assertThat(p.got.poll(10, TimeUnit.SECONDS)).isEqualTo("welcome");
+            for (RecordingPeer p : peers) {
+                assertThat(p.arrived.poll(10, TimeUnit.SECONDS)).isEqualTo("text:welcome");
                 assertThat(p.ready()).isCompleted();
                 p.channel().eventLoop().submit(() -> p.publish("hello", false)).sync();
-                assertThat(p.got.poll(10, TimeUnit.SECONDS)).isEqualTo("echo:hello");
+                assertThat(p.arrived.poll(10, TimeUnit.SECONDS)).isEqualTo("text:echo:hello");
             }
             List<String> expected = List.of("uri:/v1?key=k", "pong:are you there", "text:hello");
             List<String> seen = new ArrayList<>();
@@ -159,12 +134,12 @@ class LoadClientTest {
     void aServerThatRefusesTheUpgradeFailsTheConnect() throws Exception {
         int port = ((InetSocketAddress) server.localAddress()).getPort();
         try (LoadClient client = new LoadClient(1, List.of())) {
-            Recorder p = new Recorder();
+            RecordingPeer p = new RecordingPeer();
             // Not the WebSocket path: the server answers 404, not 101.
             client.connect(URI.create("ws://127.0.0.1:" + port + "/other"), p).sync();
             assertThatThrownBy(() -> p.ready().get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(WebSocketClientHandshakeException.class).hasMessageContaining("404");
-            assertThat(p.got).isEmpty();
+            assertThat(p.messages).isEmpty();
             assertThat(p.channel().closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
         }
     }
