@@ -45,7 +45,7 @@ class FrameReaderTest {
     }
 
     /** The bytes a server sends for these frames (unmasked, RFC 6455 5.1). */
-    private static byte[] wire(WebSocketFrame... frames) {
+    static byte[] wire(WebSocketFrame... frames) {
         EmbeddedChannel enc = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
         ByteBuf all = Unpooled.buffer();
         for (WebSocketFrame f : frames) {

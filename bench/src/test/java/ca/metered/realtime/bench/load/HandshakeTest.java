@@ -38,7 +38,7 @@ class HandshakeTest {
 
     /** Answers the request the handshake wrote with a valid 101 followed, in the same read, by {@code after}. */
     private static void upgrade(EmbeddedChannel ch, WebSocketFrame... after) {
-        ch.writeInbound(bytes(validResponse(ch), frames(after)));
+        ch.writeInbound(bytes(validResponse(ch), FrameReaderTest.wire(after)));
     }
 
     private static String validResponse(EmbeddedChannel ch) {
@@ -71,22 +71,6 @@ class HandshakeTest {
     private static String head(String accept) {
         String r = response(accept);
         return r.substring(0, r.length() - 4);
-    }
-
-    private static byte[] frames(WebSocketFrame... frames) {
-        EmbeddedChannel enc = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
-        ByteBuf all = Unpooled.buffer();
-        for (WebSocketFrame f : frames) {
-            enc.writeOutbound(f);
-            Object o;
-            while ((o = enc.readOutbound()) != null) {
-                all.writeBytes((ByteBuf) o);
-                ReferenceCountUtil.release(o);
-            }
-        }
-        byte[] b = new byte[all.readableBytes()];
-        all.readBytes(b);
-        return b;
     }
 
     private static ByteBuf bytes(String s, byte[] more) {
@@ -135,7 +119,7 @@ class HandshakeTest {
         assertThat(peer.ready()).isCompleted();
         assertThat(handlers(ch)).containsExactly(WebSocket13FrameEncoder.class, FrameReader.class, RecordingPeer.class);
         // Frames afterwards, and the client's frames are masked (RFC 6455 5.3).
-        ch.writeInbound(Unpooled.wrappedBuffer(frames(new TextWebSocketFrame("third"))));
+        ch.writeInbound(Unpooled.wrappedBuffer(FrameReaderTest.wire(new TextWebSocketFrame("third"))));
         assertThat(peer.messages).containsExactly("text:{\"type\":\"welcome\"}", "text:second", "text:third");
         ch.writeOutbound(new TextWebSocketFrame("hi"));
         ByteBuf out = ch.readOutbound();
@@ -152,7 +136,7 @@ class HandshakeTest {
     @Test
     void aResponseInManyReadsIsJoined() {
         EmbeddedChannel ch = connect(60_000);
-        ByteBuf all = bytes(validResponse(ch), frames(new TextWebSocketFrame("welcome")));
+        ByteBuf all = bytes(validResponse(ch), FrameReaderTest.wire(new TextWebSocketFrame("welcome")));
         while (all.isReadable()) {
             ch.writeInbound(all.readRetainedSlice(1));
         }
@@ -206,7 +190,7 @@ class HandshakeTest {
     void aWrongAcceptClosesTheConnectionAndNothingIsDelivered() {
         EmbeddedChannel ch = connect(60_000);
         written(ch);
-        ch.writeInbound(bytes(response("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), frames(new TextWebSocketFrame("welcome"))));
+        ch.writeInbound(bytes(response("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), FrameReaderTest.wire(new TextWebSocketFrame("welcome"))));
         assertThat(peer.messages).isEmpty();
         assertThatThrownBy(() -> peer.ready().join()).isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(WebSocketClientHandshakeException.class)
