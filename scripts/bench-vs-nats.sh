@@ -18,7 +18,8 @@
 #   without a collection, docs/operations.md "JVM memory"; nats: Go's scavenger)
 #   IDLE_ROUNDS: idle connects all (the cold-server figures), closes them, and connects them again
 #   against the now warm server, for both servers alike (the last round: the warm-server figures)
-#   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2 RMS_JAVA_OPTS=""
+#   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2
+#   RMS_JAVA_OPTS="": JVM options of rms after its defaults (dist/jvm.options, as bin/rms has them); they win
 #   CLUSTER_EVENT_LOOPS="": server.eventLoopThreads of the two cluster nodes (empty: the server's default)
 #   REDIS_BENCH_REQUESTS=$((DURATION * 50000)): redis-benchmark's requests, about as long as rms is measured
 #   ROOM_JAVA_OPTS="-Xmx512m": extra JVM options of rms in the room workload (a bounded heap, so
@@ -44,7 +45,7 @@ while [ $# -gt 0 ]; do
     --only) ONLY="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --jfr) JFR=1; shift ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "bench-vs-nats: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -65,6 +66,8 @@ CLUSTER_SUBSCRIBERS="${CLUSTER_SUBSCRIBERS:-1}"
 CLUSTER_EVENT_LOOPS="${CLUSTER_EVENT_LOOPS:-}"
 GEN_THREADS="${GEN_THREADS:-2}"
 RMS_JAVA_OPTS="${RMS_JAVA_OPTS:-}"
+# rms runs with its defaults, as bin/rms starts it: dist/jvm.options, then RMS_JAVA_OPTS (which wins).
+RMS_DEFAULT_OPTS="$(sed -e '/^[[:space:]]*#/d' "$ROOT/dist/jvm.options" | tr '\n' ' ')"
 ROOM_JAVA_OPTS="${ROOM_JAVA_OPTS--Xmx512m}"
 ROOM_ROUNDS="${ROOM_ROUNDS:-2}"
 ROOM_GEN_JAVA_OPTS="${ROOM_GEN_JAVA_OPTS--XX:TieredStopAtLevel=1}"
@@ -102,7 +105,7 @@ NATS_LABEL="nats-server $NATS_VERSION"
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB RAM, kernel $(uname -r)"
   echo "java: $(java -version 2>&1 | head -1)"
-  echo "servers: $RMS_LABEL (java -jar rms.jar serve, RMS_JAVA_OPTS='$RMS_JAVA_OPTS', room: ROOM_JAVA_OPTS='$ROOM_JAVA_OPTS', generator ROOM_GEN_JAVA_OPTS='$ROOM_GEN_JAVA_OPTS'), $NATS_LABEL"
+  echo "servers: $RMS_LABEL (java -jar rms.jar serve with dist/jvm.options '$RMS_DEFAULT_OPTS', RMS_JAVA_OPTS='$RMS_JAVA_OPTS', room: ROOM_JAVA_OPTS='$ROOM_JAVA_OPTS', generator ROOM_GEN_JAVA_OPTS='$ROOM_GEN_JAVA_OPTS'), $NATS_LABEL"
   echo "load at start: $(uptime | sed 's/.*load average/load average/')"
   echo "runs: $RUNS; subscribers=$SUBSCRIBERS rate=$RATE size=$SIZE warmup=${WARMUP}s duration=${DURATION}s idle=$IDLE_CONNECTIONS (hold ${IDLE_HOLD}s, rounds $IDLE_ROUNDS) room=$ROOM_MEMBERS (rounds $ROOM_ROUNDS)"
 } | tee "$OUT/machine.txt"
@@ -144,7 +147,7 @@ start_rms() {
   local config="$1" log="$2"; shift 2
   RMS_PORT=$(free_port)
   # shellcheck disable=SC2086
-  java $RMS_JAVA_OPTS "$@" -jar "$RMS_JAR" serve --config "$config" --port "$RMS_PORT" >"$log" 2>&1 &
+  java $RMS_DEFAULT_OPTS $RMS_JAVA_OPTS "$@" -jar "$RMS_JAR" serve --config "$config" --port "$RMS_PORT" >"$log" 2>&1 &
   RMS_PID=$!
   PIDS+=("$RMS_PID")
   local deadline=$(( SECONDS + 60 ))

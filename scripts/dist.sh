@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release tarball: rms-<version>-linux-x86_64.tar.gz with a Java runtime made by jlink
-# (only the JDK modules the server and CLI need, found with jdeps), bin/rms, the jar, the example
+# (only the JDK modules the server and CLI need, found with jdeps), bin/rms, the jar and its default
+# JVM options (lib/jvm.options), the example
 # config, the systemd unit, the Grafana dashboard, LICENSE/NOTICE/README and docs. A host that unpacks it needs no JDK and
 # no Maven. Called by `./rms dist`, by the cli module's `-Pdist` Maven profile and by ReleaseIT.
 #
@@ -55,6 +56,7 @@ MODULES="$MODULES,jdk.crypto.ec,jdk.naming.dns,jdk.management,jdk.jcmd"
   --output "$STAGE/runtime"
 
 cp "$JAR" "$STAGE/lib/rms.jar"
+cp "$ROOT/dist/jvm.options" "$STAGE/lib/jvm.options"
 install -m 0755 "$ROOT/dist/bin/rms" "$STAGE/bin/rms"
 cp "$ROOT/config/rms.example.yaml" "$STAGE/config/"
 cp "$ROOT/dist/rms.service" "$STAGE/systemd/"

@@ -69,9 +69,10 @@ final class ServeCommand implements Callable<Integer> {
         } catch (RmsServer.ServerStartException e) {
             throw new CliException(e.getMessage(), 1);
         }
-        // The launcher's JVM defaults (docs/operations.md, "JVM memory"); after a failed start
+        // The launcher's JVM defaults (docs/operations.md, "JVM memory" and "JVM options"); after a failed start
         // only the one line of the error is printed.
         IdleHeapRelease.applyAndLog();
+        JvmDefaults.log();
         // Handlers go in before the listening line: a supervisor (or test) may send SIGTERM as
         // soon as it reads that line, and the JVM's default handler would exit 143 without the
         // graceful going_away / 1001 of docs/protocol.md 8.

@@ -69,7 +69,7 @@ class ReleaseIT {
     @Test
     void theTarballHasTheLayoutTheDocsDescribe() {
         for (String file : new String[] {"bin/rms", "lib/rms.jar", "runtime/bin/java", "config/rms.example.yaml",
-                "systemd/rms.service", "grafana/rms-dashboard.json", "LICENSE", "NOTICE", "README.md", "docs/operations.md", "docs/protocol.md"}) {
+                "lib/jvm.options", "systemd/rms.service", "grafana/rms-dashboard.json", "LICENSE", "NOTICE", "README.md", "docs/operations.md", "docs/protocol.md"}) {
             assertThat(home.resolve(file)).as(file).isRegularFile();
         }
         assertThat(home.resolve("bin/rms")).isExecutable();
@@ -95,6 +95,14 @@ class ReleaseIT {
             // bin/rms execs the bundled java: the process is the runtime's, not a system JDK's.
             Path exe = Path.of("/proc", Long.toString(rms.process.pid()), "exe").toRealPath();
             assertThat(exe).isEqualTo(home.resolve("runtime/bin/java").toRealPath());
+            // ... started with rms's default JVM options (lib/jvm.options), which it logs as in effect.
+            List<String> jvmArgs = List.of(Files.readString(Path.of("/proc", Long.toString(rms.process.pid()), "cmdline"))
+                    .split("\0"));
+            List<String> defaults = JvmDefaults.parse(Files.readString(home.resolve("lib/jvm.options")));
+            assertThat(defaults).isNotEmpty().isEqualTo(JvmDefaults.shipped());
+            assertThat(jvmArgs).containsSubsequence(defaults).containsSubsequence(List.of("-jar", home.resolve("lib/rms.jar").toString()));
+            assertThat(jvmArgs.indexOf(defaults.get(0))).isLessThan(jvmArgs.indexOf("-jar"));
+            assertThat(rms.stderrText()).contains("JVM options: ").doesNotContain("not the rms default");
 
             HttpClient http = HttpClient.newHttpClient();
             String base = url.replaceFirst("^ws", "http");
