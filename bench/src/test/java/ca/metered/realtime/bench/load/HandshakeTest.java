@@ -192,11 +192,7 @@ class HandshakeTest {
         written(ch);
         ch.writeInbound(bytes(response("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), FrameReaderTest.wire(new TextWebSocketFrame("welcome"))));
         assertThat(peer.messages).isEmpty();
-        assertThatThrownBy(() -> peer.ready().join()).isInstanceOf(CompletionException.class)
-                .hasCauseInstanceOf(WebSocketClientHandshakeException.class)
-                .hasMessageContaining("Sec-WebSocket-Accept");
-        assertThat(ch.isActive()).isFalse();
-        ch.finishAndReleaseAll();
+        assertConnectFailed(ch, "Sec-WebSocket-Accept");
     }
 
     @Test
@@ -205,10 +201,7 @@ class HandshakeTest {
         written(ch);
         ch.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 101 Switching Protocols\r\nx: "
                 + "a".repeat(Handshake.MAX_RESPONSE), StandardCharsets.US_ASCII));
-        assertThatThrownBy(() -> peer.ready().join()).hasCauseInstanceOf(WebSocketClientHandshakeException.class)
-                .hasMessageContaining("within " + Handshake.MAX_RESPONSE);
-        assertThat(ch.isActive()).isFalse();
-        ch.finishAndReleaseAll();
+        assertConnectFailed(ch, "within " + Handshake.MAX_RESPONSE);
     }
 
     @Test
@@ -220,8 +213,14 @@ class HandshakeTest {
         assertThat(peer.ready()).isNotDone();
         ch.advanceTimeBy(2, TimeUnit.SECONDS);
         ch.runScheduledPendingTasks();
-        assertThatThrownBy(() -> peer.ready().join()).hasCauseInstanceOf(WebSocketClientHandshakeException.class)
-                .hasMessageContaining("timed out");
+        assertConnectFailed(ch, "timed out");
+    }
+
+    /** The peer's connect failed with a handshake error saying {@code why}, and the channel is closed. */
+    private void assertConnectFailed(EmbeddedChannel ch, String why) {
+        assertThatThrownBy(() -> peer.ready().join()).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(WebSocketClientHandshakeException.class)
+                .hasMessageContaining(why);
         assertThat(ch.isActive()).isFalse();
         ch.finishAndReleaseAll();
     }
