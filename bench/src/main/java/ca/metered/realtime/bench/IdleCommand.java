@@ -79,8 +79,12 @@ final class IdleCommand implements Callable<Integer> {
                     .param("roomSize", roomSize)
                     .figure("establish_s", "cold server (round 1): time to connect and subscribe all", "s", establish)
                     .figure("establish_cpu_s", "cold server (round 1): server CPU to connect and subscribe all", "s",
-                            cold.serverCpuNanos() / 1e9)
-                    .figure("establish_cpu_us_per_conn", "cold server (round 1): server CPU per connection", "µs",
+                            cold.serverCpuNanos() / 1e9);
+            if (cold.compilerNanos() >= 0) {
+                r.figure("establish_jit_cpu_s", "cold server (round 1): … of which the server's JIT compiler threads", "s",
+                        cold.compilerNanos() / 1e9);
+            }
+            r.figure("establish_cpu_us_per_conn", "cold server (round 1): server CPU per connection", "µs",
                             cold.serverCpuNanos() / 1e3 / connections)
                     .figure("generator_cpu_s", "cold server (round 1): load generator CPU to connect and subscribe all", "s",
                             cold.generatorCpuNanos() / 1e9)
@@ -146,8 +150,12 @@ final class IdleCommand implements Callable<Integer> {
                 .figure("idle_wait_" + k + "_s", "seconds waited for the server to go idle before round " + round, "s", waited);
         if (round == roundArgs.rounds) {
             r.figure("establish_warm_s", "warm server (last round): time to connect and subscribe all", "s", establish)
-                    .figure("establish_warm_cpu_s", "warm server (last round): server CPU to connect and subscribe all", "s", cpu)
-                    .figure("establish_warm_cpu_us_per_conn", "warm server (last round): server CPU per connection", "µs",
+                    .figure("establish_warm_cpu_s", "warm server (last round): server CPU to connect and subscribe all", "s", cpu);
+            if (warm.compilerNanos() >= 0) {
+                r.figure("establish_warm_jit_cpu_s", "warm server (last round): … of which the server's JIT compiler threads",
+                        "s", warm.compilerNanos() / 1e9);
+            }
+            r.figure("establish_warm_cpu_us_per_conn", "warm server (last round): server CPU per connection", "µs",
                             cpu * 1e6 / connections)
                     .figure("generator_warm_cpu_s", "warm server (last round): load generator CPU for that", "s", gen);
         }
@@ -160,8 +168,12 @@ final class IdleCommand implements Callable<Integer> {
         return !fleet.timedOut() && fleet.failures() == 0 && open == connections;
     }
 
-    /** One connect of all N, and what it cost: wall time, the server's, the generator's and the machine's CPU. */
-    private record Connect(Fleet fleet, double seconds, long serverCpuNanos, long generatorCpuNanos, long machineBusyNanos) {
+    /**
+     * One connect of all N, and what it cost: wall time, the server's, the generator's and the
+     * machine's CPU, and of the server's the part its JIT compilers used (-1: it has none).
+     */
+    private record Connect(Fleet fleet, double seconds, long serverCpuNanos, long generatorCpuNanos, long machineBusyNanos,
+                           long compilerNanos) {
         /** Other processes' CPU meanwhile, in cores busy. */
         double otherCores() {
             return Math.max(0, machineBusyNanos - serverCpuNanos - generatorCpuNanos) / 1e9 / seconds;
@@ -171,14 +183,17 @@ final class IdleCommand implements Callable<Integer> {
     /** Connects N peers into rooms of {@code --room-size}, each subscribed to its room. */
     private Connect connectAll(LoadClient client, ServerProcess server, DeliveryMeter meter) throws Exception {
         long c0 = server.cpuNanos();
+        OptionalLong j0 = server.compilerNanos();
         long g0 = ServerProcess.self().cpuNanos();
         long m0 = MachineCpu.busyNanos();
         Fleet fleet = Fleet.open(client, target.url, connections, i -> target.protocol.peer(i, meter, target.size),
                 i -> "idle-" + (i / roomSize), p -> { }, concurrency, Duration.ofMinutes(10));
         double seconds = fleet.elapsedNanos() / 1e9;
         long c1 = server.cpuNanos();
+        OptionalLong j1 = server.compilerNanos();
         long g1 = ServerProcess.self().cpuNanos();
         long m1 = MachineCpu.busyNanos();
-        return new Connect(fleet, seconds, c1 - c0, g1 - g0, m1 - m0);
+        long jit = j0.isPresent() && j1.isPresent() ? Math.max(0, j1.getAsLong() - j0.getAsLong()) : -1;
+        return new Connect(fleet, seconds, c1 - c0, g1 - g0, m1 - m0, jit);
     }
 }

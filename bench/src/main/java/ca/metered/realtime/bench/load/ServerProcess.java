@@ -3,7 +3,9 @@ package ca.metered.realtime.bench.load;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -56,11 +58,46 @@ public final class ServerProcess {
         return statField(12); // stime, field 15
     }
 
+    /**
+     * CPU time so far of the JVM's JIT compiler threads (HotSpot names them {@code C1
+     * CompilerThread<n>} and {@code C2 CompilerThread<n>}), user plus system; empty for a process
+     * without them (not a HotSpot JVM, or one that interprets only). A compiler thread that has
+     * exited (HotSpot stops extra ones when their queue is empty) no longer counts, so the
+     * difference of two reads is a lower bound when more than one thread per compiler runs.
+     */
+    public OptionalLong compilerNanos() {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        long ticks = 0;
+        boolean found = false;
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+            for (Path thread : threads) {
+                try {
+                    // comm is cut to 15 bytes: "C2 CompilerThre".
+                    String name = Files.readString(thread.resolve("comm"), StandardCharsets.US_ASCII);
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        String stat = Files.readString(thread.resolve("stat"), StandardCharsets.US_ASCII);
+                        ticks += statTicks(stat, 11) + statTicks(stat, 12); // utime, stime
+                        found = true;
+                    }
+                } catch (NoSuchFileException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("process " + pid + " is gone?", e);
+        }
+        return found ? OptionalLong.of(ticks * NANOS_PER_TICK) : OptionalLong.empty();
+    }
+
     private long statField(int indexAfterName) {
-        String stat = read("stat");
-        // Fields after the command name, which is in parentheses and may contain spaces.
+        return statTicks(read("stat"), indexAfterName) * NANOS_PER_TICK;
+    }
+
+    /** A field of a {@code stat} file, counted from the first one after the command name. */
+    static long statTicks(String stat, int indexAfterName) {
+        // The command name is in parentheses and may contain spaces (and parentheses).
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[indexAfterName]) * NANOS_PER_TICK;
+        return Long.parseLong(f[indexAfterName]);
     }
 
     /** Resident set size now ({@code VmRSS}). */
