@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,27 @@ final class ReportCommand implements Callable<Integer> {
         return String.join(", ", parts);
     }
 
+    /**
+     * The rows of a table: every server's figures, each in the order its server reported them. A
+     * figure only one server has (rms's JIT share, its live heap) goes right after the figure
+     * that server reported before it, not to the end of the table.
+     */
+    static List<String> rowOrder(List<? extends Collection<String>> byServer) {
+        List<String> keys = new ArrayList<>();
+        for (Collection<String> order : byServer) {
+            int at = 0;
+            for (String k : order) {
+                int i = keys.indexOf(k);
+                if (i >= 0) {
+                    at = Math.max(at, i + 1);
+                } else {
+                    keys.add(at++, k);
+                }
+            }
+        }
+        return keys;
+    }
+
     private static void print(PrintStream out, Map<String, Map<String, Map<String, List<Double>>>> groups,
                               Map<String, String> labels, Map<String, String> units) {
         for (var group : groups.entrySet()) {
@@ -79,12 +101,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             out.println(head);
             out.println(rule);
-            List<String> keys = new ArrayList<>();
-            group.getValue().values().forEach(m -> m.keySet().forEach(k -> {
-                if (!keys.contains(k)) {
-                    keys.add(k);
-                }
-            }));
+            List<String> keys = rowOrder(group.getValue().values().stream().map(Map::keySet).toList());
             for (String k : keys) {
                 String unit = units.get(group.getKey() + "/" + k);
                 StringBuilder row = new StringBuilder("| ").append(labels.get(group.getKey() + "/" + k))

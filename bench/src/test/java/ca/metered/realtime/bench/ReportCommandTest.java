@@ -12,4 +12,17 @@ class ReportCommandTest {
         assertThat(ReportCommand.cell(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo("**2.50** (1–4)");
         assertThat(ReportCommand.cell(List.of(200000.0))).isEqualTo("200,000");
     }
+
+    @Test
+    void aFigureOnlyOneServerHasStandsAfterTheFigureItFollowedThere() {
+        List<String> nats = List.of("time", "cpu", "generator", "rss");
+        List<String> rms = List.of("time", "cpu", "jit", "generator", "rss", "heap");
+
+        assertThat(ReportCommand.rowOrder(List.of(nats, rms)))
+                .containsExactly("time", "cpu", "jit", "generator", "rss", "heap");
+        assertThat(ReportCommand.rowOrder(List.of(rms, nats)))
+                .containsExactly("time", "cpu", "jit", "generator", "rss", "heap");
+        assertThat(ReportCommand.rowOrder(List.of(List.of("b", "c"), List.of("a", "b"))))
+                .containsExactly("a", "b", "c");
+    }
 }
