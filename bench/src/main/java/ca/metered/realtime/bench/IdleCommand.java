@@ -1,9 +1,9 @@
 package ca.metered.realtime.bench;
 
+import ca.metered.realtime.bench.load.CpuSpent;
 import ca.metered.realtime.bench.load.DeliveryMeter;
 import ca.metered.realtime.bench.load.Fleet;
 import ca.metered.realtime.bench.load.LoadClient;
-import ca.metered.realtime.bench.load.MachineCpu;
 import ca.metered.realtime.bench.load.Result;
 import ca.metered.realtime.bench.load.ServerProcess;
 import java.time.Duration;
@@ -79,18 +79,18 @@ final class IdleCommand implements Callable<Integer> {
                     .param("roomSize", roomSize)
                     .figure("establish_s", "cold server (round 1): time to connect and subscribe all", "s", establish)
                     .figure("establish_cpu_s", "cold server (round 1): server CPU to connect and subscribe all", "s",
-                            cold.serverCpuNanos() / 1e9);
-            if (cold.compilerNanos() >= 0) {
+                            cold.cpu().serverNanos() / 1e9);
+            if (cold.cpu().hasCompilers()) {
                 r.figure("establish_jit_cpu_s", "cold server (round 1): … of which the server's JIT compiler threads", "s",
-                        cold.compilerNanos() / 1e9);
+                        cold.cpu().compilerNanos() / 1e9);
             }
             r.figure("establish_cpu_us_per_conn", "cold server (round 1): server CPU per connection", "µs",
-                            cold.serverCpuNanos() / 1e3 / connections)
+                            cold.cpu().serverNanos() / 1e3 / connections)
                     .figure("generator_cpu_s", "cold server (round 1): load generator CPU to connect and subscribe all", "s",
-                            cold.generatorCpuNanos() / 1e9)
+                            cold.cpu().generatorNanos() / 1e9)
                     .figure("machine_busy_cores", "whole machine busy while connecting (cores)", "cores",
-                            cold.machineBusyNanos() / 1e9 / establish)
-                    .figure("other_cores", "other processes' CPU while connecting (cores busy)", "cores", cold.otherCores())
+                            cold.cpu().machineBusyNanos() / 1e9 / establish)
+                    .figure("other_cores", "other processes' CPU while connecting (cores busy)", "cores", cold.cpu().otherCores(establish))
                     .figure("rss_per_conn_kb", "server RSS per connection", "KB", (rss1 - rss0) / 1024.0 / connections)
                     .figure("rss_per_conn_started_kb", "server RSS per connection, from the RSS as started (no GC forced)",
                             "KB", (rss1 - rssStarted) / 1024.0 / connections)
@@ -137,9 +137,9 @@ final class IdleCommand implements Callable<Integer> {
         long open = fleet.open();
         meter.expectClose();
         fleet.close(Duration.ofMinutes(2));
-        double cpu = warm.serverCpuNanos() / 1e9;
-        double gen = warm.generatorCpuNanos() / 1e9;
-        double other = warm.otherCores();
+        double cpu = warm.cpu().serverNanos() / 1e9;
+        double gen = warm.cpu().generatorNanos() / 1e9;
+        double other = warm.cpu().otherCores(establish);
         String k = "round" + round;
         r.figure("establish_" + k + "_s", "round " + round + " (warm server): time to connect and subscribe all", "s", establish)
                 .figure("establish_" + k + "_cpu_s", "round " + round + " (warm server): server CPU for that", "s", cpu)
@@ -151,9 +151,9 @@ final class IdleCommand implements Callable<Integer> {
         if (round == roundArgs.rounds) {
             r.figure("establish_warm_s", "warm server (last round): time to connect and subscribe all", "s", establish)
                     .figure("establish_warm_cpu_s", "warm server (last round): server CPU to connect and subscribe all", "s", cpu);
-            if (warm.compilerNanos() >= 0) {
+            if (warm.cpu().hasCompilers()) {
                 r.figure("establish_warm_jit_cpu_s", "warm server (last round): … of which the server's JIT compiler threads",
-                        "s", warm.compilerNanos() / 1e9);
+                        "s", warm.cpu().compilerNanos() / 1e9);
             }
             r.figure("establish_warm_cpu_us_per_conn", "warm server (last round): server CPU per connection", "µs",
                             cpu * 1e6 / connections)
@@ -168,32 +168,16 @@ final class IdleCommand implements Callable<Integer> {
         return !fleet.timedOut() && fleet.failures() == 0 && open == connections;
     }
 
-    /**
-     * One connect of all N, and what it cost: wall time, the server's, the generator's and the
-     * machine's CPU, and of the server's the part its JIT compilers used (-1: it has none).
-     */
-    private record Connect(Fleet fleet, double seconds, long serverCpuNanos, long generatorCpuNanos, long machineBusyNanos,
-                           long compilerNanos) {
-        /** Other processes' CPU meanwhile, in cores busy. */
-        double otherCores() {
-            return Math.max(0, machineBusyNanos - serverCpuNanos - generatorCpuNanos) / 1e9 / seconds;
-        }
+    /** One connect of all N, and what it cost: wall time and CPU. */
+    private record Connect(Fleet fleet, double seconds, CpuSpent cpu) {
     }
 
     /** Connects N peers into rooms of {@code --room-size}, each subscribed to its room. */
     private Connect connectAll(LoadClient client, ServerProcess server, DeliveryMeter meter) throws Exception {
-        long c0 = server.cpuNanos();
-        OptionalLong j0 = server.compilerNanos();
-        long g0 = ServerProcess.self().cpuNanos();
-        long m0 = MachineCpu.busyNanos();
+        CpuSpent.Start start = CpuSpent.start(server);
         Fleet fleet = Fleet.open(client, target.url, connections, i -> target.protocol.peer(i, meter, target.size),
                 i -> "idle-" + (i / roomSize), p -> { }, concurrency, Duration.ofMinutes(10));
         double seconds = fleet.elapsedNanos() / 1e9;
-        long c1 = server.cpuNanos();
-        OptionalLong j1 = server.compilerNanos();
-        long g1 = ServerProcess.self().cpuNanos();
-        long m1 = MachineCpu.busyNanos();
-        long jit = j0.isPresent() && j1.isPresent() ? Math.max(0, j1.getAsLong() - j0.getAsLong()) : -1;
-        return new Connect(fleet, seconds, c1 - c0, g1 - g0, m1 - m0, jit);
+        return new Connect(fleet, seconds, start.spent());
     }
 }

@@ -1,15 +1,14 @@
 package ca.metered.realtime.bench;
 
+import ca.metered.realtime.bench.load.CpuSpent;
 import ca.metered.realtime.bench.load.Fleet;
 import ca.metered.realtime.bench.load.LoadClient;
-import ca.metered.realtime.bench.load.MachineCpu;
 import ca.metered.realtime.bench.load.Protocol;
 import ca.metered.realtime.bench.load.Result;
 import ca.metered.realtime.bench.load.RmsPeer;
 import ca.metered.realtime.bench.load.RosterBoard;
 import ca.metered.realtime.bench.load.ServerProcess;
 import java.time.Duration;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -81,11 +80,11 @@ final class RoomCommand implements Callable<Integer> {
                     .figure("exact_roster_s", cold.done() ? "time until every member has the exact roster"
                             : "time until stopped (roster incomplete)", "s", cold.rosterNanos() / 1e9)
                     .figure("all_acked_s", "time until every subscribe was acked", "s", cold.ackedNanos() / 1e9)
-                    .figure("server_cpu_s", "server CPU until then", "s", cold.serverCpuNanos() / 1e9);
-            if (cold.compilerNanos() >= 0) {
-                r.figure("server_jit_cpu_s", "… of which the server's JIT compiler threads", "s", cold.compilerNanos() / 1e9);
+                    .figure("server_cpu_s", "server CPU until then", "s", cold.cpu().serverNanos() / 1e9);
+            if (cold.cpu().hasCompilers()) {
+                r.figure("server_jit_cpu_s", "… of which the server's JIT compiler threads", "s", cold.cpu().compilerNanos() / 1e9);
             }
-            r.figure("generator_cpu_s", "load generator CPU until then", "s", cold.generatorCpuNanos() / 1e9)
+            r.figure("generator_cpu_s", "load generator CPU until then", "s", cold.cpu().generatorNanos() / 1e9)
                     .figure("other_cores", "other processes' CPU meanwhile (cores busy)", "cores", cold.otherCores())
                     .figure("roster_complete_pct", "roster entries held / expected", "%",
                             100.0 * cold.held() / expectedEntries)
@@ -106,9 +105,9 @@ final class RoomCommand implements Callable<Integer> {
                 String label = "round " + k + " (warm server and generator): ";
                 r.figure("exact_roster" + w + "_s", label + "time until every member has the exact roster", "s",
                                 warm.rosterNanos() / 1e9)
-                        .figure("server_cpu" + w + "_s", label + "server CPU until then", "s", warm.serverCpuNanos() / 1e9)
+                        .figure("server_cpu" + w + "_s", label + "server CPU until then", "s", warm.cpu().serverNanos() / 1e9)
                         .figure("generator_cpu" + w + "_s", label + "load generator CPU until then", "s",
-                                warm.generatorCpuNanos() / 1e9)
+                                warm.cpu().generatorNanos() / 1e9)
                         .figure("other_cores" + w, label + "other processes (cores busy)", "cores", warm.otherCores())
                         .figure("roster_complete_pct" + w, label + "roster entries held / expected", "%",
                                 100.0 * warm.held() / expectedEntries)
@@ -121,13 +120,13 @@ final class RoomCommand implements Callable<Integer> {
                     r.figure("exact_roster_warm_s", "warm (last round): time until every member has the exact roster", "s",
                                     warm.rosterNanos() / 1e9)
                             .figure("server_cpu_warm_s", "warm (last round): server CPU until then", "s",
-                                    warm.serverCpuNanos() / 1e9);
-                    if (warm.compilerNanos() >= 0) {
+                                    warm.cpu().serverNanos() / 1e9);
+                    if (warm.cpu().hasCompilers()) {
                         r.figure("server_jit_cpu_warm_s", "warm (last round): … of which the server's JIT compiler threads",
-                                "s", warm.compilerNanos() / 1e9);
+                                "s", warm.cpu().compilerNanos() / 1e9);
                     }
                     r.figure("generator_cpu_warm_s", "warm (last round): load generator CPU until then", "s",
-                            warm.generatorCpuNanos() / 1e9);
+                            warm.cpu().generatorNanos() / 1e9);
                 }
                 warm.notes(r, w);
                 ok = warm.ok();
@@ -141,10 +140,9 @@ final class RoomCommand implements Callable<Integer> {
 
     /**
      * What one room's join cost and showed, up to the exact roster everywhere (or the stop);
-     * {@code compilerNanos}: the server's JIT compiler threads' part of its CPU (-1: it has none).
+     * {@code otherCores}: other processes' CPU over the join, in cores busy.
      */
-    private record Round(String stopped, long rosterNanos, long ackedNanos, long serverCpuNanos, long compilerNanos,
-                         long generatorCpuNanos, double otherCores, long held, long frames, long entries, long anomalies, String firstAnomaly,
+    private record Round(String stopped, long rosterNanos, long ackedNanos, CpuSpent cpu, double otherCores, long held, long frames, long entries, long anomalies, String firstAnomaly,
                          long closes, int failures, long rssAtEnd, long peakRss) {
         boolean done() {
             return stopped == null;
@@ -171,10 +169,7 @@ final class RoomCommand implements Callable<Integer> {
      */
     private Round join(LoadClient client, ServerProcess server, String name, AtomicLong peakRss) throws Exception {
         RosterBoard board = new RosterBoard(members);
-        long c0 = server.cpuNanos();
-        OptionalLong j0 = server.compilerNanos();
-        long g0 = ServerProcess.self().cpuNanos();
-        long m0 = MachineCpu.busyNanos();
+        CpuSpent.Start start = CpuSpent.start(server);
         long t0 = System.nanoTime();
         Fleet fleet = Fleet.open(client, target.url, members, i -> new RmsPeer(i, board, target.size, board.directory()),
                 i -> name, p -> board.register(p.index(), ((RmsPeer) p).peerId()), concurrency,
@@ -194,18 +189,13 @@ final class RoomCommand implements Callable<Integer> {
             Thread.sleep(10);
         }
         long rosterNanos = stopped == null ? board.lastCompleteNanos() - t0 : System.nanoTime() - t0;
-        long c1 = server.cpuNanos();
-        OptionalLong j1 = server.compilerNanos();
-        long g1 = ServerProcess.self().cpuNanos();
-        long m1 = MachineCpu.busyNanos();
-        long jit = j0.isPresent() && j1.isPresent() ? Math.max(0, j1.getAsLong() - j0.getAsLong()) : -1;
+        CpuSpent cpu = start.spent();
         double joinSeconds = (System.nanoTime() - t0) / 1e9;
         // A frame after completion would be an anomaly (a spurious joined or left): give
         // stragglers a moment to show up before the verdict.
         Thread.sleep(1000);
         long rss = server.rssBytes();
-        Round round = new Round(stopped, rosterNanos, acked, c1 - c0, jit, g1 - g0,
-                Math.max(0, (m1 - m0) - (c1 - c0) - (g1 - g0)) / 1e9 / joinSeconds, board.entriesHeld(),
+        Round round = new Round(stopped, rosterNanos, acked, cpu, cpu.otherCores(joinSeconds), board.entriesHeld(),
                 board.frames(), board.entries(), board.anomalies(), board.firstAnomaly(), board.closes(),
                 fleet.failures(), rss, peakRss.get());
         // Closing sends everyone left deltas: not part of the measurement.
