@@ -104,8 +104,8 @@ final class ReportCommand implements Callable<Integer> {
             List<String> keys = rowOrder(group.getValue().values().stream().map(Map::keySet).toList());
             for (String k : keys) {
                 String unit = units.get(group.getKey() + "/" + k);
-                StringBuilder row = new StringBuilder("| ").append(labels.get(group.getKey() + "/" + k))
-                        .append(unit.isEmpty() || unit.equals("1/s") ? "" : " (" + unit + ")").append(" |");
+                StringBuilder row = new StringBuilder("| ")
+                        .append(rowLabel(labels.get(group.getKey() + "/" + k), unit)).append(" |");
                 for (String s : servers) {
                     List<Double> v = group.getValue().get(s).get(k);
                     row.append(' ').append(v == null ? "—" : cell(v)).append(" |");
@@ -114,6 +114,17 @@ final class ReportCommand implements Callable<Integer> {
             }
             out.println();
         }
+    }
+
+    /**
+     * A row's label with its unit in brackets, unless it has none, is a rate (the label says "/s"),
+     * or the label already names it in brackets ("(cores busy)", "(cores)").
+     */
+    static String rowLabel(String label, String unit) {
+        if (unit.isEmpty() || unit.equals("1/s") || label.contains("(" + unit)) {
+            return label;
+        }
+        return label + " (" + unit + ")";
     }
 
     /** Median, and the range when there are several runs. */

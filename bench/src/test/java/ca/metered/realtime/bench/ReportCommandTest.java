@@ -14,6 +14,17 @@ class ReportCommandTest {
     }
 
     @Test
+    void aUnitTheLabelAlreadyNamesIsNotRepeated() {
+        assertThat(ReportCommand.rowLabel("server CPU", "s")).isEqualTo("server CPU (s)");
+        assertThat(ReportCommand.rowLabel("whole machine busy while connecting (cores)", "cores"))
+                .isEqualTo("whole machine busy while connecting (cores)");
+        assertThat(ReportCommand.rowLabel("other processes' CPU meanwhile (cores busy)", "cores"))
+                .isEqualTo("other processes' CPU meanwhile (cores busy)");
+        assertThat(ReportCommand.rowLabel("deliveries/s", "1/s")).isEqualTo("deliveries/s");
+        assertThat(ReportCommand.rowLabel("frames", "")).isEqualTo("frames");
+    }
+
+    @Test
     void aFigureOnlyOneServerHasStandsAfterTheFigureItFollowedThere() {
         List<String> nats = List.of("time", "cpu", "generator", "rss");
         List<String> rms = List.of("time", "cpu", "jit", "generator", "rss", "heap");
