@@ -29,6 +29,10 @@
 #   ROOM_GEN_JAVA_OPTS="-XX:TieredStopAtLevel=1": JVM options of the load generator in the room
 #   (C1 only: in its short life C2 compiling cost the generator more than C2's code saved it;
 #   docs/performance.md "Room", round 6)
+#   IDLE_GEN_JAVA_OPTS="-XX:TieredStopAtLevel=1": JVM options of the load generator in the idle
+#   workload, for both servers (C1 only, as in the room: over its one-minute life C2's compiling
+#   cost the generator more than its code saved, and that CPU was taken from the server measured
+#   on the same two cores; docs/performance.md "Round 10")
 #   QUIET_CORES=0.3 QUIET_WAIT=300: before each server run, wait (at most QUIET_WAIT seconds) until
 #   other processes use less than QUIET_CORES cores; every result also records what they used.
 set -euo pipefail
@@ -45,7 +49,7 @@ while [ $# -gt 0 ]; do
     --only) ONLY="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --jfr) JFR=1; shift ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     *) echo "bench-vs-nats: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -71,6 +75,7 @@ RMS_DEFAULT_OPTS="$(sed -e '/^[[:space:]]*#/d' "$ROOT/dist/jvm.options" | tr '\n
 ROOM_JAVA_OPTS="${ROOM_JAVA_OPTS--Xmx512m}"
 ROOM_ROUNDS="${ROOM_ROUNDS:-2}"
 ROOM_GEN_JAVA_OPTS="${ROOM_GEN_JAVA_OPTS--XX:TieredStopAtLevel=1}"
+IDLE_GEN_JAVA_OPTS="${IDLE_GEN_JAVA_OPTS--XX:TieredStopAtLevel=1}"
 QUIET_CORES="${QUIET_CORES:-0.3}"
 QUIET_WAIT="${QUIET_WAIT:-300}"
 
@@ -105,7 +110,7 @@ NATS_LABEL="nats-server $NATS_VERSION"
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB RAM, kernel $(uname -r)"
   echo "java: $(java -version 2>&1 | head -1)"
-  echo "servers: $RMS_LABEL (java -jar rms.jar serve with dist/jvm.options '$RMS_DEFAULT_OPTS', RMS_JAVA_OPTS='$RMS_JAVA_OPTS', room: ROOM_JAVA_OPTS='$ROOM_JAVA_OPTS', generator ROOM_GEN_JAVA_OPTS='$ROOM_GEN_JAVA_OPTS'), $NATS_LABEL"
+  echo "servers: $RMS_LABEL (java -jar rms.jar serve with dist/jvm.options '$RMS_DEFAULT_OPTS', RMS_JAVA_OPTS='$RMS_JAVA_OPTS', room: ROOM_JAVA_OPTS='$ROOM_JAVA_OPTS', generator ROOM_GEN_JAVA_OPTS='$ROOM_GEN_JAVA_OPTS' IDLE_GEN_JAVA_OPTS='$IDLE_GEN_JAVA_OPTS'), $NATS_LABEL"
   echo "load at start: $(uptime | sed 's/.*load average/load average/')"
   echo "runs: $RUNS; subscribers=$SUBSCRIBERS rate=$RATE size=$SIZE warmup=${WARMUP}s duration=${DURATION}s idle=$IDLE_CONNECTIONS (hold ${IDLE_HOLD}s, rounds $IDLE_ROUNDS) room=$ROOM_MEMBERS (rounds $ROOM_ROUNDS)"
 } | tee "$OUT/machine.txt"
@@ -238,12 +243,15 @@ run_both() {
   local tag="$1" workload="$2" run="$3"; shift 3
   local order=(nats rms)
   [ $((run % 2)) -eq 0 ] && order=(rms nats)
+  local bench=("${BENCH[@]}")
+  # shellcheck disable=SC2206
+  [ "$workload" = idle ] && bench=(java $IDLE_GEN_JAVA_OPTS -jar "$ROOT/bench/target/rms-bench.jar")
   for server in "${order[@]}"; do
     wait_quiet
     echo "-- run $run: $tag against $server (load $(cut -d' ' -f1 /proc/loadavg))"
     if [ "$server" = nats ]; then
       start_nats "$OUT/nats-$tag-$run.log"
-      "${BENCH[@]}" "$workload" --protocol nats --url "ws://127.0.0.1:$NATS_WS_PORT" --server-pid "$NATS_PID" \
+      "${bench[@]}" "$workload" --protocol nats --url "ws://127.0.0.1:$NATS_WS_PORT" --server-pid "$NATS_PID" \
           --label "$NATS_LABEL" --threads "$GEN_THREADS" --json "$RESULTS" "$@" || echo "(exit $?)"
       stop "$NATS_PID"
     else
@@ -258,7 +266,7 @@ run_both() {
       local sampler peak_file="$OUT/direct-peak-$tag-$run"
       echo 0 >"$peak_file"
       sample_direct "$peak_file" & sampler=$!
-      "${BENCH[@]}" "$workload" --protocol rms --url "$(rms_url $key)" --server-pid "$RMS_PID" \
+      "${bench[@]}" "$workload" --protocol rms --url "$(rms_url $key)" --server-pid "$RMS_PID" \
           --label "$RMS_LABEL" --threads "$GEN_THREADS" --json "$RESULTS" "${heap[@]+"${heap[@]}"}" "$@" || echo "(exit $?)"
       kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
       report_direct "$tag" "$run" "$peak_file"

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# One freshly started rms, one cold round of the idle workload, and where the server's CPU went,
+# by thread group (docs/performance.md, "Round 10"). For trying JVM options on a cold node one
+# set against another; not part of ./run-tests.
+#
+# Usage: scripts/cold-probe.sh [--connections N] [--rounds R] [--] [rms JVM options...]
+#   rms runs as bin/rms starts it (dist/jvm.options), then the options given (which win):
+#     scripts/cold-probe.sh                                 # rms's defaults
+#     scripts/cold-probe.sh -- -XX:TieredStopAtLevel=1      # the same, C1 only
+#   --connections N  connections in rooms of 10, each welcomed and subscribed (default 15000)
+#   --rounds R       idle rounds against the same server (default 1: the cold round only)
+# Environment: GEN_JAVA_OPTS="-XX:TieredStopAtLevel=1" (the load generator's, as in
+#   scripts/bench-vs-nats.sh), PROBE_LOCK=/tmp/rms-bench.lock (held while measuring; "" for none).
+# Prints rms-bench idle's figures, then the server's CPU (user, system) by thread group from
+# /proc/PID/task/*/stat: everything since the server started, its start-up included.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+CONNECTIONS=15000
+ROUNDS=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --) shift; break ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -*) break ;;
+    *) echo "cold-probe: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+GEN_JAVA_OPTS="${GEN_JAVA_OPTS--XX:TieredStopAtLevel=1}"
+PROBE_LOCK="${PROBE_LOCK-/tmp/rms-bench.lock}"
+
+[ -f cli/target/rms.jar ] && [ -f bench/target/rms-bench.jar ] \
+  || mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl cli,bench -am package >/dev/null
+if [ "$(ulimit -n)" -lt $((CONNECTIONS + 1000)) ]; then
+  ulimit -n $((CONNECTIONS + 1000)) 2>/dev/null || echo "cold-probe: open files limit is $(ulimit -n)" >&2
+fi
+if [ -n "$PROBE_LOCK" ]; then
+  exec 9>"$PROBE_LOCK"
+  flock 9
+fi
+
+port() {
+  local p
+  while :; do
+    p=$(( 20000 + RANDOM % 30000 ))
+    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
+  done
+}
+PORT=$(port)
+LOG="$(mktemp -t rms-cold-probe.XXXXXX.log)"
+# shellcheck disable=SC2046
+java $(sed -e '/^[[:space:]]*#/d' dist/jvm.options | tr '\n' ' ') "$@" -jar cli/target/rms.jar serve \
+  --config config/bench-server.yaml --port "$PORT" >"$LOG" 2>&1 &
+PID=$!
+trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true' EXIT
+deadline=$(( SECONDS + 60 ))
+until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do
+  kill -0 "$PID" 2>/dev/null && [ $SECONDS -lt $deadline ] || { echo "cold-probe: rms did not start ($LOG)" >&2; exit 1; }
+  sleep 0.2
+done
+echo "rms options: $(sed -e '/^[[:space:]]*#/d' dist/jvm.options | tr '\n' ' ')$*; generator: $GEN_JAVA_OPTS"
+# shellcheck disable=SC2086
+java $GEN_JAVA_OPTS -jar bench/target/rms-bench.jar idle --protocol rms \
+  --url "ws://127.0.0.1:$PORT/v1?key=pk_live_bench_presence" --server-pid "$PID" --threads 2 \
+  --connections "$CONNECTIONS" --room-size 10 --hold 1 --rounds "$ROUNDS"
+
+echo
+echo "server CPU by thread group since it started (s):"
+HZ=$(getconf CLK_TCK)
+for t in /proc/"$PID"/task/*; do
+  # comm may hold spaces; the fields after ") " start with the state (field 3): utime is 14, stime 15.
+  read -r stat <"$t/stat" || continue
+  printf '%s %s\n' "$(cat "$t/comm")" "$(sed 's/.*) //' <<<"$stat" | cut -d' ' -f12,13)"
+done | awk -v hz="$HZ" '{
+    n = $0; sub(/ [0-9]+ [0-9]+$/, "", n); gsub(/#[0-9]+|-?[0-9]+(-[0-9]+)?$/, "", n)
+    u[n] += $(NF - 1); s[n] += $NF
+  } END {
+    for (n in u) if (u[n] + s[n] > 0) printf "  %-26s user %6.2f  system %6.2f\n", n, u[n] / hz, s[n] / hz
+  }' | sort -k3 -nr
