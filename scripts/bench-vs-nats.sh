@@ -19,6 +19,8 @@
 #   IDLE_ROUNDS: idle connects all (the cold-server figures), closes them, and connects them again
 #   against the now warm server, for both servers alike (the last round: the warm-server figures)
 #   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2
+#   CLUSTER_IN_FLIGHT=2048: publishes not yet received by the subscribers, at most, over all
+#   publishers (rms-bench cluster --in-flight; docs/performance.md "Round 10")
 #   RMS_JAVA_OPTS="": JVM options of rms after its defaults (dist/jvm.options, as bin/rms has them); they win
 #   CLUSTER_EVENT_LOOPS="": server.eventLoopThreads of the two cluster nodes (empty: the server's default)
 #   REDIS_BENCH_REQUESTS=$((DURATION * 50000)): redis-benchmark's requests, about as long as rms is measured
@@ -49,7 +51,7 @@ while [ $# -gt 0 ]; do
     --only) ONLY="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --jfr) JFR=1; shift ;;
-    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
     *) echo "bench-vs-nats: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -67,6 +69,7 @@ ROOM_TIMEOUT="${ROOM_TIMEOUT:-120}"
 ROOM_MAX_RSS_MB="${ROOM_MAX_RSS_MB:-6000}"
 CLUSTER_PUBLISHERS="${CLUSTER_PUBLISHERS:-8}"
 CLUSTER_SUBSCRIBERS="${CLUSTER_SUBSCRIBERS:-1}"
+CLUSTER_IN_FLIGHT="${CLUSTER_IN_FLIGHT:-2048}"
 CLUSTER_EVENT_LOOPS="${CLUSTER_EVENT_LOOPS:-}"
 GEN_THREADS="${GEN_THREADS:-2}"
 RMS_JAVA_OPTS="${RMS_JAVA_OPTS:-}"
@@ -300,7 +303,7 @@ run_cluster() { # run
   echo "-- run $run: cluster (load $(cut -d' ' -f1 /proc/loadavg))"
   "${BENCH[@]}" cluster --publish-url "ws://127.0.0.1:$a_port/v1?key=pk_live_bench_fanout" \
       --subscribe-url "$(rms_url pk_live_bench_fanout)" --pid "$a_pid,$b_pid,$redis_pid" \
-      --publishers "$CLUSTER_PUBLISHERS" --subscribers "$CLUSTER_SUBSCRIBERS" --size "$SIZE" \
+      --publishers "$CLUSTER_PUBLISHERS" --subscribers "$CLUSTER_SUBSCRIBERS" --in-flight "$CLUSTER_IN_FLIGHT" --size "$SIZE" \
       --warmup "$WARMUP" --duration "$DURATION" \
       --threads "$GEN_THREADS" --label "$RMS_LABEL" --json "$RESULTS" || echo "(exit $?)"
   stop "$a_pid"; stop "$b_pid"
@@ -322,8 +325,8 @@ run_cluster() { # run
   other=$(awk -v b=$((b1 - b0)) -v own=$(( (r1 - r0) + (s1 - s0) + (c1 - c0) )) -v hz="$hz" -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" \
           'BEGIN {o = (b - own) / hz / t; printf "%.3f", o < 0 ? 0 : o}')
   echo "   redis-benchmark PUBLISH (-c 50, unpipelined): $rps/s (other processes meanwhile: $other cores)"
-  printf '{"time":"%s","workload":"cluster","server":"redis-benchmark","params":{"publishers":%s,"subscribers":%s,"window":64,"size":%s},"figures":{"redis_publish_per_s":{"label":"redis-benchmark PUBLISH/s (-c 50, unpipelined, 1 subscriber)","unit":"1/s","value":%s},"other_cores":{"label":"other processes'"'"' CPU meanwhile (cores busy)","unit":"cores","value":%s}},"notes":{}}\n' \
-      "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$CLUSTER_PUBLISHERS" "$CLUSTER_SUBSCRIBERS" "$SIZE" "${rps:-0}" "$other" >>"$RESULTS"
+  printf '{"time":"%s","workload":"cluster","server":"redis-benchmark","params":{"publishers":%s,"subscribers":%s,"window":64,"inFlight":%s,"size":%s},"figures":{"redis_publish_per_s":{"label":"redis-benchmark PUBLISH/s (-c 50, unpipelined, 1 subscriber)","unit":"1/s","value":%s},"other_cores":{"label":"other processes'"'"' CPU meanwhile (cores busy)","unit":"cores","value":%s}},"notes":{}}\n' \
+      "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$CLUSTER_PUBLISHERS" "$CLUSTER_SUBSCRIBERS" "$CLUSTER_IN_FLIGHT" "$SIZE" "${rps:-0}" "$other" >>"$RESULTS"
   stop "$sub_pid"; stop "$redis_pid"
 }
 
