@@ -126,13 +126,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  local p
-  while :; do
-    p=$(( 20000 + RANDOM % 30000 ))
-    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
-  done
-}
+# shellcheck source=lib/free-port.sh
+. "$ROOT/scripts/lib/free-port.sh"
 
 wait_port() { # port, what
   local deadline=$(( SECONDS + 60 ))

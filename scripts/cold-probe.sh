@@ -42,14 +42,9 @@ if [ -n "$PROBE_LOCK" ]; then
   flock 9
 fi
 
-port() {
-  local p
-  while :; do
-    p=$(( 20000 + RANDOM % 30000 ))
-    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
-  done
-}
-PORT=$(port)
+# shellcheck source=lib/free-port.sh
+. "$ROOT/scripts/lib/free-port.sh"
+PORT=$(free_port)
 LOG="$(mktemp -t rms-cold-probe.XXXXXX.log)"
 # shellcheck disable=SC2046
 java $(sed -e '/^[[:space:]]*#/d' dist/jvm.options | tr '\n' ' ') "$@" -jar cli/target/rms.jar serve \
