@@ -74,7 +74,9 @@ CLUSTER_EVENT_LOOPS="${CLUSTER_EVENT_LOOPS:-}"
 GEN_THREADS="${GEN_THREADS:-2}"
 RMS_JAVA_OPTS="${RMS_JAVA_OPTS:-}"
 # rms runs with its defaults, as bin/rms starts it: dist/jvm.options, then RMS_JAVA_OPTS (which wins).
-RMS_DEFAULT_OPTS="$(sed -e '/^[[:space:]]*#/d' "$ROOT/dist/jvm.options" | tr '\n' ' ')"
+# shellcheck source=lib/bench.sh
+. "$ROOT/scripts/lib/bench.sh"
+RMS_DEFAULT_OPTS="$(rms_default_opts)"
 ROOM_JAVA_OPTS="${ROOM_JAVA_OPTS--Xmx512m}"
 ROOM_ROUNDS="${ROOM_ROUNDS:-2}"
 ROOM_GEN_JAVA_OPTS="${ROOM_GEN_JAVA_OPTS--XX:TieredStopAtLevel=1}"
@@ -126,8 +128,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# shellcheck source=lib/free-port.sh
-. "$ROOT/scripts/lib/free-port.sh"
 
 wait_port() { # port, what
   local deadline=$(( SECONDS + 60 ))

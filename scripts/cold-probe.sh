@@ -11,8 +11,8 @@
 #   --rounds R       idle rounds against the same server (default 1: the cold round only)
 # Environment: GEN_JAVA_OPTS="-XX:TieredStopAtLevel=1" (the load generator's, as in
 #   scripts/bench-vs-nats.sh), PROBE_LOCK=/tmp/rms-bench.lock (held while measuring; "" for none).
-# Prints rms-bench idle's figures, then the server's CPU (user, system) by thread group from
-# /proc/PID/task/*/stat: everything since the server started, its start-up included.
+# Prints rms-bench idle's figures, then the server's CPU (user, system) by thread group
+# (rms-bench idle --cpu-by-thread): everything since the server started, its start-up included.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -42,12 +42,12 @@ if [ -n "$PROBE_LOCK" ]; then
   flock 9
 fi
 
-# shellcheck source=lib/free-port.sh
-. "$ROOT/scripts/lib/free-port.sh"
+# shellcheck source=lib/bench.sh
+. "$ROOT/scripts/lib/bench.sh"
 PORT=$(free_port)
 LOG="$(mktemp -t rms-cold-probe.XXXXXX.log)"
-# shellcheck disable=SC2046
-java $(sed -e '/^[[:space:]]*#/d' dist/jvm.options | tr '\n' ' ') "$@" -jar cli/target/rms.jar serve \
+# shellcheck disable=SC2086
+java $(rms_default_opts) "$@" -jar cli/target/rms.jar serve \
   --config config/bench-server.yaml --port "$PORT" >"$LOG" 2>&1 &
 PID=$!
 trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true' EXIT
@@ -56,22 +56,8 @@ until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do
   kill -0 "$PID" 2>/dev/null && [ $SECONDS -lt $deadline ] || { echo "cold-probe: rms did not start ($LOG)" >&2; exit 1; }
   sleep 0.2
 done
-echo "rms options: $(sed -e '/^[[:space:]]*#/d' dist/jvm.options | tr '\n' ' ')$*; generator: $GEN_JAVA_OPTS"
+echo "rms options: $(rms_default_opts) $*; generator: $GEN_JAVA_OPTS"
 # shellcheck disable=SC2086
 java $GEN_JAVA_OPTS -jar bench/target/rms-bench.jar idle --protocol rms \
   --url "ws://127.0.0.1:$PORT/v1?key=pk_live_bench_presence" --server-pid "$PID" --threads 2 \
-  --connections "$CONNECTIONS" --room-size 10 --hold 1 --rounds "$ROUNDS"
-
-echo
-echo "server CPU by thread group since it started (s):"
-HZ=$(getconf CLK_TCK)
-for t in /proc/"$PID"/task/*; do
-  # comm may hold spaces; the fields after ") " start with the state (field 3): utime is 14, stime 15.
-  read -r stat <"$t/stat" || continue
-  printf '%s %s\n' "$(cat "$t/comm")" "$(sed 's/.*) //' <<<"$stat" | cut -d' ' -f12,13)"
-done | awk -v hz="$HZ" '{
-    n = $0; sub(/ [0-9]+ [0-9]+$/, "", n); gsub(/#[0-9]+|-?[0-9]+(-[0-9]+)?$/, "", n)
-    u[n] += $(NF - 1); s[n] += $NF
-  } END {
-    for (n in u) if (u[n] + s[n] > 0) printf "  %-26s user %6.2f  system %6.2f\n", n, u[n] / hz, s[n] / hz
-  }' | sort -k3 -nr
+  --connections "$CONNECTIONS" --room-size 10 --hold 1 --rounds "$ROUNDS" --cpu-by-thread

@@ -46,6 +46,10 @@ final class IdleCommand implements Callable<Integer> {
     @Option(names = "--heap", description = "also measure the live heap with jcmd (JVM servers)")
     boolean heap;
 
+    @Option(names = "--cpu-by-thread",
+            description = "at the end, print the server's CPU since it started by thread group (event loops, JIT compilers, GC, …)")
+    boolean cpuByThread;
+
     @Mixin
     RoundArgs roundArgs;
 
@@ -90,7 +94,7 @@ final class IdleCommand implements Callable<Integer> {
                             cold.cpu().generatorNanos() / 1e9)
                     .figure("machine_busy_cores", "whole machine busy while connecting (cores)", "cores",
                             cold.cpu().machineBusyNanos() / 1e9 / establish)
-                    .figure("other_cores", "other processes' CPU while connecting (cores busy)", "cores", cold.cpu().otherCores(establish))
+                    .figure("other_cores", "other processes' CPU while connecting (cores busy)", "cores", cold.otherCores())
                     .figure("rss_per_conn_kb", "server RSS per connection", "KB", (rss1 - rss0) / 1024.0 / connections)
                     .figure("rss_per_conn_started_kb", "server RSS per connection, from the RSS as started (no GC forced)",
                             "KB", (rss1 - rssStarted) / 1024.0 / connections)
@@ -120,6 +124,9 @@ final class IdleCommand implements Callable<Integer> {
                 ok = warmRound(client, server, round, r);
             }
             target.finish(r);
+            if (cpuByThread) {
+                printCpuByThread(server);
+            }
             return ok ? 0 : 1;
         }
     }
@@ -139,7 +146,7 @@ final class IdleCommand implements Callable<Integer> {
         fleet.close(Duration.ofMinutes(2));
         double cpu = warm.cpu().serverNanos() / 1e9;
         double gen = warm.cpu().generatorNanos() / 1e9;
-        double other = warm.cpu().otherCores(establish);
+        double other = warm.otherCores();
         String k = "round" + round;
         r.figure("establish_" + k + "_s", "round " + round + " (warm server): time to connect and subscribe all", "s", establish)
                 .figure("establish_" + k + "_cpu_s", "round " + round + " (warm server): server CPU for that", "s", cpu)
@@ -168,8 +175,23 @@ final class IdleCommand implements Callable<Integer> {
         return !fleet.timedOut() && fleet.failures() == 0 && open == connections;
     }
 
+    private static void printCpuByThread(ServerProcess server) {
+        System.out.println();
+        System.out.println("server CPU by thread group since it started (s):");
+        for (ServerProcess.ThreadGroupCpu g : server.cpuByThreadGroup()) {
+            if (g.cpuNanos() > 0) {
+                System.out.printf("  %-26s %3d thread%s  user %6.2f  system %6.2f%n", g.name(), g.threads(),
+                        g.threads() == 1 ? " " : "s", g.userNanos() / 1e9, g.systemNanos() / 1e9);
+            }
+        }
+    }
+
     /** One connect of all N, and what it cost: wall time and CPU. */
     private record Connect(Fleet fleet, double seconds, CpuSpent cpu) {
+        /** Other processes' CPU while connecting, in cores busy. */
+        double otherCores() {
+            return cpu.otherCores(seconds);
+        }
     }
 
     /** Connects N peers into rooms of {@code --room-size}, each subscribed to its room. */

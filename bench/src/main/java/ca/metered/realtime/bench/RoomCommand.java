@@ -140,10 +140,16 @@ final class RoomCommand implements Callable<Integer> {
 
     /**
      * What one room's join cost and showed, up to the exact roster everywhere (or the stop);
-     * {@code otherCores}: other processes' CPU over the join, in cores busy.
+     * {@code cpu} was spent over {@code joinSeconds}.
      */
-    private record Round(String stopped, long rosterNanos, long ackedNanos, CpuSpent cpu, double otherCores, long held, long frames, long entries, long anomalies, String firstAnomaly,
+    private record Round(String stopped, long rosterNanos, long ackedNanos, CpuSpent cpu, double joinSeconds,
+                         long held, long frames, long entries, long anomalies, String firstAnomaly,
                          long closes, int failures, long rssAtEnd, long peakRss) {
+        /** Other processes' CPU over the join, in cores busy. */
+        double otherCores() {
+            return cpu.otherCores(joinSeconds);
+        }
+
         boolean done() {
             return stopped == null;
         }
@@ -195,7 +201,7 @@ final class RoomCommand implements Callable<Integer> {
         // stragglers a moment to show up before the verdict.
         Thread.sleep(1000);
         long rss = server.rssBytes();
-        Round round = new Round(stopped, rosterNanos, acked, cpu, cpu.otherCores(joinSeconds), board.entriesHeld(),
+        Round round = new Round(stopped, rosterNanos, acked, cpu, joinSeconds, board.entriesHeld(),
                 board.frames(), board.entries(), board.anomalies(), board.firstAnomaly(), board.closes(),
                 fleet.failures(), rss, peakRss.get());
         // Closing sends everyone left deltas: not part of the measurement.

@@ -7,7 +7,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,19 +71,41 @@ public final class ServerProcess {
      * difference of two reads is a lower bound when more than one thread per compiler runs.
      */
     public OptionalLong compilerNanos() {
-        Path tasks = Path.of("/proc", Long.toString(pid), "task");
-        long ticks = 0;
+        long nanos = 0;
         boolean found = false;
-        try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+        for (ThreadGroupCpu g : cpuByThreadGroup()) {
+            // comm is cut to 15 bytes: "C2 CompilerThre".
+            if (g.name().equals("C1 CompilerThre") || g.name().equals("C2 CompilerThre")) {
+                nanos += g.cpuNanos();
+                found = true;
+            }
+        }
+        return found ? OptionalLong.of(nanos) : OptionalLong.empty();
+    }
+
+    /** CPU time so far of the threads that share a name but for their number ({@link #groupOf}). */
+    public record ThreadGroupCpu(String name, int threads, long userNanos, long systemNanos) {
+        public long cpuNanos() {
+            return userNanos + systemNanos;
+        }
+    }
+
+    /**
+     * The process's live threads by group, from {@code /proc/<pid>/task/*}: Netty's event loops,
+     * the JIT's compiler threads, the GC's workers each add up to one row. Most CPU first. A
+     * thread that has exited no longer counts.
+     */
+    public List<ThreadGroupCpu> cpuByThreadGroup() {
+        Map<String, long[]> groups = new TreeMap<>();
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path thread : threads) {
                 try {
-                    // comm is cut to 15 bytes: "C2 CompilerThre".
-                    String name = Files.readString(thread.resolve("comm"), StandardCharsets.US_ASCII);
-                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        String stat = Files.readString(thread.resolve("stat"), StandardCharsets.US_ASCII);
-                        ticks += statTicks(stat, 11) + statTicks(stat, 12); // utime, stime
-                        found = true;
-                    }
+                    String name = Files.readString(thread.resolve("comm"), StandardCharsets.US_ASCII).strip();
+                    String stat = Files.readString(thread.resolve("stat"), StandardCharsets.US_ASCII);
+                    long[] g = groups.computeIfAbsent(groupOf(name), k -> new long[3]);
+                    g[0]++;
+                    g[1] += statTicks(stat, 11); // utime
+                    g[2] += statTicks(stat, 12); // stime
                 } catch (NoSuchFileException e) {
                     // the thread ended between the listing and the read
                 }
@@ -86,7 +113,18 @@ public final class ServerProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("process " + pid + " is gone?", e);
         }
-        return found ? OptionalLong.of(ticks * NANOS_PER_TICK) : OptionalLong.empty();
+        List<ThreadGroupCpu> out = new ArrayList<>();
+        groups.forEach((name, g) -> out.add(new ThreadGroupCpu(name, (int) g[0], g[1] * NANOS_PER_TICK, g[2] * NANOS_PER_TICK)));
+        out.sort(Comparator.comparingLong(ThreadGroupCpu::cpuNanos).reversed());
+        return out;
+    }
+
+    /**
+     * A thread's group: its name without the number that tells it from its siblings
+     * ({@code GC Thread#1}, {@code rms-webhook-2}, {@code multiThreadIoEventLoopGroup-3-1}).
+     */
+    static String groupOf(String threadName) {
+        return threadName.replaceAll("(#\\d+|-?\\d+(-\\d+)?)$", "");
     }
 
     private long statField(int indexAfterName) {
