@@ -12,13 +12,17 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The codec on the paths every message takes: decoding a client {@code publish} (100-byte
- * {@code data}) and encoding the {@code message} and {@code presence} frames the server sends.
+ * The codec on the paths every message takes: decoding a client {@code publish} and encoding the
+ * {@code message} and {@code presence} frames the server sends. {@code dataBytes} is the size of
+ * the publish's {@code data}: 100 bytes (the fan-out workload), 5,000 (an SDP offer) and 40,000
+ * (a large message under the default 64 KB limit).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -27,21 +31,42 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class CodecBenchmark {
-    static final String DATA = "{\"t\":1000000000123456789,\"p\":\"" + "x".repeat(68) + "\"}";
-    static final String PUBLISH = "{\"type\":\"publish\",\"channel\":\"bench/fanout\",\"data\":" + DATA + "}";
-    static final ServerFrame.Message MESSAGE = new ServerFrame.Message("bench/fanout",
-            "6f1c3a52-8d4e-4a8b-9f7e-1b2c3d4e5f60", RawJson.of(DATA), null);
+    /** The fan-out workload's {@code message} frame (100-byte data), for {@link FanoutEncodeBenchmark}. */
+    static final ServerFrame.Message MESSAGE = message(data(100));
     static final ServerFrame.Presence JOINED = new ServerFrame.Presence("bench/room",
             List.of(new ServerFrame.PresenceEntry("6f1c3a52-8d4e-4a8b-9f7e-1b2c3d4e5f60", null)), List.of());
 
+    @Param({"100", "5000", "40000"})
+    int dataBytes;
+
+    String publish;
+    ServerFrame.Message message;
+
+    @Setup
+    public void setUp() {
+        String data = data(dataBytes);
+        publish = "{\"type\":\"publish\",\"channel\":\"bench/fanout\",\"data\":" + data + "}";
+        message = message(data);
+    }
+
+    /** {"t":…,"p":"xxx…"}: the load generator's payload shape, padded to {@code bytes}. */
+    static String data(int bytes) {
+        String head = "{\"t\":1000000000123456789,\"p\":\"";
+        return head + "x".repeat(Math.max(0, bytes - head.length() - 2)) + "\"}";
+    }
+
+    static ServerFrame.Message message(String data) {
+        return new ServerFrame.Message("bench/fanout", "6f1c3a52-8d4e-4a8b-9f7e-1b2c3d4e5f60", RawJson.of(data), null);
+    }
+
     @Benchmark
     public DecodeResult decodePublish() {
-        return FrameCodec.decodeClient(PUBLISH);
+        return FrameCodec.decodeClient(publish);
     }
 
     @Benchmark
     public byte[] encodeMessage() {
-        return FrameCodec.encode(MESSAGE);
+        return FrameCodec.encode(message);
     }
 
     @Benchmark

@@ -293,32 +293,38 @@ public final class FrameCodec {
 
     /** {@link #encode} through Jackson, for every kind of frame. */
     static byte[] encodeGeneral(ServerFrame frame) {
+        return encodeGeneral(frame, RawSplices.MIN_CHARS);
+    }
+
+    /** {@link #encodeGeneral(ServerFrame)} with raw values of at least {@code spliceChars} chars spliced in. */
+    static byte[] encodeGeneral(ServerFrame frame, int spliceChars) {
         // The output's block comes from Jackson's recycler (per thread), so a frame costs its
         // exact-size array and the generator, not a growing chain of blocks copied together.
         BufferRecycler recycler = JSON._getBufferRecycler();
         ByteArrayBuilder out = new ByteArrayBuilder(recycler);
+        RawSplices raw = new RawSplices(out, spliceChars);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             // A switch expression over the kind is exhaustive: a new frame type fails to compile here.
             boolean written = switch (frame.kind()) {
-                case WELCOME -> writeWelcome(g, (ServerFrame.Welcome) frame);
-                case ACK -> writeAck(g, (ServerFrame.Ack) frame);
+                case WELCOME -> writeWelcome(g, raw, (ServerFrame.Welcome) frame);
+                case ACK -> writeAck(g, raw, (ServerFrame.Ack) frame);
                 case ERROR -> writeError(g, (ServerFrame.Error) frame);
-                case MESSAGE -> writeMessageFields(g, (ServerFrame.Message) frame);
+                case MESSAGE -> writeMessageFields(g, raw, (ServerFrame.Message) frame);
                 case DIRECT -> {
                     ServerFrame.Direct d = (ServerFrame.Direct) frame;
                     g.writeStringField("type", "direct");
                     g.writeStringField("from", d.from());
-                    writeRawField(g, "data", d.data());
-                    writeRawField(g, "fromMetadata", d.fromMetadata());
+                    writeRawField(g, raw, "data", d.data());
+                    writeRawField(g, raw, "fromMetadata", d.fromMetadata());
                     yield true;
                 }
                 case PRESENCE -> {
                     ServerFrame.Presence pr = (ServerFrame.Presence) frame;
                     g.writeStringField("type", "presence");
                     g.writeStringField("channel", pr.channel());
-                    writeEntries(g, "joined", pr.joined());
-                    writeEntries(g, "left", pr.left());
+                    writeEntries(g, raw, "joined", pr.joined());
+                    writeEntries(g, raw, "left", pr.left());
                     yield true;
                 }
                 case GOING_AWAY -> {
@@ -339,7 +345,7 @@ public final class FrameCodec {
             assert written;
             g.writeEndObject();
             g.flush();
-            return out.toByteArray();
+            return raw.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in-memory output cannot fail
         } finally {
@@ -348,7 +354,7 @@ public final class FrameCodec {
         }
     }
 
-    private static boolean writeWelcome(JsonGenerator g, ServerFrame.Welcome w) throws IOException {
+    private static boolean writeWelcome(JsonGenerator g, RawSplices raw, ServerFrame.Welcome w) throws IOException {
         g.writeStringField("type", "welcome");
         g.writeStringField("peerId", w.peerId());
         g.writeNumberField("serverTime", w.serverTime());
@@ -359,12 +365,12 @@ public final class FrameCodec {
             g.writeNumber(w.expiresAt());
         }
         g.writeNumberField("maxMessageSize", w.maxMessageSize());
-        writeRawField(g, "metadata", w.metadata());
+        writeRawField(g, raw, "metadata", w.metadata());
         return true;
     }
 
     /** The extension fields come after {@code requestId} and only when set, so a plain ack is unchanged. */
-    private static boolean writeAck(JsonGenerator g, ServerFrame.Ack a) throws IOException {
+    private static boolean writeAck(JsonGenerator g, RawSplices raw, ServerFrame.Ack a) throws IOException {
         g.writeStringField("type", "ack");
         g.writeStringField("requestId", a.requestId());
         if (a.recovered() != null) {
@@ -378,7 +384,7 @@ public final class FrameCodec {
             g.writeArrayFieldStart("messages");
             for (ServerFrame.Message m : a.messages()) {
                 g.writeStartObject();
-                writeMessageFields(g, m);
+                writeMessageFields(g, raw, m);
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -390,12 +396,12 @@ public final class FrameCodec {
     }
 
     /** The position comes last, and only on a channel with history, so other messages are unchanged. */
-    private static boolean writeMessageFields(JsonGenerator g, ServerFrame.Message m) throws IOException {
+    private static boolean writeMessageFields(JsonGenerator g, RawSplices raw, ServerFrame.Message m) throws IOException {
         g.writeStringField("type", "message");
         g.writeStringField("channel", m.channel());
         g.writeStringField("from", m.from());
-        writeRawField(g, "data", m.data());
-        writeRawField(g, "fromMetadata", m.fromMetadata());
+        writeRawField(g, raw, "data", m.data());
+        writeRawField(g, raw, "fromMetadata", m.fromMetadata());
         if (m.position() != null) {
             g.writeNumberField("offset", m.position().offset());
             g.writeStringField("epoch", m.position().epoch());
@@ -420,22 +426,23 @@ public final class FrameCodec {
         return new String(encode(frame), StandardCharsets.UTF_8);
     }
 
-    private static void writeEntries(JsonGenerator g, String name, List<ServerFrame.PresenceEntry> entries)
+    private static void writeEntries(JsonGenerator g, RawSplices raw, String name, List<ServerFrame.PresenceEntry> entries)
             throws IOException {
         g.writeArrayFieldStart(name);
         for (ServerFrame.PresenceEntry e : entries) {
             g.writeStartObject();
             g.writeStringField("peerId", e.peerId());
-            writeRawField(g, "metadata", e.metadata());
+            writeRawField(g, raw, "metadata", e.metadata());
             g.writeEndObject();
         }
         g.writeEndArray();
     }
 
-    private static void writeRawField(JsonGenerator g, String name, RawJson value) throws IOException {
+    private static void writeRawField(JsonGenerator g, RawSplices raw, String name, RawJson value)
+            throws IOException {
         if (value != null) {
             g.writeFieldName(name);
-            g.writeRawValue(value.json());
+            raw.writeValue(g, value);
         }
     }
 

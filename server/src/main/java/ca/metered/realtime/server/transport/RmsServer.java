@@ -23,7 +23,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.NettyRuntime;
@@ -71,13 +70,8 @@ public final class RmsServer implements AutoCloseable {
             .setMaxInitialLineLength(48 * 1024)
             .setMaxHeaderSize(16 * 1024);
 
-    /**
-     * Every read gets a 2 KB buffer (what the adaptive allocator starts each connection with): a
-     * fixed size needs no per-connection sizing state, where the adaptive one keeps a calculator
-     * of 40 bytes on every connection (docs/performance.md, "Idle connections"). Client frames are
-     * small (commands); a large message takes more reads, at most 16 per wake-up.
-     */
-    private static final FixedRecvByteBufAllocator RECV_ALLOCATOR = new FixedRecvByteBufAllocator(2048);
+    /** Reads of 2 KB, growing while there is more (docs/performance.md, "Large messages"). */
+    private static final GrowingReadAllocator RECV_ALLOCATOR = new GrowingReadAllocator();
 
     private final ServerSettings settings;
     private final Authenticator authenticator;
