@@ -23,6 +23,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.NettyRuntime;
@@ -70,8 +71,17 @@ public final class RmsServer implements AutoCloseable {
             .setMaxInitialLineLength(48 * 1024)
             .setMaxHeaderSize(16 * 1024);
 
-    /** Reads of 2 KB, growing while there is more (docs/performance.md, "Large messages"). */
-    private static final GrowingReadAllocator RECV_ALLOCATOR = new GrowingReadAllocator();
+    /**
+     * Every read gets a 2 KB buffer (what the adaptive allocator starts each connection with): a
+     * fixed size needs no per-connection sizing state, where the adaptive one keeps a calculator
+     * of 40 bytes on every connection (docs/performance.md, "Idle connections"). Client frames are
+     * small (commands); a large message takes more reads. An allocator given as a channel option
+     * keeps its own limit of reads per wake-up, which is one: a 40 KB publish is 20 trips through
+     * epoll. Reading more per wake-up was measured and not adopted (docs/performance.md, "Round
+     * 11"): it cut the CPU of a 40 KB message by a third, but a subscriber of a publisher's burst
+     * then lagged past the default outbound cap and was closed as a slow consumer far more often.
+     */
+    private static final FixedRecvByteBufAllocator RECV_ALLOCATOR = new FixedRecvByteBufAllocator(2048);
 
     private final ServerSettings settings;
     private final Authenticator authenticator;
