@@ -15,8 +15,8 @@ import java.util.Arrays;
  * <p>Why: Jackson's {@code writeRawValue(String)} encodes a char at a time into a chain of blocks
  * that is then copied together: 32.8 µs for a frame with 40 KB of {@code data}, 5.5 µs this way,
  * about 8 % of the server's CPU for such a message (docs/performance.md, "Round 11").
- * {@link String#getBytes} encodes an ASCII text as one array copy. Small values still go through the generator: below {@link #MIN_CHARS} the
- * extra arrays cost more than the char loop.
+ * {@link String#getBytes} encodes an ASCII text as one array copy. Small values still go through
+ * the generator: below {@link #MIN_CHARS} the extra arrays cost more than the char loop.
  *
  * <p>Not thread-safe: one instance per frame, on the encoding thread.
  */
@@ -27,8 +27,10 @@ final class RawSplices {
     private final ByteArrayBuilder out;
     private final int minChars;
     private int count;
+    /** Where each value goes in what the generator wrote, in order; {@code null} until the first. */
     private int[] offsets;
     private byte[][] values;
+    /** The values' bytes together, kept so the frame's size is known without a second pass. */
     private int valueBytes;
 
     /** Splices values of at least {@code minChars} chars ({@link #MIN_CHARS} but in tests) into {@code out}'s output. */
