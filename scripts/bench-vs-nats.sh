@@ -13,9 +13,12 @@
 #                and print its hot spots
 # Scale (environment): SUBSCRIBERS=1000 RATE=200000 SIZE=100 WARMUP=10 DURATION=20
 #   IDLE_CONNECTIONS=15000 IDLE_ROUNDS=2 ROOM_SIZE=10 ROOM_MEMBERS=10000 ROOM_ROUNDS=2 ROOM_TIMEOUT=120 ROOM_MAX_RSS_MB=6000
-#   IDLE_HOLD=35: seconds the idle connections stay idle before the RSS is read, for both servers:
-#   an idle node gives back what the connect burst grew (rms: G1's periodic collection, every 15 s
-#   without a collection, docs/operations.md "JVM memory"; nats: Go's scavenger)
+#   IDLE_HOLD=70: seconds the idle connections stay idle before the RSS is read, for both servers:
+#   an idle node gives back what the connect burst grew (rms: G1's periodic collection, 15-30 s
+#   after its last collection, docs/operations.md "JVM memory"; nats: Go's scavenger). The last
+#   collection can come up to ~30 s after the burst (the eden the burst left, filled by this
+#   script's scrape of /metrics every second), so the release can come ~60 s after it; with 35 s
+#   the RSS was read before it in 3 of 6 runs (docs/performance.md, "Round 12")
 #   IDLE_ROUNDS: idle connects all (the cold-server figures), closes them, and connects them again
 #   against the now warm server, for both servers alike (the last round: the warm-server figures)
 #   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2
@@ -61,7 +64,7 @@ SIZE="${SIZE:-100}"
 WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-20}"
 IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-15000}"
-IDLE_HOLD="${IDLE_HOLD:-35}"
+IDLE_HOLD="${IDLE_HOLD:-70}"
 IDLE_ROUNDS="${IDLE_ROUNDS:-2}"
 ROOM_SIZE="${ROOM_SIZE:-10}"
 ROOM_MEMBERS="${ROOM_MEMBERS:-10000}"
