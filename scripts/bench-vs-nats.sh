@@ -17,8 +17,8 @@
 #   an idle node gives back what the connect burst grew (rms: G1's periodic collection, 15-30 s
 #   after its last collection, docs/operations.md "JVM memory"; nats: Go's scavenger). The last
 #   collection can come up to ~30 s after the burst (the eden the burst left, filled by this
-#   script's scrape of /metrics every second), so the release can come ~60 s after it; with 35 s
-#   the RSS was read before it in 3 of 6 runs (docs/performance.md, "Round 12")
+#   script's scrapes of /metrics, DIRECT_SAMPLE_S), so the release can come ~60 s after it; with
+#   35 s the RSS was read before it in 3 of 6 runs (docs/performance.md, "Round 12")
 #   IDLE_ROUNDS: idle connects all (the cold-server figures), closes them, and connects them again
 #   against the now warm server, for both servers alike (the last round: the warm-server figures)
 #   CLUSTER_PUBLISHERS=8 CLUSTER_SUBSCRIBERS=1 GEN_THREADS=2
@@ -38,6 +38,10 @@
 #   workload, for both servers (C1 only, as in the room: over its one-minute life C2's compiling
 #   cost the generator more than its code saved, and that CPU was taken from the server measured
 #   on the same two cores; docs/performance.md "Round 10")
+#   DIRECT_SAMPLE_S=5: seconds between two reads of rms's off-heap memory (a scrape of /metrics by
+#   curl) during fanout, peak and idle. Only rms is sampled, so the sampler is load that nats-server
+#   does not get: every 5 s rather than every second (round 12 measured the 1 s sampler at 0.05
+#   cores of curl and awk, and a scrape at 6 ms of a warm rms's CPU, ~40 ms of a fresh one's)
 #   QUIET_CORES=0.3 QUIET_WAIT=300: before each server run, wait (at most QUIET_WAIT seconds) until
 #   other processes use less than QUIET_CORES cores; every result also records what they used.
 set -euo pipefail
@@ -84,6 +88,7 @@ ROOM_JAVA_OPTS="${ROOM_JAVA_OPTS--Xmx512m}"
 ROOM_ROUNDS="${ROOM_ROUNDS:-2}"
 ROOM_GEN_JAVA_OPTS="${ROOM_GEN_JAVA_OPTS--XX:TieredStopAtLevel=1}"
 IDLE_GEN_JAVA_OPTS="${IDLE_GEN_JAVA_OPTS--XX:TieredStopAtLevel=1}"
+DIRECT_SAMPLE_S="${DIRECT_SAMPLE_S:-5}"
 QUIET_CORES="${QUIET_CORES:-0.3}"
 QUIET_WAIT="${QUIET_WAIT:-300}"
 
@@ -150,17 +155,27 @@ stop() { # pid
 
 # start_rms CONFIG LOG [extra JVM options...]: sets RMS_PID and RMS_PORT
 start_rms() {
-  local config="$1" log="$2"; shift 2
-  RMS_PORT=$(free_port)
-  # shellcheck disable=SC2086
-  java $RMS_DEFAULT_OPTS $RMS_JAVA_OPTS "$@" -jar "$RMS_JAR" serve --config "$config" --port "$RMS_PORT" >"$log" 2>&1 &
-  RMS_PID=$!
-  PIDS+=("$RMS_PID")
-  local deadline=$(( SECONDS + 60 ))
-  until curl -sf "http://127.0.0.1:$RMS_PORT/readyz" >/dev/null; do
-    [ $SECONDS -lt $deadline ] || { echo "bench-vs-nats: rms did not start (see $log)" >&2; exit 1; }
-    sleep 0.2
+  local config="$1" log="$2" attempt; shift 2
+  # A port found free may be taken before rms binds it (a cluster node's own connections to Redis
+  # are made first, from ephemeral ports): then rms exits at once; try others, as for nats-server.
+  for attempt in 1 2 3; do
+    RMS_PORT=$(free_port)
+    # shellcheck disable=SC2086
+    java $RMS_DEFAULT_OPTS $RMS_JAVA_OPTS "$@" -jar "$RMS_JAR" serve --config "$config" --port "$RMS_PORT" >"$log" 2>&1 &
+    RMS_PID=$!
+    PIDS+=("$RMS_PID")
+    local deadline=$(( SECONDS + 60 ))
+    until curl -sf "http://127.0.0.1:$RMS_PORT/readyz" >/dev/null; do
+      kill -0 "$RMS_PID" 2>/dev/null || break
+      [ $SECONDS -lt $deadline ] || { echo "bench-vs-nats: rms did not start (see $log)" >&2; exit 1; }
+      sleep 0.2
+    done
+    kill -0 "$RMS_PID" 2>/dev/null && return 0
+    echo "   (rms exited at start, attempt $attempt: $(tail -1 "$log"))"
+    stop "$RMS_PID"
   done
+  echo "bench-vs-nats: rms did not start (see $log)" >&2
+  exit 1
 }
 
 # start_nats LOG: sets NATS_PID and NATS_WS_PORT
@@ -218,13 +233,13 @@ direct_bytes() {
     | awk '/^rms_netty_allocator_memory_used\{/ && /memory_type="direct"/ {s += $NF} END {printf "%.0f", s}'
 }
 
-# sample_direct FILE: records the highest Netty direct memory, once a second, until killed.
+# sample_direct FILE: records the highest Netty direct memory, every DIRECT_SAMPLE_S, until killed.
 sample_direct() {
   local peak=0 v
   while :; do
     v=$(direct_bytes); v=${v:-0}
     [ "$v" -gt "$peak" ] && peak=$v && echo "$peak" >"$1"
-    sleep 1
+    sleep "$DIRECT_SAMPLE_S"
   done
 }
 
