@@ -4,7 +4,6 @@ import ca.metered.realtime.protocol.frame.DecodeResult;
 import ca.metered.realtime.protocol.frame.FrameCodec;
 import ca.metered.realtime.protocol.frame.RawJson;
 import ca.metered.realtime.protocol.frame.ServerFrame;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,10 +18,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The codec on the paths every message takes: decoding a client {@code publish} and encoding the
- * {@code message} and {@code presence} frames the server sends. {@code dataBytes} is the size of
- * the publish's {@code data}: 100 bytes (the fan-out workload), 5,000 (an SDP offer) and 40,000
- * (a large message under the default 64 KB limit).
+ * The codec on the path every message takes: decoding a client {@code publish} and encoding the
+ * {@code message} frame the server sends. {@code dataBytes} is the size of the publish's
+ * {@code data}: 100 bytes (the fan-out workload), 5,000 (an SDP offer) and 40,000 (a large
+ * message under the default 64 KB limit). The {@code presence} frames, which carry no data, are
+ * {@link PresenceEncodeBenchmark}'s (one peer: a join's delta).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,8 +33,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CodecBenchmark {
     /** The fan-out workload's {@code message} frame (100-byte data), for {@link FanoutEncodeBenchmark}. */
     static final ServerFrame.Message MESSAGE = message(data(100));
-    static final ServerFrame.Presence JOINED = new ServerFrame.Presence("bench/room",
-            List.of(new ServerFrame.PresenceEntry("6f1c3a52-8d4e-4a8b-9f7e-1b2c3d4e5f60", null)), List.of());
 
     @Param({"100", "5000", "40000"})
     int dataBytes;
@@ -67,10 +65,5 @@ public class CodecBenchmark {
     @Benchmark
     public byte[] encodeMessage() {
         return FrameCodec.encode(message);
-    }
-
-    @Benchmark
-    public byte[] encodePresenceDelta() {
-        return FrameCodec.encode(JOINED);
     }
 }

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A {@code presence} frame listing {@code peers} publishable-key peers (UUID peerIds, no
- * metadata): the snapshot every joiner of a large room gets, and a coalesced delta.
+ * metadata): the snapshot every joiner of a large room gets, a coalesced delta, and (one peer)
+ * the delta of a single join.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
