@@ -136,10 +136,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+rms_ready() { curl -sf "http://127.0.0.1:$1/readyz" >/dev/null; }
 
 wait_port() { # port, what
   local deadline=$(( SECONDS + 60 ))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+  until port_open "$1"; do
     [ $SECONDS -lt $deadline ] || { echo "bench-vs-nats: $2 did not listen on $1" >&2; exit 1; }
     sleep 0.2
   done
@@ -153,6 +155,17 @@ stop() { # pid
   PIDS=("${keep[@]+"${keep[@]}"}")
 }
 
+# await_up PID WHAT CHECK...: polls CHECK until it succeeds (returns 0) or the process PID has
+# exited (returns 1); after 60 s of neither, the script stops.
+await_up() {
+  local pid="$1" what="$2" deadline=$(( SECONDS + 60 )); shift 2
+  until "$@"; do
+    kill -0 "$pid" 2>/dev/null || return 1
+    [ $SECONDS -lt $deadline ] || { echo "bench-vs-nats: $what did not start in 60 s" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
 # start_rms CONFIG LOG [extra JVM options...]: sets RMS_PID and RMS_PORT
 start_rms() {
   local config="$1" log="$2" attempt; shift 2
@@ -164,13 +177,7 @@ start_rms() {
     java $RMS_DEFAULT_OPTS $RMS_JAVA_OPTS "$@" -jar "$RMS_JAR" serve --config "$config" --port "$RMS_PORT" >"$log" 2>&1 &
     RMS_PID=$!
     PIDS+=("$RMS_PID")
-    local deadline=$(( SECONDS + 60 ))
-    until curl -sf "http://127.0.0.1:$RMS_PORT/readyz" >/dev/null; do
-      kill -0 "$RMS_PID" 2>/dev/null || break
-      [ $SECONDS -lt $deadline ] || { echo "bench-vs-nats: rms did not start (see $log)" >&2; exit 1; }
-      sleep 0.2
-    done
-    kill -0 "$RMS_PID" 2>/dev/null && return 0
+    await_up "$RMS_PID" "rms (see $log)" rms_ready "$RMS_PORT" && return 0
     echo "   (rms exited at start, attempt $attempt: $(tail -1 "$log"))"
     stop "$RMS_PID"
   done
@@ -191,13 +198,7 @@ EOF
     nats-server -c "$conf" >"$log" 2>&1 &
     NATS_PID=$!
     PIDS+=("$NATS_PID")
-    local deadline=$(( SECONDS + 60 ))
-    until (exec 3<>"/dev/tcp/127.0.0.1/$NATS_WS_PORT") 2>/dev/null; do
-      kill -0 "$NATS_PID" 2>/dev/null || break
-      [ $SECONDS -lt $deadline ] || { echo "bench-vs-nats: nats-server did not listen on $NATS_WS_PORT" >&2; exit 1; }
-      sleep 0.2
-    done
-    kill -0 "$NATS_PID" 2>/dev/null && return 0
+    await_up "$NATS_PID" "nats-server (on $NATS_WS_PORT)" port_open "$NATS_WS_PORT" && return 0
     echo "   (nats-server exited at start, attempt $attempt: $(tail -1 "$log"))"
   done
   echo "bench-vs-nats: nats-server did not start (see $log)" >&2
