@@ -41,7 +41,7 @@
 #   DIRECT_SAMPLE_S=5: seconds between two reads of rms's off-heap memory (a scrape of /metrics by
 #   curl) during fanout, peak and idle. Only rms is sampled, so the sampler is load that nats-server
 #   does not get: every 5 s rather than every second (round 12 measured the 1 s sampler at 0.05
-#   cores of curl and awk, and a scrape at 6 ms of a warm rms's CPU, ~40 ms of a fresh one's)
+#   cores of curl and awk, and a scrape at ~6 ms of a warm rms's CPU, ~45 ms of a fresh one's)
 #   QUIET_CORES=0.3 QUIET_WAIT=300: before each server run, wait (at most QUIET_WAIT seconds) until
 #   other processes use less than QUIET_CORES cores; every result also records what they used.
 set -euo pipefail
