@@ -139,14 +139,6 @@ trap cleanup EXIT
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 rms_ready() { curl -sf "http://127.0.0.1:$1/readyz" >/dev/null; }
 
-wait_port() { # port, what
-  local deadline=$(( SECONDS + 60 ))
-  until port_open "$1"; do
-    [ $SECONDS -lt $deadline ] || { echo "bench-vs-nats: $2 did not listen on $1" >&2; exit 1; }
-    sleep 0.2
-  done
-}
-
 stop() { # pid
   kill -TERM "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
@@ -298,7 +290,8 @@ run_cluster() { # run
   redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$OUT/redis-$run.log" 2>&1 &
   local redis_pid=$!
   PIDS+=("$redis_pid")
-  wait_port "$redis_port" redis-server
+  await_up "$redis_pid" redis-server port_open "$redis_port" \
+    || { echo "bench-vs-nats: redis-server exited at start (see $OUT/redis-$run.log)" >&2; exit 1; }
   conf="$OUT/bench-cluster.yaml"
   { if [ -n "$CLUSTER_EVENT_LOOPS" ]; then
       sed "s/^server:\$/server:\n  eventLoopThreads: $CLUSTER_EVENT_LOOPS/" config/bench-server.yaml
