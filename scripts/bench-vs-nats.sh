@@ -136,7 +136,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# listens PID PORT: whether process PID itself holds the listening TCP socket on PORT (an open port
+# alone may be another process's, which took the port the server was given)
+listens() {
+  local inode
+  inode=$(awk -v p=":$(printf '%04X' "$2")" '$4 == "0A" && substr($2, length($2) - 4) == p {print $10; exit}' /proc/net/tcp)
+  [ -n "$inode" ] && find "/proc/$1/fd" -lname "socket:\\[$inode\\]" 2>/dev/null | grep -q .
+}
 rms_ready() { curl -sf "http://127.0.0.1:$1/readyz" >/dev/null; }
 
 stop() { # pid
@@ -158,43 +164,51 @@ await_up() {
   done
 }
 
-# start_rms CONFIG LOG [extra JVM options...]: sets RMS_PID and RMS_PORT
-start_rms() {
-  local config="$1" log="$2" attempt; shift 2
-  # A port found free may be taken before rms binds it (a cluster node's own connections to Redis
-  # are made first, from ephemeral ports): then rms exits at once; try others, as for nats-server.
+# start_retrying WHAT LOG LAUNCH [ARGS...]: LAUNCH ARGS picks free ports, starts a server in the
+# background (output to LOG) and sets LAUNCHED_PID and LAUNCHED_CHECK (a command that succeeds
+# once the server serves). A port found free may be taken before the server binds it (an rms
+# cluster node's own connections to Redis are made first, from ephemeral ports): then the server
+# exits at once, and the next of three tries picks other ports.
+start_retrying() {
+  local what="$1" log="$2" attempt; shift 2
   for attempt in 1 2 3; do
-    RMS_PORT=$(free_port)
+    "$@"
+    PIDS+=("$LAUNCHED_PID")
     # shellcheck disable=SC2086
-    java $RMS_DEFAULT_OPTS $RMS_JAVA_OPTS "$@" -jar "$RMS_JAR" serve --config "$config" --port "$RMS_PORT" >"$log" 2>&1 &
-    RMS_PID=$!
-    PIDS+=("$RMS_PID")
-    await_up "$RMS_PID" "rms (see $log)" rms_ready "$RMS_PORT" && return 0
-    echo "   (rms exited at start, attempt $attempt: $(tail -1 "$log"))"
-    stop "$RMS_PID"
+    await_up "$LAUNCHED_PID" "$what (see $log)" $LAUNCHED_CHECK && return 0
+    echo "   ($what exited at start, attempt $attempt: $(tail -1 "$log"))"
+    stop "$LAUNCHED_PID"
   done
-  echo "bench-vs-nats: rms did not start (see $log)" >&2
+  echo "bench-vs-nats: $what did not start (see $log)" >&2
   exit 1
 }
 
+# start_rms CONFIG LOG [extra JVM options...]: sets RMS_PID and RMS_PORT
+start_rms() { start_retrying rms "$2" launch_rms "$@"; }
+launch_rms() {
+  local config="$1" log="$2"; shift 2
+  RMS_PORT=$(free_port)
+  # shellcheck disable=SC2086
+  java $RMS_DEFAULT_OPTS $RMS_JAVA_OPTS "$@" -jar "$RMS_JAR" serve --config "$config" --port "$RMS_PORT" >"$log" 2>&1 &
+  RMS_PID=$! LAUNCHED_PID=$! LAUNCHED_CHECK="rms_ready $RMS_PORT"
+}
+
 # start_nats LOG: sets NATS_PID and NATS_WS_PORT
-start_nats() {
-  local log="$1" conf="$OUT/nats.conf" attempt
-  # A port found free may be taken before nats binds it: then nats exits at once; try others.
-  for attempt in 1 2 3; do
-    NATS_WS_PORT=$(free_port)
-    cat >"$conf" <<EOF
-listen: 127.0.0.1:$(free_port)
-websocket { listen: "127.0.0.1:$NATS_WS_PORT", no_tls: true }
-EOF
-    nats-server -c "$conf" >"$log" 2>&1 &
-    NATS_PID=$!
-    PIDS+=("$NATS_PID")
-    await_up "$NATS_PID" "nats-server (on $NATS_WS_PORT)" port_open "$NATS_WS_PORT" && return 0
-    echo "   (nats-server exited at start, attempt $attempt: $(tail -1 "$log"))"
-  done
-  echo "bench-vs-nats: nats-server did not start (see $log)" >&2
-  exit 1
+start_nats() { start_retrying nats-server "$1" launch_nats "$1"; }
+launch_nats() {
+  local log="$1" conf="$OUT/nats.conf"
+  NATS_WS_PORT=$(free_port)
+  printf 'listen: 127.0.0.1:%s\nwebsocket { listen: "127.0.0.1:%s", no_tls: true }\n' "$(free_port)" "$NATS_WS_PORT" >"$conf"
+  nats-server -c "$conf" >"$log" 2>&1 &
+  NATS_PID=$! LAUNCHED_PID=$! LAUNCHED_CHECK="listens $NATS_PID $NATS_WS_PORT"
+}
+
+# start_redis LOG: sets REDIS_PID and REDIS_PORT
+start_redis() { start_retrying redis-server "$1" launch_redis "$1"; }
+launch_redis() {
+  REDIS_PORT=$(free_port)
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$1" 2>&1 &
+  REDIS_PID=$! LAUNCHED_PID=$! LAUNCHED_CHECK="listens $REDIS_PID $REDIS_PORT"
 }
 
 busy_ticks() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat; }
@@ -285,13 +299,8 @@ run_both() {
 }
 
 run_cluster() { # run
-  local run="$1" redis_port conf a_pid a_port b_pid
-  redis_port=$(free_port)
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$OUT/redis-$run.log" 2>&1 &
-  local redis_pid=$!
-  PIDS+=("$redis_pid")
-  await_up "$redis_pid" redis-server port_open "$redis_port" \
-    || { echo "bench-vs-nats: redis-server exited at start (see $OUT/redis-$run.log)" >&2; exit 1; }
+  local run="$1" redis_port redis_pid conf a_pid a_port b_pid
+  start_redis "$OUT/redis-$run.log"; redis_pid=$REDIS_PID; redis_port=$REDIS_PORT
   conf="$OUT/bench-cluster.yaml"
   { if [ -n "$CLUSTER_EVENT_LOOPS" ]; then
       sed "s/^server:\$/server:\n  eventLoopThreads: $CLUSTER_EVENT_LOOPS/" config/bench-server.yaml
