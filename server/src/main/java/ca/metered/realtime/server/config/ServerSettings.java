@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param shutdownGrace how long shutdown waits for close frames to flush; default 5 s
  * @param outboundBufferBytes per-connection outbound cap; over it the connection is closed
  *     1008 {@code slow consumer}; default 1 MiB
- * @param eventLoopThreads Netty worker threads, 0 for one per core
+ * @param eventLoopThreads Netty worker threads, 0 for one per core but one (at least one)
  * @param directMemoryBytes ceiling on outbound bytes held off-heap by Netty for all connections
  *     together; over it the slowest consumers are shed with 1008; 0 for the default (half the
  *     JVM's maximum direct memory, at most 512 MiB)

@@ -127,13 +127,24 @@ public final class RmsServer implements AutoCloseable {
     }
 
     /**
-     * The worker loops: as configured, else one per core. Netty's own default (2 × cores) suits
-     * handlers that block; ours never do, and the extra loops only add context switches and
-     * cross-thread hand-offs: on a 2-core host, 2 loops instead of 4 took peak fan-out from
-     * 0.84 M to 1.23 M deliveries/s and cut its CPU per delivery by 40 % (docs/performance.md).
+     * The worker loops: as configured, else one per core but one, and at least one. Netty's own
+     * default (2 × cores) suits handlers that block; ours never do, and the extra loops only add
+     * context switches and cross-thread hand-offs: on a 2-core host, 2 loops instead of 4 took
+     * peak fan-out from 0.84 M to 1.23 M deliveries/s and cut its CPU per delivery by 40 %. The
+     * core left over is for the rest of the process, which a loop per core competes with: the
+     * accepting thread, and the JIT compilers and the GC, which take a third of a freshly started
+     * node's CPU while its clients connect. On the 2-core host, 1 loop instead of 2 spent about
+     * a fifth less CPU on 15,000 connects, cold and warm, and less per delivery at 200k/s
+     * (docs/performance.md, "Round 14"), with part of that from the load generator sharing the
+     * host; a host that is the server's alone and needs every core for fan-out sets
+     * {@code server.eventLoopThreads}.
      */
     static int workerThreads(int configured) {
-        return configured > 0 ? configured : NettyRuntime.availableProcessors();
+        return workerThreads(configured, NettyRuntime.availableProcessors());
+    }
+
+    static int workerThreads(int configured, int cores) {
+        return configured > 0 ? configured : Math.max(1, cores - 1);
     }
 
     /**
@@ -230,10 +241,10 @@ public final class RmsServer implements AutoCloseable {
         }
         url = (ssl != null ? "wss://" : "ws://") + host + ":" + bound.getPort();
         summaries = boss.next().scheduleAtFixedRate(clientErrors::flushSummary, 1, 1, TimeUnit.MINUTES);
-        log.info("accepting up to {} connections ({}), at most {} not yet upgraded, {} per address",
+        log.info("accepting up to {} connections ({}), at most {} not yet upgraded, {} per address; worker loops: {}",
                 sockets.maxOpen() == Integer.MAX_VALUE ? "unlimited" : sockets.maxOpen(),
                 fdLimit > 0 ? "open files limit " + fdLimit + " - reserve " + limits.fdReserve() : "open files limit unknown",
-                sockets.maxPending(), sockets.maxPendingPerIp());
+                sockets.maxPending(), sockets.maxPendingPerIp(), workerThreads(settings.eventLoopThreads()));
         budget = sockets;
         ready = true;
         return this;

@@ -26,10 +26,17 @@ public final class TestServer implements AutoCloseable {
     public static final String SK_SECRET = "sk_secret_demo_change_me";
     public static final String BEARER = "Bearer " + SK_ID + ":" + SK_SECRET;
 
+    /**
+     * Two worker loops whatever the machine (its default is one per core but one, so one on a
+     * 2-core CI host): the tests on this configuration then cross loops — a publish fanned out
+     * to subscribers of another loop, presence between members of two loops ({@code
+     * DrainHandoff}) — while those that pass their own YAML run on the default.
+     */
     public static final String DEFAULT_YAML = """
             server:
               host: 127.0.0.1
               port: 0
+              eventLoopThreads: 2
             apps:
               - id: demo
                 publishableKeys:
