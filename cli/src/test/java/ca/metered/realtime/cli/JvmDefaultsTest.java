@@ -17,7 +17,7 @@ class JvmDefaultsTest {
     void theJarCarriesTheFileTheLaunchersRead() throws Exception {
         // The cli module is built from cli/: the launchers' file is ../dist/jvm.options.
         String file = Files.readString(Path.of("..", "dist", "jvm.options"), StandardCharsets.UTF_8);
-        assertThat(JvmDefaults.shipped()).isEqualTo(JvmDefaults.parse(file)).contains("-XX:FreqInlineSize=50", "-XX:InlineSmallCode=1000");
+        assertThat(JvmDefaults.shipped()).isEqualTo(JvmDefaults.parse(file)).contains("-XX:FreqInlineSize=50", "-XX:InlineSmallCode=1000", "-XX:+UseTransparentHugePages");
         assertThat(JvmDefaults.shipped()).allSatisfy(o -> assertThat(o).doesNotContain(" ").startsWith("-"));
     }
 
