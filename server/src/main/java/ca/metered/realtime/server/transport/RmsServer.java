@@ -94,6 +94,8 @@ public final class RmsServer implements AutoCloseable {
     private final Optional<AdminConsole> admin;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    /** How many loops {@link #workers} has: logged at start. */
+    private final int workerLoops;
     private final Class<? extends ServerChannel> channelType;
     private volatile boolean ready;
     private volatile boolean stopped;
@@ -123,7 +125,8 @@ public final class RmsServer implements AutoCloseable {
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
-        this.workers = new MultiThreadIoEventLoopGroup(workerThreads(settings.eventLoopThreads()), io);
+        this.workerLoops = workerThreads(settings.eventLoopThreads());
+        this.workers = new MultiThreadIoEventLoopGroup(workerLoops, io);
     }
 
     /**
@@ -244,7 +247,7 @@ public final class RmsServer implements AutoCloseable {
         log.info("accepting up to {} connections ({}), at most {} not yet upgraded, {} per address; worker loops: {}",
                 sockets.maxOpen() == Integer.MAX_VALUE ? "unlimited" : sockets.maxOpen(),
                 fdLimit > 0 ? "open files limit " + fdLimit + " - reserve " + limits.fdReserve() : "open files limit unknown",
-                sockets.maxPending(), sockets.maxPendingPerIp(), workerThreads(settings.eventLoopThreads()));
+                sockets.maxPending(), sockets.maxPendingPerIp(), workerLoops);
         budget = sockets;
         ready = true;
         return this;
